@@ -1,0 +1,38 @@
+/** Versioned schema migrations, applied explicitly at start-up, once per module and version. */
+import type { Database } from "./database.js";
+
+/** One migration: statements run in one transaction. */
+export interface Migration {
+  readonly module: string;
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+/** Apply pending migrations in order; safe when several processes start at once. */
+export async function migrate(db: Database, migrations: readonly Migration[], now = Date.now()): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    await db.dialect.lockForMigration(tx);
+    await tx.run(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))",
+    );
+    const done = new Set(
+      (await tx.all<{ module: string; version: number }>("SELECT module, version FROM schema_migrations")).map(
+        (r) => `${r.module}:${r.version}`,
+      ),
+    );
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(`${m.module}:${m.version}`)) continue;
+      for (const sql of m.statements) await tx.run(sql);
+      await tx.run("INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)", [
+        m.module,
+        m.version,
+        m.name,
+        now,
+      ]);
+      applied.push(`${m.module}:${m.version} ${m.name}`);
+    }
+    return applied;
+  });
+}

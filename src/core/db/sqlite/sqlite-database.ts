@@ -1,0 +1,131 @@
+/** SQLite through better-sqlite3: one connection, WAL, statements cached by SQL text. */
+
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
+import { Mutex } from "../mutex.js";
+
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+
+const UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"]);
+
+/** SQLite's dialect: LIKE is made case-sensitive at open, so ILIKE lowers both sides. */
+export const sqliteDialect: SqlDialect = {
+  name: "sqlite",
+  ilike: (lhs) => `lower(${lhs}) LIKE lower(?)`,
+  isUniqueViolation: (err) => UNIQUE_CODES.has((err as { code?: string })?.code ?? ""),
+  // BEGIN IMMEDIATE already takes the write lock for the whole migration.
+  lockForMigration: async () => {},
+};
+
+/** Open (creating if needed) a SQLite database file; `:memory:` works too. */
+export function openSqlite(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  db.pragma("journal_mode = WAL");
+  // NORMAL survives a killed process (the WAL is fsynced at checkpoints); only an OS crash can
+  // lose the last transactions.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 10000");
+  db.pragma("foreign_keys = ON");
+  db.pragma("case_sensitive_like = ON");
+  return new SqliteDatabase(db);
+}
+
+class SqliteQueryable implements Queryable {
+  private readonly cache = new Map<string, Statement>();
+  constructor(protected readonly db: BetterSqlite3.Database) {}
+
+  protected stmt(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.stmt(sql).all(...params) as T[];
+  }
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.stmt(sql).run(...params).changes;
+  }
+  async insertMany(
+    table: string,
+    columns: readonly string[],
+    rows: readonly SqlValue[][],
+    conflict = "",
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const s = this.stmt(
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${conflict}`,
+    );
+    for (const r of rows) s.run(...r);
+  }
+}
+
+class SqliteDatabase extends SqliteQueryable implements Database {
+  readonly dialect = sqliteDialect;
+  private readonly mutex = new Mutex();
+  private readonly tx: SqliteQueryable;
+
+  constructor(db: BetterSqlite3.Database) {
+    super(db);
+    this.tx = new SqliteQueryable(db);
+  }
+
+  // One connection: while a transaction is open, plain statements wait so they neither read its
+  // uncommitted rows nor slip their writes into it.
+  override async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    if (this.mutex.isHeld) await this.mutex.idle();
+    return super.all<T>(sql, params);
+  }
+  override async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    if (this.mutex.isHeld) await this.mutex.idle();
+    return super.get<T>(sql, params);
+  }
+  override async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    if (this.mutex.isHeld) await this.mutex.idle();
+    return super.run(sql, params);
+  }
+  override async insertMany(
+    t: string,
+    c: readonly string[],
+    r: readonly SqlValue[][],
+    conflict?: string,
+  ): Promise<void> {
+    return this.transaction((tx) => tx.insertMany(t, c, r, conflict));
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const release = await this.mutex.acquire();
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(this.tx);
+        this.db.exec("COMMIT");
+        return result;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw e;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    if (this.mutex.isHeld) await this.mutex.idle();
+    this.db.exec(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.idle();
+    this.db.close();
+  }
+}
