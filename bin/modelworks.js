@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The built CLI (npm ci runs `prepare`, which compiles src/ to dist/).
+import { runCli } from "../dist/cli/main.js";
+
+await runCli();

@@ -1,0 +1,87 @@
+/** What every command gets: parsed flags, output streams, environment, and an API connection. */
+import type { MlflowRouteName } from "../core/api/mlflow-routes.js";
+import { resolveConfig } from "../core/config.js";
+import type { Handlers } from "../server/mlflow/handlers.js";
+import { JsonStream } from "../server/mlflow/handlers.js";
+import { registryHandlers } from "../server/mlflow/registry-handlers.js";
+import { trackingHandlers } from "../server/mlflow/tracking-handlers.js";
+import { openPlatform } from "../server/open-platform.js";
+import type { MlflowApi } from "../sdk/mlflow-client.js";
+import { createMlflowClient } from "../sdk/mlflow-client.js";
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Common connection flags. */
+export const CONNECTION_FLAGS = {
+  "tracking-uri": { type: "string" },
+  home: { type: "string" },
+  store: { type: "string" },
+  artifacts: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export interface Connection {
+  api: MlflowApi;
+  close(): Promise<void>;
+}
+
+/**
+ * The MLflow API either over HTTP (`--tracking-uri` or MODELWORKS_TRACKING_URI / MLFLOW_TRACKING_URI
+ * with http(s)) or in-process on the embedded store, through the very handlers the server uses.
+ */
+export async function connect(
+  flags: { "tracking-uri"?: string; home?: string; store?: string; artifacts?: string },
+  io: CliIo,
+): Promise<Connection> {
+  const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
+  if (uri && /^https?:\/\//.test(uri)) {
+    return { api: createMlflowClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
+  }
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
+  const handlers: Handlers<MlflowRouteName> = {
+    ...trackingHandlers({ tracking: platform.tracking, artifacts: platform.artifacts }),
+    ...registryHandlers({ registry: platform.registry }),
+  };
+  const api = {} as Record<string, (req: unknown) => Promise<unknown>>;
+  for (const [name, fn] of Object.entries(handlers)) {
+    api[name] = async (req) => {
+      const res = await (fn as (r: unknown) => Promise<unknown>)(req);
+      return res instanceof JsonStream ? JSON.parse(await collect(res.chunks)) : res;
+    };
+  }
+  return { api: api as unknown as MlflowApi, close: () => platform.close() };
+}
+
+async function collect(chunks: AsyncIterable<string>): Promise<string> {
+  let s = "";
+  for await (const c of chunks) s += c;
+  return s;
+}
+
+/** An error the CLI reports as one line and a non-zero exit. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** Format rows as an aligned text table. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** A millisecond timestamp as ISO text, or "-". */
+export function when(ms: number | undefined): string {
+  return ms === undefined ? "-" : new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+}

@@ -1,0 +1,88 @@
+/** `modelworks models ls|show NAME|alias NAME ALIAS VERSION` */
+import { parseArgs } from "node:util";
+import type { ModelVersion } from "../../core/api/mlflow-entities.js";
+import type { CliIo } from "../cli-context.js";
+import { CONNECTION_FLAGS, CliError, connect, table, when } from "../cli-context.js";
+
+export const MODELS_HELP = `Usage:
+  modelworks models ls [--filter EXPR] [--json]
+  modelworks models show NAME [--json]
+  modelworks models alias NAME ALIAS VERSION [--json]
+  modelworks models import-xgboost FILE --name NAME   (arrives with training)
+
+Lists registered models, shows one with its versions and aliases, and points an alias
+(e.g. champion) at a version. Connection flags as for 'modelworks runs'.`;
+
+/** Run the `models` command. */
+export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...CONNECTION_FLAGS, filter: { type: "string" } },
+  });
+  const [sub, ...rest] = positionals;
+  if (values.help || !sub) {
+    io.out(MODELS_HELP);
+    return values.help ? 0 : 2;
+  }
+  const conn = await connect(values, io);
+  const api = conn.api;
+  try {
+    if (sub === "ls") {
+      const res = await api.searchRegisteredModels({ filter: values.filter, max_results: 1000 });
+      const models = res.registered_models ?? [];
+      if (values.json) io.out(JSON.stringify({ registered_models: models }, null, 2));
+      else {
+        const rows = models.map((m) => [
+          m.name,
+          (m.aliases ?? []).map((a) => `${a.alias}→v${a.version}`).join(" "),
+          String(Math.max(0, ...(m.latest_versions ?? []).map((v) => Number(v.version)))),
+          when(m.last_updated_timestamp),
+        ]);
+        io.out(table(["NAME", "ALIASES", "LATEST", "UPDATED"], rows));
+      }
+      return 0;
+    }
+    if (sub === "show") {
+      const [name] = rest;
+      if (!name) throw new CliError("models show needs a NAME");
+      const { registered_model } = await api.getRegisteredModel({ name });
+      const versions = (
+        await api.searchModelVersions({ filter: `name = '${name.replace(/'/g, "\\'")}'`, max_results: 1000 })
+      ).model_versions ?? [];
+      if (values.json) io.out(JSON.stringify({ registered_model, model_versions: versions }, null, 2));
+      else io.out(describeModel(registered_model.name, registered_model.description, registered_model.aliases ?? [], versions));
+      return 0;
+    }
+    if (sub === "alias") {
+      const [name, alias, version] = rest;
+      if (!name || !alias || !version) throw new CliError("models alias needs NAME ALIAS VERSION");
+      await api.setRegisteredModelAlias({ name, alias, version });
+      const { model_version } = await api.getModelVersionByAlias({ name, alias });
+      if (values.json) io.out(JSON.stringify({ name, alias, version: model_version.version }));
+      else io.out(`${name}@${alias} → version ${model_version.version}`);
+      return 0;
+    }
+    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show or alias)`);
+  } finally {
+    await conn.close();
+  }
+}
+
+function describeModel(
+  name: string,
+  description: string | undefined,
+  aliases: { alias: string; version: string }[],
+  versions: ModelVersion[],
+): string {
+  const lines = [`Model ${name}${description ? ` — ${description}` : ""}`];
+  if (aliases.length) lines.push(`aliases: ${aliases.map((a) => `${a.alias}→v${a.version}`).join(", ")}`);
+  const sorted = [...versions].sort((a, b) => Number(b.version) - Number(a.version));
+  lines.push(
+    table(
+      ["VERSION", "STATUS", "ALIASES", "RUN", "CREATED", "SOURCE"],
+      sorted.map((v) => [v.version, v.status, (v.aliases ?? []).join(","), v.run_id ?? "-", when(v.creation_timestamp), v.source]),
+    ),
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,72 @@
+/** `modelworks server [--host --port --store URI --artifacts URI]` */
+import { parseArgs } from "node:util";
+import { resolveConfig } from "../../core/config.js";
+import { buildApp } from "../../server/app.js";
+import { openPlatform } from "../../server/open-platform.js";
+import { VERSION } from "../../version.js";
+import type { CliIo } from "../cli-context.js";
+import { CONNECTION_FLAGS, CliError } from "../cli-context.js";
+
+export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
+
+Runs the MLflow-compatible tracking and model registry server.
+  --store      sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db
+               (default: sqlite in --home, MODELWORKS_HOME or ./.modelworks)
+  --artifacts  folder for proxied artifacts (default: <home>/artifacts)
+Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT.`;
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Open the stores, build the app and listen. */
+export async function startServer(
+  opts: { host: string; port: number; home?: string; store?: string; artifacts?: string },
+  io: CliIo,
+): Promise<RunningServer> {
+  const platform = await openPlatform(resolveConfig(opts, io.env, io.cwd));
+  const app = await buildApp({ ...platform, version: VERSION });
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    await platform.close();
+    throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}`);
+  }
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  return {
+    url: `http://${opts.host}:${port}`,
+    close: async () => {
+      await app.close();
+      await platform.close();
+    },
+  };
+}
+
+/** Run the `server` command until SIGINT/SIGTERM. */
+export async function serverCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...CONNECTION_FLAGS, host: { type: "string" }, port: { type: "string" } },
+  });
+  if (values.help) {
+    io.out(SERVER_HELP);
+    return 0;
+  }
+  const port = Number(values.port ?? 5000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0-65535, got '${values.port}'`);
+  const server = await startServer({ ...values, host: values.host ?? "127.0.0.1", port }, io);
+  io.out(values.json ? JSON.stringify({ url: server.url }) : `Modelworks ${VERSION} listening on ${server.url}`);
+  await waitForSignal();
+  await server.close();
+  return 0;
+}
+
+/** Resolve on the first SIGINT or SIGTERM. */
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}

@@ -1,0 +1,68 @@
+/** The `modelworks` command: dispatch to subcommands, one-line errors, exit codes. */
+import { isMwError } from "../core/errors.js";
+import { VERSION } from "../version.js";
+import type { CliIo } from "./cli-context.js";
+import { CliError } from "./cli-context.js";
+import { demoCommand } from "./commands/demo.js";
+import { modelsCommand } from "./commands/models.js";
+import { runsCommand } from "./commands/runs.js";
+import { serverCommand } from "./commands/server.js";
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  server: { run: serverCommand, summary: "MLflow-compatible tracking and registry server" },
+  runs: { run: runsCommand, summary: "list and show runs" },
+  models: { run: modelsCommand, summary: "registered models, versions and aliases" },
+  demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
+};
+
+const HELP = `Modelworks ${VERSION} — one-process MLOps platform
+
+Usage: modelworks <command> [options]    (modelworks <command> --help for details)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+  .join("\n")}`;
+
+/** Run the CLI with arguments (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.out(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === "--version") {
+    io.out(VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`modelworks: unknown command '${name}'. Run 'modelworks --help'.`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    io.err(`modelworks ${name}: ${errorLine(e)}`);
+    return e instanceof CliError ? e.exitCode : 1;
+  }
+}
+
+function errorLine(e: unknown): string {
+  if (isMwError(e)) return `${e.code}: ${e.message}`;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Entry point used by bin/modelworks.js. */
+export async function runCli(): Promise<void> {
+  const io: CliIo = {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

@@ -1,0 +1,26 @@
+/** Platform configuration, resolved once at the edge (CLI) and passed inward. */
+import { isAbsolute, join, resolve } from "node:path";
+
+export interface PlatformConfig {
+  /** The embedded storage folder (`MODELWORKS_HOME`, default `./.modelworks`). */
+  home: string;
+  /** Metadata store URI: `sqlite:///...` or `postgresql://...`. */
+  storeUri: string;
+  /** Artifact root: a folder path or `file://` URI. */
+  artifactsUri: string;
+}
+
+/** Resolve the configuration from flags, then environment, then defaults. */
+export function resolveConfig(
+  flags: { home?: string; store?: string; artifacts?: string },
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): PlatformConfig {
+  const homeRaw = flags.home ?? env.MODELWORKS_HOME ?? ".modelworks";
+  const home = isAbsolute(homeRaw) ? homeRaw : resolve(cwd, homeRaw);
+  return {
+    home,
+    storeUri: flags.store ?? env.MODELWORKS_STORE_URI ?? `sqlite:///${join(home, "modelworks.db")}`,
+    artifactsUri: flags.artifacts ?? env.MODELWORKS_ARTIFACTS_URI ?? join(home, "artifacts"),
+  };
+}

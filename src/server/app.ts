@@ -1,0 +1,48 @@
+/** The platform HTTP app. `buildApp(deps)` returns it; only the CLI listens. */
+import Fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import type { RegistryStore } from "../registry/registry-store.js";
+import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+import type { TrackingStore } from "../tracking/tracking-store.js";
+import { installErrorHandlers } from "./errors.js";
+import { artifactRoutes } from "./mlflow/artifact-routes.js";
+import { mountMlflowRoutes } from "./mlflow/mount-routes.js";
+import { registryHandlers } from "./mlflow/registry-handlers.js";
+import { trackingHandlers } from "./mlflow/tracking-handlers.js";
+
+export interface AppDeps {
+  tracking: TrackingStore;
+  registry: RegistryStore;
+  artifacts: ArtifactStore;
+  version: string;
+  /** Largest JSON request body in bytes (default 8 MiB). */
+  bodyLimit?: number;
+  /** Largest artifact upload in bytes (default unlimited). */
+  maxUploadBytes?: number;
+  logger?: boolean;
+}
+
+/** Build the app with every route mounted. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 8 * 1024 * 1024,
+    // MLflow clients send repeated keys (`?run_ids=a&run_ids=b`); keep them as arrays.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  installErrorHandlers(app);
+  app.get("/health", async (_req, reply) => reply.type("text/plain").send("OK"));
+  app.get("/version", async (_req, reply) => reply.type("text/plain").send(deps.version));
+  app.get("/api/3.0/mlflow/server-info", async () => ({
+    multipart_uploads_enabled: false,
+    multipart_downloads_enabled: false,
+  }));
+  await app.register(async (api) => {
+    mountMlflowRoutes(api, {
+      ...trackingHandlers({ tracking: deps.tracking, artifacts: deps.artifacts }),
+      ...registryHandlers({ registry: deps.registry }),
+    });
+  });
+  await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
+  return app;
+}

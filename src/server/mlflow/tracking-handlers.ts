@@ -1,0 +1,173 @@
+/** MLflow tracking endpoints: parse → TrackingStore → wire response. */
+import type { Run } from "../../core/api/mlflow-entities.js";
+import type { MlflowRouteName } from "../../core/api/mlflow-routes.js";
+import { MwError, invalidParam } from "../../core/errors.js";
+import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
+import { listRunArtifacts } from "./artifact-paths.js";
+import type { Handlers } from "./handlers.js";
+import { JsonStream, keyValues, runIdOf } from "./handlers.js";
+
+export type TrackingRouteName = Exclude<MlflowRouteName, RegistryRoutePrefix>;
+type RegistryRoutePrefix = Extract<
+  MlflowRouteName,
+  `${string}RegisteredModel${string}` | `${string}ModelVersion${string}` | "getLatestVersions"
+>;
+
+const HISTORY_CHUNK = 10_000;
+
+/** Handlers for every tracking route. */
+export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: ArtifactStore }): Handlers<TrackingRouteName> {
+  const t = deps.tracking;
+  return {
+    createExperiment: async (r) => ({
+      experiment_id: await t.createExperiment({ name: r.name, artifactLocation: r.artifact_location, tags: keyValues(r.tags) }),
+    }),
+    getExperiment: async (r) => ({ experiment: await t.getExperiment(r.experiment_id) }),
+    getExperimentByName: async (r) => {
+      const experiment = await t.getExperimentByName(r.experiment_name);
+      if (!experiment) throw new MwError("RESOURCE_DOES_NOT_EXIST", `Could not find experiment with name '${r.experiment_name}'`);
+      return { experiment };
+    },
+    searchExperiments: async (r) => {
+      const page = await t.searchExperiments({
+        filter: r.filter,
+        orderBy: r.order_by,
+        maxResults: r.max_results,
+        pageToken: r.page_token,
+        viewType: r.view_type,
+      });
+      return paged("experiments", page.items, page.nextPageToken);
+    },
+    updateExperiment: async (r) => {
+      if (r.new_name !== undefined) await t.renameExperiment(r.experiment_id, r.new_name);
+      return {};
+    },
+    deleteExperiment: async (r) => done(await t.deleteExperiment(r.experiment_id)),
+    restoreExperiment: async (r) => done(await t.restoreExperiment(r.experiment_id)),
+    setExperimentTag: async (r) => done(await t.setExperimentTag(r.experiment_id, r.key, r.value ?? "")),
+    deleteExperimentTag: async (r) => done(await t.deleteExperimentTag(r.experiment_id, r.key)),
+    searchDatasets: async (r) => {
+      const ids = r.experiment_ids ?? [];
+      if (ids.length > 20) throw invalidParam("At most 20 experiment_ids may be given to search datasets.");
+      const dataset_summaries = await t.searchDatasets(ids);
+      return dataset_summaries.length ? { dataset_summaries } : {};
+    },
+
+    createRun: async (r) => ({
+      run: await t.createRun({
+        experimentId: r.experiment_id ?? "0",
+        userId: r.user_id,
+        runName: r.run_name,
+        startTime: r.start_time,
+        tags: keyValues(r.tags),
+      }),
+    }),
+    updateRun: async (r) => ({
+      run_info: await t.updateRun(runIdOf(r), { status: r.status, endTime: r.end_time, runName: r.run_name }),
+    }),
+    deleteRun: async (r) => done(await t.deleteRun(runIdOf(r))),
+    restoreRun: async (r) => done(await t.restoreRun(runIdOf(r))),
+    getRun: async (r) => ({ run: await t.getRun(runIdOf(r)) }),
+    searchRuns: async (r) => {
+      const page = await t.searchRuns({
+        experimentIds: r.experiment_ids ?? [],
+        filter: r.filter,
+        orderBy: r.order_by,
+        maxResults: r.max_results,
+        pageToken: r.page_token,
+        viewType: r.run_view_type,
+      });
+      return paged<"runs", Run>("runs", page.items, page.nextPageToken);
+    },
+    logMetric: async (r) =>
+      done(
+        await t.logBatch(runIdOf(r), { metrics: [{ key: r.key, value: r.value, timestamp: r.timestamp, step: r.step }] }),
+      ),
+    logParam: async (r) => done(await t.logBatch(runIdOf(r), { params: [{ key: r.key, value: r.value ?? "" }] })),
+    setTag: async (r) => done(await t.logBatch(runIdOf(r), { tags: [{ key: r.key, value: r.value ?? "" }] })),
+    deleteTag: async (r) => done(await t.deleteTag(runIdOf(r), r.key)),
+    logBatch: async (r) =>
+      done(
+        await t.logBatch(runIdOf(r), {
+          metrics: r.metrics,
+          params: keyValues(r.params),
+          tags: keyValues(r.tags),
+        }),
+      ),
+    logModel: async (r) => done(await t.logModel(runIdOf(r), r.model_json)),
+    logInputs: async (r) =>
+      done(
+        await t.logInputs(
+          runIdOf(r),
+          (r.datasets ?? []).map((d) => ({ dataset: d.dataset, tags: keyValues(d.tags) })),
+        ),
+      ),
+    getMetricHistory: async (r) => {
+      const runId = runIdOf(r);
+      if (r.max_results !== undefined) {
+        const page = await t.getMetricHistory(runId, r.metric_key, { maxResults: r.max_results, pageToken: r.page_token });
+        return paged("metrics", page.items, page.nextPageToken);
+      }
+      // Unpaged (MLflow's default): stream page by page so a long history is never held in memory.
+      const first = await t.getMetricHistory(runId, r.metric_key, { maxResults: HISTORY_CHUNK });
+      return new JsonStream(streamHistory(t, runId, r.metric_key, first));
+    },
+    getMetricHistoryBulkInterval: async (r) => {
+      if (r.run_ids.length === 0 || r.run_ids.length > 100) {
+        throw invalidParam(`Parameter 'run_ids' must hold 1 to 100 run ids, got ${r.run_ids.length}.`);
+      }
+      if ((r.start_step === undefined) !== (r.end_step === undefined)) {
+        throw invalidParam("Parameters 'start_step' and 'end_step' must be given together.");
+      }
+      const maxResults = r.max_results ?? 320;
+      if (maxResults < 1 || maxResults > 2500) {
+        throw invalidParam(`Invalid value ${maxResults} for parameter 'max_results': expected 1 to 2500.`);
+      }
+      const metrics = await t.getMetricHistoryBulkInterval({
+        runIds: r.run_ids,
+        key: r.metric_key,
+        startStep: r.start_step,
+        endStep: r.end_step,
+        maxResults,
+      });
+      return metrics.length ? { metrics } : {};
+    },
+    listArtifacts: async (r) => {
+      const run = await t.getRun(runIdOf(r));
+      return listRunArtifacts(deps.artifacts, run.info.artifact_uri, r.path ?? "");
+    },
+  };
+}
+
+function done(_: void): Record<string, never> {
+  return {};
+}
+
+function paged<K extends string, T>(key: K, items: T[], token?: string) {
+  const out: Partial<Record<K, T[]>> & { next_page_token?: string } = {};
+  if (items.length) (out as Record<K, T[]>)[key] = items;
+  if (token) out.next_page_token = token;
+  return out;
+}
+
+async function* streamHistory(
+  t: TrackingStore,
+  runId: string,
+  key: string,
+  first: { items: unknown[]; nextPageToken?: string },
+): AsyncGenerator<string> {
+  if (first.items.length === 0) {
+    yield "{}";
+    return;
+  }
+  let page = first;
+  let prefix = '{"metrics":[';
+  for (;;) {
+    yield prefix + page.items.map((m) => JSON.stringify(m)).join(",");
+    prefix = ",";
+    if (!page.nextPageToken) break;
+    page = await t.getMetricHistory(runId, key, { maxResults: HISTORY_CHUNK, pageToken: page.nextPageToken });
+  }
+  yield "]}";
+}

@@ -1,0 +1,47 @@
+/** Open the platform's stores from a configuration: connect, migrate, seed. */
+import { fileURLToPath } from "node:url";
+import { systemClock } from "../core/clock.js";
+import type { PlatformConfig } from "../core/config.js";
+import type { Database } from "../core/db/database.js";
+import { migrate } from "../core/db/migrate.js";
+import { openDatabase } from "../core/db/open-database.js";
+import { invalidParam } from "../core/errors.js";
+import { registryMigrations } from "../registry/migrations.js";
+import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
+import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
+import { trackingMigrations } from "../tracking/migrations.js";
+import { SqlTrackingStore } from "../tracking/sql/sql-tracking-store.js";
+
+/** Every migration of every module, in order. */
+export const ALL_MIGRATIONS = [...trackingMigrations, ...registryMigrations];
+
+export interface Platform {
+  db: Database;
+  tracking: SqlTrackingStore;
+  registry: SqlRegistryStore;
+  artifacts: ArtifactStore;
+  close(): Promise<void>;
+}
+
+/** Connect to the configured stores and bring the schema up to date. */
+export async function openPlatform(config: PlatformConfig): Promise<Platform> {
+  const db = openDatabase(config.storeUri);
+  try {
+    await migrate(db, ALL_MIGRATIONS);
+    const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });
+    await tracking.init();
+    const registry = new SqlRegistryStore(db, { clock: systemClock });
+    return { db, tracking, registry, artifacts: openArtifactStore(config.artifactsUri), close: () => db.close() };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** An artifact store from a URI: a folder path or `file://` URI (S3 arrives later). */
+export function openArtifactStore(uri: string): ArtifactStore {
+  if (uri.startsWith("file://")) return new LocalArtifactStore(fileURLToPath(uri));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw invalidParam(`Unsupported artifact URI '${uri}': expected a folder or file:// URI.`);
+  return new LocalArtifactStore(uri);
+}

@@ -1,0 +1,81 @@
+/**
+ * The tracking store contract: experiments, runs, params, metrics, tags and dataset inputs.
+ * Every backend (SQLite, PostgreSQL) passes the same contract suite.
+ */
+import type {
+  DatasetInput,
+  DatasetSummary,
+  Experiment,
+  KeyValue,
+  Metric,
+  MetricWithRunId,
+  Run,
+  RunInfo,
+  RunStatus,
+  ViewType,
+} from "../core/api/mlflow-entities.js";
+import type { Page } from "../core/page.js";
+
+/** A metric as logged (value as a number, NaN and ±Infinity allowed). */
+export interface MetricInput {
+  key: string;
+  value: number;
+  timestamp: number;
+  step?: number;
+}
+
+export interface SearchQuery {
+  filter?: string;
+  orderBy?: readonly string[];
+  maxResults?: number;
+  pageToken?: string;
+}
+
+export interface RunSearchQuery extends SearchQuery {
+  experimentIds: readonly string[];
+  viewType?: ViewType;
+}
+
+export interface TrackingStore {
+  createExperiment(input: { name: string; artifactLocation?: string; tags?: KeyValue[] }): Promise<string>;
+  getExperiment(experimentId: string): Promise<Experiment>;
+  /** Undefined when no experiment has that name. */
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  searchExperiments(query: SearchQuery & { viewType?: ViewType }): Promise<Page<Experiment>>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  deleteExperiment(experimentId: string): Promise<void>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
+
+  createRun(input: {
+    experimentId: string;
+    userId?: string;
+    runName?: string;
+    startTime?: number;
+    tags?: KeyValue[];
+  }): Promise<Run>;
+  updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  getRun(runId: string): Promise<Run>;
+  searchRuns(query: RunSearchQuery): Promise<Page<Run>>;
+
+  /** Metrics append; params are write-once; tags are last-write-wins. All or nothing. */
+  logBatch(runId: string, batch: { metrics?: MetricInput[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void>;
+  deleteTag(runId: string, key: string): Promise<void>;
+  logInputs(runId: string, inputs: DatasetInput[]): Promise<void>;
+  /** Append an MLmodel (as JSON) to the run's `mlflow.log-model.history` tag. */
+  logModel(runId: string, modelJson: string): Promise<void>;
+
+  /** One page of a metric's history in (step, timestamp) order. */
+  getMetricHistory(runId: string, key: string, page: { maxResults: number; pageToken?: string }): Promise<Page<Metric>>;
+  getMetricHistoryBulkInterval(query: {
+    runIds: readonly string[];
+    key: string;
+    startStep?: number;
+    endStep?: number;
+    maxResults: number;
+  }): Promise<MetricWithRunId[]>;
+  searchDatasets(experimentIds: readonly string[]): Promise<DatasetSummary[]>;
+}
