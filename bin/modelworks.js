@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-// The built CLI (npm ci runs `prepare`, which compiles src/ to dist/).
-import { runCli } from "../dist/cli/main.js";
-
-await runCli();
+// The built CLI: `npm ci` runs `prepare`, which compiles src/ to dist/.
+import "../dist/cli/entry.js";

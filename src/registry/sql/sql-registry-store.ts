@@ -1,0 +1,197 @@
+/** The model registry on any {@link Database}: SQLite or PostgreSQL through the same SQL. */
+import type { KeyValue, ModelVersion, RegisteredModel } from "../../core/api/mlflow-entities.js";
+import type { Clock } from "../../core/clock.js";
+import { systemClock } from "../../core/clock.js";
+import type { Database, Queryable } from "../../core/db/database.js";
+import { invalidParam } from "../../core/errors.js";
+import type { Page } from "../../core/page.js";
+import type {
+  CreateModelVersionInput,
+  RegistrySearchQuery,
+  RegistryStore,
+  TransitionStageInput,
+  VersionRef,
+} from "../registry-store.js";
+import { canonicalStage, parseVersion, validateModelName, validateRegistryTag, validateSource } from "../validation.js";
+import { loadVersions } from "./loaders.js";
+import { searchModelVersions, searchRegisteredModels } from "./registry-search.js";
+import { SqlModelStore, modelNotFound, versionNotFound } from "./sql-model-store.js";
+
+export interface SqlRegistryStoreOptions {
+  clock?: Clock;
+}
+
+// Concurrent creates on PostgreSQL may pick the same next number; the loser retries.
+const CREATE_ATTEMPTS = 20;
+
+/** What MLflow keeps of a deleted version's fields. */
+const REDACTED_SOURCE = "REDACTED-SOURCE-PATH";
+
+/** MLflow's model registry semantics over SQL. */
+export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
+  constructor(db: Database, options: SqlRegistryStoreOptions = {}) {
+    super(db, options.clock ?? systemClock);
+  }
+
+  searchRegisteredModels(query: RegistrySearchQuery): Promise<Page<RegisteredModel>> {
+    return searchRegisteredModels(this.db, query);
+  }
+
+  searchModelVersions(query: RegistrySearchQuery): Promise<Page<ModelVersion>> {
+    return searchModelVersions(this.db, query);
+  }
+
+  async createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
+    validateModelName(input.name);
+    validateSource(input.source);
+    for (const t of input.tags ?? []) validateRegistryTag(t.key, t.value);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const version = await this.db.transaction((tx) => this.insertVersion(tx, input));
+        return await this.getModelVersion({ name: input.name, version });
+      } catch (e) {
+        if (!this.db.dialect.isUniqueViolation(e) || attempt >= CREATE_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  private async insertVersion(tx: Queryable, input: CreateModelVersionInput): Promise<number> {
+    const now = this.clock.now();
+    // Updating the model row first also locks it, so concurrent creators mostly queue here.
+    const n = await tx.run("UPDATE registered_models SET last_updated_time = ? WHERE name = ?", [now, input.name]);
+    if (n === 0) throw modelNotFound(input.name);
+    // Deleted versions count: numbers are never reused.
+    const row = await tx.get<{ v: number | null }>("SELECT MAX(version) AS v FROM model_versions WHERE name = ?", [
+      input.name,
+    ]);
+    const version = Number(row?.v ?? 0) + 1;
+    await tx.run(
+      `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage,
+         source, storage_location, run_id, run_link, status, status_message, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, 'None', ?, NULL, ?, ?, 'READY', NULL, 0)`,
+      [
+        input.name,
+        version,
+        now,
+        now,
+        input.description ?? null,
+        input.userId ?? null,
+        input.source,
+        input.runId || null,
+        input.runLink || null,
+      ],
+    );
+    const tags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
+    await tx.insertMany(
+      "model_version_tags",
+      ["name", "version", "key", "value"],
+      [...tags].map(([k, v]) => [input.name, version, k, v]),
+    );
+    return version;
+  }
+
+  async updateModelVersion(input: VersionRef & { description?: string }): Promise<ModelVersion> {
+    const version = parseVersion(input.version);
+    await this.db.transaction(async (tx) => {
+      await this.requireVersion(tx, input.name, version);
+      await tx.run("UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?", [
+        input.description ?? "",
+        this.clock.now(),
+        input.name,
+        version,
+      ]);
+    });
+    return this.getModelVersion({ name: input.name, version });
+  }
+
+  async transitionModelVersionStage(input: TransitionStageInput): Promise<ModelVersion> {
+    const version = parseVersion(input.version);
+    const stage = canonicalStage(input.stage);
+    const archive = input.archiveExistingVersions ?? false;
+    if (archive && stage !== "Staging" && stage !== "Production") {
+      throw invalidParam(
+        `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are Staging and Production.`,
+      );
+    }
+    await this.db.transaction(async (tx) => {
+      await this.requireVersion(tx, input.name, version);
+      const now = this.clock.now();
+      if (archive) {
+        await tx.run(
+          `UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ?
+           WHERE name = ? AND current_stage = ? AND version <> ? AND deleted = 0`,
+          [now, input.name, stage, version],
+        );
+      }
+      await tx.run("UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?", [
+        stage,
+        now,
+        input.name,
+        version,
+      ]);
+      await this.touchModel(tx, input.name, now);
+    });
+    return this.getModelVersion({ name: input.name, version });
+  }
+
+  async deleteModelVersion(input: VersionRef): Promise<void> {
+    const version = parseVersion(input.version);
+    await this.db.transaction(async (tx) => {
+      await this.requireVersion(tx, input.name, version);
+      const now = this.clock.now();
+      // The row stays (its number is never reused); its details are dropped, as MLflow does.
+      await tx.run(
+        `UPDATE model_versions SET deleted = 1, last_updated_time = ?, description = NULL, user_id = NULL, source = ?,
+           storage_location = NULL, run_id = NULL, run_link = NULL, status_message = NULL
+         WHERE name = ? AND version = ?`,
+        [now, REDACTED_SOURCE, input.name, version],
+      );
+      const key = [input.name, version];
+      await tx.run("DELETE FROM registered_model_aliases WHERE name = ? AND version = ?", key);
+      await tx.run("DELETE FROM model_version_tags WHERE name = ? AND version = ?", key);
+      await this.touchModel(tx, input.name, now);
+    });
+  }
+
+  async getModelVersion(input: VersionRef): Promise<ModelVersion> {
+    const version = parseVersion(input.version);
+    const [mv] = await loadVersions(this.db, [{ name: input.name, version }]);
+    if (!mv) throw versionNotFound(input.name, version);
+    return mv;
+  }
+
+  async getModelVersionDownloadUri(input: VersionRef): Promise<string> {
+    const version = parseVersion(input.version);
+    const row = await this.db.get<{ source: string; storage_location: string | null }>(
+      "SELECT source, storage_location FROM model_versions WHERE name = ? AND version = ? AND deleted = 0",
+      [input.name, version],
+    );
+    if (!row) throw versionNotFound(input.name, version);
+    return row.storage_location || row.source;
+  }
+
+  async setModelVersionTag(input: VersionRef & KeyValue): Promise<void> {
+    const version = parseVersion(input.version);
+    validateRegistryTag(input.key, input.value);
+    await this.db.transaction(async (tx) => {
+      await this.requireVersion(tx, input.name, version);
+      await tx.run(
+        `INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value`,
+        [input.name, version, input.key, input.value],
+      );
+    });
+  }
+
+  async deleteModelVersionTag(input: VersionRef & { key: string }): Promise<void> {
+    const version = parseVersion(input.version);
+    await this.db.transaction(async (tx) => {
+      await this.requireVersion(tx, input.name, version);
+      await tx.run("DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?", [
+        input.name,
+        version,
+        input.key,
+      ]);
+    });
+  }
+}
