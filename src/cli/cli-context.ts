@@ -1,13 +1,13 @@
 /** What every command gets: parsed flags, output streams, environment, and an API connection. */
 import type { MlflowRouteName } from "../core/api/mlflow-routes.js";
 import { resolveConfig } from "../core/config.js";
+import type { MlflowApi } from "../sdk/mlflow-client.js";
+import { createMlflowClient } from "../sdk/mlflow-client.js";
 import type { Handlers } from "../server/mlflow/handlers.js";
 import { JsonStream } from "../server/mlflow/handlers.js";
 import { registryHandlers } from "../server/mlflow/registry-handlers.js";
 import { trackingHandlers } from "../server/mlflow/tracking-handlers.js";
 import { openPlatform } from "../server/open-platform.js";
-import type { MlflowApi } from "../sdk/mlflow-client.js";
-import { createMlflowClient } from "../sdk/mlflow-client.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -77,7 +77,11 @@ export class CliError extends Error {
 /** Format rows as an aligned text table. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 

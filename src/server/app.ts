@@ -1,6 +1,7 @@
 /** The platform HTTP app. `buildApp(deps)` returns it; only the CLI listens. */
-import Fastify from "fastify";
+
 import type { FastifyInstance } from "fastify";
+import Fastify from "fastify";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";

@@ -42,6 +42,7 @@ export async function openPlatform(config: PlatformConfig): Promise<Platform> {
 /** An artifact store from a URI: a folder path or `file://` URI (S3 arrives later). */
 export function openArtifactStore(uri: string): ArtifactStore {
   if (uri.startsWith("file://")) return new LocalArtifactStore(fileURLToPath(uri));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw invalidParam(`Unsupported artifact URI '${uri}': expected a folder or file:// URI.`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
+    throw invalidParam(`Unsupported artifact URI '${uri}': expected a folder or file:// URI.`);
   return new LocalArtifactStore(uri);
 }

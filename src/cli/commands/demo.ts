@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import type { MlflowApi } from "../../sdk/mlflow-client.js";
 import { createMlflowClient } from "../../sdk/mlflow-client.js";
 import type { CliIo } from "../cli-context.js";
-import { CONNECTION_FLAGS, CliError } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 import { startServer, waitForSignal } from "./server.js";
 
 export const DEMO_HELP = `Usage: modelworks demo [--port 5000] [--home DIR] [--exit]
@@ -26,7 +26,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const port = Number(values.port ?? 5000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0-65535, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be 0-65535, got '${values.port}'`);
   const server = await startServer({ ...values, host: "127.0.0.1", port }, io);
   try {
     io.out(`Modelworks tracking server on ${server.url} (embedded SQLite + local artifacts)\n`);
@@ -75,12 +76,18 @@ async function walkThrough(api: MlflowApi, url: string, io: CliIo): Promise<void
     timestamp: now + i,
     step: i,
   }));
-  await api.logBatch({ run_id: runId, metrics: [...metrics, { key: "roc_auc", value: 0.846, timestamp: now, step: 0 }] });
+  await api.logBatch({
+    run_id: runId,
+    metrics: [...metrics, { key: "roc_auc", value: 0.846, timestamp: now, step: 0 }],
+  });
   step('mlflow.log_metric("train_loss", v, step=i)  # × 50', "loss history + roc_auc=0.846");
 
   const artifactPath = `${experimentId}/${runId}/artifacts/model/MLmodel`;
   const mlmodel = `artifact_path: model\nflavors:\n  modelworks:\n    algo: gbdt\nrun_id: ${runId}\n`;
-  const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`, { method: "PUT", body: mlmodel });
+  const put = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`, {
+    method: "PUT",
+    body: mlmodel,
+  });
   if (!put.ok) throw new Error(`artifact upload failed: HTTP ${put.status}`);
   step('mlflow.log_artifact("MLmodel", "model")', "model/MLmodel uploaded (streamed PUT)");
 

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
-import { CONNECTION_FLAGS, CliError, connect, table, when } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 
 export const MODELS_HELP = `Usage:
   modelworks models ls [--filter EXPR] [--json]
@@ -47,11 +47,14 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       const [name] = rest;
       if (!name) throw new CliError("models show needs a NAME");
       const { registered_model } = await api.getRegisteredModel({ name });
-      const versions = (
-        await api.searchModelVersions({ filter: `name = '${name.replace(/'/g, "\\'")}'`, max_results: 1000 })
-      ).model_versions ?? [];
+      const versions =
+        (await api.searchModelVersions({ filter: `name = '${name.replace(/'/g, "\\'")}'`, max_results: 1000 }))
+          .model_versions ?? [];
       if (values.json) io.out(JSON.stringify({ registered_model, model_versions: versions }, null, 2));
-      else io.out(describeModel(registered_model.name, registered_model.description, registered_model.aliases ?? [], versions));
+      else
+        io.out(
+          describeModel(registered_model.name, registered_model.description, registered_model.aliases ?? [], versions),
+        );
       return 0;
     }
     if (sub === "alias") {
@@ -81,7 +84,14 @@ function describeModel(
   lines.push(
     table(
       ["VERSION", "STATUS", "ALIASES", "RUN", "CREATED", "SOURCE"],
-      sorted.map((v) => [v.version, v.status, (v.aliases ?? []).join(","), v.run_id ?? "-", when(v.creation_timestamp), v.source]),
+      sorted.map((v) => [
+        v.version,
+        v.status,
+        (v.aliases ?? []).join(","),
+        v.run_id ?? "-",
+        when(v.creation_timestamp),
+        v.source,
+      ]),
     ),
   );
   return lines.join("\n");

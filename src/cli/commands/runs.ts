@@ -1,7 +1,7 @@
 /** `modelworks runs ls|show RUN` */
 import { parseArgs } from "node:util";
 import type { CliIo } from "../cli-context.js";
-import { CONNECTION_FLAGS, CliError, connect, table, when } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 
 export const RUNS_HELP = `Usage:
   modelworks runs ls [--experiment NAME|--experiment-id ID] [--filter EXPR] [--order-by KEY]... [--max N] [--json]
@@ -50,13 +50,24 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
 
 async function listRuns(
   api: Awaited<ReturnType<typeof connect>>["api"],
-  v: { experiment?: string; "experiment-id"?: string; filter?: string; "order-by"?: string[]; max?: string; json?: boolean },
+  v: {
+    experiment?: string;
+    "experiment-id"?: string;
+    filter?: string;
+    "order-by"?: string[];
+    max?: string;
+    json?: boolean;
+  },
   io: CliIo,
 ): Promise<number> {
   let experimentIds: string[];
   if (v["experiment-id"]) experimentIds = [v["experiment-id"]];
-  else if (v.experiment) experimentIds = [(await api.getExperimentByName({ experiment_name: v.experiment })).experiment.experiment_id];
-  else experimentIds = ((await api.searchExperiments({ max_results: 50000 })).experiments ?? []).map((e) => e.experiment_id);
+  else if (v.experiment)
+    experimentIds = [(await api.getExperimentByName({ experiment_name: v.experiment })).experiment.experiment_id];
+  else
+    experimentIds = ((await api.searchExperiments({ max_results: 50000 })).experiments ?? []).map(
+      (e) => e.experiment_id,
+    );
   const max = v.max === undefined ? 100 : Number(v.max);
   if (!Number.isInteger(max) || max < 1) throw new CliError(`--max must be a positive integer, got '${v.max}'`);
   const res = await api.searchRuns({
@@ -105,6 +116,7 @@ function describeRun(run: Awaited<ReturnType<Awaited<ReturnType<typeof connect>>
     "tags",
     run.data.tags?.filter((t) => t.key !== "mlflow.log-model.history"),
   );
-  for (const d of run.inputs.dataset_inputs ?? []) lines.push(`input: ${d.dataset.name} @ ${d.dataset.digest} (${d.dataset.source_type})`);
+  for (const d of run.inputs.dataset_inputs ?? [])
+    lines.push(`input: ${d.dataset.name} @ ${d.dataset.digest} (${d.dataset.source_type})`);
   return lines.join("\n");
 }

@@ -5,7 +5,7 @@ import { buildApp } from "../../server/app.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
-import { CONNECTION_FLAGS, CliError } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
 
@@ -55,7 +55,8 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
     return 0;
   }
   const port = Number(values.port ?? 5000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0-65535, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be 0-65535, got '${values.port}'`);
   const server = await startServer({ ...values, host: values.host ?? "127.0.0.1", port }, io);
   io.out(values.json ? JSON.stringify({ url: server.url }) : `Modelworks ${VERSION} listening on ${server.url}`);
   await waitForSignal();

@@ -143,21 +143,13 @@ export const mlflowRoutes = {
     "/mlflow/runs/set-tag",
     s.object({ ...runId, key: s.string().required(), value: s.string() }),
   ),
-  deleteTag: route<Empty>()(
-    "POST",
-    "/mlflow/runs/delete-tag",
-    s.object({ ...runId, key: s.string().required() }),
-  ),
+  deleteTag: route<Empty>()("POST", "/mlflow/runs/delete-tag", s.object({ ...runId, key: s.string().required() })),
   logBatch: route<Empty>()(
     "POST",
     "/mlflow/runs/log-batch",
     s.object({ ...runId, metrics: s.array(metric), params: s.array(keyValue), tags }),
   ),
-  logModel: route<Empty>()(
-    "POST",
-    "/mlflow/runs/log-model",
-    s.object({ ...runId, model_json: s.string().required() }),
-  ),
+  logModel: route<Empty>()("POST", "/mlflow/runs/log-model", s.object({ ...runId, model_json: s.string().required() })),
   logInputs: route<Empty>()(
     "POST",
     "/mlflow/runs/log-inputs",

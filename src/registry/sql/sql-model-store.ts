@@ -159,8 +159,14 @@ export class SqlModelStore {
     // MLflow's wording and code: clients treat this exact error as "alias not set".
     if (!row) throw invalidParam(`Registered model alias ${input.alias} not found.`);
     const [mv] = await loadVersions(this.db, [{ name: input.name, version: Number(row.version) }]);
-    if (!mv) throw versionNotFound(input.name, row.version);
+    if (!mv) throw await this.missingVersion(input.name, row.version);
     return mv;
+  }
+
+  /** The error for a version lookup that found nothing: the model's when the model is missing too. */
+  protected async missingVersion(name: string, version: number): Promise<MwError> {
+    const model = await this.db.get("SELECT name FROM registered_models WHERE name = ?", [name]);
+    return model ? versionNotFound(name, version) : modelNotFound(name);
   }
 
   /** Fail with RESOURCE_DOES_NOT_EXIST unless the model exists. */

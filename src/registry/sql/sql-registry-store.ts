@@ -15,7 +15,7 @@ import type {
 import { canonicalStage, parseVersion, validateModelName, validateRegistryTag, validateSource } from "../validation.js";
 import { loadVersions } from "./loaders.js";
 import { searchModelVersions, searchRegisteredModels } from "./registry-search.js";
-import { SqlModelStore, modelNotFound, versionNotFound } from "./sql-model-store.js";
+import { SqlModelStore, modelNotFound } from "./sql-model-store.js";
 
 export interface SqlRegistryStoreOptions {
   clock?: Clock;
@@ -156,7 +156,7 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
   async getModelVersion(input: VersionRef): Promise<ModelVersion> {
     const version = parseVersion(input.version);
     const [mv] = await loadVersions(this.db, [{ name: input.name, version }]);
-    if (!mv) throw versionNotFound(input.name, version);
+    if (!mv) throw await this.missingVersion(input.name, version);
     return mv;
   }
 
@@ -166,7 +166,7 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
       "SELECT source, storage_location FROM model_versions WHERE name = ? AND version = ? AND deleted = 0",
       [input.name, version],
     );
-    if (!row) throw versionNotFound(input.name, version);
+    if (!row) throw await this.missingVersion(input.name, version);
     return row.storage_location || row.source;
   }
 

@@ -8,7 +8,10 @@ import { contentTypeFor } from "./content-type.js";
 const PREFIXES = ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"];
 
 /** Register the artifact routes in their own context, where any request body stays a raw stream. */
-export async function artifactRoutes(app: FastifyInstance, opts: { artifacts: ArtifactStore; maxUploadBytes?: number }) {
+export async function artifactRoutes(
+  app: FastifyInstance,
+  opts: { artifacts: ArtifactStore; maxUploadBytes?: number },
+) {
   const store = opts.artifacts;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
@@ -33,7 +36,10 @@ export async function artifactRoutes(app: FastifyInstance, opts: { artifacts: Ar
       const declared = Number(req.headers["content-length"] ?? Number.NaN);
       // Refuse a declared oversize body before reading it, so the 413 reaches the client.
       if (opts.maxUploadBytes !== undefined && declared > opts.maxUploadBytes) {
-        throw new MwError("PAYLOAD_TOO_LARGE", `Upload of ${declared} bytes exceeds the limit of ${opts.maxUploadBytes}.`);
+        throw new MwError(
+          "PAYLOAD_TOO_LARGE",
+          `Upload of ${declared} bytes exceeds the limit of ${opts.maxUploadBytes}.`,
+        );
       }
       await store.put(wildcard(req), req.raw, { maxBytes: opts.maxUploadBytes });
       return {};

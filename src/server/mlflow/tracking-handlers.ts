@@ -1,7 +1,7 @@
 /** MLflow tracking endpoints: parse → TrackingStore → wire response. */
 import type { Run } from "../../core/api/mlflow-entities.js";
 import type { MlflowRouteName } from "../../core/api/mlflow-routes.js";
-import { MwError, invalidParam } from "../../core/errors.js";
+import { invalidParam, MwError } from "../../core/errors.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import { listRunArtifacts } from "./artifact-paths.js";
@@ -17,16 +17,24 @@ type RegistryRoutePrefix = Extract<
 const HISTORY_CHUNK = 10_000;
 
 /** Handlers for every tracking route. */
-export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: ArtifactStore }): Handlers<TrackingRouteName> {
+export function trackingHandlers(deps: {
+  tracking: TrackingStore;
+  artifacts: ArtifactStore;
+}): Handlers<TrackingRouteName> {
   const t = deps.tracking;
   return {
     createExperiment: async (r) => ({
-      experiment_id: await t.createExperiment({ name: r.name, artifactLocation: r.artifact_location, tags: keyValues(r.tags) }),
+      experiment_id: await t.createExperiment({
+        name: r.name,
+        artifactLocation: r.artifact_location,
+        tags: keyValues(r.tags),
+      }),
     }),
     getExperiment: async (r) => ({ experiment: await t.getExperiment(r.experiment_id) }),
     getExperimentByName: async (r) => {
       const experiment = await t.getExperimentByName(r.experiment_name);
-      if (!experiment) throw new MwError("RESOURCE_DOES_NOT_EXIST", `Could not find experiment with name '${r.experiment_name}'`);
+      if (!experiment)
+        throw new MwError("RESOURCE_DOES_NOT_EXIST", `Could not find experiment with name '${r.experiment_name}'`);
       return { experiment };
     },
     searchExperiments: async (r) => {
@@ -43,10 +51,10 @@ export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: Art
       if (r.new_name !== undefined) await t.renameExperiment(r.experiment_id, r.new_name);
       return {};
     },
-    deleteExperiment: async (r) => done(await t.deleteExperiment(r.experiment_id)),
-    restoreExperiment: async (r) => done(await t.restoreExperiment(r.experiment_id)),
-    setExperimentTag: async (r) => done(await t.setExperimentTag(r.experiment_id, r.key, r.value ?? "")),
-    deleteExperimentTag: async (r) => done(await t.deleteExperimentTag(r.experiment_id, r.key)),
+    deleteExperiment: async (r) => empty(t.deleteExperiment(r.experiment_id)),
+    restoreExperiment: async (r) => empty(t.restoreExperiment(r.experiment_id)),
+    setExperimentTag: async (r) => empty(t.setExperimentTag(r.experiment_id, r.key, r.value ?? "")),
+    deleteExperimentTag: async (r) => empty(t.deleteExperimentTag(r.experiment_id, r.key)),
     searchDatasets: async (r) => {
       const ids = r.experiment_ids ?? [];
       if (ids.length > 20) throw invalidParam("At most 20 experiment_ids may be given to search datasets.");
@@ -66,8 +74,8 @@ export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: Art
     updateRun: async (r) => ({
       run_info: await t.updateRun(runIdOf(r), { status: r.status, endTime: r.end_time, runName: r.run_name }),
     }),
-    deleteRun: async (r) => done(await t.deleteRun(runIdOf(r))),
-    restoreRun: async (r) => done(await t.restoreRun(runIdOf(r))),
+    deleteRun: async (r) => empty(t.deleteRun(runIdOf(r))),
+    restoreRun: async (r) => empty(t.restoreRun(runIdOf(r))),
     getRun: async (r) => ({ run: await t.getRun(runIdOf(r)) }),
     searchRuns: async (r) => {
       const page = await t.searchRuns({
@@ -81,24 +89,26 @@ export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: Art
       return paged<"runs", Run>("runs", page.items, page.nextPageToken);
     },
     logMetric: async (r) =>
-      done(
-        await t.logBatch(runIdOf(r), { metrics: [{ key: r.key, value: r.value, timestamp: r.timestamp, step: r.step }] }),
+      empty(
+        t.logBatch(runIdOf(r), {
+          metrics: [{ key: r.key, value: r.value, timestamp: r.timestamp, step: r.step }],
+        }),
       ),
-    logParam: async (r) => done(await t.logBatch(runIdOf(r), { params: [{ key: r.key, value: r.value ?? "" }] })),
-    setTag: async (r) => done(await t.logBatch(runIdOf(r), { tags: [{ key: r.key, value: r.value ?? "" }] })),
-    deleteTag: async (r) => done(await t.deleteTag(runIdOf(r), r.key)),
+    logParam: async (r) => empty(t.logBatch(runIdOf(r), { params: [{ key: r.key, value: r.value ?? "" }] })),
+    setTag: async (r) => empty(t.logBatch(runIdOf(r), { tags: [{ key: r.key, value: r.value ?? "" }] })),
+    deleteTag: async (r) => empty(t.deleteTag(runIdOf(r), r.key)),
     logBatch: async (r) =>
-      done(
-        await t.logBatch(runIdOf(r), {
+      empty(
+        t.logBatch(runIdOf(r), {
           metrics: r.metrics,
           params: keyValues(r.params),
           tags: keyValues(r.tags),
         }),
       ),
-    logModel: async (r) => done(await t.logModel(runIdOf(r), r.model_json)),
+    logModel: async (r) => empty(t.logModel(runIdOf(r), r.model_json)),
     logInputs: async (r) =>
-      done(
-        await t.logInputs(
+      empty(
+        t.logInputs(
           runIdOf(r),
           (r.datasets ?? []).map((d) => ({ dataset: d.dataset, tags: keyValues(d.tags) })),
         ),
@@ -106,7 +116,10 @@ export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: Art
     getMetricHistory: async (r) => {
       const runId = runIdOf(r);
       if (r.max_results !== undefined) {
-        const page = await t.getMetricHistory(runId, r.metric_key, { maxResults: r.max_results, pageToken: r.page_token });
+        const page = await t.getMetricHistory(runId, r.metric_key, {
+          maxResults: r.max_results,
+          pageToken: r.page_token,
+        });
         return paged("metrics", page.items, page.nextPageToken);
       }
       // Unpaged (MLflow's default): stream page by page so a long history is never held in memory.
@@ -140,7 +153,8 @@ export function trackingHandlers(deps: { tracking: TrackingStore; artifacts: Art
   };
 }
 
-function done(_: void): Record<string, never> {
+async function empty(work: Promise<void>): Promise<Record<string, never>> {
+  await work;
   return {};
 }
 

@@ -83,20 +83,26 @@ describe("parseSearchFilter: syntax", () => {
   });
 
   test("quoted keys and entity types", () => {
-    assert.deepEqual(runs('metrics."my-metric" > 1')[0], { type: "metric", key: "my-metric", comparator: ">", value: 1 });
+    assert.deepEqual(runs('metrics."my-metric" > 1')[0], {
+      type: "metric",
+      key: "my-metric",
+      comparator: ">",
+      value: 1,
+    });
     assert.equal(runs("tags.`user name` = 'bob'")[0]!.key, "user name");
     assert.equal(runs("`metrics`.auc > 1")[0]!.key, "auc");
-    assert.equal(runs('params."a.b" = \'x\'')[0]!.key, "a.b");
+    assert.equal(runs("params.\"a.b\" = 'x'")[0]!.key, "a.b");
   });
 
   test("attribute aliases resolve to canonical keys", () => {
     assert.equal(runs("created > 5")[0]!.key, "start_time");
     assert.equal(runs("attributes.Created >= 5")[0]!.key, "start_time");
-    for (const alias of ['"run name"', "`Run name`", "`Run Name`"]) assert.equal(runs(`${alias} = 'x'`)[0]!.key, "run_name");
+    for (const alias of ['"run name"', "`Run name`", "`Run Name`"])
+      assert.equal(runs(`${alias} = 'x'`)[0]!.key, "run_name");
   });
 
   test("string values: both quotes, escapes", () => {
-    assert.equal(runs("params.p = \"dq\"")[0]!.value, "dq");
+    assert.equal(runs('params.p = "dq"')[0]!.value, "dq");
     assert.equal(runs("tags.t = 'it''s'")[0]!.value, "it's");
     assert.equal(runs("tags.t = 'it\\'s'")[0]!.value, "it's");
     assert.equal(runs('tags.t = "say ""hi"""')[0]!.value, 'say "hi"');
@@ -176,7 +182,7 @@ describe("parseSearchFilter: rejections", () => {
   test("comparators and value types per entity", () => {
     rejects("metrics.a LIKE 'x'", /invalid comparator 'LIKE' for metric 'a'/);
     rejects("metrics.a = 'x'", /expected a numeric value for metric 'a', found 'x'/);
-    rejects("metrics.a = \"1\"", /expected a numeric value/);
+    rejects('metrics.a = "1"', /expected a numeric value/);
     rejects("params.p > 'a'", /invalid comparator '>' for param 'p'/);
     rejects("params.p = 1", /expected a quoted string value for param 'p'/);
     rejects("tags.t IN ('a')", /tag 't' does not support comparison with a list/);

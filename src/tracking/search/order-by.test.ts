@@ -69,9 +69,10 @@ describe("parseOrderBy", () => {
 
   test("registered models: timestamp is creation_timestamp", () => {
     assert.deepEqual(
-      parseOrderBy(["timestamp DESC", "creation_timestamp", "last_updated_timestamp", "name"], REGISTERED_MODEL_GRAMMAR).map(
-        (k) => `${k.key}:${k.ascending}`,
-      ),
+      parseOrderBy(
+        ["timestamp DESC", "creation_timestamp", "last_updated_timestamp", "name"],
+        REGISTERED_MODEL_GRAMMAR,
+      ).map((k) => `${k.key}:${k.ascending}`),
       ["creation_timestamp:false", "creation_timestamp:true", "last_updated_timestamp:true", "name:true"],
     );
     rejects(["version_number"], /invalid order_by key 'version_number'/, REGISTERED_MODEL_GRAMMAR);

@@ -64,8 +64,7 @@ export class MetricHistory {
   }): Promise<MetricWithRunId[]> {
     const out: MetricWithRunId[] = [];
     for (const runId of q.runIds) {
-      const range =
-        q.startStep !== undefined && q.endStep !== undefined ? " AND step >= ? AND step <= ?" : "";
+      const range = q.startStep !== undefined && q.endStep !== undefined ? " AND step >= ? AND step <= ?" : "";
       const args = range ? [runId, q.key, q.startStep as number, q.endStep as number] : [runId, q.key];
       const steps = await this.db.all<{ step: number }>(
         `SELECT DISTINCT step FROM metrics WHERE run_uuid = ? AND key = ?${range} ORDER BY step`,
@@ -108,7 +107,11 @@ export class MetricHistory {
 function nextCursor(items: readonly MetricRow[], prev: Cursor | undefined): Cursor {
   const last = items[items.length - 1] as MetricRow;
   let same = 0;
-  for (let i = items.length - 1; i >= 0 && items[i]?.step === last.step && items[i]?.timestamp === last.timestamp; i--) {
+  for (
+    let i = items.length - 1;
+    i >= 0 && items[i]?.step === last.step && items[i]?.timestamp === last.timestamp;
+    i--
+  ) {
     same++;
   }
   const continued = prev && same === items.length && prev.step === last.step && prev.ts === last.timestamp;

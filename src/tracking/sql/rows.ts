@@ -1,5 +1,12 @@
 /** Row shapes of the tracking tables and their mapping to wire entities. */
-import type { Experiment, KeyValue, LifecycleStage, Metric, RunInfo, RunStatus } from "../../core/api/mlflow-entities.js";
+import type {
+  Experiment,
+  KeyValue,
+  LifecycleStage,
+  Metric,
+  RunInfo,
+  RunStatus,
+} from "../../core/api/mlflow-entities.js";
 import { toWireDouble } from "../../core/api/mlflow-entities.js";
 
 export interface ExperimentRow {

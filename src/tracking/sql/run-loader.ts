@@ -79,12 +79,18 @@ function assemble(
   if (params) data.params = kv(params);
   if (tags) data.tags = kv(tags);
   const run: Run = { info: toRunInfo(row), data, inputs: {} };
-  if (inputs) run.inputs.dataset_inputs = inputs.map((i) => toDatasetInput(i, inputTags.get(`${i.run_uuid}/${i.dataset_uuid}`)));
+  if (inputs)
+    run.inputs.dataset_inputs = inputs.map((i) => toDatasetInput(i, inputTags.get(`${i.run_uuid}/${i.dataset_uuid}`)));
   return run;
 }
 
 function toDatasetInput(i: InputRow, tags: InputTagRow[] | undefined): DatasetInput {
-  const dataset: DatasetInput["dataset"] = { name: i.name, digest: i.digest, source_type: i.source_type, source: i.source };
+  const dataset: DatasetInput["dataset"] = {
+    name: i.name,
+    digest: i.digest,
+    source_type: i.source_type,
+    source: i.source,
+  };
   if (i.schema !== null) dataset.schema = i.schema;
   if (i.profile !== null) dataset.profile = i.profile;
   const out: DatasetInput = { dataset };

@@ -1,8 +1,8 @@
 /** runs/search: parse the filter and order, run the compiled query, page by opaque token. */
 import type { Database } from "../../core/db/database.js";
-import { decodePageToken, encodePageToken } from "../../core/page-token.js";
 import type { Page } from "../../core/page.js";
-import { RUN_GRAMMAR, parseOrderBy, parseSearchFilter } from "../search/filter-parser.js";
+import { decodePageToken, encodePageToken } from "../../core/page-token.js";
+import { parseOrderBy, parseSearchFilter, RUN_GRAMMAR } from "../search/filter-parser.js";
 import { buildRunSearchQuery } from "../search/run-search-sql.js";
 import type { RunSearchQuery } from "../tracking-store.js";
 import { LIMITS, validateMaxResults } from "../validation.js";

@@ -2,9 +2,9 @@
 import type { Experiment, KeyValue, ViewType } from "../../core/api/mlflow-entities.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database } from "../../core/db/database.js";
-import { MwError, invalidParam, notFound } from "../../core/errors.js";
-import { decodePageToken, encodePageToken } from "../../core/page-token.js";
+import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
+import { decodePageToken, encodePageToken } from "../../core/page-token.js";
 import { buildExperimentSearchQuery } from "../search/experiment-search-sql.js";
 import { EXPERIMENT_GRAMMAR, parseOrderBy, parseSearchFilter } from "../search/filter-parser.js";
 import type { SearchQuery } from "../tracking-store.js";
@@ -186,7 +186,14 @@ export class SqlExperimentStore {
     const t = groupBy(tags, (r) => Number(r.experiment_id));
     return ids.flatMap((id) => {
       const r = byId.get(id);
-      return r ? [toExperiment(r, (t.get(id) ?? []).map((x) => ({ key: x.key, value: x.value })))] : [];
+      return r
+        ? [
+            toExperiment(
+              r,
+              (t.get(id) ?? []).map((x) => ({ key: x.key, value: x.value })),
+            ),
+          ]
+        : [];
     });
   }
 }

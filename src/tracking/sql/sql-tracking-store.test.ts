@@ -81,7 +81,12 @@ for (const backend of testBackends()) {
     });
 
     test("runs: names, tags, update, delete and restore", async () => {
-      const r = await store.createRun({ experimentId: "0", runName: "first", startTime: 5, tags: [{ key: "k", value: "v" }] });
+      const r = await store.createRun({
+        experimentId: "0",
+        runName: "first",
+        startTime: 5,
+        tags: [{ key: "k", value: "v" }],
+      });
       assert.equal(r.info.run_name, "first");
       assert.equal(r.info.status, "RUNNING");
       assert.equal(r.info.start_time, 5);
@@ -106,7 +111,11 @@ for (const backend of testBackends()) {
       assert.equal(again.info.run_name, "renamed");
       assert.ok(again.data.tags?.some((t) => t.key === "mlflow.runName" && t.value === "renamed"));
       await store.deleteRun(r.info.run_id);
-      await rejectsWith(store.logBatch(r.info.run_id, { params: [{ key: "a", value: "1" }] }), "INVALID_PARAMETER_VALUE", /active/);
+      await rejectsWith(
+        store.logBatch(r.info.run_id, { params: [{ key: "a", value: "1" }] }),
+        "INVALID_PARAMETER_VALUE",
+        /active/,
+      );
       await store.restoreRun(r.info.run_id);
       await rejectsWith(store.getRun("0123456789abcdef0123456789abcdef"), "RESOURCE_DOES_NOT_EXIST");
     });
@@ -129,7 +138,11 @@ for (const backend of testBackends()) {
         ],
       });
       await store.logBatch(id, { params: [{ key: "lr", value: "0.1" }] });
-      await rejectsWith(store.logBatch(id, { params: [{ key: "lr", value: "0.2" }] }), "INVALID_PARAMETER_VALUE", /Changing param values/);
+      await rejectsWith(
+        store.logBatch(id, { params: [{ key: "lr", value: "0.2" }] }),
+        "INVALID_PARAMETER_VALUE",
+        /Changing param values/,
+      );
       await store.logBatch(id, { metrics: [{ key: "loss", value: 0.4, timestamp: 10, step: 1 }] });
       const run = await store.getRun(id);
       assert.deepEqual(run.data.params, [{ key: "lr", value: "0.1" }]);
@@ -163,10 +176,26 @@ for (const backend of testBackends()) {
       await rejectsWith(store.logBatch(id, { metrics }), "INVALID_PARAMETER_VALUE", /at most 1000 metrics/);
       const params = Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: "x" }));
       await rejectsWith(store.logBatch(id, { params }), "INVALID_PARAMETER_VALUE", /at most 100 params/);
-      await rejectsWith(store.logBatch(id, { params: [{ key: "../x", value: "1" }] }), "INVALID_PARAMETER_VALUE", /Invalid param name/);
-      await rejectsWith(store.logBatch(id, { params: [{ key: "a$b", value: "1" }] }), "INVALID_PARAMETER_VALUE", /a\$b/);
-      await rejectsWith(store.logBatch(id, { params: [{ key: "x".repeat(251), value: "1" }] }), "INVALID_PARAMETER_VALUE", /250/);
-      await rejectsWith(store.logBatch(id, { params: [{ key: "v", value: "x".repeat(6001) }] }), "INVALID_PARAMETER_VALUE", /6000/);
+      await rejectsWith(
+        store.logBatch(id, { params: [{ key: "../x", value: "1" }] }),
+        "INVALID_PARAMETER_VALUE",
+        /Invalid param name/,
+      );
+      await rejectsWith(
+        store.logBatch(id, { params: [{ key: "a$b", value: "1" }] }),
+        "INVALID_PARAMETER_VALUE",
+        /a\$b/,
+      );
+      await rejectsWith(
+        store.logBatch(id, { params: [{ key: "x".repeat(251), value: "1" }] }),
+        "INVALID_PARAMETER_VALUE",
+        /250/,
+      );
+      await rejectsWith(
+        store.logBatch(id, { params: [{ key: "v", value: "x".repeat(6001) }] }),
+        "INVALID_PARAMETER_VALUE",
+        /6000/,
+      );
       await rejectsWith(
         store.logBatch(id, {
           params: [
@@ -177,14 +206,19 @@ for (const backend of testBackends()) {
         "INVALID_PARAMETER_VALUE",
         /Duplicate/,
       );
-      await rejectsWith(store.logBatch(id, { metrics: [{ key: "m", value: 1, timestamp: -1 }] }), "INVALID_PARAMETER_VALUE", /negative/);
+      await rejectsWith(
+        store.logBatch(id, { metrics: [{ key: "m", value: 1, timestamp: -1 }] }),
+        "INVALID_PARAMETER_VALUE",
+        /negative/,
+      );
     });
 
     test("metric history pages by keyset without losing or repeating points", async () => {
       const { info } = await store.createRun({ experimentId: "0" });
       const metrics = [];
       // Duplicated (step, timestamp) positions straddle page boundaries.
-      for (let i = 0; i < 250; i++) metrics.push({ key: "h", value: i, timestamp: 1000 + Math.floor(i / 7), step: Math.floor(i / 3) });
+      for (let i = 0; i < 250; i++)
+        metrics.push({ key: "h", value: i, timestamp: 1000 + Math.floor(i / 7), step: Math.floor(i / 3) });
       await store.logBatch(info.run_id, { metrics });
       const seen: number[] = [];
       let token: string | undefined;
@@ -200,7 +234,10 @@ for (const backend of testBackends()) {
         [...seen].sort((a, b) => a - b),
         Array.from({ length: 250 }, (_, i) => i),
       );
-      await rejectsWith(store.getMetricHistory(info.run_id, "h", { maxResults: 4, pageToken: "garbage" }), "INVALID_PARAMETER_VALUE");
+      await rejectsWith(
+        store.getMetricHistory(info.run_id, "h", { maxResults: 4, pageToken: "garbage" }),
+        "INVALID_PARAMETER_VALUE",
+      );
       const bulk = await store.getMetricHistoryBulkInterval({ runIds: [info.run_id], key: "h", maxResults: 5 });
       const steps = [...new Set(bulk.map((m) => m.step))];
       assert.equal(steps.length, 5);
@@ -257,7 +294,10 @@ for (const backend of testBackends()) {
         token = page.nextPageToken;
       } while (token);
       assert.deepEqual(seen, ["r6", "r5", "r4", "r3", "r2", "r1", "r0"]);
-      await rejectsWith(store.searchRuns({ experimentIds: [expId], filter: "metrics.auc >" }), "INVALID_PARAMETER_VALUE");
+      await rejectsWith(
+        store.searchRuns({ experimentIds: [expId], filter: "metrics.auc >" }),
+        "INVALID_PARAMETER_VALUE",
+      );
       await rejectsWith(store.searchRuns({ experimentIds: [expId], maxResults: 50001 }), "INVALID_PARAMETER_VALUE");
     });
   });

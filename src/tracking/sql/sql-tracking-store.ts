@@ -11,18 +11,18 @@ import type {
 } from "../../core/api/mlflow-entities.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database, Queryable } from "../../core/db/database.js";
-import { MwError, invalidParam, notFound } from "../../core/errors.js";
+import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import { newRunId, randomRunName } from "../../core/ids.js";
 import type { Page } from "../../core/page.js";
 import type { MetricInput, RunSearchQuery, TrackingStore } from "../tracking-store.js";
 import { validateBatch, validateKey, validateTagValue } from "../validation.js";
-import { SqlExperimentStore } from "./sql-experiment-store.js";
 import { writeMetrics, writeParams, writeTags } from "./log-batch.js";
 import { MetricHistory } from "./metric-history.js";
-import { loadRuns } from "./run-loader.js";
 import type { RunRow } from "./rows.js";
 import { toRunInfo } from "./rows.js";
+import { loadRuns } from "./run-loader.js";
 import { searchRunIds } from "./run-search.js";
+import { SqlExperimentStore } from "./sql-experiment-store.js";
 
 export interface SqlTrackingStoreOptions {
   /** Where new experiments put artifacts, e.g. `mlflow-artifacts:` (proxied) or a folder URI. */
@@ -48,7 +48,10 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   }): Promise<Run> {
     const exp = await this.getExperiment(input.experimentId);
     if (exp.lifecycle_stage !== "active") {
-      throw new MwError("INVALID_STATE", `Could not create run under non-active experiment with ID ${exp.experiment_id}.`);
+      throw new MwError(
+        "INVALID_STATE",
+        `Could not create run under non-active experiment with ID ${exp.experiment_id}.`,
+      );
     }
     const tags = input.tags ?? [];
     for (const t of tags) {
@@ -148,7 +151,8 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
   async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       const run = await this.activeRun(tx, runId);
-      const base = (await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM run_inputs WHERE run_uuid = ?", [runId]))?.n ?? 0;
+      const base =
+        (await tx.get<{ n: number }>("SELECT COUNT(*) AS n FROM run_inputs WHERE run_uuid = ?", [runId]))?.n ?? 0;
       let position = Number(base);
       for (const input of inputs) {
         const datasetId = await this.upsertDataset(tx, run.experiment_id, input);

@@ -1,0 +1,39 @@
+/** A fresh platform (temp MODELWORKS_HOME, SQLite) with the app built on it, for in-process tests. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { resolveConfig } from "../../../src/core/config.js";
+import { buildApp } from "../../../src/server/app.js";
+import { openPlatform } from "../../../src/server/open-platform.js";
+import type { Transport } from "./client.js";
+import { injectTransport } from "./client.js";
+
+export interface Harness {
+  /** The temp folder holding `home` (and nothing else unless a path escaped). */
+  root: string;
+  home: string;
+  app: FastifyInstance;
+  send: Transport;
+  close(): Promise<void>;
+}
+
+/** Open a platform in a new temp home and build the app on it. */
+export async function startHarness(opts: { bodyLimit?: number; maxUploadBytes?: number } = {}): Promise<Harness> {
+  const root = await mkdtemp(join(tmpdir(), "mw-http-"));
+  const home = join(root, "home");
+  const platform = await openPlatform(resolveConfig({ home }, {}, root));
+  const app = await buildApp({ ...platform, version: "test", ...opts });
+  await app.ready();
+  return {
+    root,
+    home,
+    app,
+    send: injectTransport(app),
+    close: async () => {
+      await app.close();
+      await platform.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
