@@ -18,7 +18,7 @@ export interface Timing {
   p90Ms: number;
   minMs: number;
   maxMs: number;
-  /** The very first (untimed warm-up excluded) sample, i.e. the first call after the warm-up. */
+  /** Every timed sample, in call order (warm-up calls excluded). */
   samplesMs: number[];
 }
 

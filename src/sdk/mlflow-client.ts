@@ -3,6 +3,7 @@
  * two cannot drift. Works against Modelworks and against MLflow itself.
  */
 import type { MlflowRouteName, MlflowRoutes } from "../core/api/mlflow-routes.js";
+import { toWireDouble } from "../core/api/mlflow-entities.js";
 import { mlflowRoutes } from "../core/api/mlflow-routes.js";
 import type { RequestOf, ResponseOf } from "../core/api/route.js";
 import type { ErrorCode } from "../core/errors.js";
@@ -47,12 +48,17 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowApi {
       const res = await doFetch(url, {
         method,
         headers,
-        body: method === "GET" ? undefined : JSON.stringify(req),
+        body: method === "GET" ? undefined : JSON.stringify(req, protoJsonNumbers),
       });
       return readResponse(res);
     };
   }
   return api as unknown as MlflowApi;
+}
+
+/** JSON has no NaN or Infinity; protobuf JSON spells them as strings, which the server reads back. */
+function protoJsonNumbers(_key: string, v: unknown): unknown {
+  return typeof v === "number" && !Number.isFinite(v) ? toWireDouble(v) : v;
 }
 
 /** Repeated keys for arrays, as MLflow's client sends them. */

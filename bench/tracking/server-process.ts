@@ -1,0 +1,118 @@
+/**
+ * The real server in a child process (`modelworks server --home DIR --port 0 --json`), so client
+ * and server have separate heaps and event loops, and the server's memory can be read from /proc.
+ */
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (bench/tracking/ is two levels down). */
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface ProcMemory {
+  /** Resident set size now, in MiB. */
+  rssMiB: number;
+  /** Peak resident set size (since start or the last {@link ServerProcess.resetPeak}), in MiB. */
+  hwmMiB: number;
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  memory(): ProcMemory;
+  /** Reset VmHWM to the current RSS (`echo 5 > /proc/PID/clear_refs`); false when not permitted. */
+  resetPeak(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Start the server on a free port and wait until `/health` answers. */
+export async function startServerProcess(home: string, timeoutMs = 60_000): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/entry.ts", "server", "--home", home, "--port", "0", "--json"],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production" } },
+  );
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (!line) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code}: ${stderr}`));
+    });
+  });
+  await waitForHealth(url, timeoutMs);
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    memory: () => readMemory(pid),
+    resetPeak: () => {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, "5");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok && (await res.text()) === "OK") return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url}/health did not answer in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** VmRSS and VmHWM of a process, in MiB. */
+export function readMemory(pid: number | "self"): ProcMemory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+  return { rssMiB: kb("VmRSS") / 1024, hwmMiB: kb("VmHWM") / 1024 };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Sample a process's RSS every `everyMs` until stopped; returns the largest value seen (MiB). */
+export function sampleRss(pid: number, everyMs = 10): { stop(): number } {
+  let peak = readMemory(pid).rssMiB;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, readMemory(pid).rssMiB);
+    } catch {}
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, readMemory(pid).rssMiB);
+    },
+  };
+}
