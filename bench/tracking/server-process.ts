@@ -21,6 +21,8 @@ export interface ServerProcess {
   url: string;
   pid: number;
   memory(): ProcMemory;
+  /** CPU time (user + system) the server process has used so far, in ms (10 ms resolution). */
+  cpuMs(): number;
   /** Reset VmHWM to the current RSS (`echo 5 > /proc/PID/clear_refs`); false when not permitted. */
   resetPeak(): boolean;
   stop(): Promise<void>;
@@ -31,7 +33,7 @@ export async function startServerProcess(home: string, timeoutMs = 60_000): Prom
   const child = spawn(
     process.execPath,
     ["--import", "tsx", "src/cli/entry.ts", "server", "--home", home, "--port", "0", "--json"],
-    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production" } },
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => {
@@ -58,6 +60,7 @@ export async function startServerProcess(home: string, timeoutMs = 60_000): Prom
     url,
     pid,
     memory: () => readMemory(pid),
+    cpuMs: () => readCpuMs(pid),
     resetPeak: () => {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, "5");
@@ -87,6 +90,28 @@ export function readMemory(pid: number | "self"): ProcMemory {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
   return { rssMiB: kb("VmRSS") / 1024, hwmMiB: kb("VmHWM") / 1024 };
+}
+
+const TICK_MS = 10; // CLK_TCK is 100 on Linux
+
+/** utime + stime of a process from /proc/PID/stat, in ms. */
+export function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU used by the server and by this (client) process while `fn` runs. */
+export async function withCpu<T>(
+  server: ServerProcess,
+  fn: () => Promise<T>,
+): Promise<{ value: T; serverCpuMs: number; clientCpuMs: number }> {
+  const s0 = server.cpuMs();
+  const c0 = process.cpuUsage();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  return { value, serverCpuMs: server.cpuMs() - s0, clientCpuMs: Math.round((c.user + c.system) / 1000) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

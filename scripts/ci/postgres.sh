@@ -12,7 +12,7 @@ case "$cmd" in
     port=$3
     mkdir -p "$dir"
     chown postgres "$dir" 2>/dev/null || true
-    run_as_pg "$bin/initdb -D '$dir/data' -A trust -U postgres --no-sync >'$dir/initdb.log' 2>&1"
+    run_as_pg "$bin/initdb -D '$dir/data' -A trust -U postgres --no-sync --no-locale -E UTF8 >'$dir/initdb.log' 2>&1"
     run_as_pg "$bin/pg_ctl -D '$dir/data' -l '$dir/server.log' -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off\" -w start >/dev/null"
     echo "postgresql://postgres@127.0.0.1:$port/postgres"
     ;;

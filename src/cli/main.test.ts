@@ -36,7 +36,11 @@ describe("modelworks CLI (embedded store)", () => {
       params: [{ key: "algo", value: "gbdt" }],
     });
     await conn.api.createRegisteredModel({ name: "churn" });
-    await conn.api.createModelVersion({ name: "churn", source: `mlflow-artifacts:/1/${runId}/artifacts/model`, run_id: runId });
+    await conn.api.createModelVersion({
+      name: "churn",
+      source: `mlflow-artifacts:/1/${runId}/artifacts/model`,
+      run_id: runId,
+    });
     await conn.close();
   });
   after(() => rmSync(home, { recursive: true, force: true }));
@@ -57,7 +61,10 @@ describe("modelworks CLI (embedded store)", () => {
     assert.equal(await main(["runs", "ls"], io), 0);
     assert.match(io.stdout.join("\n"), /cli-run/);
     io = capture(home);
-    assert.equal(await main(["runs", "ls", "--experiment", "cli-exp", "--filter", "metrics.auc > 0.5", "--json"], io), 0);
+    assert.equal(
+      await main(["runs", "ls", "--experiment", "cli-exp", "--filter", "metrics.auc > 0.5", "--json"], io),
+      0,
+    );
     const listed = JSON.parse(io.stdout.join("\n"));
     assert.deepEqual(
       listed.runs.map((r: { info: { run_id: string } }) => r.info.run_id),

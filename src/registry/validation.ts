@@ -4,6 +4,7 @@ import { STAGES } from "../core/api/mlflow-entities.js";
 import { invalidParam } from "../core/errors.js";
 import { validateKey } from "../tracking/validation.js";
 
+/** Registry limits and search page sizes. */
 export const REGISTRY_LIMITS = {
   tagValueLength: 5000,
   aliasLength: 255,

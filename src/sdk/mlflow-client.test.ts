@@ -9,7 +9,7 @@ import { buildApp } from "../server/app.js";
 import type { Platform } from "../server/open-platform.js";
 import { openPlatform } from "../server/open-platform.js";
 import type { MlflowApi } from "./mlflow-client.js";
-import { MlflowApiError, createMlflowClient, toQuery } from "./mlflow-client.js";
+import { createMlflowClient, MlflowApiError, toQuery } from "./mlflow-client.js";
 
 describe("SDK against a listening server", () => {
   let home: string;
@@ -31,7 +31,10 @@ describe("SDK against a listening server", () => {
   });
 
   test("repeated query keys for arrays", () => {
-    assert.equal(toQuery({ run_ids: ["a", "b"], metric_key: "m", skip: undefined }), "run_ids=a&run_ids=b&metric_key=m");
+    assert.equal(
+      toQuery({ run_ids: ["a", "b"], metric_key: "m", skip: undefined }),
+      "run_ids=a&run_ids=b&metric_key=m",
+    );
   });
 
   test("a round trip over every kind of method (GET query, POST, PATCH and DELETE bodies)", async () => {
@@ -49,7 +52,11 @@ describe("SDK against a listening server", () => {
       hist.metrics?.map((m) => m.value),
       [1, "NaN"],
     );
-    const bulk = await api.getMetricHistoryBulkInterval({ run_ids: [run.info.run_id], metric_key: "m", max_results: 10 });
+    const bulk = await api.getMetricHistoryBulkInterval({
+      run_ids: [run.info.run_id],
+      metric_key: "m",
+      max_results: 10,
+    });
     assert.equal(bulk.metrics?.length, 2);
     await api.createRegisteredModel({ name: "sdk-model" });
     await api.updateRegisteredModel({ name: "sdk-model", description: "d" });

@@ -2,8 +2,9 @@
  * A typed client for the MLflow REST API, built from the same route table as the server, so the
  * two cannot drift. Works against Modelworks and against MLflow itself.
  */
-import type { MlflowRouteName, MlflowRoutes } from "../core/api/mlflow-routes.js";
+
 import { toWireDouble } from "../core/api/mlflow-entities.js";
+import type { MlflowRouteName, MlflowRoutes } from "../core/api/mlflow-routes.js";
 import { mlflowRoutes } from "../core/api/mlflow-routes.js";
 import type { RequestOf, ResponseOf } from "../core/api/route.js";
 import type { ErrorCode } from "../core/errors.js";

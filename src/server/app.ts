@@ -10,6 +10,7 @@ import { artifactRoutes } from "./mlflow/artifact-routes.js";
 import { mountMlflowRoutes } from "./mlflow/mount-routes.js";
 import { registryHandlers } from "./mlflow/registry-handlers.js";
 import { trackingHandlers } from "./mlflow/tracking-handlers.js";
+import { uiArtifactRoutes } from "./mlflow/ui-artifact-routes.js";
 
 export interface AppDeps {
   tracking: TrackingStore;
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...registryHandlers({ registry: deps.registry }),
     });
   });
+  uiArtifactRoutes(app, deps);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
   return app;
 }

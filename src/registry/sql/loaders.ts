@@ -3,7 +3,7 @@ import type { KeyValue, ModelVersion, RegisteredModel, RegisteredModelAlias } fr
 import type { Queryable, SqlValue } from "../../core/db/database.js";
 import { groupBy, placeholders } from "../../tracking/sql/rows.js";
 import type { ModelVersionRow, RegisteredModelRow, VersionKey } from "./rows.js";
-import { VERSION_COLUMNS, toModelVersion, toRegisteredModel, versionKey } from "./rows.js";
+import { toModelVersion, toRegisteredModel, VERSION_COLUMNS, versionKey } from "./rows.js";
 
 // SQLite nests OR chains one level per term and caps expression depth at 1000.
 const KEYS_PER_QUERY = 200;
@@ -27,7 +27,10 @@ async function chunked<K, R>(items: readonly K[], size: number, fn: (chunk: read
 export async function loadVersions(q: Queryable, keys: readonly VersionKey[]): Promise<ModelVersion[]> {
   const rows = await chunked(keys, KEYS_PER_QUERY, (chunk) => {
     const c = keysCondition(chunk, "mv.");
-    return q.all<ModelVersionRow>(`SELECT ${VERSION_COLUMNS} FROM model_versions mv WHERE mv.deleted = 0 AND (${c.sql})`, c.params);
+    return q.all<ModelVersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM model_versions mv WHERE mv.deleted = 0 AND (${c.sql})`,
+      c.params,
+    );
   });
   const byKey = new Map(rows.map((r) => [versionKey(r.name, Number(r.version)), r]));
   const ordered = keys.flatMap((k) => byKey.get(versionKey(k.name, k.version)) ?? []);
@@ -58,7 +61,11 @@ export async function hydrateVersions(q: Queryable, rows: readonly ModelVersionR
   return rows.map((r) => {
     const k = versionKey(r.name, Number(r.version));
     const kv = (t.get(k) ?? []).map((x) => ({ key: x.key, value: x.value }));
-    return toModelVersion(r, kv, (a.get(k) ?? []).map((x) => x.alias));
+    return toModelVersion(
+      r,
+      kv,
+      (a.get(k) ?? []).map((x) => x.alias),
+    );
   });
 }
 

@@ -1,17 +1,17 @@
 /** registered-models/search and model-versions/search: parse, run the compiled query, page by token. */
 import type { ModelVersion, RegisteredModel } from "../../core/api/mlflow-entities.js";
 import type { Database } from "../../core/db/database.js";
-import { decodePageToken, encodePageToken } from "../../core/page-token.js";
 import type { Page } from "../../core/page.js";
+import { decodePageToken, encodePageToken } from "../../core/page-token.js";
 import {
   MODEL_VERSION_GRAMMAR,
-  REGISTERED_MODEL_GRAMMAR,
   parseOrderBy,
   parseSearchFilter,
+  REGISTERED_MODEL_GRAMMAR,
 } from "../../tracking/search/filter-parser.js";
 import type { RegistrySearchQuery } from "../registry-store.js";
 import { buildModelVersionSearchQuery, buildRegisteredModelSearchQuery } from "../search/registry-search-sql.js";
-import { REGISTRY_LIMITS, pageSize } from "../validation.js";
+import { pageSize, REGISTRY_LIMITS } from "../validation.js";
 import { loadModels, loadVersions } from "./loaders.js";
 
 /** One page of registered models in the requested order. */

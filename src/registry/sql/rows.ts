@@ -8,6 +8,7 @@ import type {
   Stage,
 } from "../../core/api/mlflow-entities.js";
 
+/** A `registered_models` row. */
 export interface RegisteredModelRow {
   name: string;
   creation_time: number;
@@ -16,6 +17,7 @@ export interface RegisteredModelRow {
   user_id: string | null;
 }
 
+/** A `model_versions` row (the columns of {@link VERSION_COLUMNS}). */
 export interface ModelVersionRow {
   name: string;
   version: number;

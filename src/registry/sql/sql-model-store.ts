@@ -3,7 +3,7 @@ import type { KeyValue, ModelVersion, RegisteredModel } from "../../core/api/mlf
 import { STAGES } from "../../core/api/mlflow-entities.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database, Queryable } from "../../core/db/database.js";
-import { MwError, invalidParam, notFound } from "../../core/errors.js";
+import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import type { CreateRegisteredModelInput, ModelRef, VersionRef } from "../registry-store.js";
 import { canonicalStage, parseVersion, validateAlias, validateModelName, validateRegistryTag } from "../validation.js";
 import { latestVersions, loadModels, loadVersions } from "./loaders.js";
@@ -65,7 +65,11 @@ export class SqlModelStore {
         if (newName === name) return;
         if (await tx.get("SELECT name FROM registered_models WHERE name = ?", [newName])) throw alreadyExists(newName);
         const now = this.clock.now();
-        await tx.run("UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?", [newName, now, name]);
+        await tx.run("UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?", [
+          newName,
+          now,
+          name,
+        ]);
         for (const table of NAME_TABLES) await tx.run(`UPDATE ${table} SET name = ? WHERE name = ?`, [newName, name]);
         await tx.run("UPDATE model_versions SET last_updated_time = ? WHERE name = ? AND deleted = 0", [now, newName]);
       });

@@ -96,7 +96,10 @@ forEachBackend("model versions", (h) => {
       "RESOURCE_DOES_NOT_EXIST",
       msg,
     );
-    await rejectsWith(store.setModelVersionTag({ name: "m", version: 7, key: "k", value: "v" }), "RESOURCE_DOES_NOT_EXIST");
+    await rejectsWith(
+      store.setModelVersionTag({ name: "m", version: 7, key: "k", value: "v" }),
+      "RESOURCE_DOES_NOT_EXIST",
+    );
     await rejectsWith(store.deleteModelVersionTag({ name: "m", version: 7, key: "k" }), "RESOURCE_DOES_NOT_EXIST");
     await rejectsWith(
       store.getModelVersion({ name: "ghost", version: 1 }),
@@ -244,7 +247,10 @@ forEachBackend("model versions", (h) => {
     await db.run("UPDATE model_versions SET storage_location = ? WHERE name = 'm' AND version = 2", [
       "mlflow-artifacts:/0/models/m-123/artifacts",
     ]);
-    assert.equal(await store.getModelVersionDownloadUri({ name: "m", version: 1 }), "mlflow-artifacts:/0/r/artifacts/model");
+    assert.equal(
+      await store.getModelVersionDownloadUri({ name: "m", version: 1 }),
+      "mlflow-artifacts:/0/r/artifacts/model",
+    );
     assert.equal(
       await store.getModelVersionDownloadUri({ name: "m", version: "2" }),
       "mlflow-artifacts:/0/models/m-123/artifacts",

@@ -72,7 +72,11 @@ forEachBackend("registered models", (h) => {
     await rejectsWith(store.deleteRegisteredModel({ name: "nope" }), "RESOURCE_DOES_NOT_EXIST", msg);
     await rejectsWith(store.renameRegisteredModel({ name: "nope", newName: "x" }), "RESOURCE_DOES_NOT_EXIST", msg);
     await rejectsWith(store.getLatestVersions({ name: "nope" }), "RESOURCE_DOES_NOT_EXIST", msg);
-    await rejectsWith(store.setRegisteredModelTag({ name: "nope", key: "k", value: "v" }), "RESOURCE_DOES_NOT_EXIST", msg);
+    await rejectsWith(
+      store.setRegisteredModelTag({ name: "nope", key: "k", value: "v" }),
+      "RESOURCE_DOES_NOT_EXIST",
+      msg,
+    );
     await rejectsWith(store.deleteRegisteredModelTag({ name: "nope", key: "k" }), "RESOURCE_DOES_NOT_EXIST", msg);
     await rejectsWith(store.createModelVersion({ name: "nope", source: "s3://b/m" }), "RESOURCE_DOES_NOT_EXIST", msg);
   });

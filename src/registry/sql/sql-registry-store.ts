@@ -15,8 +15,9 @@ import type {
 import { canonicalStage, parseVersion, validateModelName, validateRegistryTag, validateSource } from "../validation.js";
 import { loadVersions } from "./loaders.js";
 import { searchModelVersions, searchRegisteredModels } from "./registry-search.js";
-import { SqlModelStore, modelNotFound } from "./sql-model-store.js";
+import { modelNotFound, SqlModelStore } from "./sql-model-store.js";
 
+/** Options of {@link SqlRegistryStore}; the clock defaults to the system clock. */
 export interface SqlRegistryStoreOptions {
   clock?: Clock;
 }
@@ -123,12 +124,10 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
           [now, input.name, stage, version],
         );
       }
-      await tx.run("UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?", [
-        stage,
-        now,
-        input.name,
-        version,
-      ]);
+      await tx.run(
+        "UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?",
+        [stage, now, input.name, version],
+      );
       await this.touchModel(tx, input.name, now);
     });
     return this.getModelVersion({ name: input.name, version });

@@ -36,28 +36,26 @@ const CONTEXT_TAG = "mlflow.data.context";
 /** `SELECT r.run_uuid FROM runs r ...` returning the page's run ids in their final order. */
 export function buildRunSearchQuery(dialect: SqlDialect, q: RunSearchQuery): BuiltQuery {
   const parts = new QueryParts();
-  // Filter joins by (type, key), so an order key on the same entity reuses the first one.
+  // The first filter join per (type, key): an order key on the same entity reuses it.
   const filterAliases = new Map<string, string>();
-  for (const [i, clause] of q.clauses.entries()) addClause(dialect, parts, clause, `c${i}`, filterAliases);
+  for (const [i, c] of q.clauses.entries())
+    if (isKeyed(c) && !filterAliases.has(entityKey(c))) filterAliases.set(entityKey(c), `c${i}`);
+  const first = q.orderBy[0];
+  const driver = first && filterAliases.get(entityKey(first));
+  for (const [i, clause] of q.clauses.entries()) addClause(dialect, parts, clause, `c${i}`, driver);
   addScope(parts, q.experimentIds, q.viewType);
   for (const [i, key] of q.orderBy.entries()) addOrderKey(parts, key, `o${i}`, filterAliases);
   parts.order.push("r.start_time DESC", "r.run_uuid ASC");
-  return parts.build("SELECT r.run_uuid FROM runs r", q.limit, q.offset);
+  const from = driver ? `${keyedTable(first!.type)} ${driver} CROSS JOIN runs r` : "runs r";
+  return parts.build(`SELECT r.run_uuid FROM ${from}`, q.limit, q.offset);
 }
 
-function addClause(
-  dialect: SqlDialect,
-  parts: QueryParts,
-  clause: Clause,
-  alias: string,
-  filterAliases: Map<string, string>,
-): void {
+function addClause(dialect: SqlDialect, parts: QueryParts, clause: Clause, alias: string, driver?: string): void {
   switch (clause.type) {
     case "metric":
     case "param":
     case "tag":
-      addKeyedJoin(dialect, parts, clause, alias);
-      if (!filterAliases.has(entityKey(clause))) filterAliases.set(entityKey(clause), alias);
+      addKeyedClause(dialect, parts, clause, alias, driver);
       return;
     case "attribute":
       parts.where((params) => comparison(dialect, attributeColumn(clause.key), clause, params));
@@ -69,17 +67,26 @@ function addClause(
 }
 
 /**
- * An INNER JOIN per clause: a run lacking the key has no row, so it never matches (even `!=`), and
- * the planner can drive the query from the `(key, value)` index.
+ * One inner join per clause: a run lacking the key has no row, so it never matches (even `!=`).
+ * When the first order key is filtered, its clause (`driver`) leads and every join is a CROSS JOIN
+ * with its conditions in WHERE: that pins SQLite's join order, so it walks the (key, value) index
+ * in order and stops at the LIMIT even after ANALYZE, whose statistics otherwise make it start from
+ * runs and sort everything. PostgreSQL plans CROSS JOIN + WHERE like any inner join.
  */
-function addKeyedJoin(dialect: SqlDialect, parts: QueryParts, clause: Clause, alias: string): void {
+function addKeyedClause(dialect: SqlDialect, parts: QueryParts, clause: Clause, alias: string, driver?: string): void {
   const table = keyedTable(clause.type);
-  parts.join((params) => {
+  const condition = (params: SqlValue[]) => {
     params.push(clause.key);
     const nan = clause.type === "metric" ? ` AND ${alias}.is_nan = 0` : "";
     const cmp = comparison(dialect, `${alias}.value`, clause, params);
-    return `JOIN ${table} ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}.key = ?${nan} AND ${cmp}`;
-  });
+    return `${alias}.run_uuid = r.run_uuid AND ${alias}.key = ?${nan} AND ${cmp}`;
+  };
+  if (driver === undefined) {
+    parts.join((params) => `JOIN ${table} ${alias} ON ${condition(params)}`);
+    return;
+  }
+  if (alias !== driver) parts.join(() => `CROSS JOIN ${table} ${alias}`);
+  parts.where(condition);
 }
 
 /** A run matches when any of its dataset inputs does. */
@@ -146,6 +153,10 @@ function attributeColumn(key: string): string {
 function keyedTable(type: string): string {
   if (!Object.hasOwn(KEYED_TABLES, type)) throw invalidParam(`Runs cannot be searched or ordered by ${type} here`);
   return KEYED_TABLES[type as keyof typeof KEYED_TABLES];
+}
+
+function isKeyed(c: Clause): boolean {
+  return c.type === "metric" || c.type === "param" || c.type === "tag";
 }
 
 function entityKey(k: { type: string; key: string }): string {

@@ -23,7 +23,7 @@ export interface HttpResponse<T = unknown> {
 
 export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
 
-function response(status: number, contentType: string | undefined, raw: Buffer): HttpResponse {
+export function response(status: number, contentType: string | undefined, raw: Buffer): HttpResponse {
   const text = raw.toString("utf8");
   let json: unknown;
   try {

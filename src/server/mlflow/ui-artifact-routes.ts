@@ -1,0 +1,48 @@
+/** MLflow's non-proto artifact routes the UI uses: `/get-artifact` and `/model-versions/get-artifact`. */
+import { basename } from "node:path";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { invalidParam } from "../../core/errors.js";
+import type { RegistryStore } from "../../registry/registry-store.js";
+import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
+import { proxiedPath } from "./artifact-paths.js";
+import { contentTypeFor } from "./content-type.js";
+
+type Query = Record<string, string | string[] | undefined>;
+
+function one(q: Query, key: string, required = true): string {
+  const v = q[key];
+  const s = Array.isArray(v) ? v[0] : v;
+  if (required && !s) throw invalidParam(`Missing value for required parameter '${key}'.`);
+  return s ?? "";
+}
+
+/** Register the UI artifact download routes. */
+export function uiArtifactRoutes(
+  app: FastifyInstance,
+  deps: { tracking: TrackingStore; registry: RegistryStore; artifacts: ArtifactStore },
+): void {
+  const send = async (reply: FastifyReply, rootUri: string, rel: string) => {
+    const root = proxiedPath(rootUri);
+    if (root === undefined) throw invalidParam(`Artifacts at '${rootUri}' are not served by this server.`);
+    const path = rel ? `${root}/${rel.replace(/^\/+/, "")}` : root;
+    const { stream, size } = await deps.artifacts.get(path);
+    return reply
+      .header("Content-Type", contentTypeFor(path))
+      .header("Content-Length", size)
+      .header("Content-Disposition", `inline; filename="${basename(path).replace(/"/g, "")}"`)
+      .header("X-Content-Type-Options", "nosniff")
+      .send(stream);
+  };
+  app.get("/get-artifact", async (req, reply) => {
+    const q = req.query as Query;
+    const runId = one(q, "run_id", false) || one(q, "run_uuid");
+    const run = await deps.tracking.getRun(runId);
+    return send(reply, run.info.artifact_uri, one(q, "path"));
+  });
+  app.get("/model-versions/get-artifact", async (req, reply) => {
+    const q = req.query as Query;
+    const uri = await deps.registry.getModelVersionDownloadUri({ name: one(q, "name"), version: one(q, "version") });
+    return send(reply, uri, one(q, "path"));
+  });
+}

@@ -1,0 +1,138 @@
+/** fast-check generators for hostile MLflow requests: random bodies, content types, queries and paths. */
+import fc from "fast-check";
+import { mlflowRoutes } from "../../../src/core/api/mlflow-routes.js";
+import type { HttpRequest } from "./client.js";
+
+export interface RouteSpec {
+  name: string;
+  methods: readonly string[];
+  path: string;
+  fields: string[];
+}
+
+/** Every route of the MLflow table with its request field names. */
+export const ROUTES: RouteSpec[] = Object.entries(mlflowRoutes).map(([name, def]) => ({
+  name,
+  methods: def.methods,
+  path: def.path,
+  fields: Object.keys(def.request.shape),
+}));
+
+/** Values that reach past the parser: real ids from the fixture, edge strings, wrong types. */
+export function fieldValue(known: readonly string[]): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.constantFrom(...known, "", "0", "1", "-1", "NaN", "Infinity", "..", "%2e%2e", "a\u0000b", "9".repeat(30)),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.string({ maxLength: 40 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.array(fc.oneof(fc.constantFrom(...known), fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }),
+  );
+}
+
+/** Objects shaped like the route's request (its field names, values of any type) plus stray keys. */
+function shapedObject(fields: readonly string[], known: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
+  const model = Object.fromEntries(fields.map((f) => [f, fieldValue(known)]));
+  return fc
+    .tuple(fc.record(model, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }))
+    .map(([shaped, extra]) => ({ ...extra, ...shaped }));
+}
+
+export function body(fields: readonly string[], known: readonly string[]): fc.Arbitrary<string | Buffer | undefined> {
+  const shaped = shapedObject(fields, known);
+  return fc.oneof(
+    { weight: 4, arbitrary: shaped.map((o) => JSON.stringify(o)) },
+    { weight: 1, arbitrary: shaped.map((o) => JSON.stringify(JSON.stringify(o))) },
+    { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
+export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
+  fc.constantFrom(
+    "application/json",
+    "application/json; charset=utf-8",
+    "APPLICATION/JSON",
+    "application/json; charset=latin1",
+    "application/jsonx",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/octet-stream",
+    ";",
+    undefined,
+  ),
+  fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
+);
+
+/** A query string: the route's fields (repeated or not) with random values, or raw junk. */
+export function query(fields: readonly string[], known: readonly string[]): fc.Arbitrary<string> {
+  const value = fc.oneof(fc.constantFrom(...known, "", "NaN", "true"), fc.string({ maxLength: 20 }));
+  const key = fc.oneof(fc.constantFrom(...fields, "x", "__proto__", "constructor"), fc.string({ maxLength: 6 }));
+  const pairs = fc.array(fc.tuple(key, value), { maxLength: 8 }).map((kv) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of kv) q.append(k, v);
+    return q.toString();
+  });
+  const junk = fc
+    .string({ unit: fc.constantFrom("a", "=", "&", "%", "%zz", "%00", "[", "]", "+", ".", "%E2%82", "%C3%A9"), maxLength: 30 })
+    .map((s) => s);
+  return fc.oneof(pairs, junk).map((q) => (q ? `?${q}` : ""));
+}
+
+/** One request to a route of the table, any prefix and declared method (or an undeclared one). */
+export function routeRequest(routes: readonly RouteSpec[], known: readonly string[]): fc.Arbitrary<HttpRequest> {
+  return fc.constantFrom(...routes).chain((r) =>
+    fc
+      .record({
+        prefix: fc.constantFrom("/api/2.0", "/ajax-api/2.0"),
+        method: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...r.methods) }, fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT")),
+        query: query(r.fields, known),
+        body: body(r.fields, known),
+        type: contentType,
+      })
+      .map(({ prefix, method, query: q, body: b, type }) => ({
+        method,
+        url: prefix + r.path + q,
+        headers: type === undefined ? {} : { "content-type": type },
+        body: method === "GET" ? undefined : b,
+      })),
+  );
+}
+
+const SEGMENTS = ["..", ".", "%2e%2e", "%252e%252e", "%2e", "%2F", "%5c", "%00", "", "0", "artifacts", "a.txt", "MLmodel", "~"];
+
+/** An artifact path: hostile segments, fixture ids and random (encoded) text. */
+export function artifactPath(known: readonly string[]): fc.Arbitrary<string> {
+  const segment = fc.oneof(fc.constantFrom(...SEGMENTS, ...known), fc.string({ maxLength: 12 }).map(encodeURIComponent));
+  return fc.array(segment, { minLength: 0, maxLength: 6 }).map((s) => s.join("/"));
+}
+
+/** Requests to the proxied artifact API (`/mlflow-artifacts/...`). */
+export function artifactRequest(known: readonly string[]): fc.Arbitrary<HttpRequest> {
+  const path = artifactPath(known);
+  const url = fc.oneof(
+    path.map((p) => `/artifacts/${p}`),
+    path.map((p) => `/artifacts?path=${p}`),
+    fc.constant("/artifacts"),
+    fc.tuple(fc.constantFrom("create", "complete", "abort"), path).map(([op, p]) => `/mpu/${op}/${p}`),
+    path.map((p) => `/presigned/${p}`),
+  );
+  return fc
+    .record({
+      prefix: fc.constantFrom("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"),
+      url,
+      method: fc.constantFrom("GET", "PUT", "DELETE", "POST", "PATCH"),
+      body: body(["path", "num_parts", "upload_id", "parts"], known),
+      type: contentType,
+    })
+    .map(({ prefix, url: u, method, body: b, type }) => ({
+      method,
+      url: prefix + u,
+      headers: type === undefined ? {} : { "content-type": type },
+      body: method === "GET" ? undefined : b,
+    }));
+}
