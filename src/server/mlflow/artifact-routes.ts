@@ -1,9 +1,8 @@
 /** The proxied artifact API (`/api/2.0/mlflow-artifacts/...`): streamed upload, download, list, delete. */
-import { basename } from "node:path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MwError } from "../../core/errors.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
-import { contentTypeFor } from "./content-type.js";
+import { sendArtifact } from "./content-type.js";
 
 const PREFIXES = ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"];
 
@@ -23,14 +22,7 @@ export async function artifactRoutes(
       return files.length ? { files } : {};
     });
     app.get(`${prefix}/artifacts/*`, async (req, reply) => {
-      const path = wildcard(req);
-      const { stream, size } = await store.get(path);
-      return reply
-        .header("Content-Type", contentTypeFor(path))
-        .header("Content-Length", size)
-        .header("Content-Disposition", `attachment; filename="${basename(path).replace(/"/g, "")}"`)
-        .header("X-Content-Type-Options", "nosniff")
-        .send(stream);
+      return sendArtifact(reply, store, wildcard(req), "attachment");
     });
     app.put(`${prefix}/artifacts/*`, async (req) => {
       const declared = Number(req.headers["content-length"] ?? Number.NaN);

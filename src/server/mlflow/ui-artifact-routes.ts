@@ -1,12 +1,11 @@
 /** MLflow's non-proto artifact routes the UI uses: `/get-artifact` and `/model-versions/get-artifact`. */
-import { basename } from "node:path";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { invalidParam } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import { proxiedPath } from "./artifact-paths.js";
-import { contentTypeFor } from "./content-type.js";
+import { sendArtifact } from "./content-type.js";
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -26,13 +25,7 @@ export function uiArtifactRoutes(
     const root = proxiedPath(rootUri);
     if (root === undefined) throw invalidParam(`Artifacts at '${rootUri}' are not served by this server.`);
     const path = rel ? `${root}/${rel.replace(/^\/+/, "")}` : root;
-    const { stream, size } = await deps.artifacts.get(path);
-    return reply
-      .header("Content-Type", contentTypeFor(path))
-      .header("Content-Length", size)
-      .header("Content-Disposition", `inline; filename="${basename(path).replace(/"/g, "")}"`)
-      .header("X-Content-Type-Options", "nosniff")
-      .send(stream);
+    return sendArtifact(reply, deps.artifacts, path, "inline");
   };
   app.get("/get-artifact", async (req, reply) => {
     const q = req.query as Query;

@@ -3,12 +3,10 @@
  * MODELWORKS_TEST_POSTGRES_URI is set (in a database created for the run and dropped after it).
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, beforeEach, describe } from "node:test";
 import type { Database } from "../../../core/db/database.js";
 import { migrate } from "../../../core/db/migrate.js";
-import { openPostgres } from "../../../core/db/postgres/postgres-database.js";
-import { openSqlite } from "../../../core/db/sqlite/sqlite-database.js";
+import { testBackends } from "../../../core/db/test-support/backends.js";
 import type { ErrorCode } from "../../../core/errors.js";
 import { isMwError } from "../../../core/errors.js";
 import { trackingMigrations } from "../../../tracking/migrations.js";
@@ -35,11 +33,6 @@ export interface Harness {
   clock: TestClock;
 }
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Database; close(): Promise<void> }>;
-}
-
 const REGISTRY_TABLES = [
   "registered_models",
   "registered_model_tags",
@@ -48,51 +41,18 @@ const REGISTRY_TABLES = [
   "registered_model_aliases",
 ];
 
-const sqlite: Backend = {
-  name: "sqlite",
-  open: async () => {
-    const db = openSqlite(":memory:");
-    return { db, close: () => db.close() };
-  },
-};
-
-function postgres(uri: string): Backend {
-  return {
-    name: "postgres",
-    open: async () => {
-      const admin = openPostgres(uri, { max: 1 });
-      const name = `mw_registry_test_${randomBytes(6).toString("hex")}`;
-      await admin.exec(`CREATE DATABASE ${name}`);
-      const url = new URL(uri);
-      url.pathname = `/${name}`;
-      const db = openPostgres(url.toString());
-      const close = async () => {
-        await db.close();
-        await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
-        await admin.close();
-      };
-      return { db, close };
-    },
-  };
-}
-
-function backends(): Backend[] {
-  const uri = process.env.MODELWORKS_TEST_POSTGRES_URI;
-  return uri ? [sqlite, postgres(uri)] : [sqlite];
-}
-
 /** Declare `suite` once per backend; `h()` gives the current test's harness. */
 export function forEachBackend(title: string, suite: (h: () => Harness) => void): void {
-  for (const backend of backends()) {
+  for (const backend of testBackends()) {
     describe(`${title} [${backend.name}]`, () => {
-      let opened: { db: Database; close(): Promise<void> } | undefined;
+      let opened: { db: Database; drop(): Promise<void> } | undefined;
       let harness: Harness | undefined;
       before(async () => {
-        opened = await backend.open();
+        opened = await backend.create();
         await migrate(opened.db, [...trackingMigrations, ...registryMigrations]);
       });
       after(async () => {
-        await opened?.close();
+        await opened?.drop();
       });
       beforeEach(async () => {
         const db = opened!.db;
