@@ -1,8 +1,10 @@
-/** The printed summary table and the JSON results file. */
-import { mkdirSync, writeFileSync } from "node:fs";
+/** The printed summary table, the diagnostics block, and the JSON results file. */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MLFLOW_2_12_ANCHOR as A, TARGETS as T } from "./anchors.js";
-import type { SearchDiagnosis } from "./diagnose.js";
+import type { SearchDiagnosis } from "./diagnose-search.js";
+import type { HistoryDiagnosis, IngestDiagnosis } from "./diagnose-store.js";
 import type { HistoryLogResult, HistoryReadResult } from "./history.js";
 import type { IngestResult, SearchResult } from "./measure.js";
 import { REPO_ROOT } from "./server-process.js";
@@ -10,25 +12,18 @@ import type { Timing } from "./stats.js";
 
 export interface BenchResults {
   ingest: IngestResult;
+  ingestNodeHttp: IngestResult;
   search2k: SearchResult[];
   search100k: SearchResult[];
   historyLog: HistoryLogResult;
   historyRead: HistoryReadResult[];
   roundTrip: Timing;
-  searchDiagnoses: (SearchDiagnosis & { runs: number })[];
+  searchDiagnoses: SearchDiagnosis[];
+  historyDiagnoses: HistoryDiagnosis[];
+  ingestDiagnosis: IngestDiagnosis;
 }
 
-type Row = [
-  what: string,
-  modelworks: string,
-  serverCpu: string,
-  mlflow: string,
-  ratio: string,
-  target: string,
-  verdict: string,
-];
-
-export const SUMMARY_HEADERS = [
+const HEADERS = [
   "measurement",
   "Modelworks (wall clock)",
   "server CPU",
@@ -37,85 +32,84 @@ export const SUMMARY_HEADERS = [
   "target",
   "verdict",
 ];
+type Row = [string, string, string, string, string, string, string];
 
 const ms = (t: Timing) => `p50 ${t.medianMs.toFixed(1)} ms / p90 ${t.p90Ms.toFixed(1)} ms`;
 const x = (r: number) => `${r.toFixed(1)}×`;
 const ok = (pass: boolean) => (pass ? "PASS" : "MISS");
 const int = (n: number) => n.toLocaleString("en-US");
 
-/** Rows comparing each measured figure with the anchor and the target. */
-export function summaryRows(r: BenchResults): Row[] {
-  const rows: Row[] = [];
-  const speedup = r.ingest.metricsPerSecond / A.ingestMetricsPerSecond;
-  rows.push([
-    `ingest: ${r.ingest.calls} × log-batch(${r.ingest.metricsPerCall})`,
-    `${r.ingest.seconds.toFixed(2)} s, ${int(r.ingest.metricsPerSecond)} metrics/s`,
-    `${r.ingest.serverCpuSeconds.toFixed(2)} s (${int(r.ingest.metricsPerServerCpuSecond)} metrics/CPU-s)`,
+function ingestRow(what: string, r: IngestResult, targeted: boolean): Row {
+  const speedup = r.metricsPerSecond / A.ingestMetricsPerSecond;
+  return [
+    `${what}: ${r.calls} × log-batch(${r.metricsPerCall})`,
+    `${r.seconds.toFixed(2)} s, ${int(r.metricsPerSecond)} metrics/s`,
+    `${r.serverCpuSeconds.toFixed(2)} s (${int(r.metricsPerServerCpuSecond)}/CPU-s)`,
     `${A.ingestSeconds} s, ${int(A.ingestMetricsPerSecond)}/s`,
     x(speedup),
-    `≥ ${T.ingestSpeedup}×`,
-    ok(speedup >= T.ingestSpeedup),
-  ]);
-  for (const s of r.search2k) {
-    const anchor =
-      s.search === "auc" && s.maxResults === 100
+    targeted ? `≥ ${T.ingestSpeedup}×` : "(info)",
+    targeted ? ok(speedup >= T.ingestSpeedup) : "-",
+  ];
+}
+
+function searchRow(s: SearchResult, small: boolean): Row {
+  const what = `search ${s.search} @ ${int(s.runsInExperiment)} runs, max ${s.maxResults}${s.valid ? "" : " (INVALID PAGE)"}`;
+  const cpu = `${s.serverCpuMsPerCall} ms/call`;
+  const anchor =
+    small && s.search === "auc"
+      ? s.maxResults === 100
         ? A.search2kMax100MedianMs
-        : s.search === "auc" && s.maxResults === 1000
-          ? A.search2kMax1000MedianMs
-          : undefined;
-    const ratio = anchor === undefined ? undefined : anchor / s.timing.medianMs;
-    rows.push([
-      `search ${s.search} @ ${int(s.runsInExperiment)} runs, max ${s.maxResults}${s.valid ? "" : " (INVALID PAGE)"}`,
+        : A.search2kMax1000MedianMs
+      : undefined;
+  if (anchor !== undefined) {
+    const ratio = anchor / s.timing.medianMs;
+    return [
+      what,
       ms(s.timing),
-      `${s.serverCpuMsPerCall} ms/call`,
-      anchor === undefined ? "-" : `p50 ${anchor} ms`,
-      ratio === undefined ? "-" : x(ratio),
-      anchor === undefined ? "(info)" : `≥ ${T.search2kSpeedup}× faster`,
-      ratio === undefined ? "-" : ok(ratio >= T.search2kSpeedup && s.valid),
-    ]);
+      cpu,
+      `p50 ${anchor} ms`,
+      x(ratio),
+      `≥ ${T.search2kSpeedup}× faster`,
+      ok(ratio >= T.search2kSpeedup && s.valid),
+    ];
   }
-  for (const s of r.search100k) {
-    const targeted = s.maxResults === 100;
-    rows.push([
-      `search ${s.search} @ ${int(s.runsInExperiment)} runs, max ${s.maxResults}${s.valid ? "" : " (INVALID PAGE)"}`,
-      ms(s.timing),
-      `${s.serverCpuMsPerCall} ms/call`,
-      "-",
-      "-",
-      targeted ? `p50 ≤ ${T.search100kMedianMs} ms` : "(info)",
-      targeted ? ok(s.timing.medianMs <= T.search100kMedianMs && s.valid) : "-",
-    ]);
-  }
+  const targeted = !small && s.maxResults === 100;
+  const verdict = targeted ? ok(s.timing.medianMs <= T.search100kMedianMs && s.valid) : "-";
+  return [what, ms(s.timing), cpu, "-", "-", targeted ? `p50 ≤ ${T.search100kMedianMs} ms` : "(info)", verdict];
+}
+
+/** Rows comparing each measured figure with the anchor and the target. */
+export function summaryRows(r: BenchResults): Row[] {
+  const rows: Row[] = [
+    ingestRow("ingest", r.ingest, true),
+    ingestRow("ingest, node:http transport", r.ingestNodeHttp, false),
+  ];
+  for (const s of r.search2k) rows.push(searchRow(s, true));
+  for (const s of r.search100k) rows.push(searchRow(s, false));
   const h = r.historyLog;
   rows.push([
     `history: log ${int(h.points)} points (${h.calls} calls)`,
     `${h.seconds.toFixed(2)} s, ${int(h.pointsPerSecond)}/s`,
     `${h.serverCpuSeconds.toFixed(2)} s`,
-    "-",
-    "-",
-    "(info)",
-    "-",
+    ...(["-", "-", "(info)", "-"] as const),
   ]);
   for (const p of r.historyRead) {
-    const mem = p.server;
+    const m = p.server;
     rows.push([
-      `history: read paged, max_results ${int(p.pageSize)} (${p.pages} pages)${p.complete ? "" : " (INCOMPLETE)"}`,
-      `${p.seconds.toFixed(2)} s, ${int(p.pointsPerSecond)} points/s; RSS ${mem.rssBeforeMiB}→${mem.rssAfterMiB} MiB, peak +${mem.peakGrowthMiB} MiB`,
+      `history: read, max_results ${int(p.pageSize)} (${p.pages} pages)${p.complete ? "" : " (INCOMPLETE)"}`,
+      `${p.seconds.toFixed(2)} s, ${int(p.pointsPerSecond)} points/s; RSS ${m.rssBeforeMiB}→${m.rssAfterMiB} MiB, peak +${m.peakGrowthMiB} MiB`,
       `${p.serverCpuSeconds.toFixed(2)} s`,
-      "-",
-      "-",
-      "paged, bounded memory",
-      ok(p.complete),
+      ...(["-", "-", "paged, bounded memory", ok(p.complete)] as const),
     ]);
   }
-  rows.push([`per-request floor: GET /health`, ms(r.roundTrip), "-", "-", "-", "(info)", "-"]);
+  rows.push(["per-request floor: GET /health", ms(r.roundTrip), "-", "-", "-", "(info)", "-"]);
   return rows;
 }
 
 /** An aligned text table. */
-export function renderTable(headers: string[], rows: string[][]): string {
+export function renderTable(headers: readonly string[], rows: readonly string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
+  const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i] as number))
       .join(" | ")
@@ -123,17 +117,49 @@ export function renderTable(headers: string[], rows: string[][]): string {
   return [line(headers), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(line)].join("\n");
 }
 
-/** The diagnostics block: per search, SQL vs run loading vs JSON, and the query plan. */
-export function renderDiagnoses(ds: BenchResults["searchDiagnoses"]): string {
-  const out: string[] = [];
-  for (const d of ds) {
+function diagnosisLines(r: BenchResults): string[] {
+  const i = r.ingestDiagnosis;
+  const out = [
+    `- log-batch(${i.metricsPerCall}) straight into SqlTrackingStore: ${int(i.storeOnlyMetricsPerSecond)} metrics/s; ` +
+      `with wal_autocheckpoint=0: ${int(i.storeOnlyNoAutoCheckpointMetricsPerSecond)} metrics/s`,
+    `- per ${int(i.bodyBytes)}-byte body: JSON.stringify ${i.stringifyMedianMs} ms (client), JSON.parse + schema ${i.parseAndValidateMedianMs} ms (server); ` +
+      `client CPU per call: fetch ${((r.ingest.clientCpuSeconds * 1000) / r.ingest.calls).toFixed(2)} ms, node:http ${((r.ingestNodeHttp.clientCpuSeconds * 1000) / r.ingestNodeHttp.calls).toFixed(2)} ms`,
+  ];
+  for (const h of r.historyDiagnoses) {
     out.push(
-      `- ${d.search} @ ${int(d.runs)} runs, max ${d.maxResults}: id query p50 ${d.idQueryMedianMs} ms, ` +
+      `- history in-process, page ${int(h.pageSize)}: store ${h.storeSeconds} s, JSON.stringify ${h.stringifySeconds} s (${h.pages} pages)`,
+    );
+  }
+  for (const d of r.searchDiagnoses) {
+    out.push(
+      `- search ${d.search} @ ${int(d.runs)} runs, max ${d.maxResults}: id query p50 ${d.idQueryMedianMs} ms, ` +
         `loadRuns p50 ${d.loadRunsMedianMs} ms, JSON.stringify p50 ${d.jsonStringifyMedianMs} ms (${int(d.responseBytes)} bytes)`,
     );
-    for (const p of d.plan) out.push(`    ${p}`);
+    for (const p of d.plan) out.push(`      ${p}`);
+    const c = d.bigCache;
+    out.push(
+      `    with cache_size ${c.cacheMiB} MiB: id query p50 ${c.idQueryMedianMs} ms, loadRuns p50 ${c.loadRunsMedianMs} ms`,
+    );
+    if (d.alternative) {
+      const f = d.alternative;
+      out.push(`    vs ${f.label}: id query p50 ${f.idQueryMedianMs} ms, same ids: ${f.sameIds}`);
+      for (const p of f.plan) out.push(`      ${p}`);
+    }
   }
-  return out.join("\n");
+  return out;
+}
+
+/** Print the table, notes and diagnostics; returns the summary rows as objects for the JSON. */
+export function printReport(r: BenchResults, notes: readonly string[], quick: boolean): Record<string, string>[] {
+  const rows = summaryRows(r);
+  console.log(`\nModelworks tracking benchmark${quick ? " (--quick: reduced sizes, targets not meaningful)" : ""}`);
+  console.log(`Anchor: ${A.source}\n`);
+  console.log(renderTable(HEADERS, rows));
+  console.log("\nNotes:");
+  for (const n of notes) console.log(`- ${n}`);
+  console.log("\nWhere the time goes (in-process on the benchmark's own SQLite connection, no HTTP):");
+  for (const l of diagnosisLines(r)) console.log(l);
+  return rows.map((row) => Object.fromEntries(HEADERS.map((h, i) => [h, row[i] as string])));
 }
 
 /** Write `bench/results/tracking-<timestamp>.json`; returns its path. */
@@ -143,5 +169,12 @@ export function writeJson(doc: Record<string, unknown>): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const path = join(dir, `tracking-${stamp}.json`);
   writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  // bench/** is in Biome's scope: format the file the way `biome check bench/` expects.
+  const biome = join(REPO_ROOT, "node_modules", ".bin", "biome");
+  if (existsSync(biome)) {
+    try {
+      execFileSync(biome, ["format", "--write", path], { cwd: REPO_ROOT, stdio: "ignore" });
+    } catch {}
+  }
   return path;
 }

@@ -48,20 +48,12 @@ export const trackingMigrations: readonly Migration[] = [
         PRIMARY KEY (run_uuid, key)
       )`,
       "CREATE INDEX tags_key_value ON tags (key, value)",
-      // Full history. NaN cannot be stored in SQLite REAL, so value is 0 and is_nan 1 then.
-      `CREATE TABLE metrics (
-        run_uuid TEXT NOT NULL,
-        key TEXT NOT NULL,
-        step BIGINT NOT NULL,
-        timestamp BIGINT NOT NULL,
-        value DOUBLE PRECISION NOT NULL,
-        is_nan INTEGER NOT NULL
-      )`,
-      "CREATE INDEX metrics_run_key_step ON metrics (run_uuid, key, step, timestamp)",
-      // One row per (run, key): the latest by (step, timestamp, value), as MLflow's SQL store.
+      // One row per (run, key): the latest by (step, timestamp, value), as MLflow's SQL store, plus
+      // the integer series id that keys the history (keeps history rows small and clustered).
       `CREATE TABLE latest_metrics (
         run_uuid TEXT NOT NULL REFERENCES runs (run_uuid),
         key TEXT NOT NULL,
+        series_id BIGINT NOT NULL UNIQUE,
         step BIGINT NOT NULL,
         timestamp BIGINT NOT NULL,
         value DOUBLE PRECISION NOT NULL,
@@ -69,6 +61,20 @@ export const trackingMigrations: readonly Migration[] = [
         PRIMARY KEY (run_uuid, key)
       )`,
       "CREATE INDEX latest_metrics_key_value ON latest_metrics (key, value)",
+      // Full history. NaN cannot be stored in SQLite REAL, so value is 0 and is_nan 1 then. The key
+      // is MLflow's (identical points are logged once) and the storage order is the read order.
+      (d) => `CREATE TABLE metrics (
+        series_id BIGINT NOT NULL,
+        step BIGINT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        value DOUBLE PRECISION NOT NULL,
+        is_nan INTEGER NOT NULL,
+        PRIMARY KEY (series_id, step, timestamp, value, is_nan)
+      )${d.clusteredTableSuffix}`,
+      // Portable id allocation: UPDATE ... RETURNING works in both engines and, in PostgreSQL, the
+      // row lock serialises concurrent allocators.
+      "CREATE TABLE id_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+      "INSERT INTO id_counters (name, value) VALUES ('metric_series', 0)",
       `CREATE TABLE datasets (
         dataset_uuid TEXT PRIMARY KEY,
         experiment_id BIGINT NOT NULL REFERENCES experiments (experiment_id),

@@ -1,12 +1,15 @@
 /** Versioned schema migrations, applied explicitly at start-up, once per module and version. */
-import type { Database } from "./database.js";
+import type { Database, SqlDialect } from "./database.js";
+
+/** A statement, or one built for the dialect (for the few DDL spellings that differ). */
+export type MigrationStatement = string | ((dialect: SqlDialect) => string);
 
 /** One migration: statements run in one transaction. */
 export interface Migration {
   readonly module: string;
   readonly version: number;
   readonly name: string;
-  readonly statements: readonly string[];
+  readonly statements: readonly MigrationStatement[];
 }
 
 /** Apply pending migrations in order; safe when several processes start at once. */
@@ -24,7 +27,7 @@ export async function migrate(db: Database, migrations: readonly Migration[], no
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(`${m.module}:${m.version}`)) continue;
-      for (const sql of m.statements) await tx.run(sql);
+      for (const st of m.statements) await tx.run(typeof st === "string" ? st : st(db.dialect));
       await tx.run("INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)", [
         m.module,
         m.version,

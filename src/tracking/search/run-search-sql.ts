@@ -36,18 +36,24 @@ const CONTEXT_TAG = "mlflow.data.context";
 /** `SELECT r.run_uuid FROM runs r ...` returning the page's run ids in their final order. */
 export function buildRunSearchQuery(dialect: SqlDialect, q: RunSearchQuery): BuiltQuery {
   const parts = new QueryParts();
-  // The first filter join per (type, key): an order key on the same entity reuses it.
-  const filterAliases = new Map<string, string>();
-  for (const [i, c] of q.clauses.entries())
-    if (isKeyed(c) && !filterAliases.has(entityKey(c))) filterAliases.set(entityKey(c), `c${i}`);
+  const filterAliases = firstFilterAliases(q.clauses);
   const first = q.orderBy[0];
-  const driver = first && filterAliases.get(entityKey(first));
+  const driver = first ? filterAliases.get(entityKey(first)) : undefined;
   for (const [i, clause] of q.clauses.entries()) addClause(dialect, parts, clause, `c${i}`, driver);
   addScope(parts, q.experimentIds, q.viewType);
   for (const [i, key] of q.orderBy.entries()) addOrderKey(parts, key, `o${i}`, filterAliases);
   parts.order.push("r.start_time DESC", "r.run_uuid ASC");
   const from = driver ? `${keyedTable(first!.type)} ${driver} CROSS JOIN runs r` : "runs r";
   return parts.build(`SELECT r.run_uuid FROM ${from}`, q.limit, q.offset);
+}
+
+/** The first filter join per (type, key): an order key on the same entity reuses it. */
+function firstFilterAliases(clauses: readonly Clause[]): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const [i, c] of clauses.entries()) {
+    if (isKeyed(c) && !aliases.has(entityKey(c))) aliases.set(entityKey(c), `c${i}`);
+  }
+  return aliases;
 }
 
 function addClause(dialect: SqlDialect, parts: QueryParts, clause: Clause, alias: string, driver?: string): void {

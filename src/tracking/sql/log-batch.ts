@@ -7,6 +7,15 @@ import { placeholders } from "./rows.js";
 
 type Latest = [step: number, timestamp: number, value: number, isNan: number];
 
+interface SeriesRow {
+  key: string;
+  series_id: number;
+  step: number;
+  timestamp: number;
+  value: number;
+  is_nan: number;
+}
+
 function newer(a: Latest, b: Latest): boolean {
   // MLflow's SQL store orders by (step, timestamp, value); a NaN value compares lowest.
   if (a[0] !== b[0]) return a[0] > b[0];
@@ -16,32 +25,65 @@ function newer(a: Latest, b: Latest): boolean {
   return av > bv;
 }
 
-/** Append metrics and move each key's latest value forward. */
+/** Append metrics to their series and move each key's latest value forward. */
 export async function writeMetrics(tx: Queryable, runId: string, metrics: readonly MetricInput[]): Promise<void> {
   if (metrics.length === 0) return;
-  const rows: SqlValue[][] = new Array(metrics.length);
   const latest = new Map<string, Latest>();
-  for (let i = 0; i < metrics.length; i++) {
-    const m = metrics[i] as MetricInput;
+  for (const m of metrics) {
     const isNan = Number.isNaN(m.value) ? 1 : 0;
-    const value = isNan ? 0 : m.value;
-    const step = m.step ?? 0;
-    rows[i] = [runId, m.key, step, m.timestamp, value, isNan];
-    const cand: Latest = [step, m.timestamp, value, isNan];
+    const cand: Latest = [m.step ?? 0, m.timestamp, isNan ? 0 : m.value, isNan];
     const cur = latest.get(m.key);
     if (!cur || newer(cand, cur)) latest.set(m.key, cand);
   }
-  await tx.insertMany("metrics", ["run_uuid", "key", "step", "timestamp", "value", "is_nan"], rows);
-  const latestRows = [...latest].map(([key, l]) => [runId, key, ...l] as SqlValue[]);
-  await tx.insertMany(
-    "latest_metrics",
-    ["run_uuid", "key", "step", "timestamp", "value", "is_nan"],
-    latestRows,
-    `ON CONFLICT (run_uuid, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
-       value = excluded.value, is_nan = excluded.is_nan
-     WHERE (excluded.step, excluded.timestamp, CASE WHEN excluded.is_nan = 1 THEN -1e308 ELSE excluded.value END)
-         > (latest_metrics.step, latest_metrics.timestamp, CASE WHEN latest_metrics.is_nan = 1 THEN -1e308 ELSE latest_metrics.value END)`,
-  );
+  const series = await seriesFor(tx, runId, latest);
+  const rows: SqlValue[][] = new Array(metrics.length);
+  for (let i = 0; i < metrics.length; i++) {
+    const m = metrics[i] as MetricInput;
+    const isNan = Number.isNaN(m.value) ? 1 : 0;
+    rows[i] = [series.get(m.key) as number, m.step ?? 0, m.timestamp, isNan ? 0 : m.value, isNan];
+  }
+  await tx.insertMany("metrics", ["series_id", "step", "timestamp", "value", "is_nan"], rows, "ON CONFLICT DO NOTHING");
+}
+
+/**
+ * The series id of every key in the batch, creating series for new keys, and the latest-value
+ * rows updated where the batch holds a newer point.
+ */
+async function seriesFor(tx: Queryable, runId: string, latest: Map<string, Latest>): Promise<Map<string, number>> {
+  const keys = [...latest.keys()];
+  const select = `SELECT key, series_id, step, timestamp, value, is_nan FROM latest_metrics
+    WHERE run_uuid = ? AND key IN (${placeholders(keys.length)})`;
+  let found = await tx.all<SeriesRow>(select, [runId, ...keys]);
+  if (found.length < keys.length) {
+    const have = new Set(found.map((r) => r.key));
+    const fresh = keys.filter((k) => !have.has(k));
+    const top = await tx.get<{ value: number }>(
+      "UPDATE id_counters SET value = value + ? WHERE name = 'metric_series' RETURNING value",
+      [fresh.length],
+    );
+    let next = Number(top?.value) - fresh.length + 1;
+    const rows = fresh.map((k) => [runId, k, next++, ...(latest.get(k) as Latest)]);
+    // A concurrent writer may have created the same series (PostgreSQL): keep theirs.
+    await tx.insertMany(
+      "latest_metrics",
+      ["run_uuid", "key", "series_id", "step", "timestamp", "value", "is_nan"],
+      rows,
+      "ON CONFLICT (run_uuid, key) DO NOTHING",
+    );
+    found = await tx.all<SeriesRow>(select, [runId, ...keys]);
+  }
+  const ids = new Map<string, number>();
+  for (const r of found) {
+    ids.set(r.key, Number(r.series_id));
+    const cand = latest.get(r.key) as Latest;
+    if (newer(cand, [Number(r.step), Number(r.timestamp), r.value, r.is_nan])) {
+      await tx.run("UPDATE latest_metrics SET step = ?, timestamp = ?, value = ?, is_nan = ? WHERE series_id = ?", [
+        ...cand,
+        r.series_id,
+      ]);
+    }
+  }
+  return ids;
 }
 
 /** Insert params; re-logging the same value is a no-op, a different value is an error. */

@@ -1,57 +1,65 @@
 /** Metric history reads: keyset-paged history, bulk interval sampling, dataset summaries. */
 import type { DatasetSummary, Metric, MetricWithRunId } from "../../core/api/mlflow-entities.js";
+import { fromWireDouble, toWireDouble } from "../../core/api/mlflow-entities.js";
 import type { Database } from "../../core/db/database.js";
 import { invalidParam } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
 import type { MetricRow } from "./rows.js";
 import { placeholders, toMetric } from "./rows.js";
 
-interface Cursor {
-  step: number;
-  ts: number;
-  skip: number;
-}
+/** The last point returned: (step, timestamp, value, is_nan) is unique within a series. */
+type Cursor = [step: number, timestamp: number, value: number, isNan: number];
 
 function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString("base64url");
+  return Buffer.from(JSON.stringify([c[0], c[1], toWireDouble(c[2]), c[3]])).toString("base64url");
 }
 
 function decodeCursor(token: string | undefined): Cursor | undefined {
   if (!token) return undefined;
   try {
-    const c = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Cursor;
-    if ([c.step, c.ts, c.skip].every((n) => Number.isSafeInteger(n)) && c.skip >= 0) return c;
+    const c = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(c) && c.length === 4) {
+      const cur: Cursor = [c[0], c[1], fromWireDouble(c[2]), c[3]];
+      if (cur.every((n) => typeof n === "number" && !Number.isNaN(n))) return cur;
+    }
   } catch {}
   throw invalidParam(`Invalid page token '${token.slice(0, 40)}': it does not come from this server.`);
 }
+
+const COLUMNS = "step, timestamp, value, is_nan";
 
 /** Reads over the metrics table. */
 export class MetricHistory {
   constructor(private readonly db: Database) {}
 
-  /**
-   * One page in (step, timestamp, value) order. The cursor is the last (step, timestamp) seen plus
-   * how many rows at exactly that position were already returned, so pages never load the
-   * history before them.
-   */
+  private async seriesId(runId: string, key: string): Promise<number | undefined> {
+    const row = await this.db.get<{ series_id: number }>(
+      "SELECT series_id FROM latest_metrics WHERE run_uuid = ? AND key = ?",
+      [runId, key],
+    );
+    return row === undefined ? undefined : Number(row.series_id);
+  }
+
+  /** One page in (step, timestamp, value) order, by keyset: no page reads the ones before it. */
   async page(runId: string, key: string, limit: number, token?: string): Promise<Page<Metric>> {
     if (limit < 1) throw invalidParam(`Invalid value ${limit} for parameter 'max_results': expected at least 1.`);
     const c = decodeCursor(token);
+    const series = await this.seriesId(runId, key);
+    if (series === undefined) return { items: [] };
     const rows = c
       ? await this.db.all<MetricRow>(
-          `SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ? AND (step, timestamp) >= (?, ?)
-           ORDER BY step, timestamp, is_nan, value LIMIT ? OFFSET ?`,
-          [runId, key, c.step, c.ts, limit + 1, c.skip],
+          `SELECT ${COLUMNS} FROM metrics WHERE series_id = ? AND (${COLUMNS}) > (?, ?, ?, ?)
+           ORDER BY ${COLUMNS} LIMIT ?`,
+          [series, ...c, limit + 1],
         )
-      : await this.db.all<MetricRow>(
-          `SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ?
-           ORDER BY step, timestamp, is_nan, value LIMIT ?`,
-          [runId, key, limit + 1],
-        );
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit);
-    if (!more) return { items: items.map(toMetric) };
-    return { items: items.map(toMetric), nextPageToken: encodeCursor(nextCursor(items, c)) };
+      : await this.db.all<MetricRow>(`SELECT ${COLUMNS} FROM metrics WHERE series_id = ? ORDER BY ${COLUMNS} LIMIT ?`, [
+          series,
+          limit + 1,
+        ]);
+    const items = rows.slice(0, limit).map((r) => toMetric({ ...r, key }));
+    if (rows.length <= limit) return { items };
+    const last = rows[limit - 1] as MetricRow;
+    return { items, nextPageToken: encodeCursor([last.step, last.timestamp, last.value, last.is_nan]) };
   }
 
   /** Up to `maxResults` points per run, spread evenly over the steps in range (MLflow's UI sampling). */
@@ -63,11 +71,14 @@ export class MetricHistory {
     maxResults: number;
   }): Promise<MetricWithRunId[]> {
     const out: MetricWithRunId[] = [];
+    const ranged = q.startStep !== undefined && q.endStep !== undefined;
     for (const runId of q.runIds) {
-      const range = q.startStep !== undefined && q.endStep !== undefined ? " AND step >= ? AND step <= ?" : "";
-      const args = range ? [runId, q.key, q.startStep as number, q.endStep as number] : [runId, q.key];
+      const series = await this.seriesId(runId, q.key);
+      if (series === undefined) continue;
+      const range = ranged ? " AND step >= ? AND step <= ?" : "";
+      const args = ranged ? [series, q.startStep as number, q.endStep as number] : [series];
       const steps = await this.db.all<{ step: number }>(
-        `SELECT DISTINCT step FROM metrics WHERE run_uuid = ? AND key = ?${range} ORDER BY step`,
+        `SELECT DISTINCT step FROM metrics WHERE series_id = ?${range} ORDER BY step`,
         args,
       );
       const chosen = sampleSteps(
@@ -76,11 +87,10 @@ export class MetricHistory {
       );
       if (chosen.length === 0) continue;
       const rows = await this.db.all<MetricRow>(
-        `SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ? AND step IN (${placeholders(chosen.length)})
-         ORDER BY step, timestamp`,
-        [runId, q.key, ...chosen],
+        `SELECT ${COLUMNS} FROM metrics WHERE series_id = ? AND step IN (${placeholders(chosen.length)}) ORDER BY ${COLUMNS}`,
+        [series, ...chosen],
       );
-      for (const r of rows) out.push({ ...toMetric(r), run_id: runId });
+      for (const r of rows) out.push({ ...toMetric({ ...r, key: q.key }), run_id: runId });
     }
     return out;
   }
@@ -102,20 +112,6 @@ export class MetricHistory {
       return s;
     });
   }
-}
-
-function nextCursor(items: readonly MetricRow[], prev: Cursor | undefined): Cursor {
-  const last = items[items.length - 1] as MetricRow;
-  let same = 0;
-  for (
-    let i = items.length - 1;
-    i >= 0 && items[i]?.step === last.step && items[i]?.timestamp === last.timestamp;
-    i--
-  ) {
-    same++;
-  }
-  const continued = prev && same === items.length && prev.step === last.step && prev.ts === last.timestamp;
-  return { step: last.step, ts: last.timestamp, skip: continued ? prev.skip + same : same };
 }
 
 /** Evenly spaced steps, always keeping the first and last. */
