@@ -7,6 +7,7 @@ import type { SqlValue } from "../../src/core/db/database.js";
 import { openDatabase } from "../../src/core/db/open-database.js";
 import { newRunId } from "../../src/core/ids.js";
 import type { MlflowApi } from "../../src/sdk/mlflow-client.js";
+import { encodeChunk, sortPoints } from "../../src/tracking/sql/metric-chunk.js";
 import { now, pool } from "./stats.js";
 import { runParams, runShape, runTags } from "./workload.js";
 
@@ -76,7 +77,7 @@ export async function populateDirect(
         tags.push([id, "mlflow.runName", r.name], [id, "mlflow.user", r.user]);
         for (const t of runTags(r)) tags.push([id, t.key, t.value]);
         for (const p of runParams(r)) params.push([id, p.key, p.value]);
-        metrics.push([id, "auc", 0, ts, r.auc, 0], [id, "loss", 0, ts, r.loss, 0]);
+        metrics.push([id, "auc", ts, r.auc], [id, "loss", ts, r.loss]);
       }
       await db.transaction(async (tx) => {
         await tx.insertMany(
@@ -96,9 +97,25 @@ export async function populateDirect(
         );
         await tx.insertMany("tags", ["run_uuid", "key", "value"], tags);
         await tx.insertMany("params", ["run_uuid", "key", "value"], params);
-        const cols = ["run_uuid", "key", "step", "timestamp", "value", "is_nan"];
-        await tx.insertMany("metrics", cols, metrics);
-        await tx.insertMany("latest_metrics", cols, metrics);
+        // Each (run, key) is a series; ids come from the same counter the store allocates from.
+        const top = await tx.get<{ value: number }>(
+          "UPDATE id_counters SET value = value + ? WHERE name = 'metric_series' RETURNING value",
+          [metrics.length],
+        );
+        const first = Number(top?.value) - metrics.length + 1;
+        await tx.insertMany(
+          "latest_metrics",
+          ["run_uuid", "key", "series_id", "step", "timestamp", "value", "is_nan"],
+          metrics.map(([id, key, ts, value], i) => [id, key, first + i, 0, ts, value, 0] as SqlValue[]),
+        );
+        await tx.insertMany(
+          "metric_chunks",
+          ["series_id", "first_step", "first_ts", "last_step", "last_ts", "points", "data"],
+          metrics.map(([, , ts, value], i) => {
+            const chunk = encodeChunk(sortPoints([0], [ts as number], [value as number]));
+            return [first + i, 0, ts, 0, ts, 1, chunk] as SqlValue[];
+          }),
+        );
       });
     }
   } finally {

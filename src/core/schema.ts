@@ -14,8 +14,8 @@ export abstract class Field<T, Req extends boolean = false> {
   declare readonly _type: T;
   declare readonly _req: Req;
 
-  /** Parse a present (non-undefined, non-null) value; `path` names it in errors. */
-  abstract parseValue(v: unknown, path: Path, src: Source): T;
+  /** Parse a present (non-undefined, non-null) value found at `key` under `parent`. */
+  abstract parseValue(v: unknown, parent: Path, key: Key, src: Source): T;
 
   /** Mark the field as required: a missing value is an error naming it. */
   required(): Field<T, true> {
@@ -25,12 +25,12 @@ export abstract class Field<T, Req extends boolean = false> {
   }
 
   /** Parse a possibly missing value. */
-  parse(v: unknown, path: Path, src: Source): T | undefined {
+  parse(v: unknown, parent: Path, key: Key, src: Source): T | undefined {
     if (v === undefined || v === null || (src === "query" && v === "" && !this.allowsEmpty())) {
-      if (this.isRequired) throw missing(path);
+      if (this.isRequired) throw missing(at(parent, key));
       return undefined;
     }
-    return this.parseValue(v, path, src);
+    return this.parseValue(v, parent, key, src);
   }
 
   protected allowsEmpty(): boolean {
@@ -43,6 +43,14 @@ export abstract class Field<T, Req extends boolean = false> {
  * 1,000-item batch does not build 4,000 path strings on the happy path.
  */
 export type Path = string | { parent: Path; key: string | number };
+
+/** A field's name or index within its parent; undefined for the request itself. */
+export type Key = string | number | undefined;
+
+/** The path of `key` under `parent` (allocated only by containers and on errors). */
+export function at(parent: Path, key: Key): Path {
+  return key === undefined ? parent : { parent, key };
+}
 
 /** A path as text: `metrics[3].value`. */
 export function pathText(p: Path): string {
@@ -79,9 +87,9 @@ class StringField extends Field<string> {
   constructor(private readonly allowEmptyQuery = true) {
     super();
   }
-  parseValue(raw: unknown, path: Path, src: Source): string {
+  parseValue(raw: unknown, parent: Path, key: Key, src: Source): string {
     const v = scalar(raw, src);
-    if (typeof v !== "string") throw badType(path, "a string", v);
+    if (typeof v !== "string") throw badType(at(parent, key), "a string", v);
     return v;
   }
   protected override allowsEmpty(): boolean {
@@ -90,21 +98,21 @@ class StringField extends Field<string> {
 }
 
 class Int64Field extends Field<number> {
-  parseValue(raw: unknown, path: Path, src: Source): number {
+  parseValue(raw: unknown, parent: Path, key: Key, src: Source): number {
     const v = scalar(raw, src);
     if (typeof v === "number" && Number.isSafeInteger(v)) return v;
     if (typeof v === "string" && /^-?\d{1,16}$/.test(v.trim())) {
       const n = Number(v.trim());
       if (Number.isSafeInteger(n)) return n;
     }
-    throw badType(path, "an integer", v);
+    throw badType(at(parent, key), "an integer", v);
   }
 }
 
 const SPECIAL_DOUBLES: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, "-Infinity": -Infinity };
 
 class DoubleField extends Field<number> {
-  parseValue(raw: unknown, path: Path, src: Source): number {
+  parseValue(raw: unknown, parent: Path, key: Key, src: Source): number {
     const v = scalar(raw, src);
     if (typeof v === "number") return v;
     if (typeof v === "string") {
@@ -112,17 +120,17 @@ class DoubleField extends Field<number> {
       const t = v.trim();
       if (t !== "" && Number.isFinite(Number(t))) return Number(t);
     }
-    throw badType(path, "a number", v);
+    throw badType(at(parent, key), "a number", v);
   }
 }
 
 class BoolField extends Field<boolean> {
-  parseValue(raw: unknown, path: Path, src: Source): boolean {
+  parseValue(raw: unknown, parent: Path, key: Key, src: Source): boolean {
     const v = scalar(raw, src);
     if (typeof v === "boolean") return v;
     if (v === "true") return true;
     if (v === "false") return false;
-    throw badType(path, "true or false", v);
+    throw badType(at(parent, key), "true or false", v);
   }
 }
 
@@ -130,10 +138,10 @@ class EnumField<E extends string> extends Field<E> {
   constructor(private readonly values: readonly E[]) {
     super();
   }
-  parseValue(raw: unknown, path: Path, src: Source): E {
+  parseValue(raw: unknown, parent: Path, key: Key, src: Source): E {
     const v = scalar(raw, src);
     if (typeof v === "string" && (this.values as readonly string[]).includes(v)) return v as E;
-    throw badType(path, `one of ${this.values.join(", ")}`, v);
+    throw badType(at(parent, key), `one of ${this.values.join(", ")}`, v);
   }
 }
 
@@ -144,16 +152,17 @@ class ArrayField<T> extends Field<T[]> {
   ) {
     super();
   }
-  parseValue(raw: unknown, path: Path, src: Source): T[] {
+  parseValue(raw: unknown, parent: Path, key: Key, src: Source): T[] {
+    const path = at(parent, key);
     const v = src === "query" && !Array.isArray(raw) ? [raw] : raw;
-    if (!Array.isArray(v)) throw badType(path, "an array", v);
+    if (!Array.isArray(v)) throw badType(at(parent, key), "an array", v);
     if (this.maxItems !== undefined && v.length > this.maxItems) {
       throw invalidParam(`Parameter '${pathText(path)}' has ${v.length} items; at most ${this.maxItems} are allowed.`);
     }
     const out = new Array<T>(v.length);
     for (let i = 0; i < v.length; i++) {
-      const parsed = this.item.parse(v[i], { parent: path, key: i }, src);
-      if (parsed === undefined) throw missing({ parent: path, key: i });
+      const parsed = this.item.parse(v[i], path, i, src);
+      if (parsed === undefined) throw missing(at(path, i));
       out[i] = parsed;
     }
     return out;
@@ -179,15 +188,21 @@ class ObjectField<S extends Shape> extends Field<InferShape<S>> {
     super();
     this.keys = Object.keys(shape);
   }
-  parseValue(v: unknown, path: Path, src: Source): InferShape<S> {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw badType(path, "an object", v);
-    const out: Record<string, unknown> = {};
+  parseValue(v: unknown, parent: Path, key: Key, src: Source): InferShape<S> {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw badType(at(parent, key), "an object", v);
+    const path = at(parent, key);
+    // Parsed in place: the request's own objects are reused (no copy of a 1,000-item batch);
+    // unknown fields stay on them unread, as protobuf ignores them.
     const rec = v as Record<string, unknown>;
     for (const k of this.keys) {
-      const parsed = (this.shape[k] as Field<unknown, boolean>).parse(rec[k], { parent: path, key: k }, src);
-      if (parsed !== undefined) out[k] = parsed;
+      const raw = rec[k];
+      const parsed = (this.shape[k] as Field<unknown, boolean>).parse(raw, path, k, src);
+      if (parsed !== raw) {
+        if (parsed === undefined) delete rec[k];
+        else rec[k] = parsed;
+      }
     }
-    return out as InferShape<S>;
+    return rec as InferShape<S>;
   }
 }
 
@@ -214,5 +229,5 @@ export type ObjectSchema<S extends Shape = Shape> = ObjectField<S>;
 
 /** Parse a request's fields (a body object or a query map) against an object schema. */
 export function parseRequest<S extends Shape>(schema: ObjectField<S>, v: unknown, src: Source): InferShape<S> {
-  return schema.parseValue(v ?? {}, "", src);
+  return schema.parseValue(v ?? {}, "", undefined, src);
 }

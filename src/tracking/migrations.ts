@@ -61,16 +61,18 @@ export const trackingMigrations: readonly Migration[] = [
         PRIMARY KEY (run_uuid, key)
       )`,
       "CREATE INDEX latest_metrics_key_value ON latest_metrics (key, value)",
-      // Full history. NaN cannot be stored in SQLite REAL, so value is 0 and is_nan 1 then. The key
-      // is MLflow's (identical points are logged once) and the storage order is the read order.
-      (d) => `CREATE TABLE metrics (
+      // Full history, as chunks of sorted points per series (see sql/metric-chunk.ts). Chunks of a
+      // series never overlap, so the first point's (step, timestamp) orders and identifies them.
+      (d) => `CREATE TABLE metric_chunks (
         series_id BIGINT NOT NULL,
-        step BIGINT NOT NULL,
-        timestamp BIGINT NOT NULL,
-        value DOUBLE PRECISION NOT NULL,
-        is_nan INTEGER NOT NULL,
-        PRIMARY KEY (series_id, step, timestamp, value, is_nan)
-      )${d.clusteredTableSuffix}`,
+        first_step BIGINT NOT NULL,
+        first_ts BIGINT NOT NULL,
+        last_step BIGINT NOT NULL,
+        last_ts BIGINT NOT NULL,
+        points INTEGER NOT NULL,
+        data ${d.blobType} NOT NULL,
+        PRIMARY KEY (series_id, first_step, first_ts)
+      )`,
       // Portable id allocation: UPDATE ... RETURNING works in both engines and, in PostgreSQL, the
       // row lock serialises concurrent allocators.
       "CREATE TABLE id_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",

@@ -97,7 +97,16 @@ export function validateBatch(
       `A batch logging request can contain at most ${LIMITS.entitiesPerBatch} metrics, params and tags in total. Got ${total}.`,
     );
   }
-  for (const m of metrics) validateMetric(m);
+  // A batch repeats few keys many times: check each distinct key once.
+  let lastKey: string | undefined;
+  const keys = new Set<string>();
+  for (const m of metrics) {
+    if (m.timestamp < 0) validateMetric(m);
+    if (m.key === lastKey) continue;
+    lastKey = m.key;
+    keys.add(m.key);
+  }
+  for (const k of keys) validateKey("metric", k);
   const seen = new Set<string>();
   for (const p of params) {
     validateKey("param", p.key);

@@ -28,8 +28,8 @@ export interface SqlDialect {
   ilike(lhs: string): string;
   /** True when a driver error is a unique or primary-key violation. */
   isUniqueViolation(err: unknown): boolean;
-  /** Table option for tables whose primary key is the storage order (SQLite's WITHOUT ROWID). */
-  readonly clusteredTableSuffix: string;
+  /** The column type for binary data. */
+  readonly blobType: string;
   /** Serialise schema migrations across processes (runs inside the migration transaction). */
   lockForMigration(tx: Queryable): Promise<void>;
 }

@@ -3,9 +3,16 @@ import type { KeyValue } from "../../core/api/mlflow-entities.js";
 import type { Queryable, SqlValue } from "../../core/db/database.js";
 import { invalidParam } from "../../core/errors.js";
 import type { MetricInput } from "../tracking-store.js";
+import { sortPoints } from "./metric-chunk.js";
+import { appendPoints } from "./metric-chunk-store.js";
 import { placeholders } from "./rows.js";
 
 type Latest = [step: number, timestamp: number, value: number, isNan: number];
+
+interface SeriesInfo {
+  id: number;
+  tail?: { step: number; ts: number };
+}
 
 interface SeriesRow {
   key: string;
@@ -29,40 +36,46 @@ function newer(a: Latest, b: Latest): boolean {
 export async function writeMetrics(tx: Queryable, runId: string, metrics: readonly MetricInput[]): Promise<void> {
   if (metrics.length === 0) return;
   const latest = new Map<string, Latest>();
+  const byKey = new Map<string, { step: number[]; ts: number[]; value: number[] }>();
   for (const m of metrics) {
     const isNan = Number.isNaN(m.value) ? 1 : 0;
-    const cand: Latest = [m.step ?? 0, m.timestamp, isNan ? 0 : m.value, isNan];
+    const step = m.step ?? 0;
+    const cand: Latest = [step, m.timestamp, isNan ? 0 : m.value, isNan];
     const cur = latest.get(m.key);
     if (!cur || newer(cand, cur)) latest.set(m.key, cand);
+    let cols = byKey.get(m.key);
+    if (!cols) byKey.set(m.key, (cols = { step: [], ts: [], value: [] }));
+    cols.step.push(step);
+    cols.ts.push(m.timestamp);
+    cols.value.push(m.value);
   }
   const series = await seriesFor(tx, runId, latest);
-  const rows: SqlValue[][] = new Array(metrics.length);
-  for (let i = 0; i < metrics.length; i++) {
-    const m = metrics[i] as MetricInput;
-    const isNan = Number.isNaN(m.value) ? 1 : 0;
-    rows[i] = [series.get(m.key) as number, m.step ?? 0, m.timestamp, isNan ? 0 : m.value, isNan];
+  for (const [key, cols] of byKey) {
+    const s = series.get(key) as SeriesInfo;
+    await appendPoints(tx, s.id, sortPoints(cols.step, cols.ts, cols.value), s.tail);
   }
-  await tx.insertMany("metrics", ["series_id", "step", "timestamp", "value", "is_nan"], rows, "ON CONFLICT DO NOTHING");
 }
 
 /**
  * The series id of every key in the batch, creating series for new keys, and the latest-value
  * rows updated where the batch holds a newer point.
  */
-async function seriesFor(tx: Queryable, runId: string, latest: Map<string, Latest>): Promise<Map<string, number>> {
+async function seriesFor(tx: Queryable, runId: string, latest: Map<string, Latest>): Promise<Map<string, SeriesInfo>> {
   const keys = [...latest.keys()];
   const select = `SELECT key, series_id, step, timestamp, value, is_nan FROM latest_metrics
     WHERE run_uuid = ? AND key IN (${placeholders(keys.length)})`;
   let found = await tx.all<SeriesRow>(select, [runId, ...keys]);
+  const fresh = new Map<string, number>();
   if (found.length < keys.length) {
     const have = new Set(found.map((r) => r.key));
-    const fresh = keys.filter((k) => !have.has(k));
+    const missing = keys.filter((k) => !have.has(k));
     const top = await tx.get<{ value: number }>(
       "UPDATE id_counters SET value = value + ? WHERE name = 'metric_series' RETURNING value",
-      [fresh.length],
+      [missing.length],
     );
-    let next = Number(top?.value) - fresh.length + 1;
-    const rows = fresh.map((k) => [runId, k, next++, ...(latest.get(k) as Latest)]);
+    let next = Number(top?.value) - missing.length + 1;
+    for (const k of missing) fresh.set(k, next++);
+    const rows = missing.map((k) => [runId, k, fresh.get(k) as number, ...(latest.get(k) as Latest)]);
     // A concurrent writer may have created the same series (PostgreSQL): keep theirs.
     await tx.insertMany(
       "latest_metrics",
@@ -72,9 +85,12 @@ async function seriesFor(tx: Queryable, runId: string, latest: Map<string, Lates
     );
     found = await tx.all<SeriesRow>(select, [runId, ...keys]);
   }
-  const ids = new Map<string, number>();
+  const ids = new Map<string, SeriesInfo>();
   for (const r of found) {
-    ids.set(r.key, Number(r.series_id));
+    // A series this batch created has no stored points yet (unless a concurrent writer won).
+    const created = fresh.get(r.key) === Number(r.series_id);
+    const tail = created ? undefined : { step: Number(r.step), ts: Number(r.timestamp) };
+    ids.set(r.key, { id: Number(r.series_id), tail });
     const cand = latest.get(r.key) as Latest;
     if (newer(cand, [Number(r.step), Number(r.timestamp), r.value, r.is_nan])) {
       await tx.run("UPDATE latest_metrics SET step = ?, timestamp = ?, value = ?, is_nan = ? WHERE series_id = ?", [

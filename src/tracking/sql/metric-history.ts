@@ -4,31 +4,35 @@ import { fromWireDouble, toWireDouble } from "../../core/api/mlflow-entities.js"
 import type { Database } from "../../core/db/database.js";
 import { invalidParam } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
-import type { MetricRow } from "./rows.js";
-import { placeholders, toMetric } from "./rows.js";
+import type { Points } from "./metric-chunk.js";
+import { comparePoint } from "./metric-chunk.js";
+import { scanChunks } from "./metric-chunk-store.js";
+import { placeholders } from "./rows.js";
 
-/** The last point returned: (step, timestamp, value, is_nan) is unique within a series. */
-type Cursor = [step: number, timestamp: number, value: number, isNan: number];
+/** The last point returned: (step, timestamp, value) is unique within a series. */
+type Cursor = [step: number, timestamp: number, value: number];
 
 function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c[0], c[1], toWireDouble(c[2]), c[3]])).toString("base64url");
+  return Buffer.from(JSON.stringify([c[0], c[1], toWireDouble(c[2])])).toString("base64url");
 }
 
 function decodeCursor(token: string | undefined): Cursor | undefined {
   if (!token) return undefined;
   try {
     const c = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(c) && c.length === 4) {
-      const cur: Cursor = [c[0], c[1], fromWireDouble(c[2]), c[3]];
-      if (cur.every((n) => typeof n === "number" && !Number.isNaN(n))) return cur;
+    if (Array.isArray(c) && c.length === 3 && Number.isSafeInteger(c[0]) && Number.isSafeInteger(c[1])) {
+      const value = fromWireDouble(c[2]);
+      if (typeof value === "number") return [c[0], c[1], value];
     }
   } catch {}
   throw invalidParam(`Invalid page token '${token.slice(0, 40)}': it does not come from this server.`);
 }
 
-const COLUMNS = "step, timestamp, value, is_nan";
+function toWire(key: string, p: Points, i: number): Metric {
+  return { key, value: toWireDouble(p.value[i] as number), timestamp: p.ts[i] as number, step: p.step[i] as number };
+}
 
-/** Reads over the metrics table. */
+/** Reads of metric history. */
 export class MetricHistory {
   constructor(private readonly db: Database) {}
 
@@ -40,26 +44,27 @@ export class MetricHistory {
     return row === undefined ? undefined : Number(row.series_id);
   }
 
-  /** One page in (step, timestamp, value) order, by keyset: no page reads the ones before it. */
+  /** One page in (step, timestamp, value) order; a page reads only the chunks it returns. */
   async page(runId: string, key: string, limit: number, token?: string): Promise<Page<Metric>> {
     if (limit < 1) throw invalidParam(`Invalid value ${limit} for parameter 'max_results': expected at least 1.`);
     const c = decodeCursor(token);
     const series = await this.seriesId(runId, key);
     if (series === undefined) return { items: [] };
-    const rows = c
-      ? await this.db.all<MetricRow>(
-          `SELECT ${COLUMNS} FROM metrics WHERE series_id = ? AND (${COLUMNS}) > (?, ?, ?, ?)
-           ORDER BY ${COLUMNS} LIMIT ?`,
-          [series, ...c, limit + 1],
-        )
-      : await this.db.all<MetricRow>(`SELECT ${COLUMNS} FROM metrics WHERE series_id = ? ORDER BY ${COLUMNS} LIMIT ?`, [
-          series,
-          limit + 1,
-        ]);
-    const items = rows.slice(0, limit).map((r) => toMetric({ ...r, key }));
-    if (rows.length <= limit) return { items };
-    const last = rows[limit - 1] as MetricRow;
-    return { items, nextPageToken: encodeCursor([last.step, last.timestamp, last.value, last.is_nan]) };
+    const items: Metric[] = [];
+    let last: Cursor | undefined;
+    let more = false;
+    scan: for await (const p of scanChunks(this.db, series, c ? { step: c[0], ts: c[1] } : undefined)) {
+      for (let i = 0; i < p.step.length; i++) {
+        if (c && comparePoint(p.step[i] as number, p.ts[i] as number, p.value[i] as number, ...c) <= 0) continue;
+        if (items.length === limit) {
+          more = true;
+          break scan;
+        }
+        items.push(toWire(key, p, i));
+        last = [p.step[i] as number, p.ts[i] as number, p.value[i] as number];
+      }
+    }
+    return more && last ? { items, nextPageToken: encodeCursor(last) } : { items };
   }
 
   /** Up to `maxResults` points per run, spread evenly over the steps in range (MLflow's UI sampling). */
@@ -71,26 +76,28 @@ export class MetricHistory {
     maxResults: number;
   }): Promise<MetricWithRunId[]> {
     const out: MetricWithRunId[] = [];
-    const ranged = q.startStep !== undefined && q.endStep !== undefined;
+    const lo = q.startStep ?? Number.NEGATIVE_INFINITY;
+    const hi = q.endStep ?? Number.POSITIVE_INFINITY;
     for (const runId of q.runIds) {
       const series = await this.seriesId(runId, q.key);
       if (series === undefined) continue;
-      const range = ranged ? " AND step >= ? AND step <= ?" : "";
-      const args = ranged ? [series, q.startStep as number, q.endStep as number] : [series];
-      const steps = await this.db.all<{ step: number }>(
-        `SELECT DISTINCT step FROM metrics WHERE series_id = ?${range} ORDER BY step`,
-        args,
-      );
-      const chosen = sampleSteps(
-        steps.map((s) => Number(s.step)),
-        q.maxResults,
-      );
-      if (chosen.length === 0) continue;
-      const rows = await this.db.all<MetricRow>(
-        `SELECT ${COLUMNS} FROM metrics WHERE series_id = ? AND step IN (${placeholders(chosen.length)}) ORDER BY ${COLUMNS}`,
-        [series, ...chosen],
-      );
-      for (const r of rows) out.push({ ...toMetric({ ...r, key: q.key }), run_id: runId });
+      const chunks: Points[] = [];
+      const steps: number[] = [];
+      for await (const p of scanChunks(
+        this.db,
+        series,
+        Number.isFinite(lo) ? { step: lo, ts: Number.MIN_SAFE_INTEGER } : undefined,
+      )) {
+        chunks.push(p);
+        for (const s of p.step) if (s >= lo && s <= hi && steps[steps.length - 1] !== s) steps.push(s);
+        if ((p.step[p.step.length - 1] as number) > hi) break;
+      }
+      const chosen = new Set(sampleSteps(steps, q.maxResults));
+      for (const p of chunks) {
+        for (let i = 0; i < p.step.length; i++) {
+          if (chosen.has(p.step[i] as number)) out.push({ ...toWire(q.key, p, i), run_id: runId });
+        }
+      }
     }
     return out;
   }

@@ -253,6 +253,46 @@ for (const backend of testBackends()) {
       assert.ok(bulk.every((m) => m.run_id === info.run_id));
     });
 
+    test("history logged out of order, overlapping and duplicated reads back sorted and whole", async () => {
+      const { info } = await store.createRun({ experimentId: "0" });
+      const id = info.run_id;
+      const expected = new Map<string, [number, number, number]>();
+      const log = async (steps: number[], value: (s: number) => number) => {
+        const metrics = steps.map((s) => ({ key: "o", value: value(s), timestamp: 1000 + s, step: s }));
+        for (const m of metrics) expected.set(`${m.step}/${m.timestamp}/${m.value}`, [m.step, m.timestamp, m.value]);
+        for (let i = 0; i < metrics.length; i += 1000) await store.logBatch(id, { metrics: metrics.slice(i, i + 1000) });
+      };
+      const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+      await log(range(1000, 2500), (s) => s); // spans several chunks
+      await log(range(0, 500), (s) => s); // before everything
+      await log(range(400, 1100), (s) => s); // overlaps both, duplicates included
+      await log([1500, 1500, 3000], (s) => -s); // new values inside, and after
+      await log([700], (s) => s); // an exact duplicate only
+      const want = [...expected.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+      const got: [number, number, number][] = [];
+      let token: string | undefined;
+      do {
+        const page = await store.getMetricHistory(id, "o", { maxResults: 333, pageToken: token });
+        for (const m of page.items) got.push([m.step, m.timestamp, m.value as number]);
+        token = page.nextPageToken;
+      } while (token);
+      assert.equal(got.length, want.length);
+      assert.deepEqual(got, want);
+      const latest = (await store.getRun(id)).data.metrics?.find((m) => m.key === "o");
+      assert.deepEqual(latest, { key: "o", value: -3000, timestamp: 4000, step: 3000 });
+      const sampled = await store.getMetricHistoryBulkInterval({
+        runIds: [id],
+        key: "o",
+        startStep: 100,
+        endStep: 200,
+        maxResults: 11,
+      });
+      assert.deepEqual(
+        sampled.map((m) => m.step),
+        [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200],
+      );
+    });
+
     test("inputs, log-model and dataset summaries", async () => {
       const { info } = await store.createRun({ experimentId: "0" });
       const dataset = { name: "telco", digest: "abc123", source_type: "local", source: "file:///d.csv", schema: "{}" };

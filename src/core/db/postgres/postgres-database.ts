@@ -14,7 +14,7 @@ const types = {
 export const postgresDialect: SqlDialect = {
   name: "postgres",
   ilike: (lhs) => `${lhs} ILIKE ?`,
-  clusteredTableSuffix: "",
+  blobType: "BYTEA",
   isUniqueViolation: (err) => (err as { code?: string })?.code === "23505",
   lockForMigration: async (tx) => {
     await tx.run("SELECT pg_advisory_xact_lock(727274)");

@@ -17,7 +17,7 @@ const UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT
 export const sqliteDialect: SqlDialect = {
   name: "sqlite",
   ilike: (lhs) => `lower(${lhs}) LIKE lower(?)`,
-  clusteredTableSuffix: " WITHOUT ROWID",
+  blobType: "BLOB",
   isUniqueViolation: (err) => UNIQUE_CODES.has((err as { code?: string })?.code ?? ""),
   // BEGIN IMMEDIATE already takes the write lock for the whole migration.
   lockForMigration: async () => {},
@@ -77,7 +77,8 @@ class SqliteQueryable implements Queryable {
     const s = this.stmt(
       `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${conflict}`,
     );
-    for (const r of rows) s.run(...r);
+    // An array binds as the anonymous parameters, without spreading arguments.
+    for (const r of rows) s.run(r);
   }
 }
 
