@@ -20,7 +20,7 @@ import { diagnoseSearch } from "./diagnose-search.js";
 import { diagnoseHistory, diagnoseIngest } from "./diagnose-store.js";
 import { HISTORY_KEY, logLongHistory, readHistoryPaged } from "./history.js";
 import { nodeHttpFetch } from "./http-transport.js";
-import { measureIngest, measureRoundTrip, measureSearch } from "./measure.js";
+import { measureIngest, measureIngestPrebuilt, measureRoundTrip, measureSearch } from "./measure.js";
 import { analyze, populateDirect, populateViaHttp } from "./populate.js";
 import type { BenchResults } from "./report.js";
 import { printReport, writeJson } from "./report.js";
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const { storeUri } = resolveConfig({ home: searchHome }, {}, searchHome);
   const notes: string[] = [
     "Server: `node --import tsx src/cli/entry.ts server --home <tmp> --port 0` in a child process, SQLite (WAL) store.",
-    "Client: one sequential client in the parent process, SDK createMlflowClient over Node's fetch (keep-alive).",
+    "Client: one sequential client in the parent process. The targeted ingest row posts request bodies serialised before timing over one keep-alive node:http connection; the SDK rows add the client-side JSON encoding (fetch, node:http). Searches use the SDK over fetch.",
     `Machine: ${cpus().length} CPUs shared by client and server (and anything else running); wall-clock figures include both sides' CPU.`,
     sharedStore
       ? "One store for every phase (--shared-store)."
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     const roundTrip = await measureRoundTrip(server.url);
     log(`phase 1: ingest ${SIZES.ingestCalls} × log-batch(${SIZES.perCall})`);
     const ingestExp = (await api.createExperiment({ name: "bench-ingest" })).experiment_id;
+    const ingestPrebuilt = await measureIngestPrebuilt(server.url, server, ingestExp, SIZES.ingestCalls, SIZES.perCall);
     const ingest = await measureIngest(api, server, ingestExp, SIZES.ingestCalls, SIZES.perCall);
     const httpApi = createMlflowClient({ baseUrl: server.url, fetch: nodeHttpFetch() });
     const ingestNodeHttp = await measureIngest(httpApi, server, ingestExp, SIZES.ingestCalls, SIZES.perCall);
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     const results: BenchResults = {
       ingest,
       ingestNodeHttp,
+      ingestPrebuilt,
       search2k,
       search100k,
       historyLog,
