@@ -39,17 +39,36 @@ describe("bad input", () => {
     raw({ method: "POST", url: `/api/2.0${path}`, headers: type ? { "content-type": type } : {}, body });
 
   test("malformed JSON bodies", async () => {
-    for (const body of ['{"name":', "{name: 1}", "nul", "[1,2]", '"just a string"', "123", "null", '"{\\"a\\":"', "\u0000"]) {
+    for (const body of [
+      '{"name":',
+      "{name: 1}",
+      "nul",
+      "[1,2]",
+      '"just a string"',
+      "123",
+      "null",
+      '"{\\"a\\":"',
+      "\u0000",
+    ]) {
       expectError(await post("/mlflow/experiments/create", body, "application/json"), 400, "INVALID_PARAMETER_VALUE");
     }
   });
 
   test("POST without application/json is 400 INVALID_PARAMETER_VALUE", async () => {
     const body = JSON.stringify({ name: "ct" });
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", undefined]) {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      undefined,
+    ]) {
       expectError(await post("/mlflow/experiments/create", body, type), 400, "INVALID_PARAMETER_VALUE");
     }
-    expectError(await w.get("/mlflow/experiments/get-by-name", { experiment_name: "ct" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(
+      await w.get("/mlflow/experiments/get-by-name", { experiment_name: "ct" }),
+      404,
+      "RESOURCE_DOES_NOT_EXIST",
+    );
   });
 
   test("wrong types name the field", async () => {
@@ -69,7 +88,11 @@ describe("bad input", () => {
       ["/mlflow/runs/search", { experiment_ids: "0" }, "experiment_ids"],
       ["/mlflow/runs/update", { run_id: runId, status: "DONE" }, "status"],
       ["/mlflow/runs/update", { run_id: ["a"] }, "run_id"],
-      ["/mlflow/model-versions/transition-stage", { name: "m", version: "1", stage: "Production", archive_existing_versions: "yes" }, "archive_existing_versions"],
+      [
+        "/mlflow/model-versions/transition-stage",
+        { name: "m", version: "1", stage: "Production", archive_existing_versions: "yes" },
+        "archive_existing_versions",
+      ],
     ];
     for (const [path, body, field] of cases) {
       const msg = expectError(await w.post(path, body), 400, "INVALID_PARAMETER_VALUE");
@@ -126,6 +149,19 @@ describe("bad input", () => {
     expectError(file, 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
+  test("paths through a file are missing, not 5xx", async () => {
+    const base = `/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts`;
+    const headers = { "content-type": "text/plain" };
+    expectOk(await raw({ method: "PUT", url: `${base}/a.txt`, headers, body: "file" }));
+    expectOk(await raw({ method: "DELETE", url: `${base}/a.txt/x` }));
+    expectError(await raw({ method: "GET", url: `${base}/a.txt/x` }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectClientError(await raw({ method: "PUT", url: `${base}/a.txt/x`, headers, body: "y" }));
+    expectOk(await w.get("/mlflow-artifacts/artifacts", { path: `0/${runId}/artifacts/a.txt/x` }));
+    const file = await raw({ method: "GET", url: `${base}/a.txt` });
+    assert.equal(file.status, 200);
+    assert.equal(file.text, "file");
+  });
+
   test("log-batch over the limits is refused whole", async () => {
     const metrics = Array.from({ length: 1001 }, (_, i) => ({ key: "big", value: i, timestamp: T0 }));
     expectError(await w.post("/mlflow/runs/log-batch", { run_id: runId, metrics }), 400, "INVALID_PARAMETER_VALUE");
@@ -155,7 +191,13 @@ describe("bad input", () => {
     expectError(await w.post("/mlflow/runs/log-parameter", again), 400, "INVALID_PARAMETER_VALUE");
     const batch = { run_id: runId, params: [{ key: "p", value: "3" }] };
     expectError(await w.post("/mlflow/runs/log-batch", batch), 400, "INVALID_PARAMETER_VALUE");
-    const dup = { run_id: runId, params: [{ key: "q", value: "1" }, { key: "q", value: "1" }] };
+    const dup = {
+      run_id: runId,
+      params: [
+        { key: "q", value: "1" },
+        { key: "q", value: "1" },
+      ],
+    };
     expectError(await w.post("/mlflow/runs/log-batch", dup), 400, "INVALID_PARAMETER_VALUE");
   });
 
@@ -163,7 +205,11 @@ describe("bad input", () => {
     for (const key of ["../x", "/abs", "a//b", "a/./b", "trailing/", "bad!", "semi;colon", "x".repeat(251), ""]) {
       const metric = { run_id: runId, key, value: 1, timestamp: T0 };
       expectError(await w.post("/mlflow/runs/log-metric", metric), 400, "INVALID_PARAMETER_VALUE");
-      expectError(await w.post("/mlflow/runs/log-parameter", { ...metric, value: "v" }), 400, "INVALID_PARAMETER_VALUE");
+      expectError(
+        await w.post("/mlflow/runs/log-parameter", { ...metric, value: "v" }),
+        400,
+        "INVALID_PARAMETER_VALUE",
+      );
       expectError(await w.post("/mlflow/runs/set-tag", { ...metric, value: "v" }), 400, "INVALID_PARAMETER_VALUE");
     }
   });
@@ -212,7 +258,7 @@ describe("bad input", () => {
       "..%5csecret.txt",
       "%2Fetc%2Fpasswd",
       "/etc/passwd",
-      `/${h?.root ?? ""}/secret.txt`,
+      `${h.root}/secret.txt`,
       "a/%00/b",
     ];
     const base = "/api/2.0/mlflow-artifacts/artifacts";
@@ -237,7 +283,11 @@ describe("bad input", () => {
     await py.setExperiment(w, "sources");
     expectOk(await w.post("/mlflow/registered-models/create", { name: "src" }));
     for (const source of ["mlflow-artifacts:/0/../../etc", "mlflow-artifacts:/0/%2e%2e/x", "file:///etc/passwd%00"]) {
-      expectError(await w.post("/mlflow/model-versions/create", { name: "src", source }), 400, "INVALID_PARAMETER_VALUE");
+      expectError(
+        await w.post("/mlflow/model-versions/create", { name: "src", source }),
+        400,
+        "INVALID_PARAMETER_VALUE",
+      );
     }
   });
 });

@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import type { HttpRequest, Transport } from "./support/client.js";
 import { isObject, Wire } from "./support/client.js";
-import type { RouteSpec } from "./support/fuzz-arbitraries.js";
+import type { Known, RouteSpec } from "./support/fuzz-arbitraries.js";
 import { artifactRequest, ROUTES, routeRequest } from "./support/fuzz-arbitraries.js";
 import type { Harness } from "./support/harness.js";
 import { startHarness } from "./support/harness.js";
@@ -33,7 +33,7 @@ const FAMILIES: [string, (r: RouteSpec) => boolean][] = [
 describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
   let h: Harness;
   let send: Transport;
-  let known: string[];
+  let known: Known;
 
   before(async () => {
     h = await startHarness();
@@ -51,7 +51,30 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
     await py.registerModel(w, id, "model", "m");
     await py.setAlias(w, "m", "champion", "1");
     const root = `${exp.experiment_id}/${id}/artifacts`;
-    known = [exp.experiment_id, id, "m", "champion", "loss", "lr", "model", root, `${root}/model`, "FINISHED", "Production"];
+    known = {
+      strings: [exp.experiment_id, id, "m", "champion", "loss", "lr", "model", root, `${root}/model`, "FINISHED"],
+      hints: {
+        experiment_id: exp.experiment_id,
+        experiment_ids: [exp.experiment_id],
+        run_id: id,
+        run_uuid: id,
+        run_ids: [id],
+        name: "m",
+        version: "1",
+        alias: "champion",
+        key: "loss",
+        metric_key: "loss",
+        value: "0.5",
+        timestamp: T0,
+        stage: "Production",
+        status: "FINISHED",
+        path: "model",
+        source: `mlflow-artifacts:/${root}/model`,
+        metrics: [{ key: "loss", value: 2, timestamp: T0 }],
+        params: [{ key: "p", value: "1" }],
+        tags: [{ key: "t", value: "1" }],
+      },
+    };
   });
   after(() => h.close());
 

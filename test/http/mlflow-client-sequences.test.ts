@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Experiment, FileInfo, Metric, ModelVersion, RegisteredModel, Run } from "../../src/core/api/mlflow-entities.js";
+import type {
+  Experiment,
+  FileInfo,
+  Metric,
+  ModelVersion,
+  RegisteredModel,
+  Run,
+} from "../../src/core/api/mlflow-entities.js";
 import { expectError, expectOk, Wire } from "./support/client.js";
 import type { Harness } from "./support/harness.js";
 import { startHarness } from "./support/harness.js";
@@ -63,15 +70,28 @@ describe("MLflow Python client sequences over HTTP", () => {
     const a = runA.info.run_id;
     await py.logParam(w, a, "lr", 0.01);
     await py.logParam(w, a, "lr", 0.01); // idempotent on the same value
-    await py.logBatch(w, a, { params: [{ key: "model", value: "LogisticRegression" }, { key: "lambda", value: "0.001" }] });
+    await py.logBatch(w, a, {
+      params: [
+        { key: "model", value: "LogisticRegression" },
+        { key: "lambda", value: "0.001" },
+      ],
+    });
     await py.logMetric(w, a, "acc", 0.5, T0 + 1, 0);
     await py.logMetric(w, a, "acc", "0.9", T0 + 2, 1); // protobuf JSON: a double may be a string
     await py.logBatch(w, a, { metrics: [{ key: "error", value: 0.04, timestamp: T0 + 3, step: 0 }] });
     await py.setTag(w, a, "team", "vision");
-    await py.logBatch(w, a, { tags: [{ key: "team", value: "nlp" }, { key: "team", value: "search" }] });
+    await py.logBatch(w, a, {
+      tags: [
+        { key: "team", value: "nlp" },
+        { key: "team", value: "search" },
+      ],
+    });
     const b = runB.info.run_id;
     await py.logBatch(w, b, {
-      params: [{ key: "lr", value: "0.1" }, { key: "model", value: "SVC" }],
+      params: [
+        { key: "lr", value: "0.1" },
+        { key: "model", value: "SVC" },
+      ],
       metrics: [{ key: "acc", value: 0.7, timestamp: String(T0 + 5), step: "0" }],
     });
     await py.setTag(w, b, "mlflow.parentRunId", a);
@@ -116,7 +136,8 @@ describe("MLflow Python client sequences over HTTP", () => {
   });
 
   test("search_runs with filter and order_by, paged to the end", async () => {
-    const search = (body: object) => w.ok<{ runs?: Run[]; next_page_token?: string }>("POST", "/mlflow/runs/search", body);
+    const search = (body: Record<string, unknown>) =>
+      w.ok<{ runs?: Run[]; next_page_token?: string }>("POST", "/mlflow/runs/search", body);
     const base = { experiment_ids: [exp.experiment_id], run_view_type: "ACTIVE_ONLY" };
     const all = await search({ ...base, max_results: 1000, order_by: ["metrics.acc DESC"] });
     assert.deepEqual(
@@ -159,7 +180,9 @@ describe("MLflow Python client sequences over HTTP", () => {
     assert.equal(got.model_version.version, "1");
     assert.deepEqual(got.model_version.aliases, ["champion"]);
     await py.setAlias(w, "clf", "champion", "2"); // re-pointing overwrites
-    const rm = await w.ok<{ registered_model: RegisteredModel }>("GET", "/mlflow/registered-models/get", { name: "clf" });
+    const rm = await w.ok<{ registered_model: RegisteredModel }>("GET", "/mlflow/registered-models/get", {
+      name: "clf",
+    });
     assert.deepEqual(rm.registered_model.aliases, [{ alias: "champion", version: "2" }]);
   });
 
@@ -167,7 +190,10 @@ describe("MLflow Python client sequences over HTTP", () => {
     const files = await py.downloadModel(w, "clf", "champion");
     assert.deepEqual([...files.keys()].sort(), MODEL_FILES.map(([p]) => p).sort());
     for (const [path, , bytes] of MODEL_FILES) assert.ok(files.get(path)?.equals(bytes), `${path} differs`);
-    const res = await h.send({ method: "GET", url: `/api/2.0/mlflow-artifacts/artifacts/${runA.info.artifact_uri.slice(18)}/plot.png` });
+    const res = await h.send({
+      method: "GET",
+      url: `/api/2.0/mlflow-artifacts/artifacts/${runA.info.artifact_uri.slice(18)}/plot.png`,
+    });
     assert.equal(res.status, 200);
     assert.match(res.contentType, /^image\/png/);
   });
@@ -187,13 +213,22 @@ describe("MLflow Python client sequences over HTTP", () => {
     );
     assert.equal(registered_model.tags, undefined);
     expectOk(await w.call("DELETE", "/mlflow/model-versions/delete", { name: "clf", version: "2" }));
-    expectError(await w.get("/mlflow/model-versions/get", { name: "clf", version: "2" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(
+      await w.get("/mlflow/model-versions/get", { name: "clf", version: "2" }),
+      404,
+      "RESOURCE_DOES_NOT_EXIST",
+    );
   });
 
   test("metric history: unpaged, and paged with max_results + page_token", async () => {
     const run = await py.startRun(w, exp.experiment_id, "history", T0);
     const id = run.info.run_id;
-    const metrics = Array.from({ length: 25 }, (_, i) => ({ key: "loss", value: 1 / (i + 1), timestamp: T0 + i, step: i }));
+    const metrics = Array.from({ length: 25 }, (_, i) => ({
+      key: "loss",
+      value: 1 / (i + 1),
+      timestamp: T0 + i,
+      step: i,
+    }));
     await py.logBatch(w, id, { metrics });
     const want: Metric[] = metrics.map((m) => ({ ...m }));
     const unpaged = await w.ok<{ metrics: Metric[]; next_page_token?: string }>("GET", "/mlflow/metrics/get-history", {

@@ -36,7 +36,9 @@ describe("MLflow wire rules", () => {
   });
 
   test("/ajax-api/2.0 mirrors /api/2.0", async () => {
-    const { experiment_id } = await ajax.ok<{ experiment_id: string }>("POST", "/mlflow/experiments/create", { name: "ajax" });
+    const { experiment_id } = await ajax.ok<{ experiment_id: string }>("POST", "/mlflow/experiments/create", {
+      name: "ajax",
+    });
     const viaApi = await w.ok("GET", "/mlflow/experiments/get", { experiment_id });
     const viaAjax = await ajax.ok("GET", "/mlflow/experiments/get", { experiment_id });
     assert.deepEqual(viaAjax, viaApi);
@@ -45,7 +47,10 @@ describe("MLflow wire rules", () => {
     const a = await w.ok<{ run: Run }>("GET", "/mlflow/runs/get", { run_id: run.info.run_id });
     assert.deepEqual(await ajax.ok("GET", "/mlflow/runs/get", { run_id: run.info.run_id }), a);
     const search = { experiment_ids: [experiment_id] };
-    assert.deepEqual(await ajax.ok("POST", "/mlflow/runs/search", search), await w.ok("POST", "/mlflow/runs/search", search));
+    assert.deepEqual(
+      await ajax.ok("POST", "/mlflow/runs/search", search),
+      await w.ok("POST", "/mlflow/runs/search", search),
+    );
   });
 
   test("request tolerance: charset, double-encoded JSON, empty body, run_uuid alone, unknown fields", async () => {
@@ -54,11 +59,14 @@ describe("MLflow wire rules", () => {
     expectOk(await send(JSON.stringify({ name: "charset" }), "application/json; charset=utf-8"));
     expectOk(await send(JSON.stringify(JSON.stringify({ name: "twice" }))));
     const empty = await h.send({ method: "POST", url: "/api/2.0/mlflow/experiments/search" });
-    assert.ok(Array.isArray(expectOk(empty).experiments));
+    assert.ok(Array.isArray((expectOk(empty) as { experiments?: unknown }).experiments));
     const run = await py.startRun(w, "0", "uuid-only", T0);
     const id = run.info.run_id;
     expectOk(await w.post("/mlflow/runs/log-metric", { run_uuid: id, key: "k", value: 1, timestamp: T0, extra: [1] }));
-    const { metrics } = await w.ok<{ metrics: Metric[] }>("GET", "/mlflow/metrics/get-history", { run_uuid: id, metric_key: "k" });
+    const { metrics } = await w.ok<{ metrics: Metric[] }>("GET", "/mlflow/metrics/get-history", {
+      run_uuid: id,
+      metric_key: "k",
+    });
     assert.deepEqual(metrics, [{ key: "k", value: 1, timestamp: T0, step: 0 }]);
   });
 
@@ -68,7 +76,10 @@ describe("MLflow wire rules", () => {
     await py.logMetric(w, id, "nan", "NaN", T0);
     await py.logMetric(w, id, "inf", "Infinity", T0);
     await py.logBatch(w, id, { metrics: [{ key: "ninf", value: "-Infinity", timestamp: T0 }] });
-    const history = await w.ok<{ metrics: Metric[] }>("GET", "/mlflow/metrics/get-history", { run_id: id, metric_key: "nan" });
+    const history = await w.ok<{ metrics: Metric[] }>("GET", "/mlflow/metrics/get-history", {
+      run_id: id,
+      metric_key: "nan",
+    });
     assert.deepEqual(history.metrics, [{ key: "nan", value: "NaN", timestamp: T0, step: 0 }]);
     const { run: got } = await w.ok<{ run: Run }>("GET", "/mlflow/runs/get", { run_id: id });
     const values = Object.fromEntries((got.data.metrics ?? []).map((m) => [m.key, m.value]));

@@ -37,8 +37,7 @@ export async function artifactRoutes(
       return {};
     });
     app.delete(`${prefix}/artifacts/*`, async (req) => {
-      // A path under a file is missing too; the local store's rm would throw ENOTDIR (a 500) on it.
-      if (await store.stat(wildcard(req))) await store.delete(wildcard(req));
+      await store.delete(wildcard(req));
       return {};
     });
     for (const op of ["create", "complete", "abort"]) {

@@ -55,7 +55,7 @@ const COLUMNS: Record<string, string[]> = {
     "artifact_uri",
     "lifecycle_stage",
   ],
-  latest_metrics: ["run_uuid", "key", "step", "timestamp", "value", "is_nan"],
+  latest_metrics: ["run_uuid", "key", "series_id", "step", "timestamp", "value", "is_nan"],
   params: ["run_uuid", "key", "value"],
   tags: ["run_uuid", "key", "value"],
   datasets: ["dataset_uuid", "experiment_id", "name", "digest", "source_type", "source"],
@@ -72,9 +72,11 @@ const run = (
   start: number,
   end: number | null,
 ) => [id, name, exp, user, status, start, end, `a/${id}`, id === "r5" ? "deleted" : "active"];
+let nextSeries = 0;
 const metric = (runId: string, key: string, value: number) => [
   runId,
   key,
+  ++nextSeries,
   0,
   0,
   Number.isNaN(value) ? 0 : value,

@@ -44,7 +44,10 @@ export async function writeMetrics(tx: Queryable, runId: string, metrics: readon
     const cur = latest.get(m.key);
     if (!cur || newer(cand, cur)) latest.set(m.key, cand);
     let cols = byKey.get(m.key);
-    if (!cols) byKey.set(m.key, (cols = { step: [], ts: [], value: [] }));
+    if (!cols) {
+      cols = { step: [], ts: [], value: [] };
+      byKey.set(m.key, cols);
+    }
     cols.step.push(step);
     cols.ts.push(m.timestamp);
     cols.value.push(m.value);

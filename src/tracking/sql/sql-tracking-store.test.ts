@@ -260,7 +260,8 @@ for (const backend of testBackends()) {
       const log = async (steps: number[], value: (s: number) => number) => {
         const metrics = steps.map((s) => ({ key: "o", value: value(s), timestamp: 1000 + s, step: s }));
         for (const m of metrics) expected.set(`${m.step}/${m.timestamp}/${m.value}`, [m.step, m.timestamp, m.value]);
-        for (let i = 0; i < metrics.length; i += 1000) await store.logBatch(id, { metrics: metrics.slice(i, i + 1000) });
+        for (let i = 0; i < metrics.length; i += 1000)
+          await store.logBatch(id, { metrics: metrics.slice(i, i + 1000) });
       };
       const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
       await log(range(1000, 2500), (s) => s); // spans several chunks

@@ -95,7 +95,9 @@ export class Wire {
     fields: Record<string, unknown> = {},
   ): Promise<T> {
     const res =
-      method === "GET" ? await this.get<T>(path, fields as Record<string, QueryValue>) : await this.call<T>(method, path, fields);
+      method === "GET"
+        ? await this.get<T>(path, fields as Record<string, QueryValue>)
+        : await this.call<T>(method, path, fields);
     return expectOk(res, `${method} ${path}`);
   }
 }

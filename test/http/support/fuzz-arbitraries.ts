@@ -18,31 +18,42 @@ export const ROUTES: RouteSpec[] = Object.entries(mlflowRoutes).map(([name, def]
   fields: Object.keys(def.request.shape),
 }));
 
-/** Values that reach past the parser: real ids from the fixture, edge strings, wrong types. */
-export function fieldValue(known: readonly string[]): fc.Arbitrary<unknown> {
+/** Fixture values: `known` strings for any field, `hints` for the field of that name (e.g. run_id). */
+export interface Known {
+  strings: readonly string[];
+  hints: Record<string, unknown>;
+}
+
+/** Values that reach past the parser (the field's fixture value), edge strings and wrong types. */
+export function fieldValue(known: Known, field?: string): fc.Arbitrary<unknown> {
+  const plausible = fc.constantFrom(...known.strings, "0", "1", "NaN", "");
+  const hint = field === undefined ? undefined : known.hints[field];
   return fc.oneof(
-    fc.constantFrom(...known, "", "0", "1", "-1", "NaN", "Infinity", "..", "%2e%2e", "a\u0000b", "9".repeat(30)),
+    { weight: hint === undefined ? 0 : 12, arbitrary: fc.constant(hint) },
+    { weight: 6, arbitrary: plausible },
+    { weight: 2, arbitrary: fc.array(plausible, { maxLength: 3 }) },
+    { weight: 2, arbitrary: fc.integer({ min: -2, max: 2 ** 40 }) },
+    fc.constantFrom("-1", "Infinity", "..", "%2e%2e", "a\u0000b", "9".repeat(30)),
     fc.jsonValue({ maxDepth: 2 }),
     fc.string({ maxLength: 40 }),
-    fc.integer(),
     fc.double(),
     fc.boolean(),
-    fc.array(fc.oneof(fc.constantFrom(...known), fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }),
   );
 }
 
 /** Objects shaped like the route's request (its field names, values of any type) plus stray keys. */
-function shapedObject(fields: readonly string[], known: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
-  const model = Object.fromEntries(fields.map((f) => [f, fieldValue(known)]));
+function shapedObject(fields: readonly string[], known: Known): fc.Arbitrary<Record<string, unknown>> {
+  const model = Object.fromEntries(fields.map((f) => [f, fieldValue(known, f)]));
+  const shaped = fc.oneof({ weight: 3, arbitrary: fc.record(model) }, fc.record(model, { requiredKeys: [] }));
   return fc
-    .tuple(fc.record(model, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }))
+    .tuple(shaped, fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }))
     .map(([shaped, extra]) => ({ ...extra, ...shaped }));
 }
 
-export function body(fields: readonly string[], known: readonly string[]): fc.Arbitrary<string | Buffer | undefined> {
+export function body(fields: readonly string[], known: Known): fc.Arbitrary<string | Buffer | undefined> {
   const shaped = shapedObject(fields, known);
   return fc.oneof(
-    { weight: 4, arbitrary: shaped.map((o) => JSON.stringify(o)) },
+    { weight: 10, arbitrary: shaped.map((o) => JSON.stringify(o)) },
     { weight: 1, arbitrary: shaped.map((o) => JSON.stringify(JSON.stringify(o))) },
     { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
@@ -52,6 +63,7 @@ export function body(fields: readonly string[], known: readonly string[]): fc.Ar
 }
 
 export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant("application/json") },
   fc.constantFrom(
     "application/json",
     "application/json; charset=utf-8",
@@ -69,27 +81,45 @@ export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
 );
 
 /** A query string: the route's fields (repeated or not) with random values, or raw junk. */
-export function query(fields: readonly string[], known: readonly string[]): fc.Arbitrary<string> {
-  const value = fc.oneof(fc.constantFrom(...known, "", "NaN", "true"), fc.string({ maxLength: 20 }));
-  const key = fc.oneof(fc.constantFrom(...fields, "x", "__proto__", "constructor"), fc.string({ maxLength: 6 }));
-  const pairs = fc.array(fc.tuple(key, value), { maxLength: 8 }).map((kv) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of kv) q.append(k, v);
-    return q.toString();
+export function query(fields: readonly string[], known: Known): fc.Arbitrary<string> {
+  const text = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : JSON.stringify(v));
+  const value = (k: string) =>
+    fc.oneof(
+      { weight: k in known.hints ? 8 : 0, arbitrary: fc.constant(text(known.hints[k])) },
+      { weight: 4, arbitrary: fc.constantFrom(...known.strings, "", "1", "NaN", "true") },
+      fc.string({ maxLength: 20 }),
+    );
+  const key = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...fields) },
+    fc.constantFrom("x", "__proto__", "constructor"),
+    fc.string({ maxLength: 6 }),
+  );
+  const pair = key.chain((k) => value(k).map((v) => [k, v] as const));
+  const complete = fc.tuple(...fields.map((f) => value(f).map((v) => [f, v] as const)));
+  const pairs = fc
+    .tuple(fc.oneof({ weight: 3, arbitrary: complete }, fc.constant([])), fc.array(pair, { maxLength: 4 }))
+    .map(([all, more]) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of [...all, ...more]) q.append(k, v);
+      return q.toString();
+    });
+  const junk = fc.string({
+    unit: fc.constantFrom("a", "=", "&", "%", "%zz", "%00", "[", "]", "+", ".", "%E2%82", "%C3%A9"),
+    maxLength: 30,
   });
-  const junk = fc
-    .string({ unit: fc.constantFrom("a", "=", "&", "%", "%zz", "%00", "[", "]", "+", ".", "%E2%82", "%C3%A9"), maxLength: 30 })
-    .map((s) => s);
-  return fc.oneof(pairs, junk).map((q) => (q ? `?${q}` : ""));
+  return fc.oneof({ weight: 4, arbitrary: pairs }, junk).map((q) => (q ? `?${q}` : ""));
 }
 
 /** One request to a route of the table, any prefix and declared method (or an undeclared one). */
-export function routeRequest(routes: readonly RouteSpec[], known: readonly string[]): fc.Arbitrary<HttpRequest> {
+export function routeRequest(routes: readonly RouteSpec[], known: Known): fc.Arbitrary<HttpRequest> {
   return fc.constantFrom(...routes).chain((r) =>
     fc
       .record({
         prefix: fc.constantFrom("/api/2.0", "/ajax-api/2.0"),
-        method: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...r.methods) }, fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT")),
+        method: fc.oneof(
+          { weight: 8, arbitrary: fc.constantFrom(...r.methods) },
+          fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT"),
+        ),
         query: query(r.fields, known),
         body: body(r.fields, known),
         type: contentType,
@@ -97,22 +127,44 @@ export function routeRequest(routes: readonly RouteSpec[], known: readonly strin
       .map(({ prefix, method, query: q, body: b, type }) => ({
         method,
         url: prefix + r.path + q,
-        headers: type === undefined ? {} : { "content-type": type },
+        headers: headersFor(type),
         body: method === "GET" ? undefined : b,
       })),
   );
 }
 
-const SEGMENTS = ["..", ".", "%2e%2e", "%252e%252e", "%2e", "%2F", "%5c", "%00", "", "0", "artifacts", "a.txt", "MLmodel", "~"];
+function headersFor(type: string | undefined): Record<string, string> {
+  return type === undefined ? {} : { "content-type": type };
+}
+
+const SEGMENTS = [
+  "..",
+  ".",
+  "%2e%2e",
+  "%252e%252e",
+  "%2e",
+  "%2F",
+  "%5c",
+  "%00",
+  "",
+  "0",
+  "artifacts",
+  "a.txt",
+  "MLmodel",
+  "~",
+];
 
 /** An artifact path: hostile segments, fixture ids and random (encoded) text. */
-export function artifactPath(known: readonly string[]): fc.Arbitrary<string> {
-  const segment = fc.oneof(fc.constantFrom(...SEGMENTS, ...known), fc.string({ maxLength: 12 }).map(encodeURIComponent));
+export function artifactPath(known: Known): fc.Arbitrary<string> {
+  const segment = fc.oneof(
+    fc.constantFrom(...SEGMENTS, ...known.strings),
+    fc.string({ maxLength: 12 }).map(encodeURIComponent),
+  );
   return fc.array(segment, { minLength: 0, maxLength: 6 }).map((s) => s.join("/"));
 }
 
 /** Requests to the proxied artifact API (`/mlflow-artifacts/...`). */
-export function artifactRequest(known: readonly string[]): fc.Arbitrary<HttpRequest> {
+export function artifactRequest(known: Known): fc.Arbitrary<HttpRequest> {
   const path = artifactPath(known);
   const url = fc.oneof(
     path.map((p) => `/artifacts/${p}`),
@@ -132,7 +184,7 @@ export function artifactRequest(known: readonly string[]): fc.Arbitrary<HttpRequ
     .map(({ prefix, url: u, method, body: b, type }) => ({
       method,
       url: prefix + u,
-      headers: type === undefined ? {} : { "content-type": type },
+      headers: headersFor(type),
       body: method === "GET" ? undefined : b,
     }));
 }

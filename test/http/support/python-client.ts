@@ -83,7 +83,9 @@ export async function registerModel(w: Wire, runId: string, path: string, name: 
   if (created.status !== 200) expectError(created, 400, "RESOURCE_ALREADY_EXISTS");
   const { run } = await w.ok<{ run: Run }>("GET", "/mlflow/runs/get", { run_id: runId });
   const source = `${run.info.artifact_uri}/${path}`;
-  const listing = await w.ok<{ files?: FileInfo[] }>("GET", ARTIFACTS, { path: source.replace(/^mlflow-artifacts:\//, "") });
+  const listing = await w.ok<{ files?: FileInfo[] }>("GET", ARTIFACTS, {
+    path: source.replace(/^mlflow-artifacts:\//, ""),
+  });
   assert.ok(listing.files?.length, `${source} lists no files`);
   const body = { name, source, run_id: runId };
   const { model_version } = await w.ok<{ model_version: ModelVersion }>("POST", "/mlflow/model-versions/create", body);
@@ -101,7 +103,10 @@ export async function setAlias(w: Wire, name: string, alias: string, version: st
  * recursive listing → one GET per file. Returns the files by path relative to the model root.
  */
 export async function downloadModel(w: Wire, name: string, alias: string): Promise<Map<string, Buffer>> {
-  const byAlias = await w.ok<{ model_version: ModelVersion }>("GET", "/mlflow/registered-models/alias", { name, alias });
+  const byAlias = await w.ok<{ model_version: ModelVersion }>("GET", "/mlflow/registered-models/alias", {
+    name,
+    alias,
+  });
   const version = byAlias.model_version.version;
   const uri = await w.ok<{ artifact_uri: string }>("GET", "/mlflow/model-versions/get-download-uri", { name, version });
   const root = uri.artifact_uri.replace(/^mlflow-artifacts:\//, "");

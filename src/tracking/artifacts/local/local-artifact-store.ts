@@ -144,7 +144,12 @@ export class LocalArtifactStore implements ArtifactStore {
   async delete(path: string): Promise<void> {
     if (normalizeArtifactPath(path) === "") throw invalidParam("Invalid path: cannot delete the artifact root");
     const abs = await this.resolveExisting(path);
-    await rm(abs, { recursive: true, force: true });
+    try {
+      await rm(abs, { recursive: true, force: true });
+    } catch (e) {
+      // A path under a file (ENOTDIR) is as missing as an absent one.
+      if (!isMissing(e)) throw e;
+    }
   }
 
   /** Describes `path`, or undefined when nothing is there. */
