@@ -6,7 +6,7 @@ set -euo pipefail
 cmd=$1 dir=$2
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bin" ]; then echo "PostgreSQL is not installed (apt-get install -y postgresql)" >&2; exit 1; fi
-run_as_pg() { if [ "$(id -un)" = postgres ]; then bash -c "$1"; else su postgres -s /bin/bash -c "$1"; fi; }
+run_as_pg() { if [ "$(id -un)" = postgres ]; then bash -c "cd / && $1"; else su postgres -s /bin/bash -c "cd / && $1"; fi; }
 case "$cmd" in
   start)
     port=$3
