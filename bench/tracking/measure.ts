@@ -40,18 +40,32 @@ export async function measureIngest(
     await api.logBatch({ run_id: warm.run.info.run_id, metrics: ingestBatch(c, perCall, t0) });
   }
   const { run } = await api.createRun({ experiment_id: experimentId, run_name: "ingest" });
+  const result = await timeIngest(server, calls, perCall, warmupCalls, (c) =>
+    api.logBatch({ run_id: run.info.run_id, metrics: ingestBatch(c, perCall, t0) }).then(() => undefined),
+  );
+  const check = await api.getRun({ run_id: run.info.run_id });
+  const loss0 = check.run.data.metrics?.find((m) => m.key === "loss_0");
+  return { ...result, lastStepSeen: loss0?.step ?? -1 };
+}
+
+/** Time `calls` sequential sends, with the server's and the client's CPU over the same span. */
+async function timeIngest(
+  server: ServerProcess,
+  calls: number,
+  perCall: number,
+  warmupCalls: number,
+  send: (call: number) => Promise<void>,
+): Promise<IngestResult> {
   const samples: number[] = [];
   const started = now();
   const cpu = await withCpu(server, async () => {
     for (let c = 0; c < calls; c++) {
       const t = now();
-      await api.logBatch({ run_id: run.info.run_id, metrics: ingestBatch(c, perCall, t0) });
+      await send(c);
       samples.push(now() - t);
     }
   });
   const seconds = (now() - started) / 1000;
-  const check = await api.getRun({ run_id: run.info.run_id });
-  const loss0 = check.run.data.metrics?.find((m) => m.key === "loss_0");
   const { samplesMs: _, ...perCallStats } = summarize(samples);
   return {
     calls,
@@ -63,7 +77,7 @@ export async function measureIngest(
     serverCpuSeconds: cpu.serverCpuMs / 1000,
     clientCpuSeconds: cpu.clientCpuMs / 1000,
     metricsPerServerCpuSecond: Math.round((calls * perCall) / (cpu.serverCpuMs / 1000)),
-    lastStepSeen: loss0?.step ?? -1,
+    lastStepSeen: -1,
   };
 }
 
@@ -197,29 +211,9 @@ export async function measureIngestPrebuilt(
     const bodies = Array.from({ length: calls }, (_, c) =>
       JSON.stringify({ run_id: runId, metrics: ingestBatch(c, perCall, t0) }),
     );
-    const samples: number[] = [];
-    const started = now();
-    const cpu = await withCpu(server, async () => {
-      for (const body of bodies) {
-        const t = now();
-        await post("runs/log-batch", body);
-        samples.push(now() - t);
-      }
+    return await timeIngest(server, calls, perCall, warmupCalls, async (c) => {
+      await post("runs/log-batch", bodies[c] as string);
     });
-    const seconds = (now() - started) / 1000;
-    const { samplesMs: _, ...perCallStats } = summarize(samples);
-    return {
-      calls,
-      metricsPerCall: perCall,
-      warmupCalls,
-      seconds: round(seconds, 3),
-      metricsPerSecond: Math.round((calls * perCall) / seconds),
-      perCall: perCallStats,
-      serverCpuSeconds: cpu.serverCpuMs / 1000,
-      clientCpuSeconds: cpu.clientCpuMs / 1000,
-      metricsPerServerCpuSecond: Math.round((calls * perCall) / (cpu.serverCpuMs / 1000)),
-      lastStepSeen: -1,
-    };
   } finally {
     agent.destroy();
   }

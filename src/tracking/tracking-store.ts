@@ -36,6 +36,16 @@ export interface RunSearchQuery extends SearchQuery {
   viewType?: ViewType;
 }
 
+/** Sampled history of one metric over several runs (MLflow's bulk-interval endpoint). */
+export interface BulkIntervalQuery {
+  runIds: readonly string[];
+  key: string;
+  startStep?: number;
+  endStep?: number;
+  /** Points per run, at most. */
+  maxResults: number;
+}
+
 export interface TrackingStore {
   createExperiment(input: { name: string; artifactLocation?: string; tags?: KeyValue[] }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
@@ -70,12 +80,6 @@ export interface TrackingStore {
 
   /** One page of a metric's history in (step, timestamp) order. */
   getMetricHistory(runId: string, key: string, page: { maxResults: number; pageToken?: string }): Promise<Page<Metric>>;
-  getMetricHistoryBulkInterval(query: {
-    runIds: readonly string[];
-    key: string;
-    startStep?: number;
-    endStep?: number;
-    maxResults: number;
-  }): Promise<MetricWithRunId[]>;
+  getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]>;
   searchDatasets(experimentIds: readonly string[]): Promise<DatasetSummary[]>;
 }

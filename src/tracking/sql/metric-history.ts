@@ -4,6 +4,7 @@ import { fromWireDouble, toWireDouble } from "../../core/api/mlflow-entities.js"
 import type { Database } from "../../core/db/database.js";
 import { invalidParam } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
+import type { BulkIntervalQuery } from "../tracking-store.js";
 import type { Points } from "./metric-chunk.js";
 import { comparePoint } from "./metric-chunk.js";
 import { scanChunks } from "./metric-chunk-store.js";
@@ -68,13 +69,7 @@ export class MetricHistory {
   }
 
   /** Up to `maxResults` points per run, spread evenly over the steps in range (MLflow's UI sampling). */
-  async bulkInterval(q: {
-    runIds: readonly string[];
-    key: string;
-    startStep?: number;
-    endStep?: number;
-    maxResults: number;
-  }): Promise<MetricWithRunId[]> {
+  async bulkInterval(q: BulkIntervalQuery): Promise<MetricWithRunId[]> {
     const out: MetricWithRunId[] = [];
     const lo = q.startStep ?? Number.NEGATIVE_INFINITY;
     const hi = q.endStep ?? Number.POSITIVE_INFINITY;

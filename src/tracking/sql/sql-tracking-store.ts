@@ -14,7 +14,7 @@ import type { Database, Queryable } from "../../core/db/database.js";
 import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import { newRunId, randomRunName } from "../../core/ids.js";
 import type { Page } from "../../core/page.js";
-import type { MetricInput, RunSearchQuery, TrackingStore } from "../tracking-store.js";
+import type { BulkIntervalQuery, MetricInput, RunSearchQuery, TrackingStore } from "../tracking-store.js";
 import { validateBatch, validateKey, validateTagValue } from "../validation.js";
 import { writeMetrics, writeParams, writeTags } from "./log-batch.js";
 import { MetricHistory } from "./metric-history.js";
@@ -206,13 +206,7 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
     return this.history.page(runId, key, page.maxResults, page.pageToken);
   }
 
-  async getMetricHistoryBulkInterval(query: {
-    runIds: readonly string[];
-    key: string;
-    startStep?: number;
-    endStep?: number;
-    maxResults: number;
-  }): Promise<MetricWithRunId[]> {
+  async getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]> {
     return this.history.bulkInterval(query);
   }
 
