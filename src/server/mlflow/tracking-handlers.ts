@@ -7,12 +7,10 @@ import type { TrackingStore } from "../../tracking/tracking-store.js";
 import { listRunArtifacts } from "./artifact-paths.js";
 import type { Handlers } from "./handlers.js";
 import { JsonStream, keyValues, runIdOf } from "./handlers.js";
+import type { RegistryRouteName } from "./registry-handlers.js";
 
-export type TrackingRouteName = Exclude<MlflowRouteName, RegistryRoutePrefix>;
-type RegistryRoutePrefix = Extract<
-  MlflowRouteName,
-  `${string}RegisteredModel${string}` | `${string}ModelVersion${string}` | "getLatestVersions"
->;
+/** Every MLflow route that is not a registry route. */
+export type TrackingRouteName = Exclude<MlflowRouteName, RegistryRouteName>;
 
 const HISTORY_CHUNK = 10_000;
 
