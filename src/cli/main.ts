@@ -3,6 +3,7 @@ import { isMwError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 import type { CliIo } from "./cli-context.js";
 import { CliError } from "./cli-context.js";
+import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
 import { modelsCommand } from "./commands/models.js";
 import { runsCommand } from "./commands/runs.js";
@@ -12,6 +13,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   server: { run: serverCommand, summary: "MLflow-compatible tracking and registry server" },
+  data: { run: dataCommand, summary: "dataset versions: add, ls, show, diff, profile, validate" },
   runs: { run: runsCommand, summary: "list and show runs" },
   models: { run: modelsCommand, summary: "registered models, versions and aliases" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },

@@ -50,7 +50,8 @@ export class Table {
     this.numRows = columns[0]?.length ?? 0;
     this.byName = new Map(columns.map((c) => [c.name, c]));
     for (const c of columns) {
-      if (c.length !== this.numRows) throw new Error(`column '${c.name}' has ${c.length} rows, expected ${this.numRows}`);
+      if (c.length !== this.numRows)
+        throw new Error(`column '${c.name}' has ${c.length} rows, expected ${this.numRows}`);
     }
     if (this.byName.size !== columns.length) throw new Error("duplicate column names");
   }

@@ -72,7 +72,8 @@ export function toQuery(req: Record<string, unknown>): string {
   return q.toString();
 }
 
-async function readResponse(res: Response): Promise<unknown> {
+/** Parse a response body, throwing {@link MlflowApiError} for error answers. */
+export async function readResponse(res: Response): Promise<unknown> {
   const text = await res.text();
   let body: unknown;
   try {

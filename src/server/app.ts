@@ -11,11 +11,16 @@ import { mountMlflowRoutes } from "./mlflow/mount-routes.js";
 import { registryHandlers } from "./mlflow/registry-handlers.js";
 import { trackingHandlers } from "./mlflow/tracking-handlers.js";
 import { uiArtifactRoutes } from "./mlflow/ui-artifact-routes.js";
+import { datasetHandlers } from "./platform/dataset-handlers.js";
+import type { DatasetServices } from "./platform/dataset-services.js";
+import { platformRoutesPlugin } from "./platform/mount-routes.js";
 
 export interface AppDeps {
   tracking: TrackingStore;
   registry: RegistryStore;
   artifacts: ArtifactStore;
+  /** Dataset versions; the platform API's dataset routes are mounted when set. */
+  datasets?: DatasetServices;
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
@@ -47,5 +52,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   uiArtifactRoutes(app, deps);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
+  if (deps.datasets) {
+    const handlers = datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes });
+    await app.register(platformRoutesPlugin, { handlers });
+  }
   return app;
 }

@@ -6,21 +6,25 @@ import type { Database } from "../core/db/database.js";
 import { migrate } from "../core/db/migrate.js";
 import { openDatabase } from "../core/db/open-database.js";
 import { invalidParam } from "../core/errors.js";
+import { dataMigrations } from "../data/migrations.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
 import { trackingMigrations } from "../tracking/migrations.js";
 import { SqlTrackingStore } from "../tracking/sql/sql-tracking-store.js";
+import type { DatasetServices } from "./platform/dataset-services.js";
+import { openDatasetServices } from "./platform/dataset-services.js";
 
 /** Every migration of every module, in order. */
-export const ALL_MIGRATIONS = [...trackingMigrations, ...registryMigrations];
+export const ALL_MIGRATIONS = [...trackingMigrations, ...registryMigrations, ...dataMigrations];
 
 export interface Platform {
   db: Database;
   tracking: SqlTrackingStore;
   registry: SqlRegistryStore;
   artifacts: ArtifactStore;
+  datasets: DatasetServices;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,9 @@ export async function openPlatform(config: PlatformConfig): Promise<Platform> {
     const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });
     await tracking.init();
     const registry = new SqlRegistryStore(db, { clock: systemClock });
-    return { db, tracking, registry, artifacts: openArtifactStore(config.artifactsUri), close: () => db.close() };
+    const artifacts = openArtifactStore(config.artifactsUri);
+    const datasets = openDatasetServices(db, config.home, systemClock);
+    return { db, tracking, registry, artifacts, datasets, close: () => db.close() };
   } catch (e) {
     await db.close().catch(() => {});
     throw e;

@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { CliIo } from "../cli-context.js";
+import { main } from "../main.js";
+
+const TELCO = "/work/shared/data/telco-churn.csv";
+
+function capture(home: string): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (l) => stdout.push(l),
+    err: (l) => stderr.push(l),
+    env: { MODELWORKS_HOME: home },
+    cwd: home,
+  };
+}
+
+describe("modelworks data (embedded store)", () => {
+  let home: string;
+  let files: string;
+  const lines = readFileSync(TELCO, "utf8").trimEnd().split("\n");
+
+  const run = async (...argv: string[]) => {
+    const io = capture(home);
+    const code = await main(["data", ...argv], io);
+    return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+  };
+  const json = async (...argv: string[]) => {
+    const r = await run(...argv, "--json");
+    assert.equal(r.code, 0, r.err);
+    return JSON.parse(r.out);
+  };
+  const write = (name: string, body: string | Buffer) => {
+    const p = join(files, name);
+    writeFileSync(p, body);
+    return p;
+  };
+  const objectCount = () => {
+    try {
+      return readdirSync(join(home, "objects", "sha256"), { recursive: true }).filter((f) => String(f).length > 2)
+        .length;
+    } catch {
+      return 0;
+    }
+  };
+
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), "mw-data-cli-"));
+    files = mkdtempSync(join(tmpdir(), "mw-data-files-"));
+  });
+  after(() => {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(files, { recursive: true, force: true });
+  });
+
+  test("help", async () => {
+    const r = await run("--help");
+    assert.equal(r.code, 0);
+    assert.match(r.out, /data add FILE --name NAME/);
+    assert.equal((await run()).code, 2);
+    assert.equal((await run("frob")).code, 2);
+  });
+
+  test("add stores a content-addressed snapshot; the same bytes give the same version", async () => {
+    const first = await json("add", TELCO, "--name", "churn", "--label", "Churn");
+    assert.equal(first.created, true);
+    const v = first.dataset_version;
+    assert.deepEqual([v.name, v.version, v.rows, v.columns, v.format], ["churn", 1, 7043, 21, "csv"]);
+    assert.match(v.digest, /^[0-9a-f]{64}$/);
+    assert.equal(v.uri, "modelworks-dataset:/churn/1");
+    assert.ok(readFileSync(join(home, "objects", "sha256", v.digest.slice(0, 2), v.digest.slice(2))).length > 0);
+    const copy = write("copy.csv", readFileSync(TELCO));
+    const again = await json("add", copy, "--name", "churn");
+    assert.equal(again.created, false);
+    assert.equal(again.dataset_version.version, 1);
+    assert.equal(objectCount(), 1);
+    const human = await run("add", TELCO, "--name", "churn");
+    assert.match(human.out, /Unchanged: churn@1/);
+  });
+
+  test("a second version, ls, show and diff", async () => {
+    const shifted = [lines[0], ...lines.slice(1, 5001).map((l) => l.replace("Month-to-month", "One year"))];
+    const path = write("shifted.csv", `${shifted.join("\n")}\n`);
+    const second = await json("add", path, "--name", "churn", "--label", "Churn");
+    assert.equal(second.dataset_version.version, 2);
+    assert.equal(second.dataset_version.rows, 5000);
+
+    const listed = await json("ls");
+    assert.deepEqual(
+      listed.map((d: { name: string; version_count: number }) => [d.name, d.version_count]),
+      [["churn", 2]],
+    );
+    assert.match((await run("ls")).out, /churn\s+2\s+2\s+5000/);
+
+    const latest = await json("show", "churn");
+    assert.equal(latest.version, 2);
+    assert.equal(latest.schema.label, "Churn");
+    assert.equal(latest.profile.num_rows, 5000);
+    const shown = await run("show", "churn@1");
+    assert.equal(shown.code, 0);
+    assert.match(shown.out, /Dataset churn@1 \(7043 rows × 21 columns/);
+    assert.match(shown.out, /Schema:/);
+    assert.match(shown.out, /Profile:/);
+
+    const diff = await json("diff", "churn@1", "churn@2");
+    assert.deepEqual(diff.statistics.rows, { a: 7043, b: 5000, change: -2043 });
+    const contract = diff.statistics.columns.find((c: { column: string }) => c.column === "Contract");
+    assert.ok(contract.categories.some((k: { value: string }) => k.value === "Month-to-month"));
+    assert.match((await run("diff", "churn@1", "churn@2")).out, /rows: 7043 → 5000/);
+  });
+
+  test("profile prints a profile without storing anything", async () => {
+    const before = objectCount();
+    const p = await json("profile", TELCO);
+    assert.equal(p.num_rows, 7043);
+    assert.equal(p.columns.length, 21);
+    assert.match((await run("profile", TELCO)).out, /7043 rows × 21 columns/);
+    assert.equal(objectCount(), before);
+  });
+
+  test("validate: exit 0 on clean data, 1 when a check fails", async () => {
+    const ok = await run("validate", TELCO, "--schema", "churn@1", "--json");
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    const report = JSON.parse(ok.out);
+    assert.equal(report.success, true);
+    assert.ok(report.statistics.evaluated > 0);
+
+    const bad = [lines[0], ...lines.slice(1, 200).map((l) => l.replace(/,(Yes|No)$/, ",Maybe"))];
+    const badPath = write("bad.csv", `${bad.join("\n")}\n`);
+    const failed = await run("validate", badPath, "--schema", "churn@1", "--json");
+    assert.equal(failed.code, 1);
+    const r = JSON.parse(failed.out);
+    assert.equal(r.success, false);
+    assert.ok(r.results.some((x: { column: string; success: boolean }) => x.column === "Churn" && !x.success));
+    assert.equal((await run("validate", badPath, "--schema", "churn@1")).code, 1);
+  });
+
+  test("corrupt files exit non-zero and store nothing", async () => {
+    const before = objectCount();
+    const corrupt = {
+      "ragged.csv": `${lines.slice(0, 50).join("\n")}\n1,2,3\n${lines.slice(50, 100).join("\n")}\n`,
+      "empty.csv": "",
+      "binary.csv": Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x03]),
+    };
+    for (const [name, body] of Object.entries(corrupt)) {
+      const r = await run("add", write(name, body), "--name", "broken");
+      assert.notEqual(r.code, 0, name);
+      assert.equal(r.err.split("\n").length, 1, r.err);
+      assert.match(r.err, /^modelworks data: INVALID_PARAMETER_VALUE: /);
+    }
+    assert.equal(objectCount(), before);
+    assert.equal(readdirSync(join(home, "objects", "tmp")).length, 0);
+    const missing = await run("show", "broken");
+    assert.equal(missing.code, 1);
+  });
+
+  test("errors: unknown dataset, missing arguments", async () => {
+    const unknown = await run("show", "nope");
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.err, "modelworks data: RESOURCE_DOES_NOT_EXIST: Dataset 'nope' does not exist.");
+    assert.equal((await run("show", "churn@9")).code, 1);
+    assert.equal((await run("add", TELCO)).code, 2);
+    assert.equal((await run("validate", TELCO)).code, 2);
+    assert.equal((await run("diff", "churn@1")).code, 2);
+    assert.equal((await run("add", join(files, "nope.csv"), "--name", "x")).code, 1);
+    assert.equal((await run("profile", join(files, "nope.csv"))).code, 1);
+  });
+});

@@ -1,0 +1,74 @@
+/** Handlers for the dataset routes of the platform API (used by the server and the in-process CLI). */
+import { stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { invalidParam } from "../../core/errors.js";
+import { diffVersions } from "../../data/versions/dataset-diff.js";
+import type { DatasetRef } from "../../data/versions/dataset-ref.js";
+import { parseDatasetRef, parseVersion } from "../../data/versions/dataset-ref.js";
+import type { DatasetServices } from "./dataset-services.js";
+import type { PlatformHandlers } from "./handlers.js";
+import { toListing, toVersionInfo } from "./wire.js";
+
+export interface DatasetHandlerOptions {
+  /** Largest accepted upload in bytes (default unlimited). */
+  maxUploadBytes?: number;
+}
+
+/** The dataset handlers over a platform's dataset services. */
+export function datasetHandlers(ds: DatasetServices, options: DatasetHandlerOptions = {}): PlatformHandlers {
+  const maxBytes = options.maxUploadBytes;
+  return {
+    createDataset: async (req, body) => {
+      const opts = { name: req.name, label: req.label, format: req.format, maxBytes };
+      const result = body
+        ? await ds.versions.addStream(body, { ...opts, sourcePath: req.source || `upload:${req.name}` })
+        : await ds.versions.addFile(requirePath(req.path), opts);
+      return { dataset_version: toVersionInfo(result.version), created: result.created };
+    },
+    listDatasets: async () => ({ datasets: (await ds.store.listDatasets()).map(toListing) }),
+    getDataset: async (req) => ({
+      name: req.name,
+      versions: (await ds.store.listVersions(req.name)).map((v) => toVersionInfo(v)),
+    }),
+    getDatasetVersion: async (req) => ({
+      dataset_version: toVersionInfo(await ds.store.getVersion(req.name, parseVersion(req.version)), true),
+    }),
+    diffDatasets: async (req) => {
+      const a = await resolveRef(ds, req.name, req.a);
+      const b = await resolveRef(ds, req.name, req.b);
+      return diffVersions(a, b);
+    },
+    validateDataset: async (req, body) => {
+      const version = await ds.store.getVersion(req.name, parseVersion(req.version));
+      if (!body) {
+        const path = requirePath(req.path);
+        if (!(await stat(path).catch(() => undefined))?.isFile()) throw invalidParam(`File not found: '${path}'.`);
+        return ds.validate(path, version.schemaJson);
+      }
+      return validateUpload(ds, body, version.schemaJson, maxBytes);
+    },
+  };
+}
+
+function requirePath(path: string | undefined): string {
+  if (!path)
+    throw invalidParam("Missing value for required parameter 'path' (or upload the file as the request body).");
+  return path;
+}
+
+/** `V` is a version of `name`; `OTHER@V` names another dataset. */
+async function resolveRef(ds: DatasetServices, name: string, text: string) {
+  const ref: DatasetRef = text.includes("@") ? parseDatasetRef(text) : { name, version: parseVersion(text) };
+  return ds.store.getVersion(ref.name, ref.version);
+}
+
+/** Stage an upload to a temporary file, validate it, and drop it (uploads for validation are not kept). */
+async function validateUpload(ds: DatasetServices, body: Readable, schemaJson: string, maxBytes?: number) {
+  const staged = await ds.objects.stage(body, { suffix: ".csv", maxBytes });
+  try {
+    if (staged.size === 0) throw invalidParam("Cannot validate an empty upload.");
+    return await ds.validate(staged.path, schemaJson);
+  } finally {
+    await staged.discard();
+  }
+}

@@ -1,0 +1,28 @@
+/** The dataset-version services the server and CLI share, wired to the stores of a platform. */
+import { join } from "node:path";
+import type { ValidationReportWire } from "../../core/api/platform-routes.js";
+import type { Clock } from "../../core/clock.js";
+import type { Database } from "../../core/db/database.js";
+import { LocalObjectStore } from "../../data/objects/local/local-object-store.js";
+import type { ObjectStore } from "../../data/objects/object-store.js";
+import type { DatasetStore } from "../../data/versions/dataset-store.js";
+import { DatasetVersions } from "../../data/versions/dataset-versions.js";
+import { gitCommitOf } from "../../data/versions/git-commit.js";
+import { SqlDatasetStore } from "../../data/versions/sql/sql-dataset-store.js";
+import { analyzeTableFile, validateTableFile } from "./table-analysis.js";
+
+export interface DatasetServices {
+  store: DatasetStore;
+  objects: ObjectStore;
+  versions: DatasetVersions;
+  /** Validate a local file against a stored schema (JSON text). */
+  validate(path: string, schemaJson: string): Promise<ValidationReportWire>;
+}
+
+/** Dataset services on a migrated database, with objects under `<home>/objects`. */
+export function openDatasetServices(db: Database, home: string, clock: Clock): DatasetServices {
+  const store = new SqlDatasetStore(db);
+  const objects = new LocalObjectStore(join(home, "objects"));
+  const versions = new DatasetVersions({ store, objects, analyze: analyzeTableFile, clock, gitCommit: gitCommitOf });
+  return { store, objects, versions, validate: validateTableFile };
+}
