@@ -53,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   uiArtifactRoutes(app, deps);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
   if (deps.datasets) {
-    const handlers = datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes });
+    const handlers = datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes, tracking: deps.tracking });
     await app.register(platformRoutesPlugin, { handlers });
   }
   return app;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { CliIo } from "../cli-context.js";
+import { connect } from "../cli-context.js";
 import { main } from "../main.js";
 
 const TELCO = "/work/shared/data/telco-churn.csv";
@@ -170,5 +171,50 @@ describe("modelworks data (embedded store)", () => {
     assert.equal((await run("diff", "churn@1")).code, 2);
     assert.equal((await run("add", join(files, "nope.csv"), "--name", "x")).code, 1);
     assert.equal((await run("profile", join(files, "nope.csv"))).code, 1);
+  });
+
+  test("type overrides, schema export/edit/re-import, validation against a schema file", async () => {
+    const added = await json("add", TELCO, "--name", "typed", "--label", "Churn", "--type", "SeniorCitizen=string");
+    assert.equal(added.dataset_version.version, 1);
+    const schema = await json("schema", "typed");
+    const senior = schema.columns.find((c: { name: string }) => c.name === "SeniorCitizen");
+    assert.equal(senior.type, "string");
+    const yaml = await run("schema", "typed@1");
+    assert.equal(yaml.code, 0, yaml.err);
+    assert.match(yaml.out, /^version: 1$/m);
+    // Tighten tenure's range, store the edit, and watch validation fail on the same file.
+    const edited = write("schema.yaml", yaml.out.replace(/(name: tenure[\s\S]*?max: )\d+/, "$160"));
+    assert.equal((await run("schema", "typed", "--set", edited)).code, 0);
+    const failing = await run("validate", TELCO, "--schema", "typed", "--json");
+    assert.equal(failing.code, 1);
+    const result = JSON.parse(failing.out).results.find((r: { check: string; success: boolean }) => !r.success);
+    assert.equal(result.column, "tenure");
+    assert.equal(result.check, "range");
+    // The same schema file validates without any store.
+    assert.equal((await run("validate", TELCO, "--schema", edited)).code, 1);
+    const bad = write("bad-schema.yaml", "version: 1\ncolumns:\n  - name: a\n    type: decimal\n");
+    const refused = await run("schema", "typed", "--set", bad);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /columns\[0\]\.type/);
+    assert.equal((await run("add", TELCO, "--name", "x", "--type", "tenure=decimal")).code, 1);
+  });
+
+  test("log-input records the version as a run input (MLflow lineage)", async () => {
+    const conn = await connect({}, capture(home));
+    const { run: created } = await conn.api.createRun({ experiment_id: "0" });
+    await conn.close();
+    const r = await run("log-input", "typed@1", "--run", created.info.run_id, "--context", "training");
+    assert.equal(r.code, 0, r.err);
+    const check = await connect({}, capture(home));
+    const { run: got } = await check.api.getRun({ run_id: created.info.run_id });
+    await check.close();
+    const input = got.inputs.dataset_inputs?.[0];
+    assert.equal(input?.dataset.name, "typed");
+    assert.equal(input?.dataset.source, "modelworks-dataset:/typed/1");
+    assert.match(input?.dataset.digest ?? "", /^[0-9a-f]{64}$/);
+    assert.deepEqual(input?.tags, [{ key: "mlflow.data.context", value: "training" }]);
+    const missingRun = await run("log-input", "typed@1", "--run", "0123456789abcdef0123456789abcdef");
+    assert.equal(missingRun.code, 1);
+    assert.match(missingRun.err, /RESOURCE_DOES_NOT_EXIST/);
   });
 });

@@ -91,7 +91,15 @@ export const platformRoutes = {
   createDataset: route<{ dataset_version: DatasetVersionInfo; created: boolean }>()(
     "POST",
     "/datasets",
-    s.object({ name, path: s.string(), label: s.string(), format: s.string(), source: s.string() }),
+    s.object({
+      name,
+      path: s.string(),
+      label: s.string(),
+      format: s.string(),
+      source: s.string(),
+      /** Column type overrides, `COL=TYPE,COL=TYPE`. */
+      types: s.string(),
+    }),
   ),
   listDatasets: route<{ datasets: DatasetListing[] }>()("GET", "/datasets", s.object({})),
   getDataset: route<{ name: string; versions: DatasetVersionInfo[] }>()("GET", "/datasets/:name", s.object({ name })),
@@ -111,6 +119,24 @@ export const platformRoutes = {
     "POST",
     "/datasets/:name/versions/:version/validate",
     s.object({ name, version, path: s.string() }),
+  ),
+  /** A version's schema as JSON (`format=json`, the default) or YAML text. */
+  getDatasetSchema: route<{ schema: unknown; text: string }>()(
+    "GET",
+    "/datasets/:name/versions/:version/schema",
+    s.object({ name, version, format: s.enum(["json", "yaml"] as const) }),
+  ),
+  /** Replace a version's schema with an edited one (JSON or YAML text); checked before it is stored. */
+  setDatasetSchema: route<{ schema: unknown }>()(
+    "PUT",
+    "/datasets/:name/versions/:version/schema",
+    s.object({ name, version, schema: s.string().required() }),
+  ),
+  /** Record a version as an input of a tracking run (MLflow `runs/log-inputs`), for lineage. */
+  logDatasetInput: route<Record<string, never>>()(
+    "POST",
+    "/datasets/:name/versions/:version/log-input",
+    s.object({ name, version, run_id: s.string().required(), context: s.string() }),
   ),
 };
 

@@ -44,6 +44,8 @@ export interface DatasetStore {
   listVersions(name: string): Promise<DatasetVersion[]>;
   /** Every dataset with its latest version, by name. */
   listDatasets(): Promise<DatasetSummary[]>;
+  /** Replace a version's schema (an edited, re-imported one); the bytes stay immutable. */
+  setSchema(name: string, version: number, schemaJson: string): Promise<DatasetVersion>;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

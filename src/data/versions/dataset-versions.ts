@@ -10,6 +10,7 @@ import { dirname, extname, resolve } from "node:path";
 import type { Clock } from "../../core/clock.js";
 import { invalidParam, isMwError, MwError } from "../../core/errors.js";
 import type { ByteSource, ObjectStore, StagedObject } from "../objects/object-store.js";
+import type { LogicalType } from "../table.js";
 import type { DatasetStore, DatasetVersion } from "./dataset-store.js";
 import { validateDatasetName } from "./sql/sql-dataset-store.js";
 
@@ -22,7 +23,10 @@ export interface TableAnalysis {
 }
 
 /** Parses and profiles a local file (wired to the data and validation modules at the edge). */
-export type Analyzer = (path: string, options: { format: string; label?: string }) => Promise<TableAnalysis>;
+export type Analyzer = (
+  path: string,
+  options: { format: string; label?: string; types?: Record<string, LogicalType> },
+) => Promise<TableAnalysis>;
 
 export interface DatasetVersionsDeps {
   store: DatasetStore;
@@ -37,6 +41,8 @@ export interface AddOptions {
   name: string;
   /** The label column, so the inferred schema marks it. */
   label?: string;
+  /** Declared column types; the others are inferred. */
+  types?: Record<string, LogicalType>;
   /** `csv`, `tsv` or `parquet`; from the source's extension when omitted. */
   format?: string;
   /** Where the bytes came from (a path or an upload description). */
@@ -113,7 +119,7 @@ export async function analyzeStaged(
   analyze: Analyzer,
   staged: Pick<StagedObject, "path" | "size">,
   format: string,
-  options: { sourcePath: string; label?: string },
+  options: { sourcePath: string; label?: string; types?: Record<string, LogicalType> },
 ): Promise<TableAnalysis> {
   const what = `'${options.sourcePath}'`;
   if (staged.size === 0) throw invalidParam(`Cannot read ${what}: the file is empty.`);
@@ -122,7 +128,11 @@ export async function analyzeStaged(
   }
   let analysis: TableAnalysis;
   try {
-    analysis = await analyze(staged.path, { format, ...(options.label ? { label: options.label } : {}) });
+    analysis = await analyze(staged.path, {
+      format,
+      ...(options.label ? { label: options.label } : {}),
+      ...(options.types ? { types: options.types } : {}),
+    });
   } catch (e) {
     // Readers name the file they read; users know the source, not our staging copy.
     if (isMwError(e)) throw new MwError(e.code, e.message.replaceAll(staged.path, options.sourcePath), { cause: e });

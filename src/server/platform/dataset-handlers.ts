@@ -1,10 +1,14 @@
 /** Handlers for the dataset routes of the platform API (used by the server and the in-process CLI). */
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { invalidParam } from "../../core/errors.js";
+import { invalidParam, MwError } from "../../core/errors.js";
+import { parseTypeOverrides } from "../../data/type-overrides.js";
 import { diffVersions } from "../../data/versions/dataset-diff.js";
 import type { DatasetRef } from "../../data/versions/dataset-ref.js";
 import { parseDatasetRef, parseVersion } from "../../data/versions/dataset-ref.js";
+import { datasetInput } from "../../data/versions/lineage.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
+import { schemaFromJson, schemaFromYaml, schemaToJson, schemaToYaml } from "../../validation/schema.js";
 import type { DatasetServices } from "./dataset-services.js";
 import type { PlatformHandlers } from "./handlers.js";
 import { toListing, toVersionInfo } from "./wire.js";
@@ -12,6 +16,8 @@ import { toListing, toVersionInfo } from "./wire.js";
 export interface DatasetHandlerOptions {
   /** Largest accepted upload in bytes (default unlimited). */
   maxUploadBytes?: number;
+  /** Where `log-input` records lineage; without it that route answers NOT_IMPLEMENTED. */
+  tracking?: Pick<TrackingStore, "logInputs">;
 }
 
 /** The dataset handlers over a platform's dataset services. */
@@ -19,7 +25,8 @@ export function datasetHandlers(ds: DatasetServices, options: DatasetHandlerOpti
   const maxBytes = options.maxUploadBytes;
   return {
     createDataset: async (req, body) => {
-      const opts = { name: req.name, label: req.label, format: req.format, maxBytes };
+      const types = req.types ? parseTypeOverrides(req.types) : undefined;
+      const opts = { name: req.name, label: req.label, format: req.format, maxBytes, ...(types ? { types } : {}) };
       const result = body
         ? await ds.versions.addStream(body, { ...opts, sourcePath: req.source || `upload:${req.name}` })
         : await ds.versions.addFile(requirePath(req.path), opts);
@@ -46,6 +53,25 @@ export function datasetHandlers(ds: DatasetServices, options: DatasetHandlerOpti
         return ds.validate(path, version.schemaJson);
       }
       return validateUpload(ds, body, version.schemaJson, maxBytes);
+    },
+    getDatasetSchema: async (req) => {
+      const version = await ds.store.getVersion(req.name, parseVersion(req.version));
+      const schema = schemaFromJson(version.schemaJson);
+      return { schema, text: req.format === "yaml" ? schemaToYaml(schema) : schemaToJson(schema) };
+    },
+    setDatasetSchema: async (req) => {
+      // YAML is a superset of JSON, so one parser takes both; the document is checked before storing.
+      const schema = schemaFromYaml(req.schema);
+      const version = await ds.store.getVersion(req.name, parseVersion(req.version));
+      await ds.store.setSchema(version.name, version.version, JSON.stringify(schema));
+      return { schema };
+    },
+    logDatasetInput: async (req) => {
+      if (!options.tracking)
+        throw new MwError("NOT_IMPLEMENTED", "This server has no tracking store to log inputs to.");
+      const version = await ds.store.getVersion(req.name, parseVersion(req.version));
+      await options.tracking.logInputs(req.run_id, [datasetInput(version, { context: req.context })]);
+      return {};
     },
   };
 }

@@ -7,6 +7,7 @@ import { invalidParam, isMwError } from "../../core/errors.js";
 import { profileTable } from "../../data/profile.js";
 import type { TableFormat } from "../../data/read-table.js";
 import { readTable } from "../../data/read-table.js";
+import type { LogicalType } from "../../data/table.js";
 import type { TableAnalysis } from "../../data/versions/dataset-versions.js";
 import { inferSchema } from "../../validation/infer-schema.js";
 import { schemaFromJson } from "../../validation/schema.js";
@@ -15,9 +16,12 @@ import { validateTable } from "../../validation/validate.js";
 /** Read, profile and infer the schema of a local file. */
 export async function analyzeTableFile(
   path: string,
-  options: { format: string; label?: string },
+  options: { format: string; label?: string; types?: Record<string, LogicalType> },
 ): Promise<TableAnalysis> {
-  const table = await readTable(path, { format: options.format as TableFormat });
+  const table = await readTable(path, {
+    format: options.format as TableFormat,
+    ...(options.types ? { types: options.types } : {}),
+  });
   const profile = profileTable(table);
   const schema = inferSchema(table, profile, options.label ? { label: options.label } : {});
   return {

@@ -112,6 +112,16 @@ export class SqlDatasetStore implements DatasetStore {
     throw notFound(`Dataset '${name}' does not exist.`);
   }
 
+  async setSchema(name: string, version: number, schemaJson: string): Promise<DatasetVersion> {
+    await this.getVersion(name, version);
+    await this.db.run("UPDATE dataset_versions SET schema_json = ? WHERE name = ? AND version = ?", [
+      schemaJson,
+      name,
+      version,
+    ]);
+    return this.getVersion(name, version);
+  }
+
   async findByDigest(name: string, digest: string): Promise<DatasetVersion | undefined> {
     const row = await this.db.get<Row>(`SELECT ${COLUMNS} FROM dataset_versions WHERE name = ? AND digest = ?`, [
       name,
