@@ -11,7 +11,7 @@ import fc from "fast-check";
 import type { HttpRequest, Transport } from "./support/client.js";
 import { isObject, Wire } from "./support/client.js";
 import type { Known, RouteSpec } from "./support/fuzz-arbitraries.js";
-import { artifactRequest, ROUTES, routeRequest } from "./support/fuzz-arbitraries.js";
+import { artifactRequest, platformRequest, ROUTES, routeRequest } from "./support/fuzz-arbitraries.js";
 import type { Harness } from "./support/harness.js";
 import { startHarness } from "./support/harness.js";
 import * as py from "./support/python-client.js";
@@ -51,8 +51,27 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
     await py.registerModel(w, id, "model", "m");
     await py.setAlias(w, "m", "champion", "1");
     const root = `${exp.experiment_id}/${id}/artifacts`;
+    const dataset = await send({
+      method: "POST",
+      url: "/api/modelworks/v1/datasets?name=fuzz-ds",
+      headers: { "content-type": "text/csv" },
+      body: "a,b,c\n1,x,2.5\n2,y,\n3,x,1.5\n",
+    });
+    assert.equal(dataset.status, 200, dataset.text);
     known = {
-      strings: [exp.experiment_id, id, "m", "champion", "loss", "lr", "model", root, `${root}/model`, "FINISHED"],
+      strings: [
+        exp.experiment_id,
+        id,
+        "m",
+        "champion",
+        "loss",
+        "lr",
+        "model",
+        root,
+        `${root}/model`,
+        "FINISHED",
+        "fuzz-ds",
+      ],
       hints: {
         experiment_id: exp.experiment_id,
         experiment_ids: [exp.experiment_id],
@@ -111,6 +130,12 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
       await expectAlive();
     });
   }
+
+  test("platform API: random paths, methods, bodies and queries never 5xx", async () => {
+    await fc.assert(fc.asyncProperty(platformRequest(known), expectSane), OPTIONS);
+    await expectAlive();
+    assert.deepEqual(await readdir(h.root), ["home"]);
+  });
 
   test("proxied artifact API: random paths, methods and bodies never 5xx nor escape the root", async () => {
     await fc.assert(fc.asyncProperty(artifactRequest(known), expectSane), OPTIONS);

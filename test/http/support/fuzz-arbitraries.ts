@@ -1,6 +1,7 @@
 /** fast-check generators for hostile MLflow requests: random bodies, content types, queries and paths. */
 import fc from "fast-check";
 import { mlflowRoutes } from "../../../src/core/api/mlflow-routes.js";
+import { platformRoutes } from "../../../src/core/api/platform-routes.js";
 import type { HttpRequest } from "./client.js";
 
 export interface RouteSpec {
@@ -187,4 +188,44 @@ export function artifactRequest(known: Known): fc.Arbitrary<HttpRequest> {
       headers: headersFor(type),
       body: method === "GET" ? undefined : b,
     }));
+}
+
+/** The platform API's routes (`/api/modelworks/v1`), with `:param` path segments. */
+export const PLATFORM_ROUTES: RouteSpec[] = Object.entries(platformRoutes).map(([name, def]) => ({
+  name,
+  methods: def.methods,
+  path: def.path,
+  fields: Object.keys(def.request.shape),
+}));
+
+/** One request to a platform route: path segments from fixtures or hostile text, any body. */
+export function platformRequest(known: Known): fc.Arbitrary<HttpRequest> {
+  const segment = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...known.strings, "latest", "1", "0", "-1", "99") },
+    fc.constantFrom("..", "%2e%2e", "a%2Fb", "%00", "a%20b", "%40", "x%401"),
+    fc.string({ maxLength: 12 }).map((t) => encodeURIComponent(t)),
+  );
+  return fc.constantFrom(...PLATFORM_ROUTES).chain((r) =>
+    fc
+      .record({
+        method: fc.oneof(
+          { weight: 8, arbitrary: fc.constantFrom(...r.methods) },
+          fc.constantFrom("GET", "POST", "PUT"),
+        ),
+        segments: fc.array(segment, { minLength: 2, maxLength: 2 }),
+        query: query(r.fields.length ? r.fields : ["x"], known),
+        body: body(r.fields, known),
+        type: contentType,
+      })
+      .map(({ method, segments, query: q, body: b, type }) => {
+        let i = 0;
+        const path = r.path.replace(/:[A-Za-z_]+/g, () => segments[i++ % 2] as string);
+        return {
+          method,
+          url: `/api/modelworks/v1${path}${q}`,
+          headers: headersFor(type),
+          body: method === "GET" ? undefined : b,
+        };
+      }),
+  );
 }
