@@ -1,11 +1,12 @@
 /**
  * Dataset profiles: per-column counts, nulls, distinct values and type-specific statistics,
- * computed in a few linear passes over the typed arrays (no per-row allocation). The profile is
+ * computed in a few linear passes straight over the typed arrays (no per-row allocation and no
+ * per-column copies; scratch buffers are shared by the columns of one profile). The profile is
  * plain JSON with snake_case keys; it is the baseline for schema inference and drift.
  */
 import { type CategoricalStats, categoricalStats, countCodes } from "./profile/categorical.js";
-import { distinctCount } from "./profile/distinct.js";
-import { compact, type NumericStats, numericStats } from "./profile/numeric.js";
+import { DistinctScratch, distinctCount } from "./profile/distinct.js";
+import { moments, type NumericStats, numericStats } from "./profile/numeric.js";
 import type { Column, LogicalType, Table } from "./table.js";
 
 export type { CategoricalStats, ValueCount } from "./profile/categorical.js";
@@ -47,9 +48,28 @@ export interface ProfileOptions {
   maxCategoricalCounts?: number;
 }
 
+/** Buffers shared by the columns of one profile, allocated on first use. */
+export class ProfileScratch {
+  readonly distinct = new DistinctScratch();
+  private values: Float64Array | undefined;
+  private codes: Int32Array | undefined;
+
+  /** A Float64Array of at least `n` entries (for copies of small or degenerate columns). */
+  floats(n: number): Float64Array {
+    if (!this.values || this.values.length < n) this.values = new Float64Array(n);
+    return this.values;
+  }
+
+  /** A count buffer of at least `n` entries (contents unspecified). */
+  counts(n: number): Int32Array {
+    if (!this.codes || this.codes.length < n) this.codes = new Int32Array(n);
+    return this.codes;
+  }
+}
+
 /** Profiles every column of a table. */
 export function profileTable(table: Table, options: ProfileOptions = {}): DatasetProfile {
-  const scratch = new Float64Array(table.numRows);
+  const scratch = new ProfileScratch();
   return {
     num_rows: table.numRows,
     num_columns: table.columns.length,
@@ -57,19 +77,23 @@ export function profileTable(table: Table, options: ProfileOptions = {}): Datase
   };
 }
 
-/** Profiles one column; `scratch` must hold at least `c.length` values. */
-export function profileColumn(c: Column, scratch: Float64Array, options: ProfileOptions = {}): ColumnProfile {
+/** Profiles one column; `scratch` may be shared by the columns of a table. */
+export function profileColumn(
+  c: Column,
+  scratch: ProfileScratch = new ProfileScratch(),
+  options: ProfileOptions = {},
+): ColumnProfile {
   switch (c.type) {
     case "int":
     case "float": {
-      const { n, min, max, sum } = compact(c.values, c.nulls, scratch);
-      const d = distinctCount(scratch, n, min, max, c.type === "int");
-      const numeric = numericStats(scratch, n, min, max, sum, options.histogramBins ?? 20);
-      return { ...base(c, n, d.count, d.approximate), numeric };
+      const m = moments(c.values, c.nulls);
+      const d = distinctCount(c.values, c.nulls, m.n, m.min, m.max, c.type === "int", scratch.distinct);
+      const numeric = numericStats(c.values, c.nulls, m, options.histogramBins ?? 20, (n) => scratch.floats(n));
+      return { ...base(c, m.n, d.count, d.approximate), numeric };
     }
     case "timestamp": {
-      const { n, min, max } = compact(c.values, c.nulls, scratch);
-      const d = distinctCount(scratch, n, min, max, false);
+      const { n, min, max } = moments(c.values, c.nulls);
+      const d = distinctCount(c.values, c.nulls, n, min, max, false, scratch.distinct);
       const timestamp = { min: n > 0 ? iso(min) : null, max: n > 0 ? iso(max) : null };
       return { ...base(c, n, d.count, d.approximate), timestamp };
     }
@@ -78,13 +102,10 @@ export function profileColumn(c: Column, scratch: Float64Array, options: Profile
       return { ...base(c, t + f, (t > 0 ? 1 : 0) + (f > 0 ? 1 : 0), false), bool: { true_count: t, false_count: f } };
     }
     case "string": {
-      const counts = countCodes(c);
-      let present = 0;
-      for (let k = 0; k < counts.length; k++) present += counts[k] as number;
-      const { distinct, stats } = categoricalStats(
+      const counts = countCodes(c, scratch.counts(c.dictionary.length));
+      const { present, distinct, stats } = categoricalStats(
         counts,
         c.dictionary,
-        present,
         options.topK ?? 20,
         options.maxCategoricalCounts ?? 1000,
       );

@@ -3,44 +3,83 @@ import type { BoolColumn, Column, NumericColumn, StringColumn, TimestampColumn }
 import { isMissing, sampleValue } from "./coerce.js";
 import type { Tally } from "./tally.js";
 
-/** Tallies values outside [min, max]; returns the values examined and the observed extremes. */
-export function checkRange(
-  c: NumericColumn | TimestampColumn,
-  min: number,
-  max: number,
-  bad: Tally,
-): { present: number; lo: number; hi: number } {
+/** Present values of a numeric or timestamp column with their extremes. */
+export interface Extent {
+  present: number;
+  lo: number;
+  hi: number;
+}
+
+/** One pass: the number of present (non-null, non-NaN) values and their min and max. */
+export function extent(c: NumericColumn | TimestampColumn): Extent {
   const { values, nulls } = c;
   const n = c.length;
   let present = 0;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = values[i] as number;
-    if (Number.isNaN(v) || (nulls !== undefined && nulls[i] === 1)) continue;
-    present++;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-    if (v < min || v > max) bad.add(i, v);
+  if (nulls === undefined) {
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (Number.isNaN(v)) continue;
+      present++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (Number.isNaN(v) || nulls[i] === 1) continue;
+      present++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   return { present, lo, hi };
 }
 
-/** Tallies values outside `domain`; returns the values examined. */
-export function checkDomain(c: StringColumn, domain: readonly string[], bad: Tally): number {
+/**
+ * Tallies values outside [min, max]; returns the values examined and the observed extremes. The
+ * extremes decide the check, so the offending rows are only looked for when some exist; `known`
+ * is the column's {@link extent} when the caller already has it.
+ */
+export function checkRange(
+  c: NumericColumn | TimestampColumn,
+  min: number,
+  max: number,
+  bad: Tally,
+  known?: Extent,
+): Extent {
+  const e = known ?? extent(c);
+  if (e.present === 0 || (e.lo >= min && e.hi <= max)) return e;
+  const { values, nulls } = c;
+  const n = c.length;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v) || (nulls !== undefined && nulls[i] === 1)) continue;
+    if (v < min || v > max) bad.add(i, v);
+  }
+  return e;
+}
+
+/**
+ * Tallies values outside `domain`; returns the values examined. When every dictionary entry is in
+ * the domain and the caller knows the column's present count (`present`), no row is looked at.
+ */
+export function checkDomain(c: StringColumn, domain: readonly string[], bad: Tally, present?: number): number {
   const allowed = new Set(domain);
   const inDomain = Uint8Array.from(c.dictionary, (s) => (allowed.has(s) ? 1 : 0));
+  if (present !== undefined && inDomain.every((x) => x === 1)) return present;
   const { codes, nulls } = c;
   const n = c.length;
   const size = c.dictionary.length;
-  let present = 0;
+  let examined = 0;
   for (let i = 0; i < n; i++) {
     const k = codes[i] as number;
     if (k < 0 || (nulls !== undefined && nulls[i] === 1)) continue;
-    present++;
+    examined++;
     if (inDomain[k] === 0) bad.addCode(i, k, size);
   }
-  return present;
+  return examined;
 }
 
 /** Tallies every row whose value occurs more than once; returns the values examined. */
@@ -50,7 +89,9 @@ export function checkUnique(c: Column, bad: Tally): number {
 }
 
 function uniqueCodes(c: StringColumn, bad: Tally): number {
-  const counts = new Int32Array(c.dictionary.length);
+  // A bitset of seen codes (1M codes = 125 KB, cache-resident) finds whether any code repeats;
+  // per-code counts are only built when one does.
+  const seen = new Int32Array((c.dictionary.length >>> 5) + 1);
   const { codes, nulls } = c;
   const n = c.length;
   let present = 0;
@@ -59,9 +100,18 @@ function uniqueCodes(c: StringColumn, bad: Tally): number {
     const k = codes[i] as number;
     if (k < 0 || (nulls !== undefined && nulls[i] === 1)) continue;
     present++;
-    if (++counts[k] > 1) dup = true;
+    const w = k >>> 5;
+    const bit = 1 << (k & 31);
+    const word = seen[w] as number;
+    if ((word & bit) !== 0) dup = true;
+    else seen[w] = word | bit;
   }
   if (!dup) return present;
+  const counts = new Int32Array(c.dictionary.length);
+  for (let i = 0; i < n; i++) {
+    const k = codes[i] as number;
+    if (k >= 0 && (nulls === undefined || nulls[i] === 0)) counts[k]++;
+  }
   for (let i = 0; i < n; i++) {
     const k = codes[i] as number;
     if (k >= 0 && (nulls === undefined || nulls[i] === 0) && (counts[k] as number) > 1)

@@ -24,10 +24,16 @@ export interface Coerced {
 const TRUE = new Set(["true", "t", "yes", "y", "1"]);
 const FALSE = new Set(["false", "f", "no", "n", "0"]);
 
-/** Converts `c` to `target`, tallying values that do not convert. */
-export function coerceColumn(c: Column, target: LogicalType, maxRows: number, maxSample: number): Coerced {
+/** Converts `c` to `target`, tallying values that do not convert; `known` is `c`'s present count if already counted. */
+export function coerceColumn(
+  c: Column,
+  target: LogicalType,
+  maxRows: number,
+  maxSample: number,
+  known?: number,
+): Coerced {
   const bad = new Tally(maxRows, maxSample);
-  const present = presentCount(c);
+  const present = known ?? presentCount(c);
   const done = (conversion: Conversion, column: Column | null): Coerced => ({ conversion, column, bad, present });
   if (c.type === target || (target === "float" && c.type === "int")) return done("exact", c);
   if (target === "string") return done("exact", c.type === "string" ? c : toStrings(c));

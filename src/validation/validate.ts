@@ -4,7 +4,7 @@
  * domain and uniqueness. Every check is one pass over typed arrays.
  */
 import type { Column, Table } from "../data/table.js";
-import { checkDomain, checkRange, checkUnique, tallyMissing } from "./checks.js";
+import { checkDomain, checkRange, checkUnique, type Extent, extent, tallyMissing } from "./checks.js";
 import { type Coerced, coerceColumn } from "./coerce.js";
 import { buildReport, type CheckName, type CheckResult, type ValidationReport } from "./report.js";
 import type { CheckSettings, ColumnSchema, DatasetSchema, Severity } from "./schema.js";
@@ -88,7 +88,11 @@ export function validateTable(table: Table, schema: DatasetSchema, options: Vali
 
 function validateColumn(ctx: Ctx, c: Column, col: ColumnSchema): void {
   push(ctx, col.name, "column_exists", {}, col, "present", {}, { observed: "present" }, true);
-  const co = coerceColumn(c, col.type, ctx.maxRows, ctx.maxSample);
+  // One pass finds a numeric column's present count and extremes, which decide presence and, for
+  // an unconverted column, the range check without another look at the rows.
+  const ext: Extent | undefined =
+    c.type === "int" || c.type === "float" || c.type === "timestamp" ? extent(c) : undefined;
+  const co = coerceColumn(c, col.type, ctx.maxRows, ctx.maxSample, ext?.present);
   typeResult(ctx, c, col, co);
   if (col.presence) presenceResult(ctx, c, col, co);
   const v = co.column;
@@ -96,7 +100,7 @@ function validateColumn(ctx: Ctx, c: Column, col: ColumnSchema): void {
   const range = col.range;
   if (range && (v.type === "int" || v.type === "float" || v.type === "timestamp")) {
     const bad = tally(ctx);
-    const r = checkRange(v, range.min, range.max, bad);
+    const r = checkRange(v, range.min, range.max, bad, v === c ? ext : undefined);
     const observed = r.present > 0 ? `min ${r.lo}, max ${r.hi}` : "no values";
     push(
       ctx,
@@ -114,7 +118,7 @@ function validateColumn(ctx: Ctx, c: Column, col: ColumnSchema): void {
     const s = v.type === "string" ? v : (coerceColumn(v, "string", 0, 0).column as Column);
     if (s.type === "string") {
       const bad = tally(ctx);
-      const examined = checkDomain(s, domain.values, bad);
+      const examined = checkDomain(s, domain.values, bad, s === c ? co.present : undefined);
       const outcome = { observed: `${bad.count} values outside the domain`, bad, examined, dictionary: s.dictionary };
       push(
         ctx,

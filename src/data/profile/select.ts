@@ -13,12 +13,13 @@ export function selectRanks(a: Float64Array, n: number, ranks: readonly number[]
 }
 
 /**
- * Like {@link selectRanks}, given `hist`, a histogram of `a[0..n)` where value v falls in bin
- * `min((v - min) * scale | 0, hist.length - 1)` (as {@link fineHistogram} computes it).
+ * Values at the given sorted ranks among the present (non-null, non-NaN) entries of `values`,
+ * which is not modified, given `hist`, a histogram of those entries where value v falls in bin
+ * `min((v - min) * scale | 0, hist.length - 1)`. Only the bins holding wanted ranks are copied.
  */
 export function selectRanksWithHistogram(
-  a: Float64Array,
-  n: number,
+  values: Float64Array,
+  nulls: Uint8Array | undefined,
   ranks: readonly number[],
   min: number,
   scale: number,
@@ -37,7 +38,7 @@ export function selectRanksWithHistogram(
     offsets.push(total);
     total += hist[b] as number;
   }
-  const buf = gather(a, n, min, scale, slot, offsets, total);
+  const buf = gather(values, nulls, min, scale, slot, offsets, total);
   return ranks.map((r, i) => {
     const b = binOf[i] as number;
     const s = slot[b] as number;
@@ -49,8 +50,8 @@ export function selectRanksWithHistogram(
 }
 
 function gather(
-  a: Float64Array,
-  n: number,
+  values: Float64Array,
+  nulls: Uint8Array | undefined,
   min: number,
   scale: number,
   slot: Int32Array,
@@ -60,8 +61,10 @@ function gather(
   const buf = new Float64Array(total);
   const pos = Int32Array.from(offsets);
   const last = slot.length - 1;
-  for (let i = 0; i < n; i++) {
-    const v = a[i] as number;
+  const len = values.length;
+  for (let i = 0; i < len; i++) {
+    const v = values[i] as number;
+    if (Number.isNaN(v) || (nulls !== undefined && nulls[i] === 1)) continue;
     let b = (v - min) * scale;
     b = b >= last ? last : b | 0;
     const s = slot[b] as number;
