@@ -2,19 +2,26 @@
 import type { Column } from "../table.js";
 import type { DictBytes } from "./byte-dict.js";
 import { ByteDict, decodeDict } from "./byte-dict.js";
-import type { ChunkColumn } from "./chunk-parser.js";
-import { MODE_BOOL, MODE_INT, MODE_NUMBER, MODE_STRING, MODE_TIMESTAMP } from "./chunk-parser.js";
+import type { ChunkColumn } from "./chunk-types.js";
+import { MODE_BOOL, MODE_INT, MODE_NUMBER, MODE_STRING, MODE_TIMESTAMP } from "./chunk-types.js";
 
-/** One Table column from the same column of every chunk, in order. */
-export function assembleColumn(name: string, parts: ChunkColumn[], sizes: number[], declaredFloat = false): Column {
+/** One Table column from the same column of every chunk, in order (or one joined part and its decoded dictionary). */
+export function assembleColumn(
+  name: string,
+  parts: ChunkColumn[],
+  sizes: number[],
+  declaredFloat = false,
+  dictionary?: string[],
+): Column {
   const length = sizes.reduce((a, b) => a + b, 0);
   const first = parts[0] as ChunkColumn;
   const nulls = concatNulls(parts, sizes, length);
   const base = { name, length, ...(nulls ? { nulls } : {}) };
   switch (first.mode) {
     case MODE_STRING: {
-      const { codes, dictionary } = mergeStrings(parts, length);
-      return { ...base, type: "string", codes, dictionary };
+      if (dictionary) return { ...base, type: "string", codes: first.codes as Int32Array, dictionary };
+      const merged = mergeStrings(parts, length);
+      return { ...base, type: "string", codes: merged.codes, dictionary: merged.dictionary };
     }
     case MODE_BOOL:
       return {

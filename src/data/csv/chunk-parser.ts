@@ -2,8 +2,8 @@
  * The CSV hot loop: parses the rows in a byte range straight into typed columns (RFC 4180 quoting,
  * LF / CRLF / CR line ends). Runs in the main thread or in a worker; pure data in, pure data out.
  */
-import type { DictBytes } from "./byte-dict.js";
-import { ByteDict, HASH_PRIME, HASH_SEED } from "./byte-dict.js";
+import type { ByteDict } from "./byte-dict.js";
+import { HASH_PRIME, HASH_SEED } from "./byte-dict.js";
 import {
   isBlank,
   NUM_BAD,
@@ -15,102 +15,47 @@ import {
   parseTimestampBytes,
   scanNumber,
 } from "./bytes.js";
-
-/** How a column's cells are parsed. SKIP ignores the column (used when re-reading a subset). */
-export const MODE_SKIP = 0;
-export const MODE_NUMBER = 1;
-export const MODE_STRING = 2;
-export const MODE_BOOL = 3;
-export const MODE_TIMESTAMP = 4;
-/** Like MODE_NUMBER, but a decimal is a bad cell (a declared `int` column). */
-export const MODE_INT = 5;
-
-/** What to parse: delimiter byte, one mode per column, and which columns' types were declared. */
-export interface ParseSpec {
-  delimiter: number;
-  modes: number[];
-  /** A declared column errors on a bad cell; an inferred one is marked degraded and re-read as string. */
-  declared: boolean[];
-  names: string[];
-}
-
-/** A bad cell: 1-based physical line and 1-based column. */
-export interface CellError {
-  line: number;
-  column: number;
-  message: string;
-}
-
-/** One column's parsed cells. */
-export interface ChunkColumn {
-  mode: number;
-  values?: Float64Array | Uint8Array;
-  codes?: Int32Array;
-  dict?: DictBytes;
-  nulls?: Uint8Array;
-  allInt: boolean;
-  degraded: boolean;
-}
-
-/** The rows of one byte range. `end` is where parsing stopped; `lines` counts line breaks consumed. */
-export interface ChunkResult {
-  rows: number;
-  lines: number;
-  end: number;
-  columns: ChunkColumn[];
-  error?: CellError;
-  /** The range ended inside a quoted field (a real error, or a parallel split that fell inside quotes). */
-  openQuote?: boolean;
-}
+import { ChunkColumns, chunkResult } from "./chunk-columns.js";
+import type { CellError, ChunkOutput, ChunkResult, ParseSpec } from "./chunk-types.js";
+import { MODE_BOOL, MODE_INT, MODE_NUMBER, MODE_SKIP, MODE_STRING, MODE_TIMESTAMP } from "./chunk-types.js";
 
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
-class ChunkParser {
-  rows = 0;
+/** Returned by a field parser when the range ended inside a row that more bytes may complete. */
+const INCOMPLETE = -2;
+
+/** Parses rows into its columns; `buf` may be swapped between calls to {@link run} (streamed blocks). */
+export class ChunkParser extends ChunkColumns {
   line: number;
-  cap: number;
   error: CellError | undefined;
   openQuote = false;
-  readonly modes: number[];
-  readonly values: (Float64Array | Uint8Array | undefined)[];
-  readonly codes: (Int32Array | undefined)[];
-  readonly nulls: (Uint8Array | undefined)[];
-  readonly dicts: (ByteDict | undefined)[];
-  readonly allInt: boolean[];
-  readonly degraded: boolean[];
+  /** False while more bytes follow `end`: a row cut off there is left for the next block. */
+  private final = true;
   private scratch = Buffer.alloc(256);
 
   constructor(
-    readonly buf: Buffer,
-    readonly spec: ParseSpec,
+    public buf: Buffer,
+    spec: ParseSpec,
     firstLine: number,
     estRows: number,
+    out?: ChunkOutput,
+    dicts?: (ByteDict | undefined)[],
   ) {
+    super(spec, estRows, out, dicts);
     this.line = firstLine;
-    this.cap = Math.max(16, estRows);
-    const n = spec.modes.length;
-    this.modes = [...spec.modes];
-    this.values = this.modes.map((m) =>
-      m === MODE_NUMBER || m === MODE_INT || m === MODE_TIMESTAMP
-        ? new Float64Array(this.cap)
-        : m === MODE_BOOL
-          ? new Uint8Array(this.cap)
-          : undefined,
-    );
-    this.codes = this.modes.map((m) => (m === MODE_STRING ? new Int32Array(this.cap) : undefined));
-    this.dicts = this.modes.map((m) => (m === MODE_STRING ? new ByteDict() : undefined));
-    this.nulls = new Array(n).fill(undefined);
-    this.allInt = new Array(n).fill(true);
-    this.degraded = new Array(n).fill(false);
   }
 
-  /** Parse rows from `pos` until `end` or `maxRows`; returns the position reached (-1 on error). */
-  run(pos: number, end: number, maxRows: number): number {
+  /**
+   * Parse rows from `pos` until `end` or `maxRows`; returns the position reached (-1 on error). With
+   * `final` false, a row that `end` cuts off is not counted and its start is returned instead.
+   */
+  run(pos: number, end: number, maxRows: number, final = true): number {
     const buf = this.buf;
     const n = this.modes.length;
     const delim = this.spec.delimiter;
+    this.final = final;
     while (pos < end && this.rows < maxRows) {
       let b = buf[pos] as number;
       if (n > 1 && (b === LF || b === CR)) {
@@ -118,6 +63,8 @@ class ChunkParser {
         continue;
       }
       if (this.rows === this.cap) this.grow();
+      const rowStart = pos;
+      const rowLine = this.line;
       for (let c = 0; c < n; c++) {
         const fieldLine = this.line;
         if (b === QUOTE) pos = this.quoted(c, pos, end);
@@ -126,6 +73,11 @@ class ChunkParser {
           if (mode === MODE_NUMBER) pos = this.fastNumber(c, pos, end, delim);
           else if (mode === MODE_STRING) pos = this.fastString(c, pos, end, delim);
           else pos = this.plain(c, pos, end, delim);
+        }
+        if (pos === INCOMPLETE || (pos >= end && !final)) {
+          this.line = rowLine;
+          this.clearNulls(this.rows);
+          return rowStart;
         }
         if (pos < 0) return pos;
         if (pos >= end) {
@@ -160,6 +112,7 @@ class ChunkParser {
     for (;;) {
       const q = buf.indexOf(QUOTE, p);
       if (q < 0 || q >= end) {
+        if (!this.final) return INCOMPLETE;
         this.openQuote = true;
         return this.fail(line, c, "unterminated quoted field (no closing quote)");
       }
@@ -273,21 +226,6 @@ class ChunkParser {
     }
   }
 
-  private nullNumber(c: number, row: number): boolean {
-    (this.values[c] as Float64Array)[row] = Number.NaN;
-    return this.setNull(c, row);
-  }
-
-  private setNull(c: number, row: number): boolean {
-    let nulls = this.nulls[c];
-    if (nulls === undefined) {
-      nulls = new Uint8Array(this.cap);
-      this.nulls[c] = nulls;
-    }
-    nulls[row] = 1;
-    return true;
-  }
-
   /** A cell that does not fit its column: an error when declared, else the column is re-read as strings. */
   private bad(c: number, fs: number, fe: number, line: number, what: string): boolean {
     if (this.spec.declared[c]) {
@@ -311,39 +249,8 @@ class ChunkParser {
     return n;
   }
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const widen = <T extends Float64Array | Uint8Array | Int32Array>(a: T | undefined): T | undefined => {
-      if (a === undefined) return undefined;
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      b.set(a);
-      return b;
-    };
-    for (let c = 0; c < this.modes.length; c++) {
-      this.values[c] = widen(this.values[c]);
-      this.codes[c] = widen(this.codes[c]);
-      this.nulls[c] = widen(this.nulls[c]);
-    }
-    this.cap = cap;
-  }
-
   result(end: number, firstLine: number): ChunkResult {
-    const columns = this.spec.modes.map((mode, c): ChunkColumn => {
-      const values = this.values[c];
-      const codes = this.codes[c];
-      const nulls = this.nulls[c];
-      return {
-        mode,
-        allInt: this.allInt[c] as boolean,
-        degraded: this.degraded[c] as boolean,
-        ...(values ? { values: values.subarray(0, this.rows) } : {}),
-        ...(codes ? { codes: codes.subarray(0, this.rows) } : {}),
-        ...(nulls ? { nulls: nulls.subarray(0, this.rows) } : {}),
-        ...(this.dicts[c] ? { dict: (this.dicts[c] as ByteDict).toBytes() } : {}),
-      };
-    });
-    const base = { rows: this.rows, lines: this.line - firstLine, end, columns };
-    return this.error ? { ...base, error: this.error, openQuote: this.openQuote } : base;
+    return chunkResult(this, end, this.line - firstLine, this.error, this.openQuote);
   }
 }
 

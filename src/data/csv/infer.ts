@@ -2,8 +2,9 @@
 import { invalidParam } from "../../core/errors.js";
 import type { LogicalType } from "../table.js";
 import { NUM_BAD, NUM_NULL, numState, parseNumberBytes, parseTimestampBytes } from "./bytes.js";
-import type { ParseSpec } from "./chunk-parser.js";
-import { MODE_BOOL, MODE_INT, MODE_NUMBER, MODE_STRING, MODE_TIMESTAMP, parseChunk } from "./chunk-parser.js";
+import { parseChunk } from "./chunk-parser.js";
+import type { ParseSpec } from "./chunk-types.js";
+import { MODE_BOOL, MODE_INT, MODE_NUMBER, MODE_STRING, MODE_TIMESTAMP } from "./chunk-types.js";
 import { csvError } from "./input-checks.js";
 
 /** Rows read to infer types; later cells that do not fit re-read their column as strings. */
@@ -81,7 +82,7 @@ export function buildSpec(
   delimiter: number,
   types: Record<string, LogicalType>,
   source: string,
-): { spec: ParseSpec; bytesPerRow: number } {
+): { spec: ParseSpec; bytesPerRow: number; sampleRows: number } {
   const { names } = header;
   const stringSpec: ParseSpec = { delimiter, modes: names.map(() => MODE_STRING), declared: [], names };
   const sample = parseChunk(buf, header.dataStart, buf.length, stringSpec, header.lines + 1, 256, SAMPLE_ROWS);
@@ -94,7 +95,10 @@ export function buildSpec(
   });
   const declared = names.map((n) => types[n] !== undefined);
   const bytesPerRow = sample.rows > 0 ? (sample.end - header.dataStart) / sample.rows : 64;
-  return { spec: { delimiter, modes, declared, names }, bytesPerRow };
+  const keys = (c: number) => (sample.columns[c]?.dict?.offsets.length ?? 1) - 1;
+  const distinctRatio = names.map((_, c) => (sample.rows > 0 ? keys(c) / sample.rows : 0));
+  const keyBytes = names.map((_, c) => (keys(c) > 0 ? (sample.columns[c]?.dict?.arena.length ?? 0) / keys(c) : 16));
+  return { spec: { delimiter, modes, declared, names, distinctRatio, keyBytes }, bytesPerRow, sampleRows: sample.rows };
 }
 
 /** NUMBER when every distinct sampled value is a number (or a null token), TIMESTAMP when every one is ISO. */

@@ -169,3 +169,52 @@ describe("CSV bad input", () => {
     }
   });
 });
+
+describe("streamed CSV files", () => {
+  const rows = ["id,n,f,text,cat,late"];
+  for (let i = 0; i < 3000; i++) {
+    const text = i % 7 === 0 ? `"multi\nline, ""quoted"" ${i}"` : i % 5 === 0 ? "" : `t${i % 13}`;
+    const f = i % 11 === 0 ? "" : String(i * 0.25);
+    rows.push(`${i},${i % 17},${f},${text},c${(i * 7) % 3},${i === 2900 ? "oops" : i}`);
+  }
+  const body = `${rows.join("\r\n")}\r\n`;
+
+  it("match the in-memory parse for any block size and thread count", async () => {
+    const path = tmp.write("stream.csv", body);
+    const exact = await csv(body);
+    assert.equal(col(exact, "late").type, "string");
+    for (const blockBytes of [37, 1000, 1 << 20]) {
+      for (const workers of [1, 2]) {
+        const t = await readCsvFile(path, { blockBytes, workers });
+        assert.equal(t.numRows, 3000);
+        for (const name of exact.columnNames) {
+          const [a, b] = [col(t, name), col(exact, name)];
+          assert.equal(a.type, b.type, name);
+          assert.deepEqual(values(t, name), values(exact, name), name);
+          if (a.type === "string" && b.type === "string") assert.deepEqual(a.dictionary, b.dictionary, name);
+        }
+      }
+    }
+  });
+
+  it("report errors in later blocks exactly like the in-memory parse", async () => {
+    const ragged = body.replace("\r\n2500,", "\r\n2500,1,");
+    const exact = await rejectsWithInput(() => csv(ragged), "line 2860", "expected 6 fields, found more");
+    const path = tmp.write("ragged.csv", ragged);
+    for (const workers of [1, 2]) {
+      const streamed = await rejectsWithInput(() => readCsvFile(path, { blockBytes: 500, workers }), "ragged.csv");
+      assert.equal(streamed.replace(path, "t.csv"), exact);
+    }
+    const latin1 = Buffer.concat([
+      Buffer.from(body.slice(0, 60_000)),
+      Buffer.from([0xfc]),
+      Buffer.from(body.slice(60_000)),
+    ]);
+    const msg = await rejectsWithInput(() => csv(latin1), "UTF-8");
+    const streamed = await rejectsWithInput(
+      () => readCsvFile(tmp.write("bad.csv", latin1), { blockBytes: 500 }),
+      "UTF-8",
+    );
+    assert.equal(streamed.replace(/^.*?: line/, "line"), msg.replace(/^.*?: line/, "line"));
+  });
+});

@@ -1,20 +1,22 @@
 /**
- * CSV → Table. The file is read once into shared memory; large files are split at a line break and
- * the halves parsed by two worker threads, each straight into typed columns.
+ * CSV → Table. Large files take the streaming path (read-stream.ts); otherwise, and whenever that
+ * path meets anything unusual, the file is read once into shared memory and parsed here, where
+ * errors are located exactly.
  */
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import { MwError } from "../../core/errors.js";
 import type { Column, LogicalType } from "../table.js";
 import { Table } from "../table.js";
 import { assembleColumn } from "./assemble.js";
-import type { ChunkResult, ParseSpec } from "./chunk-parser.js";
-import { MODE_SKIP, MODE_STRING, parseChunk } from "./chunk-parser.js";
+import { parseChunk } from "./chunk-parser.js";
+import type { ChunkResult, ParseSpec } from "./chunk-types.js";
+import { MODE_SKIP, MODE_STRING } from "./chunk-types.js";
 import type { Header } from "./infer.js";
 import { buildSpec, checkDeclared, parseHeader } from "./infer.js";
 import { checkCsvBytes, csvError } from "./input-checks.js";
-import type { ParseReply, ParseTask } from "./parse-worker.js";
+import type { ParseTask } from "./parse-worker.js";
+import { readCsvStream } from "./read-stream.js";
+import { runWorker, startWorker } from "./workers.js";
 
 /** Options for reading CSV. */
 export interface CsvReadOptions {
@@ -25,25 +27,20 @@ export interface CsvReadOptions {
   /** Name used in error messages (default: the path, or `<buffer>`). */
   source?: string;
   /**
-   * Parse large inputs in 2 worker threads (opt-in: on this VM the copy-back of per-worker arrays and
-   * first-touch page faults still cost more than the split saves; see bench/data). Default 1 = this thread.
+   * Threads for large inputs. A file is streamed and, with 2 (the default for files), a worker thread
+   * takes chunks of it too, writing into shared columns. An in-memory buffer defaults to 1 (this thread);
+   * with 2 its halves are parsed by two workers and copied together.
    */
   workers?: number;
+  /** Streaming block size in bytes (tests use small blocks to exercise rows cut at block ends). */
+  blockBytes?: number;
 }
+
+/** Files from this size are streamed in blocks instead of read whole. */
+const STREAM_MIN_BYTES = 4 << 20;
 
 /** Below this size a single in-thread parse beats starting workers. */
 const PARALLEL_MIN_BYTES = 8 << 20;
-
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(FROM_SOURCE ? "./parse-worker.ts" : "./parse-worker.js", import.meta.url);
-
-/** Workers do not inherit a TypeScript loader, so when running from sources the worker registers tsx first. */
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL);
-  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const boot = `import(${api}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(boot, { eval: true });
-}
 
 /** Read a file's bytes into memory that worker threads can share without copying. */
 export async function readSharedFile(path: string): Promise<Buffer> {
@@ -63,9 +60,20 @@ export async function readSharedFile(path: string): Promise<Buffer> {
   }
 }
 
-/** Read a CSV file into a Table. */
+/** Read a CSV file into a Table: large files are streamed (see read-stream.ts), others read whole. */
 export async function readCsvFile(path: string, options: CsvReadOptions = {}): Promise<Table> {
-  return readCsvBuffer(await readSharedFile(path), { source: path, ...options });
+  const source = options.source ?? path;
+  const { size } = await stat(path);
+  if (size >= (options.blockBytes !== undefined ? 0 : STREAM_MIN_BYTES)) {
+    const threads = Math.min(options.workers ?? 2, availableParallelism());
+    // Booted before anything else so that its start-up overlaps reading the head and inferring types.
+    const worker = threads >= 2 && size >= PARALLEL_MIN_BYTES ? startWorker() : undefined;
+    const delimiter = (options.delimiter ?? ",").charCodeAt(0);
+    const stream = { source, delimiter, types: options.types ?? {}, blockBytes: options.blockBytes };
+    const table = await readCsvStream(path, size, stream, worker);
+    if (table) return table;
+  }
+  return readCsvBuffer(await readSharedFile(path), { ...options, source });
 }
 
 /** Parse CSV bytes into a Table (a header-only input gives 0 rows; an empty one is an error). */
@@ -164,8 +172,7 @@ async function parseAll(
       runWorker(task(header.dataStart, split, firstLine)),
       runWorker(task(split, buf.length, 0)),
     ]);
-  } catch (e) {
-    if (process.env.MW_DEBUG_CSV) console.error("csv workers failed", e);
+  } catch {
     // Workers could not run here (e.g. a loader the worker lacks): parse in this thread instead.
     return single();
   }
@@ -174,23 +181,4 @@ async function parseAll(
   throwCellError(a, 0, source);
   throwCellError(b, firstLine + a.lines, source);
   return parts;
-}
-
-function runWorker(task: ParseTask): Promise<ChunkResult> {
-  return new Promise((resolve, reject) => {
-    const w = startWorker();
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      void w.terminate();
-      fn();
-    };
-    w.once("message", (m: ParseReply) =>
-      settle(() => (m.ok ? resolve(m.result) : reject(new MwError("INTERNAL_ERROR", `CSV worker: ${m.message}`)))),
-    );
-    w.once("error", (e) => settle(() => reject(new MwError("INTERNAL_ERROR", "CSV worker failed", { cause: e }))));
-    w.once("exit", (code) => settle(() => reject(new MwError("INTERNAL_ERROR", `CSV worker exited with ${code}`))));
-    w.postMessage(task);
-  });
 }
