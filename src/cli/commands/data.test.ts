@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import type { CliIo } from "../cli-context.js";
 import { connect } from "../cli-context.js";
 import { main } from "../main.js";
@@ -216,5 +217,22 @@ describe("modelworks data (embedded store)", () => {
     const missingRun = await run("log-input", "typed@1", "--run", "0123456789abcdef0123456789abcdef");
     assert.equal(missingRun.code, 1);
     assert.match(missingRun.err, /RESOURCE_DOES_NOT_EXIST/);
+  });
+
+  test("Parquet files are versioned, profiled and validated like CSV", async () => {
+    const bytes = parquetWriteBuffer({
+      columnData: [
+        { name: "id", data: new Int32Array([1, 2, 3, 4]), type: "INT32" },
+        { name: "amount", data: [1.5, null, 3.25, 4], type: "DOUBLE", nullable: true },
+        { name: "plan", data: ["basic", "pro", "basic", "pro"], type: "STRING" },
+      ],
+    });
+    const path = write("plans.parquet", Buffer.from(bytes));
+    const added = await json("add", path, "--name", "plans");
+    assert.equal(added.dataset_version.format, "parquet");
+    assert.equal(added.dataset_version.rows, 4);
+    const profile = await json("profile", path);
+    assert.equal(profile.columns.find((c: { name: string }) => c.name === "amount").nulls, 1);
+    assert.equal((await run("validate", path, "--schema", "plans")).code, 0);
   });
 });
