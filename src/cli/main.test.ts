@@ -3,22 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { CliIo } from "./cli-context.js";
 import { connect } from "./cli-context.js";
 import { main } from "./main.js";
-
-function capture(home: string): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (l) => stdout.push(l),
-    err: (l) => stderr.push(l),
-    env: { MODELWORKS_HOME: home },
-    cwd: home,
-  };
-}
+import { captureIo } from "./test-support/capture-io.js";
 
 describe("modelworks CLI (embedded store)", () => {
   let home: string;
@@ -26,7 +13,7 @@ describe("modelworks CLI (embedded store)", () => {
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), "mw-cli-"));
-    const conn = await connect({}, capture(home));
+    const conn = await connect({}, captureIo(home));
     const { experiment_id } = await conn.api.createExperiment({ name: "cli-exp" });
     const { run } = await conn.api.createRun({ experiment_id, run_name: "cli-run" });
     runId = run.info.run_id;
@@ -46,7 +33,7 @@ describe("modelworks CLI (embedded store)", () => {
   after(() => rmSync(home, { recursive: true, force: true }));
 
   test("help and unknown commands", async () => {
-    const io = capture(home);
+    const io = captureIo(home);
     assert.equal(await main(["--help"], io), 0);
     assert.match(io.stdout.join("\n"), /server/);
     assert.equal(await main(["runs", "--help"], io), 0);
@@ -57,10 +44,10 @@ describe("modelworks CLI (embedded store)", () => {
   });
 
   test("runs ls and show, human and JSON", async () => {
-    let io = capture(home);
+    let io = captureIo(home);
     assert.equal(await main(["runs", "ls"], io), 0);
     assert.match(io.stdout.join("\n"), /cli-run/);
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(
       await main(["runs", "ls", "--experiment", "cli-exp", "--filter", "metrics.auc > 0.5", "--json"], io),
       0,
@@ -70,42 +57,42 @@ describe("modelworks CLI (embedded store)", () => {
       listed.runs.map((r: { info: { run_id: string } }) => r.info.run_id),
       [runId],
     );
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["runs", "show", runId, "--json"], io), 0);
     assert.equal(JSON.parse(io.stdout.join("\n")).info.run_name, "cli-run");
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["runs", "show", runId], io), 0);
     assert.match(io.stdout.join("\n"), /algo = gbdt/);
   });
 
   test("runs errors are one line and non-zero", async () => {
-    let io = capture(home);
+    let io = captureIo(home);
     assert.equal(await main(["runs", "show", "0123456789abcdef0123456789abcdef"], io), 1);
     assert.equal(io.stderr.length, 1);
     assert.match(io.stderr[0] as string, /RESOURCE_DOES_NOT_EXIST/);
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["runs", "ls", "--filter", "metrics.auc >"], io), 1);
     assert.match(io.stderr[0] as string, /INVALID_PARAMETER_VALUE/);
-    io = capture(home);
+    io = captureIo(home);
     assert.notEqual(await main(["runs", "ls", "--max", "zero"], io), 0);
     assert.match(io.stderr[0] as string, /--max/);
   });
 
   test("models ls, show and alias", async () => {
-    let io = capture(home);
+    let io = captureIo(home);
     assert.equal(await main(["models", "alias", "churn", "champion", "1", "--json"], io), 0);
     assert.deepEqual(JSON.parse(io.stdout.join("")), { name: "churn", alias: "champion", version: "1" });
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["models", "ls", "--json"], io), 0);
     const models = JSON.parse(io.stdout.join("\n")).registered_models;
     assert.deepEqual(models[0].aliases, [{ alias: "champion", version: "1" }]);
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["models", "show", "churn"], io), 0);
     assert.match(io.stdout.join("\n"), /champion/);
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["models", "alias", "churn", "champion", "9"], io), 1);
     assert.match(io.stderr[0] as string, /version=9/);
-    io = capture(home);
+    io = captureIo(home);
     assert.equal(await main(["models", "alias", "churn"], io), 2);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { tableFromColumns } from "../validation/test-support/build-table.js";
 import { formatProfile, profileTable } from "./profile.js";
+import { tableFromColumns } from "./test-support/build-table.js";
 
 const close = (a: number | null | undefined, b: number, eps = 1e-9) =>
   assert.ok(a !== null && a !== undefined && Math.abs(a - b) <= eps, `${a} ≉ ${b}`);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MwError } from "../core/errors.js";
+import { tableFromColumns } from "../data/test-support/build-table.js";
 import { inferSchema } from "./infer-schema.js";
 import { type DatasetSchema, schemaFromJson, schemaFromYaml, schemaToJson, schemaToYaml } from "./schema.js";
-import { tableFromColumns } from "./test-support/build-table.js";
 import { validateTable } from "./validate.js";
 
 const rows = 200;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { tableFromColumns } from "../data/test-support/build-table.js";
 import type { DatasetSchema } from "./schema.js";
-import { tableFromColumns } from "./test-support/build-table.js";
 import { type CheckResult, formatReport, type ValidationReport, validateTable } from "./validate.js";
 
 const schema = (columns: DatasetSchema["columns"], extra: Partial<DatasetSchema> = {}): DatasetSchema => ({

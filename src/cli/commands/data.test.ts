@@ -4,24 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import type { CliIo } from "../cli-context.js";
 import { connect } from "../cli-context.js";
 import { main } from "../main.js";
+import { captureIo } from "../test-support/capture-io.js";
 
 const TELCO = "/work/shared/data/telco-churn.csv";
-
-function capture(home: string): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (l) => stdout.push(l),
-    err: (l) => stderr.push(l),
-    env: { MODELWORKS_HOME: home },
-    cwd: home,
-  };
-}
 
 describe("modelworks data (embedded store)", () => {
   let home: string;
@@ -29,7 +16,7 @@ describe("modelworks data (embedded store)", () => {
   const lines = readFileSync(TELCO, "utf8").trimEnd().split("\n");
 
   const run = async (...argv: string[]) => {
-    const io = capture(home);
+    const io = captureIo(home);
     const code = await main(["data", ...argv], io);
     return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
   };
@@ -201,12 +188,12 @@ describe("modelworks data (embedded store)", () => {
   });
 
   test("log-input records the version as a run input (MLflow lineage)", async () => {
-    const conn = await connect({}, capture(home));
+    const conn = await connect({}, captureIo(home));
     const { run: created } = await conn.api.createRun({ experiment_id: "0" });
     await conn.close();
     const r = await run("log-input", "typed@1", "--run", created.info.run_id, "--context", "training");
     assert.equal(r.code, 0, r.err);
-    const check = await connect({}, capture(home));
+    const check = await connect({}, captureIo(home));
     const { run: got } = await check.api.getRun({ run_id: created.info.run_id });
     await check.close();
     const input = got.inputs.dataset_inputs?.[0];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { tableFromColumns } from "../../validation/test-support/build-table.js";
 import { profileTable } from "../profile.js";
+import { tableFromColumns } from "../test-support/build-table.js";
 import { diffVersions } from "./dataset-diff.js";
 import type { DatasetVersion } from "./dataset-store.js";
 

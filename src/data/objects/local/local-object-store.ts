@@ -3,50 +3,18 @@
  * Bytes stream into `tmp/` while hashed, are fsynced, then renamed into place, so a reader never
  * sees a partial object and a failed write leaves nothing behind.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { type Hash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { invalidParam, MwError, notFound } from "../../../core/errors.js";
+import { ByteCounter, syncPath } from "../../../core/fs/byte-counter.js";
 import type { ByteSource, ObjectStore, StagedObject, StageOptions } from "../object-store.js";
 import { isSha256 } from "../object-store.js";
-
-/** Hashes and counts bytes on the way through; fails past `maxBytes`. */
-class HashingCounter extends Transform {
-  readonly hash = createHash("sha256");
-  size = 0;
-  constructor(private readonly maxBytes: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.maxBytes) {
-      done(new MwError("PAYLOAD_TOO_LARGE", `Upload exceeds the limit of ${this.maxBytes} bytes`));
-      return;
-    }
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-}
-
-async function fsyncPath(path: string): Promise<void> {
-  try {
-    const handle = await open(path, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot open directories for sync; durability is best effort there.
-  }
-}
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -74,14 +42,14 @@ export class LocalObjectStore implements ObjectStore {
     await mkdir(tmpDir, { recursive: true });
     const suffix = (options?.suffix ?? "").replace(/[^A-Za-z0-9.]/g, "");
     const tmp = join(tmpDir, `${randomBytes(8).toString("hex")}${suffix}`);
-    const counter = new HashingCounter(options?.maxBytes ?? Number.POSITIVE_INFINITY);
+    const counter = new ByteCounter(options?.maxBytes ?? Number.POSITIVE_INFINITY, { sha256: true });
     try {
       await writeAll(source, counter, tmp);
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
     }
-    const digest = counter.hash.digest("hex");
+    const digest = (counter.hash as Hash).digest("hex");
     return this.staged(tmp, digest, counter.size);
   }
 
@@ -134,12 +102,12 @@ export class LocalObjectStore implements ObjectStore {
     // Read-only marks the snapshot immutable; identical bytes racing here rename over each other harmlessly.
     await chmod(tmp, 0o444);
     await rename(tmp, target);
-    await fsyncPath(dirname(target));
+    await syncPath(dirname(target));
     return { created: true };
   }
 }
 
-async function writeAll(source: ByteSource, counter: HashingCounter, tmp: string): Promise<void> {
+async function writeAll(source: ByteSource, counter: ByteCounter, tmp: string): Promise<void> {
   const out = createWriteStream(tmp, { flags: "wx" });
   try {
     await pipeline(source as AsyncIterable<Uint8Array>, counter, out);
@@ -147,5 +115,5 @@ async function writeAll(source: ByteSource, counter: HashingCounter, tmp: string
     // The file opens asynchronously; wait for it to close so cleanup cannot race its creation.
     if (!out.closed) await once(out, "close");
   }
-  await fsyncPath(tmp);
+  await syncPath(tmp);
 }

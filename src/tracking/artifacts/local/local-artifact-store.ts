@@ -7,9 +7,10 @@ import { once } from "node:events";
 import { createWriteStream, type Dirent, type Stats } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { type Readable, Transform, type TransformCallback } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { invalidParam, MwError, notFound } from "../../../core/errors.js";
+import { invalidParam, type MwError, notFound } from "../../../core/errors.js";
+import { ByteCounter, syncPath } from "../../../core/fs/byte-counter.js";
 import type { ArtifactStore, FileInfo, PutOptions } from "../artifact-store.js";
 import { normalizeArtifactPath, resolveContainedPath } from "../safe-path.js";
 
@@ -24,36 +25,7 @@ function isMissing(e: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-/** Counts bytes on the way through and fails once more than `maxBytes` have passed. */
-class ByteLimit extends Transform {
-  size = 0;
-  constructor(private readonly maxBytes: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.maxBytes) {
-      done(new MwError("PAYLOAD_TOO_LARGE", `Artifact exceeds the limit of ${this.maxBytes} bytes`));
-      return;
-    }
-    done(null, chunk);
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Makes the rename durable; some platforms cannot open directories, which is harmless here.
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {}
-}
-
-async function writeTemp(tmp: string, body: NodeJS.ReadableStream | Readable, limit: ByteLimit): Promise<void> {
+async function writeTemp(tmp: string, body: NodeJS.ReadableStream | Readable, limit: ByteCounter): Promise<void> {
   const out = createWriteStream(tmp, { flags: "wx" });
   try {
     await pipeline(body, limit, out);
@@ -87,7 +59,7 @@ export class LocalArtifactStore implements ArtifactStore {
     if ((await this.statAbs(abs))?.isDirectory()) throw this.isDirectory(path);
     await this.makeParents(path, dirname(abs));
     const tmp = join(dirname(abs), `.${basename(abs)}.tmp-${randomBytes(8).toString("hex")}`);
-    const limit = new ByteLimit(options?.maxBytes ?? Number.POSITIVE_INFINITY);
+    const limit = new ByteCounter(options?.maxBytes ?? Number.POSITIVE_INFINITY, { what: "Artifact" });
     try {
       await writeTemp(tmp, body, limit);
       await rename(tmp, abs);
@@ -96,7 +68,7 @@ export class LocalArtifactStore implements ArtifactStore {
       if (errno(e) === "EISDIR") throw this.isDirectory(path);
       throw e;
     }
-    await syncDir(dirname(abs));
+    await syncPath(dirname(abs));
     return { size: limit.size };
   }
 

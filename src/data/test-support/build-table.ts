@@ -1,5 +1,5 @@
 /** Builds Tables from plain JS rows for tests (until the CSV reader lands). */
-import { type Column, type LogicalType, Table } from "../../data/table.js";
+import { type Column, type LogicalType, Table } from "../table.js";
 
 type Cell = number | string | boolean | Date | null | undefined;
 
