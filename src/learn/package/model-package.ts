@@ -1,0 +1,157 @@
+/**
+ * A model package: the folder a model version's artifacts hold. `MLmodel` (MLflow's YAML manifest
+ * with a `modelworks` flavor) names the files: the weights, the fitted preprocessing, the input
+ * signature and the training data's reference profile. Same inputs → same bytes (no timestamps,
+ * fixed key order), so `runs reproduce` can compare packages byte for byte.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { invalidParam } from "../../core/errors.js";
+
+export const MODEL_ALGOS = ["gbdt", "linear", "xgboost"] as const;
+export type ModelAlgo = (typeof MODEL_ALGOS)[number];
+
+/** One input column the model expects. */
+export interface SignatureInput {
+  name: string;
+  type: "int" | "float" | "bool" | "string" | "timestamp";
+  categories?: string[];
+}
+
+/** What goes in and what comes out. */
+export interface ModelSignature {
+  task: "binary" | "regression";
+  inputs: SignatureInput[];
+  /** The label column at training time. */
+  label?: string;
+  /** For binary models: the positive class and the decision threshold for labels. */
+  positive_class?: string;
+  threshold?: number;
+}
+
+/** Everything a package holds, as plain JSON-able values. */
+export interface ModelPackage {
+  algo: ModelAlgo;
+  model: unknown;
+  preprocessor?: unknown;
+  signature: ModelSignature;
+  referenceProfile?: unknown;
+  /** The tracking run that produced it, when known. */
+  runId?: string;
+}
+
+const FILES = {
+  manifest: "MLmodel",
+  model: "model.json",
+  preprocessor: "preprocessor.json",
+  signature: "signature.json",
+  profile: "reference-profile.json",
+} as const;
+
+/** Write a package into `dir` (created); each file is written to a temp name and renamed. */
+export async function writeModelPackage(dir: string, pkg: ModelPackage): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    [FILES.manifest, manifestYaml(pkg)],
+    [FILES.model, canonicalJson(pkg.model)],
+    [FILES.signature, canonicalJson(pkg.signature)],
+  ];
+  if (pkg.preprocessor !== undefined) files.push([FILES.preprocessor, canonicalJson(pkg.preprocessor)]);
+  if (pkg.referenceProfile !== undefined) files.push([FILES.profile, canonicalJson(pkg.referenceProfile)]);
+  for (const [name, text] of files) {
+    const tmp = join(dir, `.${name}.tmp`);
+    await writeFile(tmp, text);
+    await rename(tmp, join(dir, name));
+  }
+  return files.map(([name]) => name).sort();
+}
+
+/** Read a package written by {@link writeModelPackage}; clear errors for a folder that is not one. */
+export async function readModelPackage(dir: string): Promise<ModelPackage> {
+  const manifest = await readText(dir, FILES.manifest);
+  const doc = parseYaml(manifest) as { run_id?: string; flavors?: { modelworks?: { algo?: string } } };
+  const algo = doc?.flavors?.modelworks?.algo;
+  if (!(MODEL_ALGOS as readonly string[]).includes(algo ?? "")) {
+    throw invalidParam(
+      `'${join(dir, FILES.manifest)}' has no modelworks flavor with a known algo (${MODEL_ALGOS.join(", ")}).`,
+    );
+  }
+  const json = async (name: string) => JSON.parse(await readText(dir, name)) as unknown;
+  const optional = async (name: string) =>
+    json(name).catch((e: unknown) => (isMissingFile(e) ? undefined : Promise.reject(e)));
+  const pkg: ModelPackage = {
+    algo: algo as ModelAlgo,
+    model: await json(FILES.model),
+    signature: (await json(FILES.signature)) as ModelSignature,
+  };
+  const preprocessor = await optional(FILES.preprocessor);
+  if (preprocessor !== undefined) pkg.preprocessor = preprocessor;
+  const profile = await optional(FILES.profile);
+  if (profile !== undefined) pkg.referenceProfile = profile;
+  if (doc.run_id) pkg.runId = doc.run_id;
+  return pkg;
+}
+
+/** MLflow's MLmodel manifest for the package (also what `runs/log-model` receives, as JSON). */
+export function manifestDocument(pkg: ModelPackage, artifactPath = "model"): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    artifact_path: artifactPath,
+    flavors: {
+      modelworks: {
+        algo: pkg.algo,
+        format_version: 1,
+        model_file: FILES.model,
+        ...(pkg.preprocessor !== undefined ? { preprocessor_file: FILES.preprocessor } : {}),
+        signature_file: FILES.signature,
+        ...(pkg.referenceProfile !== undefined ? { reference_profile_file: FILES.profile } : {}),
+        task: pkg.signature.task,
+      },
+    },
+    signature: {
+      inputs: JSON.stringify(pkg.signature.inputs.map((i) => ({ name: i.name, type: mlflowType(i.type) }))),
+      outputs: JSON.stringify([{ type: "double" }]),
+    },
+  };
+  if (pkg.runId) doc.run_id = pkg.runId;
+  return doc;
+}
+
+function manifestYaml(pkg: ModelPackage): string {
+  return stringifyYaml(manifestDocument(pkg), { sortMapEntries: false, lineWidth: 0 });
+}
+
+function mlflowType(t: SignatureInput["type"]): string {
+  return { int: "long", float: "double", bool: "boolean", string: "string", timestamp: "datetime" }[t];
+}
+
+/** JSON with object keys sorted, so equal values always give equal bytes. */
+export function canonicalJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value))}\n`;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sortKeys(o[k])]),
+    );
+  }
+  return v;
+}
+
+async function readText(dir: string, name: string): Promise<string> {
+  try {
+    return await readFile(join(dir, name), "utf8");
+  } catch (e) {
+    if (isMissingFile(e)) throw invalidParam(`Not a model package: '${join(dir, name)}' is missing.`);
+    throw e;
+  }
+}
+
+function isMissingFile(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === "ENOENT";
+}
