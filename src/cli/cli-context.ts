@@ -8,6 +8,8 @@ import { JsonStream } from "../server/mlflow/handlers.js";
 import { registryHandlers } from "../server/mlflow/registry-handlers.js";
 import { trackingHandlers } from "../server/mlflow/tracking-handlers.js";
 import { openPlatform } from "../server/open-platform.js";
+import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+import { HttpArtifactStore } from "../tracking/artifacts/http/http-artifact-store.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -28,6 +30,8 @@ export const CONNECTION_FLAGS = {
 
 export interface Connection {
   api: MlflowApi;
+  /** Where the runs' proxied artifacts (`mlflow-artifacts:/...`) are written and read. */
+  artifacts: ArtifactStore;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,11 @@ export async function connect(
 ): Promise<Connection> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
-    return { api: createMlflowClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
+    return {
+      api: createMlflowClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }),
+      artifacts: new HttpArtifactStore(uri),
+      close: async () => {},
+    };
   }
   const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
   const handlers: Handlers<MlflowRouteName> = {
@@ -55,7 +63,7 @@ export async function connect(
       return res instanceof JsonStream ? JSON.parse(await collect(res.chunks)) : res;
     };
   }
-  return { api: api as unknown as MlflowApi, close: () => platform.close() };
+  return { api: api as unknown as MlflowApi, artifacts: platform.artifacts, close: () => platform.close() };
 }
 
 async function collect(chunks: AsyncIterable<string>): Promise<string> {
