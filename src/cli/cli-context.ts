@@ -7,6 +7,7 @@ import type { Handlers } from "../server/mlflow/handlers.js";
 import { JsonStream } from "../server/mlflow/handlers.js";
 import { registryHandlers } from "../server/mlflow/registry-handlers.js";
 import { trackingHandlers } from "../server/mlflow/tracking-handlers.js";
+import type { Platform } from "../server/open-platform.js";
 import { openPlatform } from "../server/open-platform.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { HttpArtifactStore } from "../tracking/artifacts/http/http-artifact-store.js";
@@ -32,6 +33,8 @@ export interface Connection {
   api: MlflowApi;
   /** Where the runs' proxied artifacts (`mlflow-artifacts:/...`) are written and read. */
   artifacts: ArtifactStore;
+  /** The embedded platform, when the connection is in-process (not over HTTP). */
+  platform?: Platform;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,7 @@ export async function connect(
       return res instanceof JsonStream ? JSON.parse(await collect(res.chunks)) : res;
     };
   }
-  return { api: api as unknown as MlflowApi, artifacts: platform.artifacts, close: () => platform.close() };
+  return { api: api as unknown as MlflowApi, artifacts: platform.artifacts, platform, close: () => platform.close() };
 }
 
 async function collect(chunks: AsyncIterable<string>): Promise<string> {

@@ -8,6 +8,7 @@ import { demoCommand } from "./commands/demo.js";
 import { modelsCommand } from "./commands/models.js";
 import { runsCommand } from "./commands/runs.js";
 import { serverCommand } from "./commands/server.js";
+import { trainCommand } from "./commands/train.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   data: { run: dataCommand, summary: "dataset versions: add, ls, show, diff, profile, validate" },
   runs: { run: runsCommand, summary: "list and show runs" },
   models: { run: modelsCommand, summary: "registered models, versions and aliases" },
+  train: { run: trainCommand, summary: "fit, evaluate, track and register a model" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
 

@@ -1,14 +1,15 @@
-/** `modelworks models ls|show NAME|alias NAME ALIAS VERSION` */
+/** `modelworks models ls|show NAME|alias NAME ALIAS VERSION|import-xgboost FILE --name NAME` */
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
+import { importXgboost } from "./import-xgboost.js";
 
 export const MODELS_HELP = `Usage:
   modelworks models ls [--filter EXPR] [--json]
   modelworks models show NAME [--json]
   modelworks models alias NAME ALIAS VERSION [--json]
-  modelworks models import-xgboost FILE --name NAME   (arrives with training)
+  modelworks models import-xgboost FILE --name NAME [--experiment NAME] [--json]
 
 Lists registered models, shows one with its versions and aliases, and points an alias
 (e.g. champion) at a version. Connection flags as for 'modelworks runs'.`;
@@ -18,7 +19,12 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_FLAGS, filter: { type: "string" } },
+    options: {
+      ...CONNECTION_FLAGS,
+      filter: { type: "string" },
+      name: { type: "string" },
+      experiment: { type: "string" },
+    },
   });
   const [sub, ...rest] = positionals;
   if (values.help || !sub) {
@@ -66,7 +72,18 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       else io.out(`${name}@${alias} → version ${model_version.version}`);
       return 0;
     }
-    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show or alias)`);
+    if (sub === "import-xgboost") {
+      const [file] = rest;
+      if (!file || !values.name) throw new CliError("models import-xgboost needs FILE and --name NAME");
+      const res = await importXgboost(conn, file, { name: values.name, experiment: values.experiment, cwd: io.cwd });
+      if (values.json) io.out(JSON.stringify(res, null, 2));
+      else
+        io.out(
+          `Registered ${res.name} version ${res.version} (${res.objective}, ${res.trees} trees; run ${res.run_id})`,
+        );
+      return 0;
+    }
+    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show, alias or import-xgboost)`);
   } finally {
     await conn.close();
   }

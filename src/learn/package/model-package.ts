@@ -78,8 +78,13 @@ export async function readModelPackage(dir: string): Promise<ModelPackage> {
     );
   }
   const json = async (name: string) => JSON.parse(await readText(dir, name)) as unknown;
-  const optional = async (name: string) =>
-    json(name).catch((e: unknown) => (isMissingFile(e) ? undefined : Promise.reject(e)));
+  const optional = async (name: string) => {
+    const text = await readFile(join(dir, name), "utf8").catch((e: unknown) => {
+      if (isMissingFile(e)) return undefined;
+      throw e;
+    });
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  };
   const pkg: ModelPackage = {
     algo: algo as ModelAlgo,
     model: await json(FILES.model),

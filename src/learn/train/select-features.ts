@@ -6,7 +6,7 @@ import { isNull } from "../../data/table.js";
 /** True for a string column whose non-null values are all distinct (an id such as customerID). */
 export function isIdColumn(table: Table, name: string): boolean {
   const c = table.column(name);
-  if (!c || c.type !== "string" || table.numRows < 2) return false;
+  if (c?.type !== "string" || table.numRows < 2) return false;
   const seen = new Uint8Array(c.dictionary.length);
   for (let i = 0; i < c.length; i++) {
     if (isNull(c, i)) return false;

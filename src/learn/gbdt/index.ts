@@ -1,0 +1,3 @@
+export { GbdtModel, type GbdtModelJson, gbdtFromJSON } from "./gbdt-model.js";
+export type { GbdtObjective, GbdtParams } from "./gbdt-params.js";
+export { type TrainGbdtOptions, trainGbdt } from "./train-gbdt.js";
