@@ -4,11 +4,12 @@ import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { TELCO_CSV } from "../../src/core/test-support/shared-data.js";
 import { createPlatformClient } from "../../src/sdk/platform-client.js";
 import type { Harness } from "./support/harness.js";
 import { startHarness } from "./support/harness.js";
 
-const TELCO = "/work/shared/data/telco-churn.csv";
+const TELCO = TELCO_CSV;
 const V1 = "/api/modelworks/v1";
 
 describe("platform API: datasets", () => {

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parquetWriteBuffer } from "hyparquet-writer";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { connect } from "../cli-context.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
 
-const TELCO = "/work/shared/data/telco-churn.csv";
+const TELCO = TELCO_CSV;
 
 describe("modelworks data (embedded store)", () => {
   let home: string;

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { connect } from "../cli-context.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
 
-const TELCO = "/work/shared/data/telco-churn.csv";
+const TELCO = TELCO_CSV;
 
 describe("modelworks train (embedded store)", () => {
   let home: string;

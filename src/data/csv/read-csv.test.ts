@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, describe, it } from "node:test";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../read-table.js";
 import { col, counts, nullCount, rejectsWithInput, tempDir, values } from "../test-support/fixtures.js";
 import { readCsvBuffer, readCsvFile } from "./read-csv.js";
 
-const TELCO = "/work/shared/data/telco-churn.csv";
+const TELCO = TELCO_CSV;
 const tmp = tempDir();
 after(() => tmp.cleanup());
 

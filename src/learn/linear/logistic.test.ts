@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { isMwError } from "../../core/errors.js";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
 import { type FeatureMatrix, matrixFromColumns } from "../feature-matrix.js";
 import { fitPreprocessor } from "../preprocess/fit.js";
@@ -11,7 +12,7 @@ import { LogisticModel, logisticFromJSON, trainLogistic } from "./logistic.js";
 
 const ROOT = new URL("../../../", import.meta.url);
 const FIXTURE = fileURLToPath(new URL("test-fixtures/sklearn/logistic.json", ROOT));
-const TELCO = fileURLToPath(new URL("../shared/data/telco-churn.csv", ROOT));
+const TELCO = TELCO_CSV;
 
 interface Fixture {
   features: string[];
@@ -90,9 +91,7 @@ describe("trainLogistic against scikit-learn", () => {
     assert.ok(probDiff < 1e-4, `probabilities differ by ${probDiff}`);
   });
 
-  it("our linear preprocessing reproduces the fixture's documented encoding", {
-    skip: !existsSync(TELCO),
-  }, async () => {
+  it("our linear preprocessing reproduces the fixture's documented encoding", async () => {
     const table = (await readTable(TELCO)).slice(0, fixture.rows);
     const pre = fitPreprocessor(table, { features: fixture.features, kind: "linear" });
     assert.deepEqual(pre.featureNames, fixture.feature_names);
@@ -100,7 +99,7 @@ describe("trainLogistic against scikit-learn", () => {
     assert.ok(maxAbsDiff(x.data, fixtureMatrix.data) < 1e-12);
   });
 
-  it("fits the Telco table end to end with held-out AUC > 0.83", { skip: !existsSync(TELCO) }, async () => {
+  it("fits the Telco table end to end with held-out AUC > 0.83", async () => {
     const table = await readTable(TELCO);
     const churn = table.column("Churn");
     assert.ok(churn?.type === "string");

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
 import { tableFromColumns } from "../../data/test-support/build-table.js";
 import { fitModel } from "../train/fit-model.js";
@@ -14,7 +15,7 @@ const root = mkdtempSync(join(tmpdir(), "mw-load-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 test("a trained package loads and scores a table exactly as the in-memory model (gbdt and linear)", async () => {
-  const table = await readTable("/work/shared/data/telco-churn.csv");
+  const table = await readTable(TELCO_CSV);
   for (const algo of ["gbdt", "linear"] as const) {
     const params = resolveParams(algo, algo === "gbdt" ? ["n_estimators=50"] : []);
     const fit = await fitModel(table, { label: "Churn", algo, params, seed: 3 });

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MwError } from "../../core/errors.js";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
 import { canonicalJson } from "../package/model-package.js";
 import { fitModel } from "./fit-model.js";
 import { resolveParams } from "./train-params.js";
 
-const TELCO = "/work/shared/data/telco-churn.csv";
+const TELCO = TELCO_CSV;
 
 // The AUC on Telco moves with the split (0.83–0.86 over seeds for GBDT and for scikit-learn's
 // logistic regression alike); seed 1 is the split the quality figures are reported on.
