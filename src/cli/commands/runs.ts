@@ -2,11 +2,13 @@
 import { parseArgs } from "node:util";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
+import { formatReproduce, reproduceRun } from "./reproduce.js";
 
 export const RUNS_HELP = `Usage:
   modelworks runs ls [--experiment NAME|--experiment-id ID] [--filter EXPR] [--order-by KEY]... [--max N] [--json]
   modelworks runs show RUN [--json]
-  modelworks runs reproduce RUN        (arrives with training)
+  modelworks runs reproduce RUN [--json]    re-fit a 'modelworks train' run and compare bytes and metrics
+                                            (exit 1 when anything differs)
 
 Lists and shows tracked runs. --filter takes MLflow's search grammar,
 e.g. "metrics.auc > 0.8 and params.algo = 'gbdt'".
@@ -42,7 +44,13 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
       else io.out(describeRun(run));
       return 0;
     }
-    throw new CliError(`unknown subcommand 'runs ${sub}' (expected ls or show)`);
+    if (sub === "reproduce") {
+      if (!runId) throw new CliError("runs reproduce needs a RUN id");
+      const report = await reproduceRun(conn, runId, io.cwd);
+      io.out(values.json ? JSON.stringify(report, null, 2) : formatReproduce(report));
+      return report.identical ? 0 : 1;
+    }
+    throw new CliError(`unknown subcommand 'runs ${sub}' (expected ls, show or reproduce)`);
   } finally {
     await conn.close();
   }

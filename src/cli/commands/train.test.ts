@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { connect } from "../cli-context.js";
@@ -108,6 +109,41 @@ describe("modelworks train (embedded store)", () => {
     const out = JSON.parse(r.out);
     assert.equal(out.model, null);
     assert.ok(out.metrics.roc_auc > 0.8);
+  });
+
+  test("runs reproduce re-fits a run to identical bytes, and names what differs after tampering", async () => {
+    const trained = await run(
+      "train",
+      "--data",
+      "telco",
+      "--label",
+      "Churn",
+      "--param",
+      "n_estimators=30",
+      "--seed",
+      "7",
+      "--json",
+    );
+    assert.equal(trained.code, 0, trained.err);
+    const runId = JSON.parse(trained.out).run_id as string;
+    const same = await run("runs", "reproduce", runId, "--json");
+    assert.equal(same.code, 0, same.err);
+    const report = JSON.parse(same.out);
+    assert.equal(report.identical, true);
+    assert.ok(report.files.length >= 4 && report.files.every((f: { identical: boolean }) => f.identical));
+    const conn = await connect({}, captureIo(home));
+    try {
+      const { run: r } = await conn.api.getRun({ run_id: runId });
+      const root = r.info.artifact_uri.replace("mlflow-artifacts:/", "");
+      await conn.artifacts.put(`${root}/model/model.json`, Readable.from([Buffer.from("{}\n")]));
+    } finally {
+      await conn.close();
+    }
+    const differs = await run("runs", "reproduce", runId);
+    assert.equal(differs.code, 1);
+    assert.match(differs.out, /file model\.json differs/);
+    const notTrain = await run("runs", "reproduce", "0123456789abcdef0123456789abcdef");
+    assert.equal(notTrain.code, 1);
   });
 
   test("bad input fails before any run is created", async () => {

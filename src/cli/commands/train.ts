@@ -77,6 +77,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         { key: "label", value: values.label },
         { key: "data", value: data.ref },
         ...(evalData ? [{ key: "eval_data", value: evalData.ref }] : []),
+        ...(values.positive ? [{ key: "positive_class", value: values.positive }] : []),
+        ...(values.slice ? [{ key: "slice", value: values.slice }] : []),
         ...paramsAsStrings(params),
       ],
       progress: values.json ? () => {} : (line) => io.err(line),
@@ -112,7 +114,7 @@ async function codeTags(cwd: string, seed: number, digest: string) {
 }
 
 /** SHA-256 of the package-lock.json this platform was installed from (its dependency versions). */
-async function lockfileDigest(): Promise<string | undefined> {
+export async function lockfileDigest(): Promise<string | undefined> {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const text = await readFile(join(dir, "package-lock.json")).catch(() => undefined);

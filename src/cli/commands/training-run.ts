@@ -107,7 +107,7 @@ export async function experimentFor(api: MlflowApi, name: string | undefined): P
 }
 
 /** The headline metrics logged on the run (and printed by `--json`). */
-function summaryMetrics(e: BinaryEvaluation): Record<string, number | null> {
+export function summaryMetrics(e: BinaryEvaluation): Record<string, number | null> {
   return {
     roc_auc: e.roc_auc,
     pr_auc: e.pr_auc,
