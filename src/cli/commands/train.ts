@@ -22,8 +22,9 @@ log loss, Brier, F1 at 0.5 and at the best threshold, calibration, lift), tags (
 digest, seed, lockfile digest), the dataset input, and artifacts (the model package, feature
 importance, the evaluation report). Without --eval a seeded stratified 80/20 split is used.
 --register MODEL creates a model version linked to the run.
-GBDT params: n_estimators, learning_rate, max_depth, max_leaves, min_child_weight, lambda, gamma,
-subsample, colsample_bytree, max_bin, early_stopping_rounds. Linear: C, max_iter, tol.`;
+GBDT params (defaults): n_estimators (200), learning_rate (0.05), max_depth (3), max_leaves, min_child_weight (1),
+lambda (1), gamma (0), subsample (1), colsample_bytree (1), max_bin (256), early_stopping_rounds.
+Linear params: C (1), max_iter (1000), tol (1e-8). --seed (default 42) drives the split and subsampling.`;
 
 /** Run the `train` command. */
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {

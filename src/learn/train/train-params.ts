@@ -9,8 +9,9 @@ const SPECS: Record<Algo, Record<string, ParamSpec>> = {
   gbdt: {
     objective: { kind: "string", default: "binary:logistic", values: ["binary:logistic", "reg:squarederror"] },
     n_estimators: { kind: "int", default: 200 },
-    learning_rate: { kind: "float", default: 0.1 },
-    max_depth: { kind: "int", default: 6 },
+    // Shallow, slow trees by default: they generalise better on small tabular data such as Telco.
+    learning_rate: { kind: "float", default: 0.05 },
+    max_depth: { kind: "int", default: 3 },
     max_leaves: { kind: "int" },
     min_child_weight: { kind: "float", default: 1 },
     lambda: { kind: "float", default: 1 },
