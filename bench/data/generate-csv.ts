@@ -1,18 +1,7 @@
 /** Seeded generator of the benchmark CSV: 14 numeric columns (ints, floats with blanks) and 6 string columns. */
 import { once } from "node:events";
 import { createWriteStream, existsSync, renameSync, statSync } from "node:fs";
-
-/** mulberry32: a tiny seeded PRNG so every run writes the same file. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../src/core/random.js";
 
 function levels(prefix: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}_${String.fromCharCode(65 + (i % 26))}${i}`);
@@ -56,7 +45,7 @@ export async function generateBenchCsv(path: string, rows: number, seed = 42): P
   if (existsSync(path)) return statSync(path).size;
   const tmp = `${path}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
-  const r = rng(seed);
+  const r = seededRandom(seed);
   out.write(`${BENCH_HEADER.join(",")}\n`);
   let chunk: string[] = [];
   for (let i = 0; i < rows; i++) {

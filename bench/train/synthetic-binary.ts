@@ -1,5 +1,5 @@
 /** Seeded synthetic binary-classification data for the GBDT benchmark (column-major, some NaN). */
-import { createRng } from "../../src/learn/gbdt/create-rng.js";
+import { seededRandom } from "../../src/core/random.js";
 
 /** A generated data set: `x[j * rows + i]`, labels 0/1. */
 export interface SyntheticData {
@@ -11,7 +11,7 @@ export interface SyntheticData {
 
 /** Labels come from a noisy non-linear rule on the first 8 features; the rest are noise. */
 export function generateSyntheticBinary(rows: number, cols: number, seed: number): SyntheticData {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
   const x = new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) {

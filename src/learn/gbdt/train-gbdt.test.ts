@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { seededRandom } from "../../core/random.js";
 import { type FeatureMatrix, matrixFromColumns } from "../feature-matrix.js";
-import { createRng } from "./create-rng.js";
 import { gbdtFromJSON, trainGbdt } from "./index.js";
 
 /** Rows where `y = 1` iff x0 + x1 > 1 (with 10% flipped), plus a noise column. */
 function ruleData(rows: number, seed: number): { x: FeatureMatrix; y: Float64Array } {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const cols = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
   const y = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -88,7 +88,7 @@ describe("trainGbdt", () => {
   });
 
   test("regression with squared error", async () => {
-    const rng = createRng(5);
+    const rng = seededRandom(5);
     // 100 distinct values: each gets its own bin, so the jump at 0.5 is separable.
     const x0 = Float64Array.from({ length: 1000 }, () => Math.floor(rng() * 100) / 100);
     const y = x0.map((v) => (v > 0.5 ? 10 : 2) + 3 * v);

@@ -1,7 +1,7 @@
 import { invalidParam } from "../../core/errors.js";
+import { seededRandom } from "../../core/random.js";
 import type { FeatureMatrix } from "../feature-matrix.js";
 import { type BinnedMatrix, binMatrix, MISSING_BIN } from "./bin-matrix.js";
-import { createRng } from "./create-rng.js";
 import { addForestMargins, concatTrees, type FlatForest } from "./flat-forest.js";
 import { GbdtModel } from "./gbdt-model.js";
 import { type GbdtParams, type ResolvedGbdtParams, resolveGbdtParams } from "./gbdt-params.js";
@@ -69,7 +69,7 @@ async function boost(
   const margins = new Float64Array(x.rows).fill(base);
   const valid = options.valid;
   const validMargins = valid ? new Float64Array(valid.x.rows).fill(base) : null;
-  const rng = createRng(p.seed);
+  const rng = seededRandom(p.seed);
   const trees: FlatForest[] = [];
   let best = -1;
   let bestLoss = Number.POSITIVE_INFINITY;

@@ -3,4 +3,4 @@ export { type FitPreprocessorOptions, fitPreprocessor } from "./fit.js";
 export { preprocessorFromJSON } from "./json.js";
 export { Preprocessor } from "./preprocessor.js";
 export type { FeatureSpec, InputColumn, PreprocessKind, PreprocessorJSON } from "./spec.js";
-export { type Split, seededRandom, stratifiedSplit } from "./split.js";
+export { type Split, stratifiedSplit } from "./split.js";

@@ -1,22 +1,11 @@
 /** Seeded, deterministic stratified train/test split. */
 import { invalidParam } from "../../core/errors.js";
+import { seededRandom } from "../../core/random.js";
 
 /** Row indices (ascending) of the two parts of a split. */
 export interface Split {
   train: Int32Array;
   test: Int32Array;
-}
-
-/** mulberry32: a tiny seeded PRNG in [0, 1); the same seed gives the same split on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Split rows so each label value keeps its share in both parts; `testFraction` of each class goes to test. */
