@@ -2,7 +2,8 @@
 // Runs every *.test.ts under src/ and test/ with Node's test runner. Node 20's `--test` finds
 // nothing without explicit files, so this lists them. Extra arguments narrow the set by substring.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 function walk(dir, out) {
@@ -29,7 +30,29 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
-  stdio: "inherit",
-});
+// Human output on stdout; a TAP copy to a temp file, read back for one plain summary line.
+const tap = join(mkdtempSync(join(tmpdir(), "mw-tests-")), "report.tap");
+const r = spawnSync(
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=tap",
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ],
+  { stdio: "inherit" },
+);
+const count = (name) => {
+  try {
+    const m = readFileSync(tap, "utf8").match(new RegExp(`^# ${name} (\\d+)$`, "m"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+};
+console.log(`summary: ${count("pass")} passed, ${count("fail")} failed, ${count("skipped")} skipped`);
 process.exit(r.status ?? 1);
