@@ -1,0 +1,85 @@
+/**
+ * Resolve a model reference (`NAME@ALIAS` or `NAME/VERSION`) through the registry, copy its
+ * package out of the artifact store into a local folder, and load it.
+ */
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { invalidParam } from "../core/errors.js";
+import type { Predictor } from "../learn/package/load-model.js";
+import { loadModel } from "../learn/package/load-model.js";
+import type { RegistryStore } from "../registry/registry-store.js";
+import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+
+/** A parsed model reference. */
+export interface ModelRef {
+  name: string;
+  alias?: string;
+  version?: string;
+}
+
+/** Parse `NAME@ALIAS` or `NAME/VERSION` (MLflow's `models:/` forms without the scheme). */
+export function parseModelRef(text: string): ModelRef {
+  const ref = text.startsWith("models:/") ? text.slice("models:/".length) : text;
+  const at = ref.lastIndexOf("@");
+  if (at > 0) return { name: ref.slice(0, at), alias: ref.slice(at + 1) };
+  const slash = ref.lastIndexOf("/");
+  if (slash > 0 && /^\d+$/.test(ref.slice(slash + 1)))
+    return { name: ref.slice(0, slash), version: ref.slice(slash + 1) };
+  throw invalidParam(`Invalid model reference '${text}': expected NAME@ALIAS or NAME/VERSION (e.g. churn@champion).`);
+}
+
+/** A loaded model version. */
+export interface ResolvedModel {
+  name: string;
+  version: string;
+  alias?: string;
+  predictor: Predictor;
+}
+
+export interface ResolverDeps {
+  registry: RegistryStore;
+  artifacts: ArtifactStore;
+  /** Where packages are copied to (one folder per name/version). */
+  cacheDir: string;
+}
+
+/** Resolve, fetch and load a model version. */
+export async function resolveModel(text: string, deps: ResolverDeps): Promise<ResolvedModel> {
+  const ref = parseModelRef(text);
+  const mv = ref.alias
+    ? await deps.registry.getModelVersionByAlias({ name: ref.name, alias: ref.alias })
+    : await deps.registry.getModelVersion({ name: ref.name, version: ref.version as string });
+  const uri = await deps.registry.getModelVersionDownloadUri({ name: mv.name, version: mv.version });
+  const dir = join(deps.cacheDir, encodeURIComponent(mv.name), mv.version);
+  await fetchPackage(deps.artifacts, storePath(uri), dir);
+  const predictor = await loadModel(dir);
+  return { name: mv.name, version: mv.version, ...(ref.alias ? { alias: ref.alias } : {}), predictor };
+}
+
+function storePath(uri: string): string {
+  const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/?(.*)$/.exec(uri);
+  if (!m) throw invalidParam(`Model source '${uri}' is not in this platform's artifact store.`);
+  return (m[1] as string).replace(/\/+$/, "");
+}
+
+/** Copy a package folder (flat: MLmodel and JSON files) into `dir`, replacing any older copy atomically. */
+async function fetchPackage(artifacts: ArtifactStore, path: string, dir: string): Promise<void> {
+  const files = (await artifacts.list(path)).filter((f) => !f.is_dir);
+  if (!files.some((f) => f.path === "MLmodel"))
+    throw invalidParam(`No model package at '${path}' (MLmodel is missing).`);
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    for (const f of files) {
+      const { stream } = await artifacts.get(`${path}/${f.path}`);
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      await writeFile(join(tmp, f.path), Buffer.concat(chunks));
+    }
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
