@@ -7,6 +7,7 @@ import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
 import { modelsCommand } from "./commands/models.js";
 import { runsCommand } from "./commands/runs.js";
+import { serveCommand } from "./commands/serve.js";
 import { serverCommand } from "./commands/server.js";
 import { trainCommand } from "./commands/train.js";
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   runs: { run: runsCommand, summary: "list and show runs" },
   models: { run: modelsCommand, summary: "registered models, versions and aliases" },
   train: { run: trainCommand, summary: "fit, evaluate, track and register a model" },
+  serve: { run: serveCommand, summary: "serve a registered model (MLflow scoring and V2 protocols)" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
 

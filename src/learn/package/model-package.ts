@@ -25,8 +25,9 @@ export interface ModelSignature {
   inputs: SignatureInput[];
   /** The label column at training time. */
   label?: string;
-  /** For binary models: the positive class and the decision threshold for labels. */
+  /** For binary models: the class names and the decision threshold for labels. */
   positive_class?: string;
+  negative_class?: string;
   threshold?: number;
 }
 

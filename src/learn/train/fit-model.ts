@@ -86,6 +86,7 @@ export async function fitModel(table: Table, o: FitOptions): Promise<FitResult> 
       inputs: pre.inputSignature(),
       label: o.label,
       positive_class: label.positiveClass,
+      negative_class: label.negativeClass,
       threshold: 0.5,
     },
     ...(o.referenceProfile ? { referenceProfile: o.referenceProfile } : {}),
