@@ -6,6 +6,7 @@ import { CliError } from "./cli-context.js";
 import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
 import { modelsCommand } from "./commands/models.js";
+import { predictCommand } from "./commands/predict.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { serverCommand } from "./commands/server.js";
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   models: { run: modelsCommand, summary: "registered models, versions and aliases" },
   train: { run: trainCommand, summary: "fit, evaluate, track and register a model" },
   serve: { run: serveCommand, summary: "serve a registered model (MLflow scoring and V2 protocols)" },
+  predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
 

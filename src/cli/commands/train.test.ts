@@ -85,6 +85,20 @@ describe("modelworks train (embedded store)", () => {
     }
   });
 
+  test("predict batch-scores a file with the registered model", async () => {
+    assert.equal((await run("models", "alias", "churn", "champion", "1")).code, 0);
+    const out = join(home, "scored.csv");
+    const r = await run("predict", "churn@champion", TELCO, "--out", out, "--json");
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).rows, 7043);
+    const lines = (await import("node:fs")).readFileSync(out, "utf8").trimEnd().split("\n");
+    assert.equal(lines.length, 7044);
+    assert.match(lines[0] as string, /,probability,label$/);
+    assert.match(lines[1] as string, /,0\.\d+,(Yes|No)$/);
+    assert.equal((await run("predict", "churn@nope", TELCO, "--out", out)).code, 1);
+    assert.equal((await run("predict", "churn@champion", TELCO)).code, 2);
+  });
+
   test("logistic regression from a file with a separate evaluation file", async () => {
     const lines = (await import("node:fs")).readFileSync(TELCO, "utf8").trimEnd().split("\n");
     const dir = mkdtempSync(join(tmpdir(), "mw-train-files-"));
