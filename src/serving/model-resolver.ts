@@ -5,10 +5,12 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { invalidParam } from "../core/errors.js";
+import { readAllBytes } from "../core/fs/read-all.js";
 import type { Predictor } from "../learn/package/load-model.js";
 import { loadModel } from "../learn/package/load-model.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+import { proxiedPath } from "../tracking/artifacts/proxied-uri.js";
 
 /** A parsed model reference. */
 export interface ModelRef {
@@ -57,9 +59,9 @@ export async function resolveModel(text: string, deps: ResolverDeps): Promise<Re
 }
 
 function storePath(uri: string): string {
-  const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/?(.*)$/.exec(uri);
-  if (!m) throw invalidParam(`Model source '${uri}' is not in this platform's artifact store.`);
-  return (m[1] as string).replace(/\/+$/, "");
+  const path = proxiedPath(uri);
+  if (path === undefined) throw invalidParam(`Model source '${uri}' is not in this platform's artifact store.`);
+  return path;
 }
 
 /** Copy a package folder (flat: MLmodel and JSON files) into `dir`, replacing any older copy atomically. */
@@ -72,9 +74,7 @@ async function fetchPackage(artifacts: ArtifactStore, path: string, dir: string)
   try {
     for (const f of files) {
       const { stream } = await artifacts.get(`${path}/${f.path}`);
-      const chunks: Buffer[] = [];
-      for await (const c of stream) chunks.push(c as Buffer);
-      await writeFile(join(tmp, f.path), Buffer.concat(chunks));
+      await writeFile(join(tmp, f.path), await readAllBytes(stream));
     }
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);

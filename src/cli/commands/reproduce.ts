@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Run } from "../../core/api/mlflow-entities.js";
 import { invalidParam } from "../../core/errors.js";
+import { readAllBytes } from "../../core/fs/read-all.js";
 import { gitCommitOf } from "../../data/versions/git-commit.js";
 import { writeModelPackage } from "../../learn/package/model-package.js";
 import { fitModel } from "../../learn/train/fit-model.js";
@@ -80,7 +81,7 @@ async function compareFiles(conn: Connection, run: Run, pkg: Parameters<typeof w
       const reproduced = sha256(await readFile(join(dir, file)));
       const recorded = await conn.artifacts
         .get(`${root}/${file}`)
-        .then(async ({ stream }) => sha256(await collect(stream)))
+        .then(async ({ stream }) => sha256(await readAllBytes(stream)))
         .catch(() => undefined);
       out.push({
         file,
@@ -113,12 +114,6 @@ function keyValues(list: { key: string; value: string }[] | undefined): Record<s
 
 function sha256(b: Uint8Array): string {
   return createHash("sha256").update(b).digest("hex");
-}
-
-async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** A human summary: identical, or what differs. */

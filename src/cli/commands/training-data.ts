@@ -6,6 +6,7 @@ import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DatasetInput } from "../../core/api/mlflow-entities.js";
 import { invalidParam } from "../../core/errors.js";
+import { readAllBytes } from "../../core/fs/read-all.js";
 import type { DatasetProfile } from "../../data/profile.js";
 import { readTable, readTableFromBuffer } from "../../data/read-table.js";
 import type { Table } from "../../data/table.js";
@@ -37,7 +38,7 @@ export async function loadTrainingData(ref: string, cwd: string, platform: Platf
   const uri = platform.datasets.objects.uri(version.digest);
   const table = uri.startsWith("file://")
     ? await readTable(fileURLToPath(uri), { format: version.format as "csv" })
-    : await readTableFromBuffer(await readAll((await platform.datasets.objects.open(version.digest)).stream), {
+    : await readTableFromBuffer(await readAllBytes((await platform.datasets.objects.open(version.digest)).stream), {
         format: version.format as "csv",
       });
   return {
@@ -67,10 +68,4 @@ async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest("hex");
-}
-
-async function readAll(stream: AsyncIterable<unknown>): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }

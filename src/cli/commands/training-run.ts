@@ -11,7 +11,7 @@ import { canonicalJson, manifestDocument, writeModelPackage } from "../../learn/
 import { checkFitInputs, fitModel } from "../../learn/train/fit-model.js";
 import type { Algo, ResolvedParams } from "../../learn/train/train-params.js";
 import type { MlflowApi } from "../../sdk/mlflow-client.js";
-import { proxiedPath } from "../../server/mlflow/artifact-paths.js";
+import { proxiedPath } from "../../tracking/artifacts/proxied-uri.js";
 import type { Connection } from "../cli-context.js";
 import type { TrainingData } from "./training-data.js";
 

@@ -1,18 +1,8 @@
 /** Map run artifact URIs onto the proxied artifact store, and list a run's artifacts. */
 import type { FileInfo } from "../../core/api/mlflow-entities.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import { proxiedPath } from "../../tracking/artifacts/proxied-uri.js";
 import { normalizeArtifactPath } from "../../tracking/artifacts/safe-path.js";
-
-const PROXY_SCHEME = "mlflow-artifacts:";
-
-/** The store path behind an `mlflow-artifacts:/...` URI, or undefined for other schemes. */
-export function proxiedPath(uri: string): string | undefined {
-  if (!uri.startsWith(PROXY_SCHEME)) return undefined;
-  // mlflow-artifacts:/0/abc/artifacts, or with an authority: mlflow-artifacts://host:port/0/abc/artifacts
-  let rest = uri.slice(PROXY_SCHEME.length);
-  if (rest.startsWith("//")) rest = rest.slice(2).replace(/^[^/]*/, "");
-  return rest.replace(/^\/+/, "").replace(/\/+$/, "");
-}
 
 /** `artifacts/list` for a run: paths relative to the run's artifact root. */
 export async function listRunArtifacts(

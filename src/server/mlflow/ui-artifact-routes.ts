@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { invalidParam } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import { proxiedPath } from "../../tracking/artifacts/proxied-uri.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
-import { proxiedPath } from "./artifact-paths.js";
 import { sendArtifact } from "./content-type.js";
 
 type Query = Record<string, string | string[] | undefined>;
