@@ -5,22 +5,26 @@ import type { CliIo } from "./cli-context.js";
 import { CliError } from "./cli-context.js";
 import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
+import { deploymentsCommand } from "./commands/deployments.js";
 import { modelsCommand } from "./commands/models.js";
 import { predictCommand } from "./commands/predict.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { serverCommand } from "./commands/server.js";
 import { trainCommand } from "./commands/train.js";
+import { upCommand } from "./commands/up.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  up: { run: upCommand, summary: "the platform in one process: API and every active deployment" },
   server: { run: serverCommand, summary: "MLflow-compatible tracking and registry server" },
   data: { run: dataCommand, summary: "dataset versions: add, ls, show, diff, profile, validate" },
   runs: { run: runsCommand, summary: "list and show runs" },
   models: { run: modelsCommand, summary: "registered models, versions and aliases" },
   train: { run: trainCommand, summary: "fit, evaluate, track and register a model" },
-  serve: { run: serveCommand, summary: "serve a registered model (MLflow scoring and V2 protocols)" },
+  deployments: { run: deploymentsCommand, summary: "primary and candidate models, traffic weights, events" },
+  serve: { run: serveCommand, summary: "serve a model or a deployment (MLflow scoring and V2 protocols)" },
   predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
@@ -31,7 +35,7 @@ Usage: modelworks <command> [options]    (modelworks <command> --help for detail
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+  .map(([n, c]) => `  ${n.padEnd(12)} ${c.summary}`)
   .join("\n")}`;
 
 /** Run the CLI with arguments (without node and script); resolves to the exit code. */

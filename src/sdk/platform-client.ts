@@ -2,7 +2,7 @@
  * A typed client for the Modelworks platform API (`/api/modelworks/v1`), built from the same route
  * table as the server. Routes that take a file accept it as a raw body, streamed.
  */
-import type { PlatformRouteName, PlatformRoutes } from "../core/api/platform-routes.js";
+import type { DeploymentRouteName, PlatformRouteName, PlatformRoutes } from "../core/api/platform-routes.js";
 import { fillPath, platformRoutes } from "../core/api/platform-routes.js";
 import type { RequestOf, ResponseOf } from "../core/api/route.js";
 import { readResponse, toQuery } from "./mlflow-client.js";
@@ -17,6 +17,13 @@ export type PlatformApi = {
     body?: UploadBody,
   ) => Promise<ResponseOf<PlatformRoutes[N]>>;
 };
+
+/**
+ * The deployment methods: `listDeployments`, `createDeployment`, `getDeployment` (with its 20 latest
+ * events), `updateDeployment` (`null` removes candidate, routing_key or description),
+ * `deleteDeployment`, `listDeploymentEvents`.
+ */
+export type DeploymentApi = Pick<PlatformApi, DeploymentRouteName>;
 
 export interface PlatformClientOptions {
   /** Server URL, e.g. `http://127.0.0.1:5000` (a path prefix is kept). */

@@ -2,7 +2,10 @@
 
 import type { FastifyInstance } from "fastify";
 import Fastify from "fastify";
+import { platformRoutes } from "../core/api/platform-routes.js";
+import { MwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
+import type { DeploymentService } from "../serving/deployments/deployment-service.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
 import { installErrorHandlers } from "./errors.js";
@@ -13,6 +16,8 @@ import { trackingHandlers } from "./mlflow/tracking-handlers.js";
 import { uiArtifactRoutes } from "./mlflow/ui-artifact-routes.js";
 import { datasetHandlers } from "./platform/dataset-handlers.js";
 import type { DatasetServices } from "./platform/dataset-services.js";
+import { deploymentHandlers } from "./platform/deployment-handlers.js";
+import type { PlatformHandlers } from "./platform/handlers.js";
 import { platformRoutesPlugin } from "./platform/mount-routes.js";
 
 export interface AppDeps {
@@ -21,6 +26,8 @@ export interface AppDeps {
   artifacts: ArtifactStore;
   /** Dataset versions; the platform API's dataset routes are mounted when set. */
   datasets?: DatasetServices;
+  /** Deployments; the platform API's deployment routes are mounted when set. */
+  deployments?: DeploymentService;
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
@@ -52,9 +59,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   uiArtifactRoutes(app, deps);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
-  if (deps.datasets) {
-    const handlers = datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes, tracking: deps.tracking });
-    await app.register(platformRoutesPlugin, { handlers });
-  }
+  if (deps.datasets || deps.deployments) await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
   return app;
+}
+
+/** Handlers for every platform route; routes of a capability this app was built without answer 501. */
+function platformHandlers(deps: AppDeps): PlatformHandlers {
+  const missing = async () => {
+    throw new MwError("NOT_IMPLEMENTED", "This server does not serve this part of the platform API.");
+  };
+  return {
+    ...(Object.fromEntries(Object.keys(platformRoutes).map((n) => [n, missing])) as unknown as PlatformHandlers),
+    ...(deps.datasets
+      ? datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes, tracking: deps.tracking })
+      : {}),
+    ...(deps.deployments ? deploymentHandlers(deps.deployments) : {}),
+  };
 }

@@ -9,6 +9,9 @@ import { invalidParam } from "../core/errors.js";
 import { dataMigrations } from "../data/migrations.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
+import { DeploymentService } from "../serving/deployments/deployment-service.js";
+import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
+import { servingMigrations } from "../serving/migrations.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
 import { trackingMigrations } from "../tracking/migrations.js";
@@ -17,7 +20,7 @@ import type { DatasetServices } from "./platform/dataset-services.js";
 import { openDatasetServices } from "./platform/dataset-services.js";
 
 /** Every migration of every module, in order. */
-export const ALL_MIGRATIONS = [...trackingMigrations, ...registryMigrations, ...dataMigrations];
+export const ALL_MIGRATIONS = [...trackingMigrations, ...registryMigrations, ...dataMigrations, ...servingMigrations];
 
 export interface Platform {
   db: Database;
@@ -25,6 +28,7 @@ export interface Platform {
   registry: SqlRegistryStore;
   artifacts: ArtifactStore;
   datasets: DatasetServices;
+  deployments: DeploymentService;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,12 @@ export async function openPlatform(config: PlatformConfig): Promise<Platform> {
     const registry = new SqlRegistryStore(db, { clock: systemClock });
     const artifacts = openArtifactStore(config.artifactsUri);
     const datasets = openDatasetServices(db, config.home, systemClock);
-    return { db, tracking, registry, artifacts, datasets, close: () => db.close() };
+    const deployments = new DeploymentService({
+      store: new SqlDeploymentStore(db, { clock: systemClock }),
+      registry,
+      clock: systemClock,
+    });
+    return { db, tracking, registry, artifacts, datasets, deployments, close: () => db.close() };
   } catch (e) {
     await db.close().catch(() => {});
     throw e;

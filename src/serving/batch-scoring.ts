@@ -1,62 +1,75 @@
-/** Batch scoring without a server: score a table and write its rows with score and label as CSV. */
-
+/**
+ * Batch scoring without a server: score a table in chunks and write its rows with the score and
+ * label as CSV or Parquet. Each chunk is written as soon as it is scored (a Parquet row group per
+ * chunk), so the output side holds one chunk at a time; the input table itself is in memory.
+ */
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
+import { extname } from "node:path";
+import { finished } from "node:stream/promises";
+import { invalidParam } from "../core/errors.js";
 import type { Table } from "../data/table.js";
-import { valueAt } from "../data/table.js";
 import type { Predictor } from "../learn/package/load-model.js";
+import { csvSink } from "./batch/csv-sink.js";
+import { parquetSink } from "./batch/parquet-sink.js";
+import { scoredLayout } from "./batch/scored-layout.js";
 
-const CHUNK_ROWS = 50_000;
+export const OUTPUT_FORMATS = ["csv", "parquet"] as const;
+/** A format batch scoring writes. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Score `table` in chunks and write `out` (temp file + rename); `progress` gets rows done so far. */
-export async function scoreToCsv(
+/** Rows per scored chunk, and so per Parquet row group. */
+export const CHUNK_ROWS = 65_536;
+
+const BY_EXTENSION: Record<string, OutputFormat> = { ".csv": "csv", ".parquet": "parquet", ".pq": "parquet" };
+
+/** The output format a file name implies, or undefined for an unknown extension. */
+export function outputFormatFromPath(path: string): OutputFormat | undefined {
+  return BY_EXTENSION[extname(path).toLowerCase()];
+}
+
+/** Options for {@link scoreToFile}. */
+export interface ScoreToFileOptions {
+  format: OutputFormat;
+  /** Called after each chunk with the rows written so far. */
+  progress?: (rowsDone: number, total: number) => void;
+  chunkRows?: number;
+}
+
+/** Score `table` chunk by chunk into `out` (a temp file renamed into place, so no half-written output). */
+export async function scoreToFile(
   predictor: Predictor,
   table: Table,
   out: string,
-  progress: (rowsDone: number, total: number) => void = () => {},
-): Promise<{ rows: number }> {
-  const sig = predictor.signature;
-  const binary = sig.task === "binary";
-  const threshold = sig.threshold ?? 0.5;
-  const pos = sig.positive_class ?? "1";
-  const neg = sig.negative_class ?? (sig.positive_class ? `not ${sig.positive_class}` : "0");
+  options: ScoreToFileOptions,
+): Promise<{ rows: number; format: OutputFormat }> {
+  const chunkRows = options.chunkRows ?? CHUNK_ROWS;
+  const layout = scoredLayout(predictor.signature, table);
   const tmp = `${out}.tmp-${process.pid}`;
   const file = createWriteStream(tmp);
+  // A listener keeps a later write error (disk full) from crashing the process; writes then reject.
+  file.on("error", () => {});
   try {
-    const header = [...table.columnNames, binary ? "probability" : "prediction", ...(binary ? ["label"] : [])];
-    await write(file, `${header.map(csvCell).join(",")}\n`);
-    for (let start = 0; start < table.numRows; start += CHUNK_ROWS) {
-      const part = table.slice(start, start + CHUNK_ROWS);
-      const scores = predictor.predict(part);
-      const lines: string[] = new Array(part.numRows);
-      for (let i = 0; i < part.numRows; i++) {
-        const cells = part.columns.map((c) => csvCell(valueAt(c, i)));
-        const s = scores[i] as number;
-        cells.push(String(s));
-        if (binary) cells.push(csvCell(s >= threshold ? pos : neg));
-        lines[i] = cells.join(",");
-      }
-      await write(file, `${lines.join("\n")}\n`);
-      progress(Math.min(start + CHUNK_ROWS, table.numRows), table.numRows);
+    await once(file, "open").catch((e: NodeJS.ErrnoException) => {
+      throw invalidParam(`${out}: cannot write the output (${e.code ?? e.message})`);
+    });
+    const sink = options.format === "parquet" ? parquetSink(file, layout, table) : csvSink(file, layout);
+    for (let start = 0; start < table.numRows; start += chunkRows) {
+      const part = table.slice(start, start + chunkRows);
+      await sink.write(part, predictor.predict(part));
+      options.progress?.(start + part.numRows, table.numRows);
     }
+    await sink.finish();
     file.end();
-    await once(file, "finish");
-    await rename(tmp, out);
-    return { rows: table.numRows };
+    await finished(file);
+    await rename(tmp, out).catch((e: NodeJS.ErrnoException) => {
+      throw invalidParam(`${out}: cannot replace it with the output (${e.code ?? e.message})`);
+    });
+    return { rows: table.numRows, format: options.format };
   } catch (e) {
     file.destroy();
     await rm(tmp, { force: true });
     throw e;
   }
-}
-
-async function write(file: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!file.write(text)) await once(file, "drain");
-}
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

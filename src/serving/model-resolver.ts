@@ -48,14 +48,26 @@ export interface ResolverDeps {
 /** Resolve, fetch and load a model version. */
 export async function resolveModel(text: string, deps: ResolverDeps): Promise<ResolvedModel> {
   const ref = parseModelRef(text);
+  const version = await lookupVersion(ref, deps.registry);
+  const model = await loadVersion(ref.name, version, deps);
+  return ref.alias ? { ...model, alias: ref.alias } : model;
+}
+
+/** The version a reference names now (an alias is looked up; a version is checked to exist). */
+export async function lookupVersion(ref: ModelRef, registry: RegistryStore): Promise<string> {
   const mv = ref.alias
-    ? await deps.registry.getModelVersionByAlias({ name: ref.name, alias: ref.alias })
-    : await deps.registry.getModelVersion({ name: ref.name, version: ref.version as string });
-  const uri = await deps.registry.getModelVersionDownloadUri({ name: mv.name, version: mv.version });
-  const dir = join(deps.cacheDir, encodeURIComponent(mv.name), mv.version);
+    ? await registry.getModelVersionByAlias({ name: ref.name, alias: ref.alias })
+    : await registry.getModelVersion({ name: ref.name, version: ref.version as string });
+  return mv.version;
+}
+
+/** Fetch a version's package into the cache folder and load it. */
+export async function loadVersion(name: string, version: string, deps: ResolverDeps): Promise<ResolvedModel> {
+  const uri = await deps.registry.getModelVersionDownloadUri({ name, version });
+  const dir = join(deps.cacheDir, encodeURIComponent(name), version);
   await fetchPackage(deps.artifacts, storePath(uri), dir);
   const predictor = await loadModel(dir);
-  return { name: mv.name, version: mv.version, ...(ref.alias ? { alias: ref.alias } : {}), predictor };
+  return { name, version, predictor };
 }
 
 function storePath(uri: string): string {

@@ -7,7 +7,7 @@ import { predictorFor } from "../learn/package/load-model.js";
 import { fitModel } from "../learn/train/fit-model.js";
 import { resolveParams } from "../learn/train/train-params.js";
 import type { ResolvedModel } from "./model-resolver.js";
-import { buildServingApp } from "./serving-app.js";
+import { deploymentOf, testServingApp } from "./test-support/static-runtime.js";
 
 let app: FastifyInstance;
 let model: ResolvedModel;
@@ -42,7 +42,10 @@ before(async () => {
     seed: 1,
   });
   model = { name: "churn", version: "3", predictor: predictorFor(fit.package) };
-  app = buildServingApp({ model: () => model, version: "test", maxRows: 100 });
+  ({ app } = await testServingApp(deploymentOf({ name: "churn", primary: "churn/3" }), [model], {
+    version: "test",
+    maxRows: 100,
+  }));
 });
 
 const post = (url: string, payload: string, type = "application/json") =>

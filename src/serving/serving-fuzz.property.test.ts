@@ -8,7 +8,7 @@ import { readTable } from "../data/read-table.js";
 import { predictorFor } from "../learn/package/load-model.js";
 import { fitModel } from "../learn/train/fit-model.js";
 import { resolveParams } from "../learn/train/train-params.js";
-import { buildServingApp } from "./serving-app.js";
+import { deploymentOf, testServingApp } from "./test-support/static-runtime.js";
 
 const SEED = Number(process.env.MODELWORKS_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 let app: FastifyInstance;
@@ -24,7 +24,10 @@ before(async () => {
   });
   const model = { name: "churn", version: "1", predictor: predictorFor(fit.package) };
   columns = model.predictor.signature.inputs.map((i) => i.name);
-  app = buildServingApp({ model: () => model, version: "fuzz", maxRows: 50 });
+  ({ app } = await testServingApp(deploymentOf({ name: "churn", primary: "churn/1" }), [model], {
+    version: "fuzz",
+    maxRows: 50,
+  }));
 });
 
 const cell = fc.oneof(

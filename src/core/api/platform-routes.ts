@@ -2,7 +2,8 @@
  * The Modelworks platform API (everything beyond MLflow) as one route table. Paths are relative to
  * `/api/modelworks/v1`; `:name`-style segments are filled from the request's fields.
  */
-import { s } from "../schema.js";
+import type { Key, Path, Source } from "../schema.js";
+import { Field, s } from "../schema.js";
 import { route } from "./route.js";
 
 /** A dataset version on the wire. `schema` and `profile` are present on single-version reads. */
@@ -83,10 +84,68 @@ export interface ValidationReportWire {
   }[];
 }
 
+/** A deployment on the wire. */
+export interface DeploymentInfo {
+  name: string;
+  /** `NAME@ALIAS` or `NAME/VERSION`. */
+  primary: string;
+  candidate?: string;
+  /** Percent of traffic (0-100) the candidate answers; 0 in shadow mode. */
+  candidate_weight: number;
+  shadow: boolean;
+  routing_key?: { source: "column" | "header"; name: string };
+  /** Share (0-1) of requests written to the prediction log. */
+  log_sampling: number;
+  status: "active" | "stopped";
+  /** Incremented by every change; send it back as `expected_generation` to update only that state. */
+  generation: number;
+  description?: string;
+  created_time: number;
+  updated_time: number;
+}
+
+/** Something that happened to a deployment; `data` holds the evidence (e.g. each changed field's old and new value). */
+export interface DeploymentEventInfo {
+  id: string;
+  deployment: string;
+  time: number;
+  type: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** A field where JSON `null` is kept (it means "remove"), instead of being read as absent. */
+class NullableField<T> extends Field<T | null> {
+  constructor(private readonly inner: Field<T, boolean>) {
+    super();
+  }
+  override parse(v: unknown, parent: Path, key: Key, src: Source): T | null | undefined {
+    return v === null && src === "json" ? null : this.inner.parse(v, parent, key, src);
+  }
+  parseValue(v: unknown, parent: Path, key: Key, src: Source): T {
+    return this.inner.parseValue(v, parent, key, src);
+  }
+}
+
+function nullable<T>(inner: Field<T, boolean>): Field<T | null> {
+  return new NullableField(inner);
+}
+
 const name = s.string().required();
 const version = s.string().required();
+const deploymentStatus = s.enum(["active", "stopped"] as const);
+/** The settings of a deployment, as create and update take them; `routing_key` is `COL` or `header:NAME`. */
+const deploymentSettings = {
+  candidate: s.string(),
+  candidate_weight: s.double(),
+  shadow: s.bool(),
+  routing_key: s.any(),
+  log_sampling: s.double(),
+  description: s.string(),
+};
 
-export const platformRoutes = {
+/** Dataset versions, validation and lineage. */
+export const datasetRoutes = {
   /** Add a version: JSON `{name, path}` for a server-local file, or the raw bytes with `?name=`. */
   createDataset: route<{ dataset_version: DatasetVersionInfo; created: boolean }>()(
     "POST",
@@ -140,7 +199,54 @@ export const platformRoutes = {
   ),
 };
 
+/** Deployments: what a serving process answers with, and their event trail. */
+export const deploymentRoutes = {
+  listDeployments: route<{ deployments: DeploymentInfo[] }>()(
+    "GET",
+    "/deployments",
+    s.object({ status: deploymentStatus }),
+  ),
+  createDeployment: route<{ deployment: DeploymentInfo }>()(
+    "POST",
+    "/deployments",
+    s.object({ name, primary: s.string().required(), ...deploymentSettings }),
+  ),
+  /** A deployment with its 20 latest events. */
+  getDeployment: route<{ deployment: DeploymentInfo; events: DeploymentEventInfo[] }>()(
+    "GET",
+    "/deployments/:name",
+    s.object({ name }),
+  ),
+  /** Change the fields given; `null` removes candidate, routing_key or description. */
+  updateDeployment: route<{ deployment: DeploymentInfo }>()(
+    "PATCH",
+    "/deployments/:name",
+    s.object({
+      name,
+      primary: s.string(),
+      ...deploymentSettings,
+      candidate: nullable(s.string()),
+      routing_key: nullable(s.any()),
+      description: nullable(s.string()),
+      status: deploymentStatus,
+      /** Apply only if the deployment is still at this generation (else 409 RESOURCE_CONFLICT). */
+      expected_generation: s.int64(),
+    }),
+  ),
+  deleteDeployment: route<Record<string, never>>()("DELETE", "/deployments/:name", s.object({ name })),
+  /** A deployment's events, newest first. */
+  listDeploymentEvents: route<{ events: DeploymentEventInfo[] }>()(
+    "GET",
+    "/deployments/:name/events",
+    s.object({ name, limit: s.int64(), since_time: s.int64() }),
+  ),
+};
+
+export const platformRoutes = { ...datasetRoutes, ...deploymentRoutes };
+
 export type PlatformRoutes = typeof platformRoutes;
+export type DatasetRouteName = keyof typeof datasetRoutes;
+export type DeploymentRouteName = keyof typeof deploymentRoutes;
 export type PlatformRouteName = keyof PlatformRoutes;
 
 /** The path of a route with its `:param` segments filled in (URL-encoded). */

@@ -17,6 +17,8 @@ export interface SignatureInput {
   name: string;
   type: "int" | "float" | "bool" | "string" | "timestamp";
   categories?: string[];
+  /** Absent from a request → all null instead of an error (serving-only: e.g. a routing key column). */
+  optional?: boolean;
 }
 
 /** What goes in and what comes out. */

@@ -1,6 +1,7 @@
 /** Handlers for the dataset routes of the platform API (used by the server and the in-process CLI). */
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import type { DatasetRouteName } from "../../core/api/platform-routes.js";
 import { invalidParam, MwError } from "../../core/errors.js";
 import { parseTypeOverrides } from "../../data/type-overrides.js";
 import { diffVersions } from "../../data/versions/dataset-diff.js";
@@ -21,7 +22,10 @@ export interface DatasetHandlerOptions {
 }
 
 /** The dataset handlers over a platform's dataset services. */
-export function datasetHandlers(ds: DatasetServices, options: DatasetHandlerOptions = {}): PlatformHandlers {
+export function datasetHandlers(
+  ds: DatasetServices,
+  options: DatasetHandlerOptions = {},
+): Pick<PlatformHandlers, DatasetRouteName> {
   const maxBytes = options.maxUploadBytes;
   return {
     createDataset: async (req, body) => {

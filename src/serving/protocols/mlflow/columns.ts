@@ -42,6 +42,8 @@ export interface InputPlan {
   readonly position: ReadonlyMap<string, number>;
   /** Input names that are also Object.prototype keys (`constructor`, …): looked up with Object.hasOwn. */
   readonly guarded: readonly boolean[];
+  /** Inputs a request may leave out (they are null then). */
+  readonly optional: readonly boolean[];
   /** `'a', 'b', 'c'` for messages. */
   readonly listing: string;
 }
@@ -63,6 +65,7 @@ export function inputPlan(signature: ModelSignature): InputPlan {
       }),
       position: new Map(names.map((n, i) => [n, i])),
       guarded: names.map((n) => n in Object.prototype),
+      optional: signature.inputs.map((i) => i.optional === true),
       listing: names.map((n) => `'${n}'`).join(", "),
     };
     plans.set(signature, plan);
@@ -141,9 +144,10 @@ export class TableBuilder {
     }
   }
 
-  /** Set input `i` at `row` from CSV text: blank is null for every type. */
-  setCsv(i: number, row: number, s: string): void {
-    setText(this.cols[i] as Builder, row, s, this.n, true);
+  /** Set input `i` at `row` from CSV text: blank (or an absent optional column) is null for every type. */
+  setCsv(i: number, row: number, s: string | undefined): void {
+    if (s === undefined) setNull(this.cols[i] as Builder, row, this.n);
+    else setText(this.cols[i] as Builder, row, s, this.n, true);
   }
 
   /** Freeze into a Table with exactly the signature's columns, in signature order. */

@@ -32,7 +32,7 @@ export function parseScoringCsv(text: string, signature: ModelSignature, options
   let missing: string[] | undefined;
   for (let i = 0; i < k; i++) {
     const j = header.fields.indexOf(plan.names[i] as string);
-    if (j < 0) missing = pushTo(missing, plan.names[i] as string);
+    if (j < 0 && !plan.optional[i]) missing = pushTo(missing, plan.names[i] as string);
     from[i] = j;
   }
   if (missing) throw missingInputs(missing);
@@ -47,7 +47,7 @@ export function parseScoringCsv(text: string, signature: ModelSignature, options
         `${PARSE_HINT} Row ${r} (line ${rec.line}) has ${rec.fields.length} fields; the header has ${width}.`,
       );
     }
-    for (let i = 0; i < k; i++) b.setCsv(i, r, rec.fields[from[i] as number] as string);
+    for (let i = 0; i < k; i++) b.setCsv(i, r, rec.fields[from[i] as number]);
   }
   return b.finish();
 }

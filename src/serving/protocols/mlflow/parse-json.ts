@@ -89,7 +89,7 @@ function fromSplit(payload: unknown, plan: InputPlan, maxRows: number | undefine
     let missing: string[] | undefined;
     for (let i = 0; i < k; i++) {
       const j = columns.indexOf(plan.names[i]);
-      if (j < 0) missing = pushTo(missing, plan.names[i] as string);
+      if (j < 0 && !plan.optional[i]) missing = pushTo(missing, plan.names[i] as string);
       from[i] = j;
     }
     if (missing) throw missingInputs(missing);
@@ -151,7 +151,8 @@ function fromRows(rows: unknown[], plan: InputPlan, maxRows: number | undefined,
   }
   if (!allSeen) {
     let missing: string[] | undefined;
-    for (let i = 0; i < k; i++) if (seen[i] === 0) missing = pushTo(missing, plan.names[i] as string);
+    for (let i = 0; i < k; i++)
+      if (seen[i] === 0 && !plan.optional[i]) missing = pushTo(missing, plan.names[i] as string);
     if (missing) throw missingInputs(missing);
   }
   return b.finish();
@@ -166,7 +167,7 @@ function fromColumnar(cols: Obj, plan: InputPlan, maxRows: number | undefined): 
   for (let i = 0; i < k; i++) {
     const v = field(plan, cols, i);
     if (v === undefined) {
-      missing = pushTo(missing, plan.names[i] as string);
+      if (!plan.optional[i]) missing = pushTo(missing, plan.names[i] as string);
       continue;
     }
     if (!Array.isArray(v)) throw badRequest(`'inputs' column '${plan.names[i]}' must be a list of values.`);
@@ -180,8 +181,8 @@ function fromColumnar(cols: Obj, plan: InputPlan, maxRows: number | undefined): 
   checkRowCount(Math.max(n, 0), maxRows);
   const b = new TableBuilder(plan, n);
   for (let i = 0; i < k; i++) {
-    const list = lists[i] as unknown[];
-    for (let r = 0; r < n; r++) b.setValue(i, r, list[r]);
+    const list = lists[i];
+    for (let r = 0; r < n; r++) b.setValue(i, r, list?.[r]);
   }
   return b.finish();
 }

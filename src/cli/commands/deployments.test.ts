@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { resolveConfig } from "../../core/config.js";
+import { buildApp } from "../../server/app.js";
+import type { Platform } from "../../server/open-platform.js";
+import { openPlatform } from "../../server/open-platform.js";
+import { main } from "../main.js";
+import { captureIo } from "../test-support/capture-io.js";
+
+/** Register `churn` versions 1-3 with `champion` → 1 and `challenger` → 2. */
+async function registerModels(platform: Platform): Promise<void> {
+  await platform.registry.createRegisteredModel({ name: "churn" });
+  for (let i = 0; i < 3; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+  await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
+  await platform.registry.setAlias({ name: "churn", alias: "challenger", version: 2 });
+}
+
+/** Run `modelworks deployments ...` against a home (and optionally a server). */
+function runner(home: () => string, extra: () => string[] = () => []) {
+  const run = async (...argv: string[]) => {
+    const io = captureIo(home());
+    const code = await main(["deployments", ...argv, ...extra()], io);
+    return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+  };
+  const json = async (...argv: string[]) => {
+    const r = await run(...argv, "--json");
+    assert.equal(r.code, 0, r.err);
+    return JSON.parse(r.out);
+  };
+  return { run, json };
+}
+
+describe("modelworks deployments (embedded store)", () => {
+  let home: string;
+  const { run, json } = runner(() => home);
+
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), "mw-deploy-cli-"));
+    const platform = await openPlatform(resolveConfig({ home }, {}, home));
+    await registerModels(platform);
+    await platform.close();
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  test("help and usage errors", async () => {
+    const help = await run("--help");
+    assert.equal(help.code, 0);
+    assert.match(help.out, /deployments create NAME --model MODEL@ALIAS/);
+    assert.equal((await run()).code, 2);
+    assert.equal((await run("frob")).code, 2);
+    assert.equal((await run("show")).code, 2);
+    assert.match((await run("create", "x")).err, /--model/);
+    assert.equal((await run("update", "x", "--shadow", "--no-shadow")).code, 2);
+    assert.equal((await run("create", "x", "--model", "churn/1", "--no-candidate")).code, 2);
+    const weight = await run("create", "x", "--model", "churn/1", "--weight", "lots");
+    assert.equal(weight.code, 2);
+    assert.match(weight.err, /--weight: expected a number/);
+    const io = captureIo(home);
+    assert.equal(await main(["--help"], io), 0);
+    assert.match(io.stdout.join("\n"), /deployments/);
+  });
+
+  test("create, ls and show, human and JSON", async () => {
+    const created = await json(
+      "create",
+      "prod",
+      "--model",
+      "churn@champion",
+      "--candidate",
+      "churn@challenger",
+      "--weight",
+      "10",
+      "--routing-key",
+      "customerID",
+      "--sampling",
+      "0.5",
+      "--description",
+      "churn scoring",
+    );
+    const d = created.deployment;
+    assert.deepEqual(
+      [d.name, d.primary, d.candidate, d.candidate_weight, d.log_sampling, d.generation],
+      ["prod", "churn@champion", "churn@challenger", 10, 0.5, 1],
+    );
+    assert.deepEqual(d.routing_key, { source: "column", name: "customerID" });
+    const human = await run("create", "shadowed", "--model", "churn/1", "--candidate", "churn/3", "--shadow");
+    assert.equal(human.code, 0, human.err);
+    assert.match(human.out, /Created deployment shadowed/);
+    assert.match(human.out, /churn\/3 \(shadow\)/);
+    const ls = await run("ls");
+    assert.match(ls.out, /prod\s+active\s+churn@champion\s+churn@challenger at 10%\s+customerID/);
+    assert.deepEqual(
+      (await json("ls")).deployments.map((x: { name: string }) => x.name),
+      ["prod", "shadowed"],
+    );
+    const show = await run("show", "prod");
+    assert.match(show.out, /Deployment prod \(active, generation 1\) — churn scoring/);
+    assert.match(show.out, /Recent events:[\s\S]*created/);
+    const shown = await json("show", "prod");
+    assert.equal(shown.events[0].type, "created");
+  });
+
+  test("update changes fields and records what changed", async () => {
+    const res = await json("update", "prod", "--weight", "25", "--routing-key", "header:X-Customer");
+    assert.equal(res.deployment.candidate_weight, 25);
+    assert.deepEqual(res.deployment.routing_key, { source: "header", name: "x-customer" });
+    assert.equal(res.deployment.generation, 2);
+    const removed = await json("update", "prod", "--no-candidate", "--no-routing-key", "--stop");
+    assert.deepEqual(
+      [removed.deployment.candidate, removed.deployment.candidate_weight, removed.deployment.status],
+      [undefined, 0, "stopped"],
+    );
+    assert.equal(removed.deployment.routing_key, undefined);
+    assert.deepEqual(
+      (await json("ls", "--status", "stopped")).deployments.map((x: { name: string }) => x.name),
+      ["prod"],
+    );
+    const started = await json("update", "prod", "--start", "--expected-generation", "3");
+    assert.equal(started.deployment.status, "active");
+    const stale = await run("update", "prod", "--stop", "--expected-generation", "3");
+    assert.equal(stale.code, 1);
+    assert.match(stale.err, /RESOURCE_CONFLICT/);
+    const events = await json("events", "prod", "--limit", "2");
+    assert.deepEqual(
+      events.events.map((e: { type: string }) => e.type),
+      ["updated", "updated"],
+    );
+    assert.deepEqual(events.events[1].data.candidate, { old: "churn@challenger", new: null });
+    const human = await run("events", "prod");
+    assert.match(human.out, /TIME\s+TYPE\s+MESSAGE/);
+    assert.match(human.out, /candidate_weight 10 → 25/);
+  });
+
+  test("bad values are one-line errors naming the field", async () => {
+    const cases: [string[], RegExp][] = [
+      [["create", "x", "--model", "churn@gone"], /INVALID_PARAMETER_VALUE: .*'primary'/],
+      [["create", "x", "--model", "nope/1"], /'primary'/],
+      [["create", "x", "--model", "churn"], /'primary'.*NAME@ALIAS/],
+      [["create", "x", "--model", "churn/1", "--candidate", "churn/2", "--weight", "150"], /'candidate_weight'/],
+      [["create", "x", "--model", "churn/1", "--weight", "5"], /'candidate_weight'.*needs a candidate/],
+      [["create", "x", "--model", "churn/1", "--sampling", "2"], /'log_sampling'/],
+      [["update", "prod", "--shadow"], /'shadow'/],
+      [["update", "prod", "--primary", "churn/9"], /'primary'/],
+      [["show", "nope"], /RESOURCE_DOES_NOT_EXIST/],
+      [["ls", "--status", "gone"], /'status'/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await run(...argv);
+      assert.equal(r.code, 1, argv.join(" "));
+      assert.equal(r.err.split("\n").length, 1, r.err);
+      assert.match(r.err, message, argv.join(" "));
+    }
+  });
+
+  test("delete removes the deployment", async () => {
+    const r = await run("delete", "shadowed");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Deleted deployment shadowed/);
+    assert.equal((await run("show", "shadowed")).code, 1);
+    assert.equal((await json("events", "shadowed")).events[0].type, "deleted");
+  });
+});
+
+describe("modelworks deployments --tracking-uri (over HTTP)", () => {
+  let root: string;
+  let platform: Platform;
+  let app: FastifyInstance;
+  let uri: string;
+  const { run, json } = runner(
+    () => join(root, "client-home"),
+    () => ["--tracking-uri", uri],
+  );
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), "mw-deploy-remote-"));
+    platform = await openPlatform(resolveConfig({ home: join(root, "server-home") }, {}, root));
+    await registerModels(platform);
+    app = await buildApp({ ...platform, version: "test" });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    uri = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await app.close();
+    await platform.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test("create, update, show, events and delete go to the server", async () => {
+    const created = await json("create", "web", "--model", "churn/1", "--candidate", "churn@challenger");
+    assert.equal(created.deployment.generation, 1);
+    assert.equal((await platform.deployments.get("web")).candidate, "churn@challenger");
+    const updated = await json("update", "web", "--weight", "50", "--description", "half");
+    assert.equal(updated.deployment.candidate_weight, 50);
+    const shown = await json("show", "web");
+    assert.equal(shown.deployment.description, "half");
+    assert.equal(shown.events.length, 2);
+    const cleared = await json("update", "web", "--description", "", "--no-candidate");
+    assert.equal(cleared.deployment.description, undefined);
+    assert.equal(cleared.deployment.candidate, undefined);
+    const bad = await run("update", "web", "--sampling", "7");
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /INVALID_PARAMETER_VALUE: .*'log_sampling'/);
+    assert.equal((await json("ls")).deployments.length, 1);
+    assert.equal((await json("events", "web", "--limit", "1")).events[0].type, "updated");
+    assert.equal((await run("delete", "web")).code, 0);
+    await assert.rejects(platform.deployments.get("web"), { code: "RESOURCE_DOES_NOT_EXIST" });
+  });
+});

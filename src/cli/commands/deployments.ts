@@ -1,0 +1,176 @@
+/** `modelworks deployments create|ls|show|update|delete|events` */
+import { parseArgs } from "node:util";
+import type { PlatformRoutes } from "../../core/api/platform-routes.js";
+import type { RequestOf } from "../../core/api/route.js";
+import { resolveConfig } from "../../core/config.js";
+import type { DeploymentApi } from "../../sdk/platform-client.js";
+import { createPlatformClient } from "../../sdk/platform-client.js";
+import { openPlatform } from "../../server/open-platform.js";
+import { deploymentHandlers } from "../../server/platform/deployment-handlers.js";
+import { formatDeployment, formatDeploymentList, formatEvents } from "../../serving/deployments/deployment-format.js";
+import type { CliIo } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+
+export const DEPLOYMENTS_HELP = `Usage:
+  modelworks deployments create NAME --model MODEL@ALIAS|MODEL/VERSION [--candidate REF] [--weight N]
+                         [--shadow] [--routing-key COL|header:NAME] [--sampling X] [--description TEXT]
+  modelworks deployments ls [--status active|stopped]
+  modelworks deployments show NAME                      settings and the 20 latest events
+  modelworks deployments update NAME [--primary REF] [--candidate REF | --no-candidate] [--weight N]
+                         [--shadow | --no-shadow] [--routing-key COL|header:NAME | --no-routing-key]
+                         [--sampling X] [--description TEXT|""] [--stop | --start] [--expected-generation N]
+  modelworks deployments delete NAME
+  modelworks deployments events NAME [--limit N]
+All take --json.
+
+A deployment serves a primary model (MODEL@ALIAS follows the alias as it moves; MODEL/VERSION is
+fixed) and optionally a candidate answering --weight percent (0-100) of the traffic, or scoring a
+copy of every request with --shadow. --routing-key makes assignment sticky per key: a request
+column such as customerID, or header:NAME. --sampling (0-1) is the share of requests written to
+the prediction log. Every change bumps the generation and is recorded as an event; --no-candidate
+also resets the weight and shadow mode. Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI)
+talks to a server; otherwise the embedded store in --home / MODELWORKS_HOME.`;
+
+const OPTIONS = {
+  ...CONNECTION_FLAGS,
+  model: { type: "string" },
+  primary: { type: "string" },
+  candidate: { type: "string" },
+  "no-candidate": { type: "boolean" },
+  weight: { type: "string" },
+  shadow: { type: "boolean" },
+  "no-shadow": { type: "boolean" },
+  "routing-key": { type: "string" },
+  "no-routing-key": { type: "boolean" },
+  sampling: { type: "string" },
+  description: { type: "string" },
+  stop: { type: "boolean" },
+  start: { type: "boolean" },
+  status: { type: "string" },
+  limit: { type: "string" },
+  "expected-generation": { type: "string" },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+type UpdateRequest = RequestOf<PlatformRoutes["updateDeployment"]>;
+type CreateRequest = RequestOf<PlatformRoutes["createDeployment"]>;
+
+const SUBCOMMANDS = ["create", "ls", "show", "update", "delete", "events"];
+
+/** Run the `deployments` command. */
+export async function deploymentsCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const [sub, name, ...extra] = positionals;
+  if (values.help || !sub) {
+    io.out(DEPLOYMENTS_HELP);
+    return values.help ? 0 : 2;
+  }
+  if (!SUBCOMMANDS.includes(sub)) {
+    throw new CliError(`unknown subcommand 'deployments ${sub}' (expected ${SUBCOMMANDS.join(", ")})`);
+  }
+  if (sub !== "ls" && !name) throw new CliError(`deployments ${sub} needs a deployment NAME`);
+  if (extra.length > 0 || (sub === "ls" && name)) throw new CliError(`unexpected argument '${extra[0] ?? name}'`);
+  const request = sub === "create" || sub === "update" ? settingsRequest(sub, values) : undefined;
+  const conn = await connectDeployments(values, io);
+  try {
+    return await runSubcommand(conn.api, sub, name as string, values, request, io);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function runSubcommand(
+  api: DeploymentApi,
+  sub: string,
+  name: string,
+  flags: Flags,
+  request: Partial<UpdateRequest> | undefined,
+  io: CliIo,
+): Promise<number> {
+  if (sub === "create") {
+    const model = flags.model;
+    if (!model) throw new CliError("deployments create needs --model MODEL@ALIAS or MODEL/VERSION");
+    // create refuses the --no-* flags, so the request holds no null removals.
+    const res = await api.createDeployment({ ...(request as CreateRequest), name, primary: model });
+    return print(io, flags, res, (r) => formatDeployment(r.deployment, undefined, "Created deployment"));
+  }
+  if (sub === "update") {
+    const res = await api.updateDeployment({ ...request, name });
+    return print(io, flags, res, (r) => formatDeployment(r.deployment, undefined, "Updated deployment"));
+  }
+  if (sub === "ls") {
+    const status = flags.status === undefined ? {} : { status: flags.status as "active" | "stopped" };
+    return print(io, flags, await api.listDeployments(status), (r) => formatDeploymentList(r.deployments));
+  }
+  if (sub === "show") {
+    return print(io, flags, await api.getDeployment({ name }), (r) => formatDeployment(r.deployment, r.events));
+  }
+  if (sub === "delete") {
+    await api.deleteDeployment({ name });
+    return print(io, flags, { name, deleted: true }, () => `Deleted deployment ${name}`);
+  }
+  const limit = flags.limit === undefined ? {} : { limit: integer("--limit", flags.limit) };
+  return print(io, flags, await api.listDeploymentEvents({ name, ...limit }), (r) => formatEvents(r.events));
+}
+
+/** The settings flags of `create` and `update` as a request (snake_case, `null` removes). */
+function settingsRequest(sub: "create" | "update", f: Flags): Partial<UpdateRequest> {
+  exclusive(f, "candidate", "no-candidate");
+  exclusive(f, "shadow", "no-shadow");
+  exclusive(f, "routing-key", "no-routing-key");
+  exclusive(f, "stop", "start");
+  if (sub === "create") {
+    for (const flag of ["primary", "no-candidate", "no-shadow", "no-routing-key", "stop", "start"] as const) {
+      if (f[flag] !== undefined) throw new CliError(`--${flag} is for 'deployments update', not create`);
+    }
+    if (f["expected-generation"] !== undefined) throw new CliError("--expected-generation is for 'update'");
+  } else if (f.model !== undefined) {
+    throw new CliError("deployments update takes --primary REF, not --model");
+  }
+  const req: Partial<UpdateRequest> = {};
+  if (f.primary !== undefined) req.primary = f.primary;
+  if (f.candidate !== undefined || f["no-candidate"]) req.candidate = f.candidate ?? null;
+  if (f.weight !== undefined) req.candidate_weight = number("--weight", f.weight);
+  if (f.shadow || f["no-shadow"]) req.shadow = Boolean(f.shadow);
+  if (f["routing-key"] !== undefined || f["no-routing-key"]) req.routing_key = f["routing-key"] ?? null;
+  if (f.sampling !== undefined) req.log_sampling = number("--sampling", f.sampling);
+  if (f.description !== undefined) req.description = f.description === "" && sub === "update" ? null : f.description;
+  if (f.stop || f.start) req.status = f.stop ? "stopped" : "active";
+  if (f["expected-generation"] !== undefined) {
+    req.expected_generation = integer("--expected-generation", f["expected-generation"]);
+  }
+  return req;
+}
+
+function exclusive(f: Flags, a: keyof Flags, b: keyof Flags): void {
+  if (f[a] !== undefined && f[b] !== undefined) throw new CliError(`--${a} and --${b} cannot be combined`);
+}
+
+function number(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n)) throw new CliError(`${flag}: expected a number, got '${text}'`);
+  return n;
+}
+
+function integer(flag: string, text: string): number {
+  const n = number(flag, text);
+  if (!Number.isSafeInteger(n)) throw new CliError(`${flag}: expected an integer, got '${text}'`);
+  return n;
+}
+
+function print<T>(io: CliIo, flags: Flags, value: T, human: (v: T) => string): number {
+  io.out(flags.json ? JSON.stringify(value, null, 2) : human(value));
+  return 0;
+}
+
+/** The deployment API over HTTP (with a tracking URI) or in-process on the embedded store. */
+async function connectDeployments(flags: Flags, io: CliIo): Promise<{ api: DeploymentApi; close(): Promise<void> }> {
+  const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
+  if (uri && /^https?:\/\//.test(uri)) {
+    return { api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
+  }
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
+  // The very handlers the server uses, so both paths validate and answer alike.
+  const api = deploymentHandlers(platform.deployments) as unknown as DeploymentApi;
+  return { api, close: () => platform.close() };
+}

@@ -1,0 +1,108 @@
+/** `modelworks up`: the platform in one process — tracking/registry/platform API and every active deployment. */
+import { parseArgs } from "node:util";
+import { systemClock } from "../../core/clock.js";
+import { resolveConfig } from "../../core/config.js";
+import { buildApp } from "../../server/app.js";
+import { openPlatform } from "../../server/open-platform.js";
+import { servingRoutes } from "../../serving/serving-routes.js";
+import { mapTargets } from "../../serving/serving-targets.js";
+import { VERSION } from "../../version.js";
+import type { CliIo } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { hostFor, intFlag } from "./serve.js";
+import { waitForSignal } from "./server.js";
+
+export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [--home DIR | --store URI --artifacts DIR]
+
+Runs the whole platform in one process on the configured stores (embedded SQLite by default):
+  the MLflow-compatible tracking and registry API (/api/2.0/mlflow/...), the platform API
+  (/api/modelworks/v1/...), and every active deployment:
+    POST /deployments/NAME/invocations          MLflow scoring protocol
+    POST /v2/models/NAME/infer                  Open Inference Protocol v2 (NAME = deployment)
+    POST /feedback, /deployments/NAME/feedback  outcomes that arrive later
+    GET  /metrics                               Prometheus metrics of every deployment
+Deployments created, changed, stopped or deleted while it runs are followed within --sync-ms.
+
+Options:
+  --sync-ms MS   how often to look for new or stopped deployments (default 2000)
+  --poll-ms MS   how often each deployment checks for changes and alias moves (default 1000)
+  --json         print {"url", "deployments"} once listening`;
+
+/** Run the platform until SIGINT/SIGTERM. */
+export async function upCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...CONNECTION_FLAGS,
+      host: { type: "string" },
+      port: { type: "string" },
+      "sync-ms": { type: "string" },
+      "poll-ms": { type: "string" },
+    },
+  });
+  if (values.help) {
+    io.out(UP_HELP);
+    return 0;
+  }
+  const port = intFlag("port", values.port, 5000, 0, 65535);
+  const syncMs = intFlag("sync-ms", values["sync-ms"], 2000, 50, 3_600_000);
+  const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
+  const config = resolveConfig(values, io.env, io.cwd);
+  const platform = await openPlatform(config);
+  const host = hostFor(platform, config.home, pollMs, io);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const first = await host.syncActive();
+    const app = await buildApp({ ...platform, version: VERSION });
+    await app.register(servingRoutes, {
+      targets: mapTargets(host.runtimes),
+      version: VERSION,
+      metrics: host.metrics,
+      logger: host.logger,
+      feedback: host.predictions,
+      clock: systemClock,
+      layout: "multi",
+    });
+    const bind = values.host ?? "127.0.0.1";
+    await app.listen({ host: bind, port }).catch((e: Error) => {
+      throw new CliError(`cannot listen on ${bind}:${port}: ${e.message}`);
+    });
+    timer = followDeployments(host, syncMs, io);
+    const addr = app.server.address();
+    const url = `http://${bind}:${typeof addr === "object" && addr ? addr.port : port}`;
+    io.out(
+      values.json
+        ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
+        : `Modelworks ${VERSION} up on ${url}; serving ${first.started.length ? first.started.join(", ") : "no deployments yet"}`,
+    );
+    await waitForSignal();
+    const force = setTimeout(() => app.server.closeAllConnections(), 5000);
+    await app.close();
+    clearTimeout(force);
+    return 0;
+  } finally {
+    if (timer) clearInterval(timer);
+    await host.close();
+    await platform.close();
+  }
+}
+
+/** Start and stop runtimes as deployments are created, stopped or deleted. */
+function followDeployments(host: ReturnType<typeof hostFor>, everyMs: number, io: CliIo): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const r = await host.syncActive();
+      for (const n of r.started) io.err(`serving deployment ${n}`);
+      for (const n of r.stopped) io.err(`stopped serving deployment ${n}`);
+    } catch (e) {
+      io.err(`warning: cannot list deployments: ${(e as Error).message}`);
+    } finally {
+      running = false;
+    }
+  }, everyMs);
+  timer.unref();
+  return timer;
+}

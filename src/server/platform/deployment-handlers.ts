@@ -1,0 +1,129 @@
+/** Handlers for the deployment routes of the platform API (used by the server and the in-process CLI). */
+import type { Readable } from "node:stream";
+import type { DeploymentEventInfo, DeploymentInfo, DeploymentRouteName } from "../../core/api/platform-routes.js";
+import { invalidParam } from "../../core/errors.js";
+import type {
+  Deployment,
+  DeploymentEvent,
+  DeploymentPatch,
+  NewDeployment,
+  RoutingKey,
+} from "../../serving/deployments/deployment.js";
+import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
+import { parseRoutingKey } from "../../serving/deployments/routing-key.js";
+import type { PlatformHandlers } from "./handlers.js";
+
+export type DeploymentHandlers = Pick<PlatformHandlers, DeploymentRouteName>;
+
+/** How many events `GET /deployments/:name` includes. */
+const RECENT_EVENTS = 20;
+
+/** The deployment handlers over a deployment service. */
+export function deploymentHandlers(deployments: DeploymentService): DeploymentHandlers {
+  return {
+    listDeployments: async (req) => ({
+      deployments: (await deployments.list(req.status ? { status: req.status } : {})).map(toDeploymentInfo),
+    }),
+    createDeployment: async (req, body) => {
+      requireJson(body);
+      // The create route's schema has no nullable fields, so the patch holds no removals.
+      const input = { name: req.name, primary: req.primary, ...settingsPatch(req) } as NewDeployment;
+      const created = await deployments.create(input);
+      return { deployment: toDeploymentInfo(created) };
+    },
+    getDeployment: async (req) => {
+      const deployment = await deployments.get(req.name);
+      const events = await deployments.events(req.name, { limit: RECENT_EVENTS });
+      return { deployment: toDeploymentInfo(deployment), events: events.map(toEventInfo) };
+    },
+    updateDeployment: async (req, body) => {
+      requireJson(body);
+      const patch: DeploymentPatch = { ...settingsPatch(req) };
+      if (req.primary !== undefined) patch.primary = req.primary;
+      if (req.status !== undefined) patch.status = req.status;
+      const options = req.expected_generation === undefined ? {} : { expectedGeneration: req.expected_generation };
+      return { deployment: toDeploymentInfo(await deployments.update(req.name, patch, options)) };
+    },
+    deleteDeployment: async (req) => {
+      await deployments.delete(req.name);
+      return {};
+    },
+    listDeploymentEvents: async (req) => {
+      const options = {
+        ...(req.limit !== undefined ? { limit: req.limit } : {}),
+        ...(req.since_time !== undefined ? { sinceTime: req.since_time } : {}),
+      };
+      return { events: (await deployments.events(req.name, options)).map(toEventInfo) };
+    },
+  };
+}
+
+/** The wire's settings fields (snake_case; `null` removes) as a patch. */
+interface SettingsFields {
+  candidate?: string | null;
+  candidate_weight?: number;
+  shadow?: boolean;
+  routing_key?: unknown;
+  log_sampling?: number;
+  description?: string | null;
+}
+
+function settingsPatch(req: SettingsFields): DeploymentPatch {
+  const patch: DeploymentPatch = {};
+  if (req.candidate !== undefined) patch.candidate = req.candidate;
+  if (req.candidate_weight !== undefined) patch.candidateWeight = req.candidate_weight;
+  if (req.shadow !== undefined) patch.shadow = req.shadow;
+  if (req.routing_key !== undefined) patch.routingKey = routingKeyFrom(req.routing_key);
+  if (req.log_sampling !== undefined) patch.logSampling = req.log_sampling;
+  if (req.description !== undefined) patch.description = req.description;
+  return patch;
+}
+
+/** `COL`, `header:NAME`, or the `{source, name}` object a read returns; `null` removes the key. */
+function routingKeyFrom(value: unknown): RoutingKey | null {
+  if (value === null) return null;
+  if (typeof value === "string") return parseRoutingKey(value);
+  if (typeof value === "object" && !Array.isArray(value)) {
+    const { source, name } = value as Record<string, unknown>;
+    return { source, name } as RoutingKey;
+  }
+  throw invalidParam(`Invalid value for parameter 'routing_key': expected "COLUMN" or "header:NAME".`);
+}
+
+/** Settings travel as JSON; a raw body here is a client sending the wrong content type. */
+function requireJson(body: Readable | undefined): void {
+  if (body) {
+    body.resume();
+    throw invalidParam("Invalid request body: expected JSON with Content-Type: application/json.");
+  }
+}
+
+/** A deployment as the platform API's snake_case wire object. */
+export function toDeploymentInfo(d: Deployment): DeploymentInfo {
+  return {
+    name: d.name,
+    primary: d.primary,
+    ...(d.candidate !== undefined ? { candidate: d.candidate } : {}),
+    candidate_weight: d.candidateWeight,
+    shadow: d.shadow,
+    ...(d.routingKey ? { routing_key: { source: d.routingKey.source, name: d.routingKey.name } } : {}),
+    log_sampling: d.logSampling,
+    status: d.status,
+    generation: d.generation,
+    ...(d.description !== undefined ? { description: d.description } : {}),
+    created_time: d.createdTime,
+    updated_time: d.updatedTime,
+  };
+}
+
+/** An event on the wire. */
+export function toEventInfo(e: DeploymentEvent): DeploymentEventInfo {
+  return {
+    id: e.id,
+    deployment: e.deployment,
+    time: e.time,
+    type: e.type,
+    message: e.message,
+    ...(e.data !== undefined ? { data: e.data } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+/** Scored rows as CSV: a header, then one line per row; timestamps as ISO 8601 so they read back as timestamps. */
+import type { Writable } from "node:stream";
+import type { Column, Table } from "../../data/table.js";
+import { valueAt } from "../../data/table.js";
+import type { BatchSink, ScoredLayout } from "./scored-layout.js";
+import { chunkInputs, LABEL_COLUMN, labelFor } from "./scored-layout.js";
+import { writeChunk } from "./write-chunk.js";
+
+/** A sink writing CSV to `out` (the header goes out with the first chunk, or at finish for no rows). */
+export function csvSink(out: Writable, layout: ScoredLayout): BatchSink {
+  const header = [...layout.inputs.map((c) => c.name), layout.scoreName, ...(layout.label ? [LABEL_COLUMN] : [])];
+  let headerDone = false;
+  const writeHeader = async () => {
+    if (headerDone) return;
+    headerDone = true;
+    await writeChunk(out, `${header.map(csvCell).join(",")}\n`);
+  };
+  return {
+    async write(part: Table, scores: Float64Array) {
+      await writeHeader();
+      const columns = chunkInputs(layout, part);
+      const lines: string[] = new Array(part.numRows);
+      for (let i = 0; i < part.numRows; i++) {
+        const cells = columns.map((c) => csvCell(cellValue(c, i)));
+        const s = scores[i] as number;
+        cells.push(String(s));
+        if (layout.label) cells.push(csvCell(labelFor(layout.label, s)));
+        lines[i] = cells.join(",");
+      }
+      if (lines.length) await writeChunk(out, `${lines.join("\n")}\n`);
+    },
+    finish: writeHeader,
+  };
+}
+
+function cellValue(c: Column, i: number): unknown {
+  const v = valueAt(c, i);
+  if (c.type !== "timestamp" || v === null) return v;
+  const d = new Date(v as number);
+  return Number.isNaN(d.getTime()) ? v : d.toISOString();
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

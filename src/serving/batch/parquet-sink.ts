@@ -1,0 +1,114 @@
+/**
+ * Scored rows as Parquet, one row group per scored chunk: hyparquet-writer's ParquetWriter appends
+ * row groups incrementally, so only the current chunk's encoded bytes are held in memory.
+ */
+import type { Writable } from "node:stream";
+import type { SchemaElement } from "hyparquet-writer";
+import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import type { Column, Table } from "../../data/table.js";
+import { VERSION } from "../../version.js";
+import type { BatchSink, ScoredLayout } from "./scored-layout.js";
+import { chunkInputs, LABEL_COLUMN, labelFor } from "./scored-layout.js";
+import { writeChunk } from "./write-chunk.js";
+
+/** How one column is written: its schema element and its chunk values as hyparquet-writer takes them. */
+interface ParquetColumn {
+  element: SchemaElement;
+  values(c: Column): unknown[];
+}
+
+/** A sink writing Parquet to `out`; `table` is the whole input, scanned once to fix the int columns' types. */
+export function parquetSink(out: Writable, layout: ScoredLayout, table: Table): BatchSink {
+  const inputs = layout.inputs.map((c) => parquetColumn(table.column(c.name) as Column));
+  const label = layout.label;
+  const labelElement: SchemaElement =
+    typeof label?.positive === "string"
+      ? { name: LABEL_COLUMN, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" }
+      : { name: LABEL_COLUMN, type: "INT64", repetition_type: "REQUIRED" };
+  const scoreElement: SchemaElement = { name: layout.scoreName, type: "DOUBLE", repetition_type: "REQUIRED" };
+  const leaves = [...inputs.map((c) => c.element), scoreElement, ...(label ? [labelElement] : [])];
+  const bytes = new ByteWriter();
+  // The writer calls flush after each row group and finish at the end: both hand the buffered
+  // bytes to the stream (copied, since the buffer is reused) and wait for it to drain.
+  const drain = async () => {
+    if (bytes.index > 0) await writeChunk(out, Buffer.from(bytes.getBytes()));
+    bytes.index = 0;
+  };
+  const writer = new ParquetWriter({
+    writer: Object.assign(bytes, { flush: drain, finish: drain }),
+    schema: [{ name: "root", num_children: leaves.length }, ...leaves],
+    createdBy: `modelworks version ${VERSION}`,
+  });
+  return {
+    async write(part: Table, scores: Float64Array) {
+      if (part.numRows === 0) return;
+      const columns = chunkInputs(layout, part);
+      const columnData = inputs.map((p, i) => ({
+        name: p.element.name,
+        data: p.values(columns[i] as Column),
+      }));
+      columnData.push({ name: layout.scoreName, data: Array.from(scores) });
+      if (label) {
+        const labels = Array.from(scores, (s) => labelFor(label, s));
+        columnData.push({
+          name: LABEL_COLUMN,
+          data: typeof label.positive === "string" ? labels : labels.map((l) => BigInt(l)),
+        });
+      }
+      await writer.write({ columnData, rowGroupSize: part.numRows });
+    },
+    finish: async () => {
+      await writer.finish();
+    },
+  };
+}
+
+/** Parquet type per logical type; an int column is INT64 unless a value is beyond 2^53, then DOUBLE. */
+function parquetColumn(whole: Column): ParquetColumn {
+  const name = whole.name;
+  const optional = { name, repetition_type: "OPTIONAL" } as const;
+  switch (whole.type) {
+    case "string":
+      return {
+        element: { ...optional, type: "BYTE_ARRAY", converted_type: "UTF8" },
+        values: (c) => mapRows(c, (i) => (c.type === "string" ? c.dictionary[c.codes[i] as number] : null)),
+      };
+    case "bool":
+      return { element: { ...optional, type: "BOOLEAN" }, values: (c) => mapRows(c, (i) => numberAt(c, i) === 1) };
+    case "timestamp":
+      return {
+        element: {
+          ...optional,
+          type: "INT64",
+          converted_type: "TIMESTAMP_MILLIS",
+          logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
+        },
+        values: (c) => mapRows(c, (i) => BigInt(Math.round(numberAt(c, i)))),
+      };
+    case "int":
+      if (allSafeIntegers(whole))
+        return { element: { ...optional, type: "INT64" }, values: (c) => mapRows(c, (i) => BigInt(numberAt(c, i))) };
+      return { element: { ...optional, type: "DOUBLE" }, values: (c) => mapRows(c, (i) => numberAt(c, i)) };
+    case "float":
+      return { element: { ...optional, type: "DOUBLE" }, values: (c) => mapRows(c, (i) => numberAt(c, i)) };
+  }
+}
+
+/** One value per row, null where the column is missing a value. */
+function mapRows(c: Column, value: (i: number) => unknown): unknown[] {
+  const out = new Array<unknown>(c.length);
+  for (let i = 0; i < c.length; i++) out[i] = c.nulls?.[i] === 1 ? null : value(i);
+  return out;
+}
+
+function numberAt(c: Column, i: number): number {
+  return c.type === "string" ? Number.NaN : (c.values[i] as number);
+}
+
+function allSafeIntegers(c: Column): boolean {
+  if (c.type !== "int") return false;
+  for (let i = 0; i < c.length; i++) {
+    if (c.nulls?.[i] !== 1 && !Number.isSafeInteger(c.values[i])) return false;
+  }
+  return true;
+}

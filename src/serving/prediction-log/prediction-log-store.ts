@@ -1,0 +1,63 @@
+/** The prediction log and label feedback: append-only records in the metadata database. */
+
+/** One scored row. */
+export interface PredictionRecord {
+  deployment: string;
+  requestId: string;
+  /** The row's index in its request. */
+  row: number;
+  variant: "primary" | "candidate";
+  /** True for a shadow copy: scored and logged, never returned. */
+  shadow: boolean;
+  modelName: string;
+  modelVersion: string;
+  routingKey?: string;
+  /** The row's inputs as a JSON object text (`{"tenure": 12, "Contract": "Month-to-month", ...}`). */
+  inputs: string;
+  /** Probability of the positive class (binary) or the value (regression); NaN when not scorable. */
+  score: number;
+  /** The label at the model's threshold (binary) or the value as text (regression). */
+  label: string;
+  /** When the request arrived (ms since the epoch). */
+  time: number;
+  /** Time spent answering the request, in milliseconds. */
+  latencyMs: number;
+}
+
+/** An outcome that arrived after the prediction (a label for monitoring). */
+export interface FeedbackRecord {
+  id: string;
+  deployment: string;
+  /** The request it belongs to (with `row`, default 0), or ... */
+  requestId?: string;
+  row?: number;
+  /** ... the routing key of the customer it belongs to (the latest prediction for that key). */
+  routingKey?: string;
+  /** The actual outcome as given (a class name such as `Yes`, or a number). */
+  outcome: string;
+  time: number;
+}
+
+export interface PredictionQuery {
+  deployment: string;
+  /** Inclusive lower bound on `time`. */
+  since?: number;
+  /** Exclusive upper bound on `time`. */
+  until?: number;
+  variant?: "primary" | "candidate";
+  /** Most records, oldest first (default 10,000). */
+  limit?: number;
+}
+
+export interface PredictionLogStore {
+  /** Append scored rows in one transaction. */
+  appendPredictions(records: readonly PredictionRecord[]): Promise<void>;
+  /** Append feedback in one transaction. */
+  appendFeedback(records: readonly FeedbackRecord[]): Promise<void>;
+  /** Logged predictions, oldest first. */
+  listPredictions(query: PredictionQuery): Promise<PredictionRecord[]>;
+  /** Feedback of a deployment, oldest first. */
+  listFeedback(query: { deployment: string; since?: number; limit?: number }): Promise<FeedbackRecord[]>;
+  /** How many predictions a deployment has logged. */
+  countPredictions(deployment: string): Promise<number>;
+}

@@ -1,0 +1,232 @@
+/**
+ * The asynchronous, batched, bounded prediction-log writer. Requests hand over references to their
+ * scored rows; records are built and written later, in batches, one write at a time.
+ */
+import { invalidParam } from "../../core/errors.js";
+import type { Table } from "../../data/table.js";
+import type { ModelSignature } from "../../learn/package/model-package.js";
+import type { PredictionLogStore, PredictionRecord } from "./prediction-log-store.js";
+import { toPredictionRecords } from "./prediction-records.js";
+
+/** One variant's scores for one request, as the request path has them (nothing copied). */
+export interface ScoredBatch {
+  deployment: string;
+  requestId: string;
+  variant: "primary" | "candidate";
+  shadow: boolean;
+  modelName: string;
+  modelVersion: string;
+  /** The request's parsed rows. */
+  table: Table;
+  /** Indices into `table` that this variant scored; undefined = all rows in order. */
+  rows?: Int32Array;
+  /** One per scored row (aligned with `rows`). */
+  scores: Float64Array;
+  /** Labels are derived at the signature's threshold, by the rule of `formatPredictions`. */
+  signature: ModelSignature;
+  /** A routing key per table row (column routing key), or ... */
+  routingKeys?: readonly (string | undefined)[];
+  /** ... one key for the whole request (header routing key). */
+  routingKey?: string;
+  time: number;
+  latencyMs: number;
+}
+
+export interface LoggerStats {
+  /** Rows accepted and not yet written or dropped (waiting, in flight or awaiting a retry). */
+  queuedRows: number;
+  droppedRows: number;
+  writtenRows: number;
+  /** Writes that failed twice, whose rows were dropped. */
+  failedWrites: number;
+}
+
+export interface PredictionLoggerOptions {
+  /** Most rows held at once; more are dropped and counted (default 100,000). */
+  maxQueueRows?: number;
+  /** Rows per store write, and the queue depth that triggers an early flush (default 5,000). */
+  batchRows?: number;
+  /** How often queued rows are written (default 200 ms). */
+  flushIntervalMs?: number;
+  /** Told about every failure that drops rows; the logger never throws into its caller. */
+  onError?: (e: unknown) => void;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw invalidParam(`${name} must be a positive integer, got ${value}.`);
+  return value;
+}
+
+/** Resolve after the I/O callbacks already due (a resolved promise would not let them run). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Writes prediction records to a {@link PredictionLogStore} in the background. */
+export class PredictionLogger {
+  private readonly maxQueueRows: number;
+  private readonly batchRows: number;
+  private readonly onError: (e: unknown) => void;
+  private readonly timer: NodeJS.Timeout;
+  private pending: ScoredBatch[] = [];
+  private pendingRows = 0;
+  /** Record batches whose first write failed; each gets one more try on the next flush. */
+  private retries: PredictionRecord[][] = [];
+  private counts: LoggerStats = { queuedRows: 0, droppedRows: 0, writtenRows: 0, failedWrites: 0 };
+  private running: Promise<void> | undefined;
+  private early: NodeJS.Immediate | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: PredictionLogStore,
+    options: PredictionLoggerOptions = {},
+  ) {
+    this.maxQueueRows = positiveInt("maxQueueRows", options.maxQueueRows, 100_000);
+    this.batchRows = positiveInt("batchRows", options.batchRows, 5_000);
+    const interval = positiveInt("flushIntervalMs", options.flushIntervalMs, 200);
+    this.onError = options.onError ?? (() => {});
+    this.timer = setInterval(() => this.tick(), interval);
+    // Logging alone must not keep a process alive; close() is how to write the tail.
+    this.timer.unref();
+  }
+
+  /** Queue a scored batch (by reference); false when it was dropped because the queue is full or closed. */
+  log(batch: ScoredBatch): boolean {
+    const n = batch.scores.length;
+    if (batch.rows !== undefined && batch.rows.length !== n) {
+      this.counts.droppedRows += n;
+      this.report(new RangeError(`rows has ${batch.rows.length} entries but scores has ${n}`));
+      return false;
+    }
+    if (this.closing !== undefined || this.counts.queuedRows + n > this.maxQueueRows) {
+      this.counts.droppedRows += n;
+      return false;
+    }
+    if (n === 0) return true;
+    this.pending.push(batch);
+    this.pendingRows += n;
+    this.counts.queuedRows += n;
+    if (this.pendingRows >= this.batchRows) this.scheduleEarly();
+    return true;
+  }
+
+  /** The counters, as of now. */
+  stats(): LoggerStats {
+    return { ...this.counts };
+  }
+
+  /** Write everything queued now (a write that fails is kept for one retry on the next flush). */
+  flush(): Promise<void> {
+    const run = (this.running ?? Promise.resolve()).then(() => this.drain()).catch((e) => this.report(e));
+    this.running = run;
+    void run.then(() => {
+      if (this.running !== run) return;
+      this.running = undefined;
+      if (this.pendingRows >= this.batchRows) this.scheduleEarly();
+    });
+    return run;
+  }
+
+  /** Flush (including the retry of a failed write) and stop; later log() calls are dropped and counted. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.early !== undefined) clearImmediate(this.early);
+    this.early = undefined;
+    await this.flush();
+    if (this.retries.length > 0) await this.flush();
+  }
+
+  private tick(): void {
+    if (this.running === undefined && (this.pendingRows > 0 || this.retries.length > 0)) void this.flush();
+  }
+
+  private scheduleEarly(): void {
+    if (this.early !== undefined || this.closing !== undefined) return;
+    this.early = setImmediate(() => {
+      this.early = undefined;
+      this.tick();
+    });
+  }
+
+  /** One pass: the retries owed, then the rows queued when the pass began, `batchRows` per write. */
+  private async drain(): Promise<void> {
+    const retries = this.retries;
+    this.retries = [];
+    for (const records of retries) await this.write(records, true);
+    // Only what is queued now, so a steady stream of new requests cannot keep flush() waiting.
+    let budget = this.pendingRows;
+    while (budget > 0 && this.pending.length > 0) {
+      const chunk = this.takeChunk();
+      budget -= chunk.rows;
+      const records = this.convert(chunk.batches);
+      // Serialising and a synchronous driver (SQLite) each hold the event loop for a while: let
+      // the requests that queued up meanwhile run between the steps.
+      await yieldToEventLoop();
+      if (records.length > 0) await this.write(records, false);
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Whole batches from the head of the queue, up to `batchRows` rows (at least one batch). */
+  private takeChunk(): { batches: ScoredBatch[]; rows: number } {
+    let rows = 0;
+    let count = 0;
+    while (count < this.pending.length) {
+      const n = (this.pending[count] as ScoredBatch).scores.length;
+      if (count > 0 && rows + n > this.batchRows) break;
+      rows += n;
+      count++;
+    }
+    const batches = this.pending.splice(0, count);
+    this.pendingRows -= rows;
+    return { batches, rows };
+  }
+
+  private convert(batches: readonly ScoredBatch[]): PredictionRecord[] {
+    const out: PredictionRecord[] = [];
+    for (const b of batches) {
+      try {
+        for (const r of toPredictionRecords(b)) out.push(r);
+      } catch (e) {
+        this.dropQueued(b.scores.length, e);
+      }
+    }
+    return out;
+  }
+
+  private async write(records: PredictionRecord[], isRetry: boolean): Promise<void> {
+    try {
+      await this.store.appendPredictions(records);
+      this.counts.queuedRows -= records.length;
+      this.counts.writtenRows += records.length;
+    } catch (e) {
+      if (!isRetry) {
+        this.retries.push(records);
+        return;
+      }
+      this.counts.failedWrites++;
+      this.dropQueued(records.length, e);
+    }
+  }
+
+  private dropQueued(n: number, e: unknown): void {
+    this.counts.queuedRows -= n;
+    this.counts.droppedRows += n;
+    this.report(e);
+  }
+
+  private report(e: unknown): void {
+    try {
+      this.onError(e);
+    } catch {
+      // A failing error handler must not break logging or the request that logged.
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/** Turning a scored request into prediction-log records (run at flush time, off the request path). */
+import { type Column, valueAt } from "../../data/table.js";
+import type { ModelSignature } from "../../learn/package/model-package.js";
+import type { PredictionRecord } from "./prediction-log-store.js";
+import type { ScoredBatch } from "./prediction-logger.js";
+
+/**
+ * The label for a score, by the rule of `formatPredictions`: binary labels are positive when
+ * `score >= (threshold ?? 0.5)` (so a NaN score gets the negative label, as the response did),
+ * named by `positive_class` / `negative_class` (default `not <positive>`) or else "1" / "0";
+ * regression labels are the value as text.
+ */
+export function labeler(signature: ModelSignature): (score: number) => string {
+  if (signature.task !== "binary") return (score) => String(score);
+  const threshold = signature.threshold ?? 0.5;
+  const pos = signature.positive_class;
+  const yes = pos ?? "1";
+  const no = pos === undefined ? "0" : (signature.negative_class ?? `not ${pos}`);
+  return (score) => (score >= threshold ? yes : no);
+}
+
+/** A cell as a JSON value text: timestamps as ISO strings; missing and non-finite values as null. */
+function cellJson(c: Column, i: number): string {
+  const v = valueAt(c, i);
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return "null";
+    return c.type === "timestamp" ? `"${new Date(v).toISOString()}"` : String(v);
+  }
+  return typeof v === "boolean" ? String(v) : JSON.stringify(v);
+}
+
+/** A function from a table row to the JSON object text of its column values. */
+function rowSerializer(columns: readonly Column[]): (row: number) => string {
+  // Keys are encoded once per batch; only the values are encoded per row.
+  const keys = columns.map((c, j) => `${j === 0 ? "{" : ","}${JSON.stringify(c.name)}:`);
+  return (row) => {
+    let s = "";
+    for (let j = 0; j < columns.length; j++) s += keys[j] + cellJson(columns[j] as Column, row);
+    return columns.length === 0 ? "{}" : `${s}}`;
+  };
+}
+
+/** The records of one scored batch, one per scored row, in scoring order. */
+export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
+  const { table, rows, scores } = batch;
+  const label = labeler(batch.signature);
+  const inputs = rowSerializer(table.columns);
+  const out: PredictionRecord[] = new Array(scores.length);
+  for (let i = 0; i < scores.length; i++) {
+    const row = rows === undefined ? i : (rows[i] as number);
+    if (!(row >= 0 && row < table.numRows)) {
+      throw new RangeError(`scored row ${i} points at table row ${row}, but the table has ${table.numRows} rows`);
+    }
+    const score = scores[i] as number;
+    const routingKey = batch.routingKeys !== undefined ? batch.routingKeys[row] : batch.routingKey;
+    out[i] = {
+      deployment: batch.deployment,
+      requestId: batch.requestId,
+      row,
+      variant: batch.variant,
+      shadow: batch.shadow,
+      modelName: batch.modelName,
+      modelVersion: batch.modelVersion,
+      ...(routingKey !== undefined ? { routingKey } : {}),
+      inputs: inputs(row),
+      score,
+      label: label(score),
+      time: batch.time,
+      latencyMs: batch.latencyMs,
+    };
+  }
+  return out;
+}

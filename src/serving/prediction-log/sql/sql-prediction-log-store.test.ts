@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Database } from "../../../core/db/database.js";
+import { migrate } from "../../../core/db/migrate.js";
+import { testBackends } from "../../../core/db/test-support/backends.js";
+import { isMwError } from "../../../core/errors.js";
+import { ALL_MIGRATIONS } from "../../../server/open-platform.js";
+import type { FeedbackRecord, PredictionRecord } from "../prediction-log-store.js";
+import { SqlPredictionLogStore } from "./sql-prediction-log-store.js";
+
+function record(deployment: string, requestId: string, row: number, more: Partial<PredictionRecord> = {}) {
+  const r: PredictionRecord = {
+    deployment,
+    requestId,
+    row,
+    variant: "primary",
+    shadow: false,
+    modelName: "churn",
+    modelVersion: "3",
+    inputs: `{"tenure":${row},"Contract":"Month-to-month"}`,
+    score: 0.25 + row / 1000,
+    label: "No",
+    time: 1_700_000_000_000 + row,
+    latencyMs: 1.5,
+    ...more,
+  };
+  return r;
+}
+
+function feedback(deployment: string, id: string, more: Partial<FeedbackRecord> = {}): FeedbackRecord {
+  return { id, deployment, outcome: "Yes", time: 1_700_000_000_000, ...more };
+}
+
+for (const backend of testBackends()) {
+  describe(`SqlPredictionLogStore contract (${backend.name})`, () => {
+    let db: Database;
+    let drop: () => Promise<void>;
+    let store: SqlPredictionLogStore;
+
+    before(async () => {
+      ({ db, drop } = await backend.create());
+      await migrate(db, ALL_MIGRATIONS);
+      store = new SqlPredictionLogStore(db);
+    });
+    after(() => drop());
+
+    test("records round-trip with every field; NaN scores come back as NaN, infinities as they are", async () => {
+      const full = record("rt", "req-a", 0, {
+        variant: "candidate",
+        shadow: true,
+        routingKey: "7590-VHVEG",
+        label: "Yes",
+        score: 0.875,
+        latencyMs: 0.25,
+      });
+      const nan = record("rt", "req-a", 1, { score: Number.NaN, label: "No" });
+      const big = record("rt", "req-b", 0, { score: -1e300, time: 1_800_000_000_123 });
+      const inf = record("rt", "req-b", 1, { score: Number.POSITIVE_INFINITY, time: 1_800_000_000_123 });
+      await store.appendPredictions([full, nan, big, inf]);
+      const got = await store.listPredictions({ deployment: "rt" });
+      assert.deepEqual(got, [full, nan, big, inf]);
+      assert.ok(Number.isNaN(got[1]?.score));
+      assert.equal("routingKey" in (got[1] as PredictionRecord), false);
+      assert.equal(await store.countPredictions("rt"), 4);
+      assert.equal(await store.countPredictions("nothing"), 0);
+    });
+
+    test("an empty append is a no-op", async () => {
+      await store.appendPredictions([]);
+      await store.appendFeedback([]);
+      assert.equal(await store.countPredictions("rt"), 4);
+    });
+
+    test("appends beyond both engines' bind-parameter limits in one call", async () => {
+      // 6,000 rows x 13 columns = 78,000 parameters: more than PostgreSQL's 65,535.
+      const many = Array.from({ length: 6000 }, (_, i) => record("bulk", `bulk-${Math.floor(i / 100)}`, i % 100));
+      await store.appendPredictions(many);
+      assert.equal(await store.countPredictions("bulk"), 6000);
+      const got = await store.listPredictions({ deployment: "bulk", limit: 100_000 });
+      assert.equal(got.length, 6000);
+    });
+
+    test("a failing append stores nothing (one transaction)", async () => {
+      const good = Array.from({ length: 3000 }, (_, i) => record("atomic", "req-x", i));
+      const bad = record("atomic", "req-y", 0, { label: null as unknown as string });
+      await assert.rejects(store.appendPredictions([...good, bad]));
+      assert.equal(await store.countPredictions("atomic"), 0);
+    });
+
+    test("a repeated (request, row, variant) keeps the first record and stores the rest", async () => {
+      await store.appendPredictions([record("dup", "dup-1", 0, { label: "first" })]);
+      await store.appendPredictions([
+        record("dup", "dup-1", 0, { label: "second" }),
+        record("dup", "dup-1", 0, { label: "second", variant: "candidate" }),
+        record("dup", "dup-1", 1),
+      ]);
+      const got = await store.listPredictions({ deployment: "dup" });
+      assert.deepEqual(
+        got.map((r) => [r.row, r.variant, r.label]),
+        [
+          [0, "candidate", "second"],
+          [0, "primary", "first"],
+          [1, "primary", "No"],
+        ],
+      );
+    });
+
+    test("filters by time window and variant, oldest first, with a limit", async () => {
+      const t = 2_000_000_000_000;
+      await store.appendPredictions([
+        record("win", "win-c", 0, { time: t + 30 }),
+        record("win", "win-a", 0, { time: t + 10 }),
+        record("win", "win-b", 0, { time: t + 20, variant: "candidate" }),
+        record("win", "win-d", 0, { time: t + 40 }),
+        record("other", "win-e", 0, { time: t + 20 }),
+      ]);
+      const ids = async (q: Parameters<SqlPredictionLogStore["listPredictions"]>[0]) =>
+        (await store.listPredictions(q)).map((r) => r.requestId);
+      assert.deepEqual(await ids({ deployment: "win" }), ["win-a", "win-b", "win-c", "win-d"]);
+      assert.deepEqual(await ids({ deployment: "win", since: t + 20 }), ["win-b", "win-c", "win-d"]);
+      assert.deepEqual(await ids({ deployment: "win", until: t + 30 }), ["win-a", "win-b"]);
+      assert.deepEqual(await ids({ deployment: "win", since: t + 20, until: t + 40 }), ["win-b", "win-c"]);
+      assert.deepEqual(await ids({ deployment: "win", variant: "candidate" }), ["win-b"]);
+      assert.deepEqual(await ids({ deployment: "win", variant: "primary", limit: 2 }), ["win-a", "win-c"]);
+    });
+
+    test("a limit that is not a positive integer is refused, naming the field", async () => {
+      for (const limit of [0, -1, 1.5, Number.NaN]) {
+        await assert.rejects(store.listPredictions({ deployment: "win", limit }), (e: unknown) => {
+          assert.ok(isMwError(e) && e.code === "INVALID_PARAMETER_VALUE" && e.message.startsWith("limit"));
+          return true;
+        });
+      }
+      await assert.rejects(store.listFeedback({ deployment: "win", limit: 0 }));
+    });
+
+    test("feedback round-trips by request id or routing key, oldest first", async () => {
+      const t = 1_700_000_000_000;
+      const byRequest = feedback("fb", "f-1", { requestId: "req-a", row: 2, time: t + 5 });
+      const byKey = feedback("fb", "f-2", { routingKey: "7590-VHVEG", outcome: "0", time: t + 1 });
+      const later = feedback("fb", "f-3", { requestId: "req-b", row: 0, time: t + 9 });
+      await store.appendFeedback([byRequest, byKey, later, feedback("elsewhere", "f-4")]);
+      assert.deepEqual(await store.listFeedback({ deployment: "fb" }), [byKey, byRequest, later]);
+      assert.deepEqual(await store.listFeedback({ deployment: "fb", since: t + 5 }), [byRequest, later]);
+      assert.deepEqual(await store.listFeedback({ deployment: "fb", limit: 1 }), [byKey]);
+      const [first] = await store.listFeedback({ deployment: "fb" });
+      assert.equal("requestId" in (first as FeedbackRecord), false);
+      assert.equal("row" in (first as FeedbackRecord), false);
+    });
+
+    test("feedback ids are unique", async () => {
+      await assert.rejects(store.appendFeedback([feedback("fb2", "same"), feedback("fb2", "same")]));
+      assert.deepEqual(await store.listFeedback({ deployment: "fb2" }), []);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+/** The steps every scoring route shares: context, routing and scoring, answer headers, JSON bodies. */
+import { randomUUID } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Clock } from "../../core/clock.js";
+import { MwError } from "../../core/errors.js";
+import type { Table } from "../../data/table.js";
+import type { ServingMetrics } from "../metrics/serving-metrics.js";
+import type { DeploymentRuntime } from "../runtime/deployment-runtime.js";
+import type { ServingTargets } from "../serving-targets.js";
+import type { ScoringContext } from "./after-response.js";
+import type { ScoredPart } from "./score-rows.js";
+import { assignRows, requestKeys, scoreParts, VariantError } from "./score-rows.js";
+
+/** Start a scoring request's context: in-flight accounting, request id, arrival time. */
+export function begin(
+  req: FastifyRequest,
+  snap: ScoringContext["snap"],
+  protocol: ScoringContext["protocol"],
+  opts: { clock: Clock; metrics: ServingMetrics },
+): ScoringContext {
+  const ctx: ScoringContext = { snap, protocol, requestId: requestId(req), time: opts.clock.now() };
+  req.scoring = ctx;
+  opts.metrics.requestStarted(snap.deployment);
+  return ctx;
+}
+
+/** Route and score a parsed table, recording the parts (or the failing variant) on the context. */
+export function score(
+  ctx: ScoringContext,
+  table: Table,
+  headerKey: string | undefined,
+  random: () => number,
+): ScoredPart[] {
+  ctx.table = table;
+  ctx.keys = requestKeys(ctx.snap, table, headerKey);
+  try {
+    ctx.parts = scoreParts(table, assignRows(ctx.snap, table.numRows, ctx.keys, random));
+  } catch (e) {
+    if (e instanceof VariantError) ctx.failed = e.variant;
+    throw e;
+  }
+  return ctx.parts;
+}
+
+/** Which model versions and variant answered, and the request id, in headers. */
+export function answered(reply: FastifyReply, ctx: ScoringContext): FastifyReply {
+  const parts = ctx.parts ?? [];
+  const models = parts.map((p) => `${p.variant.model.name}/${p.variant.model.version}`).join(",");
+  const variant = parts.length === 1 ? (parts[0]?.variant.kind as string) : "mixed";
+  return reply
+    .header("x-modelworks-model", models)
+    .header("x-modelworks-variant", variant)
+    .header("x-modelworks-deployment", ctx.snap.deployment)
+    .header("x-request-id", ctx.requestId);
+}
+
+/** The runtime a request addresses (by its `:deployment` path segment in multi-deployment servers). */
+export function target(targets: ServingTargets, req: FastifyRequest): DeploymentRuntime {
+  const name = (req.params as { deployment?: string }).deployment;
+  return targets.byDeployment(name) ?? unknownDeployment(name ?? "");
+}
+
+/** RESOURCE_DOES_NOT_EXIST for a deployment not served here. */
+export function unknownDeployment(name: string): never {
+  throw new MwError("RESOURCE_DOES_NOT_EXIST", `No active deployment named '${name}' is served here.`);
+}
+
+/** The request's routing key header, when the deployment routes by a header. */
+export function header(req: FastifyRequest, snap: ScoringContext["snap"]): string | undefined {
+  if (snap.routingKey?.source !== "header") return undefined;
+  const v = req.headers[snap.routingKey.name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function requestId(req: FastifyRequest): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Parse a JSON body; empty or malformed bodies are BAD_REQUEST. */
+export function parseJson(text: string): unknown {
+  if (text.trim() === "") throw new MwError("BAD_REQUEST", "The request body is empty; expected a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new MwError("BAD_REQUEST", `Malformed JSON in request body: ${(e as Error).message}`);
+  }
+}

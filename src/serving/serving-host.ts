@@ -1,0 +1,151 @@
+/**
+ * The serving side of a process: one model loader, one prediction logger and one metrics registry
+ * shared by the runtimes of every deployment it serves. `serve` hosts one deployment (stored, or an
+ * ad-hoc `MODEL@ALIAS`); `up` hosts every active deployment and follows them as they change.
+ */
+import type { Clock } from "../core/clock.js";
+import type { RegistryStore } from "../registry/registry-store.js";
+import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+import type { Deployment } from "./deployments/deployment.js";
+import type { DeploymentService } from "./deployments/deployment-service.js";
+import { ServingMetrics } from "./metrics/serving-metrics.js";
+import { parseModelRef } from "./model-resolver.js";
+import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
+import { PredictionLogger } from "./prediction-log/prediction-logger.js";
+import type { RuntimeObserver } from "./runtime/deployment-runtime.js";
+import { DeploymentRuntime } from "./runtime/deployment-runtime.js";
+import { ModelLoader } from "./runtime/model-loader.js";
+
+export interface ServingHostDeps {
+  registry: RegistryStore;
+  artifacts: ArtifactStore;
+  deployments: DeploymentService;
+  predictions: PredictionLogStore;
+  clock: Clock;
+  /** Where model packages are copied for loading. */
+  cacheDir: string;
+  /** How often runtimes re-read their deployment and aliases (default 1 s). */
+  pollMs?: number;
+  /** Told about load failures and dropped log records (default: nothing). */
+  warn?: (message: string) => void;
+}
+
+const RETRY_FAILED_MS = 30_000;
+
+/** Runtimes plus what they share. */
+export class ServingHost {
+  readonly metrics = new ServingMetrics();
+  readonly logger: PredictionLogger;
+  readonly runtimes = new Map<string, DeploymentRuntime>();
+  private readonly loader: ModelLoader;
+  private readonly observer: RuntimeObserver;
+
+  constructor(private readonly deps: ServingHostDeps) {
+    this.loader = new ModelLoader({ registry: deps.registry, artifacts: deps.artifacts, cacheDir: deps.cacheDir });
+    // Small, frequent writes: an embedded SQLite write blocks the event loop while it runs (~20 µs
+    // a row), so many short pauses keep tail latency low where one large write would not.
+    this.logger = new PredictionLogger(deps.predictions, {
+      flushIntervalMs: 25,
+      batchRows: 500,
+      onError: (e) => deps.warn?.(`prediction log: ${(e as Error).message}`),
+    });
+    this.metrics.setLogStats(() => this.logger.stats());
+    const m = this.metrics;
+    this.observer = {
+      modelLoaded: (l) => m.modelLoaded(l),
+      modelLoadFailed: (l) => m.modelLoadFailed(l),
+      setServing: (d, served, weight) => m.setServing(d, served, weight),
+      event: (deployment, type, message, data) => {
+        if (type === "load_failed") deps.warn?.(`${deployment}: ${message}`);
+        // Ad-hoc deployments (serve MODEL@ALIAS) are not stored: their events only reach the warning.
+        if (!this.adhoc.has(deployment)) deps.deployments.addEvent({ deployment, type, message, data }).catch(() => {});
+      },
+    };
+  }
+
+  private readonly adhoc = new Set<string>();
+  private readonly failed = new Map<string, { time: number; generation: number }>();
+
+  /** The store of predictions and feedback. */
+  get predictions(): PredictionLogStore {
+    return this.deps.predictions;
+  }
+
+  /** Serve a stored deployment; resolves once its primary is loaded (throws when it cannot load). */
+  async addDeployment(name: string): Promise<DeploymentRuntime> {
+    return this.add(name, () => this.deps.deployments.get(name));
+  }
+
+  /** Serve `MODEL@ALIAS` or `MODEL/VERSION` without a stored deployment (follows the alias). */
+  async addModel(ref: string): Promise<DeploymentRuntime> {
+    const parsed = parseModelRef(ref);
+    const name = parsed.name;
+    this.adhoc.add(name);
+    const now = this.deps.clock.now();
+    const d: Deployment = {
+      name,
+      primary: ref,
+      candidateWeight: 0,
+      shadow: false,
+      logSampling: 1,
+      status: "active",
+      generation: 0,
+      createdTime: now,
+      updatedTime: now,
+    };
+    return this.add(name, async () => d);
+  }
+
+  /** Follow the stored deployments: start active ones not yet served, stop the others. */
+  async syncActive(): Promise<{ started: string[]; stopped: string[]; failed: string[] }> {
+    const active = await this.deps.deployments.list({ status: "active" });
+    const wanted = new Set(active.map((d) => d.name));
+    const started: string[] = [];
+    const failed: string[] = [];
+    const stopped: string[] = [];
+    const now = this.deps.clock.now();
+    for (const d of active) {
+      if (this.runtimes.has(d.name)) continue;
+      // A deployment that failed to load is retried when it changes, or after a pause.
+      const f = this.failed.get(d.name);
+      if (f && f.generation === d.generation && now - f.time < RETRY_FAILED_MS) continue;
+      try {
+        await this.addDeployment(d.name);
+        this.failed.delete(d.name);
+        started.push(d.name);
+      } catch (e) {
+        this.failed.set(d.name, { time: now, generation: d.generation });
+        failed.push(d.name);
+        this.deps.warn?.(`${d.name}: not served: ${(e as Error).message}`);
+      }
+    }
+    for (const [name, rt] of this.runtimes) {
+      if (wanted.has(name) || this.adhoc.has(name)) continue;
+      rt.stop();
+      this.runtimes.delete(name);
+      stopped.push(name);
+    }
+    return { started, stopped, failed };
+  }
+
+  /** Stop polling and write what the log still holds. */
+  async close(): Promise<void> {
+    for (const rt of this.runtimes.values()) rt.stop();
+    await this.logger.close();
+  }
+
+  private async add(name: string, source: () => Promise<Deployment>): Promise<DeploymentRuntime> {
+    const existing = this.runtimes.get(name);
+    if (existing) return existing;
+    const rt = new DeploymentRuntime(name, {
+      source,
+      loader: this.loader,
+      clock: this.deps.clock,
+      observer: this.observer,
+    });
+    await rt.start();
+    rt.poll(this.deps.pollMs ?? 1000);
+    this.runtimes.set(name, rt);
+    return rt;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The inference routes as a Fastify plugin: MLflow's scoring protocol, the Open Inference Protocol
+ * v2, label feedback and Prometheus metrics, over one deployment (`serve`) or many (`up`).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Clock } from "../core/clock.js";
+import { MwError } from "../core/errors.js";
+import type { ServingMetrics } from "./metrics/serving-metrics.js";
+import { parseFeedback } from "./prediction-log/feedback.js";
+import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
+import type { PredictionLogger } from "./prediction-log/prediction-logger.js";
+import {
+  checkScoringContentType,
+  formatPredictions,
+  parseScoringCsv,
+  parseScoringJson,
+} from "./protocols/mlflow/index.js";
+import type { ScoringContext } from "./scoring/after-response.js";
+import { afterResponse } from "./scoring/after-response.js";
+import { answered, begin, header, parseJson, score, target, unknownDeployment } from "./scoring/request-scoring.js";
+import { mergeRows } from "./scoring/score-rows.js";
+import { installServingErrors } from "./serving-errors.js";
+import type { ServingTargets } from "./serving-targets.js";
+import { v2Routes } from "./v2-routes.js";
+
+export interface ServingRoutesOptions {
+  targets: ServingTargets;
+  version: string;
+  metrics: ServingMetrics;
+  /** The prediction log; nothing is logged without it. */
+  logger?: PredictionLogger;
+  /** Where `POST /feedback` stores outcomes; the route answers 501 without it. */
+  feedback?: PredictionLogStore;
+  clock: Clock;
+  random?: () => number;
+  /** Largest request body in bytes (default 5 MiB). */
+  bodyLimit?: number;
+  /** Most rows in one request (default 10,000). */
+  maxRows?: number;
+  /** `single`: `/invocations` at the root; `multi`: `/deployments/:deployment/invocations`. */
+  layout: "single" | "multi";
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    scoring: ScoringContext | undefined;
+  }
+}
+
+/** Register the inference routes in their own encapsulated context. */
+export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOptions): Promise<void> {
+  const random = opts.random ?? Math.random;
+  const maxRows = opts.maxRows ?? 10_000;
+  const bodyLimit = opts.bodyLimit ?? 5 * 1024 * 1024;
+  app.decorateRequest("scoring", undefined);
+  app.removeAllContentTypeParsers();
+  // Bodies arrive as text; the protocol handlers decide (MLflow answers 415 for other types itself).
+  app.addContentTypeParser("*", { parseAs: "string", bodyLimit }, (_req, body, done) => done(null, body));
+  installServingErrors(app);
+  const after = { metrics: opts.metrics, random, ...(opts.logger ? { logger: opts.logger } : {}) };
+  app.addHook("onResponse", async (req, reply) => {
+    if (req.scoring) afterResponse(req.scoring, reply.statusCode, reply.elapsedTime, after);
+  });
+  app.addHook("onRequestAbort", async (req) => {
+    if (req.scoring) afterResponse(req.scoring, 499, 0, after);
+  });
+
+  const multi = opts.layout === "multi";
+  const ping = async (req: FastifyRequest, reply: FastifyReply) => {
+    const rt = target(opts.targets, req);
+    return reply
+      .status(rt.ready ? 200 : 503)
+      .type("application/json")
+      .send("\n");
+  };
+  const base = multi ? "/deployments/:deployment" : "";
+  app.get(`${base}/ping`, ping);
+  app.get(`${base}/health`, ping);
+  app.get(`${base}/version`, async (_req, reply) => reply.type("text/plain").send(opts.version));
+
+  app.post(`${base}/invocations`, { bodyLimit }, async (req, reply) => {
+    const snap = target(opts.targets, req).current;
+    const ctx = begin(req, snap, "mlflow", opts);
+    const format = checkScoringContentType(req.headers["content-type"]);
+    const text = typeof req.body === "string" ? req.body : "";
+    const table =
+      format === "csv"
+        ? parseScoringCsv(text, snap.signature, { maxRows })
+        : parseScoringJson(parseJson(text), snap.signature, { maxRows });
+    const parts = score(ctx, table, header(req, snap), random);
+    const bodies = parts.map((p) => ({
+      rows: p.rows,
+      values: formatPredictions(p.scores, p.variant.model.predictor.signature).predictions as unknown[],
+    }));
+    return answered(reply, ctx).send({ predictions: mergeRows(bodies, table.numRows) });
+  });
+
+  v2Routes(app, {
+    targets: opts.targets,
+    clock: opts.clock,
+    metrics: opts.metrics,
+    version: opts.version,
+    random,
+    maxRows,
+    bodyLimit,
+  });
+
+  const feedback = async (req: FastifyRequest) => {
+    if (!opts.feedback) throw new MwError("NOT_IMPLEMENTED", "This server has no prediction store for feedback.");
+    const named = (req.params as { deployment?: string }).deployment;
+    const deployment = multi ? named : opts.targets.all()[0]?.name;
+    const records = parseFeedback(parseJson(typeof req.body === "string" ? req.body : ""), {
+      ...(deployment !== undefined ? { deployment } : {}),
+      clock: opts.clock,
+    });
+    if (multi) for (const r of records) if (!opts.targets.byDeployment(r.deployment)) unknownDeployment(r.deployment);
+    await opts.feedback.appendFeedback(records);
+    return { accepted: records.length };
+  };
+  app.post("/feedback", { bodyLimit }, feedback);
+  if (multi) app.post(`${base}/feedback`, { bodyLimit }, feedback);
+  app.get("/metrics", async (_req, reply) => reply.type(opts.metrics.contentType).send(await opts.metrics.text()));
+}

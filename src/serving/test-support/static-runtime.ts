@@ -1,0 +1,100 @@
+/** Runtimes over in-memory models, for tests of the inference routes. */
+import type { FastifyInstance } from "fastify";
+import { systemClock } from "../../core/clock.js";
+import { MwError } from "../../core/errors.js";
+import type { Deployment } from "../deployments/deployment.js";
+import { ServingMetrics } from "../metrics/serving-metrics.js";
+import type { ResolvedModel } from "../model-resolver.js";
+import type { ModelSource, RuntimeObserver } from "../runtime/deployment-runtime.js";
+import { DeploymentRuntime } from "../runtime/deployment-runtime.js";
+import type { ServingAppDeps } from "../serving-app.js";
+import { buildServingApp } from "../serving-app.js";
+import { singleTarget } from "../serving-targets.js";
+
+/** A model source over fixed versions; `aliases` maps `name@alias` to a version. */
+export function memorySource(
+  models: ResolvedModel[],
+  aliases: Record<string, string> = {},
+  failing: ReadonlySet<string> = new Set(),
+): ModelSource & { aliases: Record<string, string> } {
+  return {
+    aliases,
+    lookup: async (ref) => {
+      const v = ref.alias ? aliases[`${ref.name}@${ref.alias}`] : ref.version;
+      if (v === undefined || !models.some((m) => m.name === ref.name && m.version === v))
+        throw new MwError("RESOURCE_DOES_NOT_EXIST", `No model ${ref.name} ${ref.alias ?? ref.version}`);
+      return v;
+    },
+    load: async (name, version) => {
+      if (failing.has(`${name}/${version}`)) throw new Error("corrupt package");
+      const m = models.find((x) => x.name === name && x.version === version);
+      if (!m) throw new Error(`no model ${name}/${version}`);
+      return m;
+    },
+  };
+}
+
+/** A deployment record with defaults. */
+export function deploymentOf(fields: Partial<Deployment> & { name: string; primary: string }): Deployment {
+  return {
+    candidateWeight: 0,
+    shadow: false,
+    logSampling: 1,
+    status: "active",
+    generation: 1,
+    createdTime: 0,
+    updatedTime: 0,
+    ...fields,
+  };
+}
+
+/** A started runtime whose deployment is whatever `current()` returns at each refresh. */
+export async function staticRuntime(
+  current: () => Deployment,
+  source: ModelSource,
+  observer?: RuntimeObserver,
+): Promise<DeploymentRuntime> {
+  const rt = new DeploymentRuntime(current().name, {
+    source: async () => current(),
+    loader: source,
+    clock: systemClock,
+    ...(observer ? { observer } : {}),
+    retryAfterMs: 0,
+  });
+  await rt.start();
+  return rt;
+}
+
+/** An inference app over one deployment of in-memory models, with fresh metrics. */
+export async function testServingApp(
+  deployment: Deployment,
+  models: ResolvedModel[],
+  extra: Partial<ServingAppDeps> & {
+    aliases?: Record<string, string>;
+    /** `name/version`s whose load fails. */
+    failing?: ReadonlySet<string>;
+    observer?: RuntimeObserver;
+  } = {},
+): Promise<{
+  app: FastifyInstance;
+  runtime: DeploymentRuntime;
+  metrics: ServingMetrics;
+  /** Change the stored deployment (takes effect at the runtime's next refresh). */
+  setDeployment: (d: Deployment) => void;
+}> {
+  const { aliases, failing, observer, ...deps } = extra;
+  let current = deployment;
+  const runtime = await staticRuntime(() => current, memorySource(models, aliases, failing), observer);
+  const metrics = deps.metrics ?? new ServingMetrics();
+  const app = buildServingApp({
+    targets: singleTarget(runtime),
+    version: "test",
+    clock: systemClock,
+    ...deps,
+    metrics,
+  });
+  const setDeployment = (d: Deployment) => {
+    current = d;
+  };
+  return { app, runtime, metrics, setDeployment };
+}
