@@ -49,9 +49,10 @@ export const servingMigrations: readonly Migration[] = [
         latency_ms DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (request_id, row_index, variant)
       )`,
-      // Monitoring windows read by deployment and time; feedback joins by routing key.
+      // Monitoring windows read by deployment and time; feedback joins by routing key (partial: rows
+      // without a key, the common case, cost no index write).
       "CREATE INDEX prediction_log_by_time ON prediction_log (deployment, time)",
-      "CREATE INDEX prediction_log_by_key ON prediction_log (deployment, routing_key, time)",
+      "CREATE INDEX prediction_log_by_key ON prediction_log (deployment, routing_key, time) WHERE routing_key IS NOT NULL",
       `CREATE TABLE feedback (
         id TEXT PRIMARY KEY,
         deployment TEXT NOT NULL,

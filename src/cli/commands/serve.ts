@@ -2,10 +2,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { systemClock } from "../../core/clock.js";
+import type { PlatformConfig } from "../../core/config.js";
 import { resolveConfig } from "../../core/config.js";
+import { sqlitePathOf } from "../../core/db/open-database.js";
 import type { Platform } from "../../server/open-platform.js";
 import { openPlatform } from "../../server/open-platform.js";
+import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
+import { SqliteWorkerPredictionLogStore } from "../../serving/prediction-log/sqlite-worker/sqlite-worker-prediction-log-store.js";
 import { buildServingApp } from "../../serving/serving-app.js";
 import { ServingHost } from "../../serving/serving-host.js";
 import { singleTarget } from "../../serving/serving-targets.js";
@@ -66,7 +70,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const bodyLimit = intFlag("body-limit", values["body-limit"], 5 * 1024 * 1024, 1024, 2 ** 31 - 1);
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config);
-  const host = hostFor(platform, config.home, pollMs, io);
+  const host = hostFor(platform, config, pollMs, io);
   try {
     const runtime = values.deployment
       ? await host.addDeployment(values.deployment)
@@ -116,17 +120,25 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The serving host over the platform's stores. */
-export function hostFor(platform: Platform, home: string, pollMs: number, io: CliIo): ServingHost {
+export function hostFor(platform: Platform, config: PlatformConfig, pollMs: number, io: CliIo): ServingHost {
   return new ServingHost({
     registry: platform.registry,
     artifacts: platform.artifacts,
     deployments: platform.deployments,
-    predictions: new SqlPredictionLogStore(platform.db),
+    predictions: predictionStore(platform, config.storeUri, io.cwd),
     clock: systemClock,
-    cacheDir: join(home, "serving-cache"),
+    cacheDir: join(config.home, "serving-cache"),
     pollMs,
     warn: (m) => io.err(`warning: ${m}`),
   });
+}
+
+/** On an embedded SQLite file, prediction inserts run on a writer thread (off the event loop). */
+function predictionStore(platform: Platform, storeUri: string, cwd: string): PredictionLogStore {
+  const sql = new SqlPredictionLogStore(platform.db);
+  if (platform.db.dialect.name !== "sqlite") return sql;
+  const path = sqlitePathOf(storeUri, cwd);
+  return path === undefined ? sql : new SqliteWorkerPredictionLogStore(path, sql);
 }
 
 /** An integer flag in [min, max], or the default. */

@@ -49,7 +49,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config);
-  const host = hostFor(platform, config.home, pollMs, io);
+  const host = hostFor(platform, config, pollMs, io);
   let timer: NodeJS.Timeout | undefined;
   try {
     const first = await host.syncActive();

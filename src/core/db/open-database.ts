@@ -12,14 +12,21 @@ import { openSqlite } from "./sqlite/sqlite-database.js";
  */
 export function openDatabase(uri: string, cwd = process.cwd()): Database {
   if (/^postgres(ql)?:\/\//.test(uri)) return openPostgres(uri);
+  return openSqlite(sqlitePathOf(uri, cwd) ?? ":memory:");
+}
+
+/** The SQLite file a store URI names (undefined for an in-memory database); throws for other schemes. */
+export function sqlitePathOf(uri: string, cwd = process.cwd()): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(uri)) throw invalidParam(`'${uri}' is not a SQLite store URI.`);
   if (uri.startsWith("sqlite:")) {
     const rest = uri.slice("sqlite:".length).replace(/^\/\//, "");
-    if (rest === "" || rest === "/" || rest === "/:memory:") return openSqlite(":memory:");
-    const path = rest.startsWith("//") ? rest.slice(1) : rest.slice(1);
-    return openSqlite(isAbsolute(path) ? path : resolve(cwd, path));
+    if (rest === "" || rest === "/" || rest === "/:memory:") return undefined;
+    const path = rest.slice(1);
+    return isAbsolute(path) ? path : resolve(cwd, path);
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
     throw invalidParam(`Unsupported store URI '${uri}': expected sqlite:///PATH or postgresql://...`);
   }
-  return openSqlite(isAbsolute(uri) ? uri : resolve(cwd, uri));
+  if (uri === ":memory:") return undefined;
+  return isAbsolute(uri) ? uri : resolve(cwd, uri);
 }

@@ -30,9 +30,26 @@ export function checkPresent(table: Table, specs: readonly FeatureSpec[]): void 
 
 /** For each dictionary entry of `c`, its index in `categories`, or -1 when unseen in training. */
 export function categoryIndexByCode(c: StringColumn, categories: readonly string[]): Int32Array {
-  const index = new Map(categories.map((v, k) => [v, k]));
-  return Int32Array.from(c.dictionary, (v) => index.get(v) ?? -1);
+  const index = categoryLookup(categories);
+  const dict = c.dictionary;
+  const out = new Int32Array(dict.length);
+  for (let i = 0; i < dict.length; i++) out[i] = index.get(dict[i] as string) ?? -1;
+  return out;
 }
+
+/** Category value → its index in a fitted category list (built once per list). */
+export function categoryLookup(categories: readonly string[]): ReadonlyMap<string, number> {
+  let index = categoryIndexes.get(categories);
+  if (index === undefined) {
+    index = new Map(categories.map((v, k) => [v, k]));
+    categoryIndexes.set(categories, index);
+  }
+  return index;
+}
+
+// Fitted category lists never change, and serving maps every request through them: build each
+// lookup once (weakly held, so it goes with its preprocessor).
+const categoryIndexes = new WeakMap<readonly string[], Map<string, number>>();
 
 /** Median of the finite values (NaN when there are none). */
 export function medianOf(x: Float64Array): number {

@@ -1,7 +1,7 @@
 /** A fitted preprocessor: turns a raw {@link Table} into the {@link FeatureMatrix} a model was trained on. */
 import type { StringColumn, Table } from "../../data/table.js";
 import type { FeatureMatrix } from "../feature-matrix.js";
-import { categoryIndexByCode, checkPresent, impute, numbersOf, requireColumn } from "./columns.js";
+import { categoryIndexByCode, categoryLookup, checkPresent, impute, numbersOf, requireColumn } from "./columns.js";
 import {
   type CategoricalSpec,
   type FeatureSpec,
@@ -77,10 +77,12 @@ export class Preprocessor {
 
   /** Linear: one-hot (unseen or missing → all zeros). Tree: ordinal index (unseen or missing → NaN). */
   private writeCategorical(s: CategoricalSpec, c: StringColumn, out: Float64Array, rows: number): number {
-    const index = categoryIndexByCode(c, s.categories);
+    // Small batches (serving) look each value up directly; large ones map the dictionary once.
+    const byValue = rows < c.dictionary.length * 4 ? categoryLookup(s.categories) : undefined;
+    const index = byValue ? undefined : categoryIndexByCode(c, s.categories);
     for (let i = 0; i < rows; i++) {
       const code = c.codes[i] as number;
-      const k = code < 0 ? -1 : (index[code] as number);
+      const k = code < 0 ? -1 : index ? (index[code] as number) : (byValue?.get(c.dictionary[code] as string) ?? -1);
       if (this.kind === "tree") out[i] = k < 0 ? Number.NaN : k;
       else if (k >= 0) out[k * rows + i] = 1;
     }

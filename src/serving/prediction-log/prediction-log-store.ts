@@ -60,4 +60,6 @@ export interface PredictionLogStore {
   listFeedback(query: { deployment: string; since?: number; limit?: number }): Promise<FeedbackRecord[]>;
   /** How many predictions a deployment has logged. */
   countPredictions(deployment: string): Promise<number>;
+  /** Release what the store holds beyond the platform's connection (e.g. a writer thread). */
+  close?(): Promise<void>;
 }

@@ -208,7 +208,8 @@ describe("PredictionLogger", () => {
     const errors: unknown[] = [];
     const log = logger(store, { onError: (e) => errors.push(e) });
     assert.equal(log.log(scored(2, { rows: Int32Array.of(0), scores: Float64Array.of(0.1, 0.2) })), false);
-    assert.equal(log.log(scored(2, { rows: Int32Array.of(0, 7), scores: Float64Array.of(0.1, 0.2) })), true);
+    // Rows are turned into records as they are logged: a bad row index is refused at once.
+    assert.equal(log.log(scored(2, { rows: Int32Array.of(0, 7), scores: Float64Array.of(0.1, 0.2) })), false);
     log.log(scored(3));
     await log.flush();
     assert.deepEqual(log.stats(), stats(0, 4, 3, 0));

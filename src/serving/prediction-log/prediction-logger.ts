@@ -1,6 +1,7 @@
 /**
- * The asynchronous, batched, bounded prediction-log writer. Requests hand over references to their
- * scored rows; records are built and written later, in batches, one write at a time.
+ * The asynchronous, batched, bounded prediction-log writer. The serving path calls `log()` once a
+ * response has gone out; the rows become compact records there and are written later, in batches,
+ * one write at a time.
  */
 import { invalidParam } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
@@ -70,7 +71,7 @@ export class PredictionLogger {
   private readonly batchRows: number;
   private readonly onError: (e: unknown) => void;
   private readonly timer: NodeJS.Timeout;
-  private pending: ScoredBatch[] = [];
+  private pending: PredictionRecord[][] = [];
   private pendingRows = 0;
   /** Record batches whose first write failed; each gets one more try on the next flush. */
   private retries: PredictionRecord[][] = [];
@@ -92,7 +93,7 @@ export class PredictionLogger {
     this.timer.unref();
   }
 
-  /** Queue a scored batch (by reference); false when it was dropped because the queue is full or closed. */
+  /** Queue a scored batch's records; false when it was dropped (queue full, closed, or unconvertible). */
   log(batch: ScoredBatch): boolean {
     const n = batch.scores.length;
     if (batch.rows !== undefined && batch.rows.length !== n) {
@@ -105,7 +106,17 @@ export class PredictionLogger {
       return false;
     }
     if (n === 0) return true;
-    this.pending.push(batch);
+    // Converted now rather than at flush: holding each request's table (typed arrays) until the
+    // flush would carry them into the old generation and cost full GC pauses under load.
+    let records: PredictionRecord[];
+    try {
+      records = toPredictionRecords(batch);
+    } catch (e) {
+      this.counts.droppedRows += n;
+      this.report(e);
+      return false;
+    }
+    this.pending.push(records);
     this.pendingRows += n;
     this.counts.queuedRows += n;
     if (this.pendingRows >= this.batchRows) this.scheduleEarly();
@@ -175,11 +186,11 @@ export class PredictionLogger {
   }
 
   /** Whole batches from the head of the queue, up to `batchRows` rows (at least one batch). */
-  private takeChunk(): { batches: ScoredBatch[]; rows: number } {
+  private takeChunk(): { batches: PredictionRecord[][]; rows: number } {
     let rows = 0;
     let count = 0;
     while (count < this.pending.length) {
-      const n = (this.pending[count] as ScoredBatch).scores.length;
+      const n = (this.pending[count] as PredictionRecord[]).length;
       if (count > 0 && rows + n > this.batchRows) break;
       rows += n;
       count++;
@@ -189,16 +200,8 @@ export class PredictionLogger {
     return { batches, rows };
   }
 
-  private convert(batches: readonly ScoredBatch[]): PredictionRecord[] {
-    const out: PredictionRecord[] = [];
-    for (const b of batches) {
-      try {
-        for (const r of toPredictionRecords(b)) out.push(r);
-      } catch (e) {
-        this.dropQueued(b.scores.length, e);
-      }
-    }
-    return out;
+  private convert(batches: readonly PredictionRecord[][]): PredictionRecord[] {
+    return batches.length === 1 ? (batches[0] as PredictionRecord[]) : batches.flat();
   }
 
   private async write(records: PredictionRecord[], isRetry: boolean): Promise<void> {

@@ -1,5 +1,5 @@
 /** The steps every scoring route shares: context, routing and scoring, answer headers, JSON bodies. */
-import { randomUUID } from "node:crypto";
+
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../../core/clock.js";
 import { MwError } from "../../core/errors.js";
@@ -8,6 +8,7 @@ import type { ServingMetrics } from "../metrics/serving-metrics.js";
 import type { DeploymentRuntime } from "../runtime/deployment-runtime.js";
 import type { ServingTargets } from "../serving-targets.js";
 import type { ScoringContext } from "./after-response.js";
+import { newRequestId } from "./request-id.js";
 import type { ScoredPart } from "./score-rows.js";
 import { assignRows, requestKeys, scoreParts, VariantError } from "./score-rows.js";
 
@@ -76,7 +77,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 function requestId(req: FastifyRequest): string {
   const given = req.headers["x-request-id"];
-  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === "string" && REQUEST_ID.test(given) ? given : newRequestId();
 }
 
 /** Parse a JSON body; empty or malformed bodies are BAD_REQUEST. */

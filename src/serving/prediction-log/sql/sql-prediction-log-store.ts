@@ -7,7 +7,8 @@ import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRec
 const MAX_BIND_PARAMS = 32_766;
 const DEFAULT_LIMIT = 10_000;
 
-const PREDICTION_COLUMNS = [
+/** The prediction_log columns, in the order {@link predictionValues} gives them. */
+export const PREDICTION_COLUMNS = [
   "deployment",
   "request_id",
   "row_index",
@@ -27,7 +28,7 @@ const FEEDBACK_COLUMNS = ["id", "deployment", "request_id", "row_index", "routin
 
 // A retry after an ambiguous commit, or a client that reuses a request id, must not fail the
 // whole batch on the primary key: the first record of a (request, row, variant) wins.
-const PREDICTION_CONFLICT = "ON CONFLICT (request_id, row_index, variant) DO NOTHING";
+export const PREDICTION_CONFLICT = "ON CONFLICT (request_id, row_index, variant) DO NOTHING";
 
 type Num = number | string;
 
@@ -57,7 +58,8 @@ interface FeedbackRow {
   time: Num;
 }
 
-function predictionValues(r: PredictionRecord): SqlValue[] {
+/** A record as its prediction_log row values. */
+export function predictionValues(r: PredictionRecord): SqlValue[] {
   return [
     r.deployment,
     r.requestId,

@@ -1,0 +1,129 @@
+/**
+ * Latency at a held rate: the open-loop generator (its own process, 32 keep-alive sockets) sends
+ * one Telco row per request to `/invocations` at 1,000 req/s for 20 s on a fixed timetable and
+ * measures from each request's scheduled send time. The bare node:http anchor gets the same load
+ * first, which shows the floor the generator and loopback alone give. Target: p99 ≤ 5 ms
+ * (reported, not asserted). Exits 1 if a server crashed.
+ *
+ *   node --import tsx bench/serving/fixed-rate.ts [--quick] [--rate 1000] [--seconds 20] [--sampling 1] [--no-deployment] [--keep] [--no-write]
+ */
+import { startAnchor } from "./lib/anchor.js";
+import { log, numberArg, parseBenchArgs, samplingArg } from "./lib/args.js";
+import type { ChildServer } from "./lib/child-server.js";
+import type { SummaryReport } from "./lib/open-loop.js";
+import { runOpenLoop } from "./lib/open-loop.js";
+import { checkInvocation, describeLogMetrics, predictionLogMetrics } from "./lib/probe.js";
+import { countsText, fixed, int, machineNote, markdownTable, verdict, writeResults } from "./lib/report.js";
+import { createDeployment, DEPLOYMENT, prepareHome, startModelServer } from "./lib/setup.js";
+
+const TARGET_P99_MS = 5;
+const args = parseBenchArgs(["rate", "seconds", "sampling"]);
+/** Share of requests the deployment writes to the prediction log (1: all, the issue's case; 0: off). */
+const SAMPLING = samplingArg(args.values.sampling);
+const RATE = numberArg(args.values.rate, 1000, "rate");
+const DURATION_S = numberArg(args.values.seconds, args.quick ? 5 : 20, "seconds");
+// 3 s even with --quick: a colder server makes the short run all warm-up (p90 in the hundreds of ms).
+const WARMUP_S = 3;
+const CONNECTIONS = 32;
+
+async function measure(server: ChildServer): Promise<SummaryReport> {
+  log(`${server.label}: ${RATE} req/s, ${WARMUP_S} s warm-up + ${DURATION_S} s measured`);
+  return runOpenLoop({
+    url: `${server.url}/invocations`,
+    rate: RATE,
+    warmupS: WARMUP_S,
+    durationS: DURATION_S,
+    connections: CONNECTIONS,
+    intervalS: DURATION_S,
+    timeoutMs: 10_000,
+  });
+}
+
+async function main(): Promise<number> {
+  const notes = [machineNote()];
+  const bench = await prepareHome(1, log, args.keep);
+  const servers: ChildServer[] = [];
+  try {
+    if (args.mode === "deployment") await createDeployment(bench.home, DEPLOYMENT, SAMPLING);
+    const anchor = await startAnchor();
+    servers.push(anchor);
+    const ours = await startModelServer(bench.home, args.mode);
+    servers.push(ours);
+    const answered = await checkInvocation(ours.url);
+    const results: [ChildServer, SummaryReport][] = [];
+    for (const server of [anchor, ours]) results.push([server, await measure(server)]);
+    const logMetrics = ours.crashed() ? undefined : await predictionLogMetrics(ours.url);
+    const crashed = servers.filter((s) => s.crashed());
+
+    console.log(`\n## bench/serving/fixed-rate${args.quick ? " (--quick: short run, figures indicative only)" : ""}\n`);
+    console.log(
+      markdownTable(
+        [
+          "server",
+          "target req/s",
+          "achieved req/s",
+          "p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "max ms",
+          "non-2xx",
+          "errors",
+          "p99 target",
+        ],
+        results.map(([server, r]) => [
+          server === ours ? `${server.label} (${answered})` : server.label,
+          int(r.targetRate),
+          int(r.achievedRate),
+          fixed(r.latencyMs.p50),
+          fixed(r.latencyMs.p90),
+          fixed(r.latencyMs.p99),
+          fixed(r.latencyMs.max),
+          int(r.non2xx),
+          int(r.errors),
+          server === ours ? `≤ ${TARGET_P99_MS} ms: ${verdict(r.latencyMs.p99 <= TARGET_P99_MS)}` : "(anchor)",
+        ]),
+      ),
+    );
+    notes.push(
+      `Open loop: ${int(RATE)} req/s on a fixed timetable over ${CONNECTIONS} keep-alive sockets, ${DURATION_S} s after a ${WARMUP_S} s warm-up; ` +
+        "latency from the scheduled send time (coordinated omission corrected).",
+    );
+    for (const [server, r] of results) {
+      notes.push(
+        `${server.label}: from the generator's send call (includes any wait for a free socket) p50 ${fixed(r.serviceMs.p50)} / p99 ${fixed(r.serviceMs.p99)} ms; ` +
+          `generator lateness p50 ${fixed(r.latenessMs.p50)} / p99 ${fixed(r.latenessMs.p99)} / max ${fixed(r.latenessMs.max)} ms; ` +
+          `statuses ${countsText(r.statuses)}; errors ${countsText(r.errorCodes)}.`,
+      );
+    }
+    notes.push(
+      `ours: \`modelworks ${ours.label}\`${args.mode === "deployment" ? ` (prediction log sampling ${SAMPLING})` : " (--no-deployment)"}; ` +
+        `prediction log after the run: ${describeLogMetrics(logMetrics)}.`,
+    );
+    for (const s of crashed)
+      notes.push(`**${s.label} CRASHED (${s.crashed()}):** ${s.stderrTail().trim().slice(-500)}`);
+    console.log(`\n${notes.map((n) => `- ${n}`).join("\n")}`);
+    if (args.write) {
+      const doc = {
+        mode: args.mode,
+        sampling: SAMPLING,
+        answered,
+        rate: RATE,
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+        connections: CONNECTIONS,
+        targetP99Ms: TARGET_P99_MS,
+        results: results.map(([server, r]) => ({ server: server.label, ...r })),
+        predictionLog: logMetrics ?? null,
+        crashed: crashed.map((s) => s.label),
+      };
+      log(`wrote ${writeResults("fixed-rate", args.quick, doc)}`);
+    }
+    return crashed.length > 0 ? 1 : 0;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (args.keep) log(`kept ${bench.home}`);
+    else bench.remove();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { migrate } from "../../../core/db/migrate.js";
+import { openSqlite } from "../../../core/db/sqlite/sqlite-database.js";
+import { servingMigrations } from "../../migrations.js";
+import type { PredictionRecord } from "../prediction-log-store.js";
+import { SqlPredictionLogStore } from "../sql/sql-prediction-log-store.js";
+import { SqliteWorkerPredictionLogStore } from "./sqlite-worker-prediction-log-store.js";
+
+const record = (i: number): PredictionRecord => ({
+  deployment: "d",
+  requestId: `req-${i}`,
+  row: 0,
+  variant: "primary",
+  shadow: false,
+  modelName: "churn",
+  modelVersion: "1",
+  inputs: JSON.stringify({ tenure: i }),
+  score: i / 1000,
+  label: "No",
+  time: 1000 + i,
+  latencyMs: 0.5,
+});
+
+test("inserts run on the worker's connection and are read back through the platform's", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-plog-worker-"));
+  const path = join(dir, "m.db");
+  const db = openSqlite(path);
+  try {
+    await migrate(db, servingMigrations);
+    const store = new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db));
+    await Promise.all([
+      store.appendPredictions(Array.from({ length: 500 }, (_, i) => record(i))),
+      store.appendPredictions([record(500), record(0)]),
+    ]);
+    assert.equal(await store.countPredictions("d"), 501);
+    const rows = await store.listPredictions({ deployment: "d", since: 1498 });
+    assert.deepEqual(rows, [record(498), record(499), record(500)]);
+    const last = store.appendPredictions([record(600)]);
+    await store.close();
+    await last;
+    assert.equal(await store.countPredictions("d"), 502);
+    await assert.rejects(store.appendPredictions([record(700)]), /closed/);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
