@@ -12,7 +12,13 @@ import { log, numberArg, parseBenchArgs, samplingArg } from "./lib/args.js";
 import type { ChildServer } from "./lib/child-server.js";
 import type { SummaryReport } from "./lib/open-loop.js";
 import { runOpenLoop } from "./lib/open-loop.js";
-import { checkInvocation, describeLogMetrics, predictionLogMetrics } from "./lib/probe.js";
+import {
+  checkInvocation,
+  describeLogMetrics,
+  durationBuckets,
+  predictionLogMetrics,
+  serverQuantileBoundMs,
+} from "./lib/probe.js";
 import { countsText, fixed, int, machineNote, markdownTable, verdict, writeResults } from "./lib/report.js";
 import { createDeployment, DEPLOYMENT, prepareHome, startModelServer } from "./lib/setup.js";
 
@@ -51,7 +57,12 @@ async function main(): Promise<number> {
     servers.push(ours);
     const answered = await checkInvocation(ours.url);
     const results: [ChildServer, SummaryReport][] = [];
-    for (const server of [anchor, ours]) results.push([server, await measure(server)]);
+    results.push([anchor, await measure(anchor)]);
+    const before = await durationBuckets(ours.url);
+    results.push([ours, await measure(ours)]);
+    const after = await durationBuckets(ours.url);
+    const serverP99 = serverQuantileBoundMs(before, after, 0.99);
+    const serverP50 = serverQuantileBoundMs(before, after, 0.5);
     const logMetrics = ours.crashed() ? undefined : await predictionLogMetrics(ours.url);
     const crashed = servers.filter((s) => s.crashed());
 
@@ -96,6 +107,10 @@ async function main(): Promise<number> {
       );
     }
     notes.push(
+      `ours, as the server measures itself (its request-duration histogram over warm-up and run, request received to response written): ` +
+        `p50 ≤ ${fixed(serverP50 ?? Number.NaN)} ms, p99 ≤ ${fixed(serverP99 ?? Number.NaN)} ms (bucket bounds).`,
+    );
+    notes.push(
       `ours: \`modelworks ${ours.label}\`${args.mode === "deployment" ? ` (prediction log sampling ${SAMPLING})` : " (--no-deployment)"}; ` +
         `prediction log after the run: ${describeLogMetrics(logMetrics)}.`,
     );
@@ -114,6 +129,7 @@ async function main(): Promise<number> {
         targetP99Ms: TARGET_P99_MS,
         results: results.map(([server, r]) => ({ server: server.label, ...r })),
         predictionLog: logMetrics ?? null,
+        serverQuantileBoundsMs: { p50: serverP50 ?? null, p99: serverP99 ?? null },
         crashed: crashed.map((s) => s.label),
       };
       log(`wrote ${writeResults("fixed-rate", args.quick, doc)}`);

@@ -24,6 +24,11 @@ export class CliFailure extends Error {
   }
 }
 
+/** Compile `src/` into `dist/` (`npm run build`), which `bin/modelworks.js` runs. */
+export async function buildCli(): Promise<void> {
+  await run("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, maxBuffer: 16 << 20 });
+}
+
 /** Run `modelworks ARGS` to completion; resolves to its stdout, throws {@link CliFailure} on a non-zero exit. */
 export async function runCli(home: string, args: readonly string[]): Promise<string> {
   try {

@@ -42,3 +42,35 @@ export function describeLogMetrics(m: Record<string, number> | undefined): strin
   if (entries.length === 0) return "no prediction-log series in /metrics";
   return entries.map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`).join(", ");
 }
+
+/** Cumulative `modelworks_request_duration_seconds` bucket counts by upper bound (summed over labels). */
+export async function durationBuckets(url: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const res = await fetch(`${url}/metrics`);
+  if (res.status !== 200) return out;
+  for (const line of (await res.text()).split("\n")) {
+    const m = /^modelworks_request_duration_seconds_bucket\{.*le="([^"]+)".*\}\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const le = m[1] === "+Inf" ? Number.POSITIVE_INFINITY : Number(m[1]);
+    out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+/**
+ * The server's own bound on a latency quantile between two scrapes: the smallest bucket bound (ms)
+ * holding at least `q` of the requests in between. Undefined without requests.
+ */
+export function serverQuantileBoundMs(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  q: number,
+): number | undefined {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  if (total <= 0) return undefined;
+  for (const le of bounds) {
+    if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= q * total) return le * 1000;
+  }
+  return undefined;
+}

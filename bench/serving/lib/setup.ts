@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildServer } from "./child-server.js";
-import { CliFailure, runCli, startServe } from "./cli.js";
+import { buildCli, CliFailure, runCli, startServe } from "./cli.js";
 import { TELCO_CSV } from "./paths.js";
 
 export const MODEL = "churn";
@@ -29,6 +29,8 @@ export interface BenchHome {
  * home is also removed when the process exits early (Ctrl-C, an uncaught error).
  */
 export async function prepareHome(versions: 1 | 2, log: (line: string) => void, keep = false): Promise<BenchHome> {
+  log("building dist/ (npm run build), so the CLI measured is the compiled one users run");
+  await buildCli();
   const home = mkdtempSync(join(tmpdir(), "mw-bench-serving-"));
   const remove = () => rmSync(home, { recursive: true, force: true });
   if (!keep) process.once("exit", remove);

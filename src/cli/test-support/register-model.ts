@@ -12,8 +12,9 @@ export async function registerModels(
   name: string,
   packages: ModelPackage[],
   aliases: Record<string, string> = {},
+  store?: string,
 ): Promise<void> {
-  const platform = await openPlatform(resolveConfig({ home }, {}, home));
+  const platform = await openPlatform(resolveConfig(store ? { home, store } : { home }, {}, home));
   try {
     await platform.registry.createRegisteredModel({ name }).catch(() => {});
     for (const pkg of packages) {
