@@ -12,6 +12,8 @@ import { log, numberArg, parseBenchArgs, samplingArg } from "./lib/args.js";
 import type { ChildServer } from "./lib/child-server.js";
 import type { SummaryReport } from "./lib/open-loop.js";
 import { runOpenLoop } from "./lib/open-loop.js";
+import type { PreciseResult } from "./lib/open-loop-c.js";
+import { buildPreciseGenerator, runPrecise } from "./lib/open-loop-c.js";
 import {
   checkInvocation,
   describeLogMetrics,
@@ -21,6 +23,7 @@ import {
 } from "./lib/probe.js";
 import { countsText, fixed, int, machineNote, markdownTable, verdict, writeResults } from "./lib/report.js";
 import { createDeployment, DEPLOYMENT, prepareHome, startModelServer } from "./lib/setup.js";
+import { telcoRecord } from "./lib/telco.js";
 
 const TARGET_P99_MS = 5;
 const args = parseBenchArgs(["rate", "seconds", "sampling"]);
@@ -45,6 +48,67 @@ async function measure(server: ChildServer): Promise<SummaryReport> {
   });
 }
 
+/** The same load from the C generator (when a C compiler is there): anchor, then ours. */
+async function measurePrecise(
+  anchor: ChildServer,
+  ours: ChildServer,
+): Promise<[ChildServer, PreciseResult][] | undefined> {
+  const bin = await buildPreciseGenerator();
+  if (!bin) {
+    log("no C compiler: skipping the precise generator");
+    return undefined;
+  }
+  const body = JSON.stringify({ dataframe_records: [telcoRecord(0)] });
+  const out: [ChildServer, PreciseResult][] = [];
+  for (const server of [anchor, ours]) {
+    log(`${server.label}: open-loop.c at ${RATE} req/s, ${WARMUP_S} s warm-up + ${DURATION_S} s measured`);
+    out.push([
+      server,
+      await runPrecise(bin, `${server.url}/invocations`, body, {
+        rate: RATE,
+        seconds: DURATION_S,
+        warmupS: WARMUP_S,
+        connections: CONNECTIONS,
+      }),
+    ]);
+  }
+  return out;
+}
+
+function printPrecise(rows: [ChildServer, PreciseResult][], anchor: ChildServer, ours: ChildServer, answered: string) {
+  console.log(`\nThe same load from \`lib/open-loop.c\` (timerfd schedule; its own lateness is listed):\n`);
+  console.log(
+    markdownTable(
+      [
+        "server",
+        "achieved req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "max ms",
+        "non-2xx",
+        "errors",
+        "lateness p99 ms",
+        "p99 target",
+      ],
+      rows.map(([server, r]) => [
+        server === ours ? `${server.label} (${answered})` : server.label,
+        int(r.achieved_rate),
+        fixed(r.latency_ms.p50),
+        fixed(r.latency_ms.p90),
+        fixed(r.latency_ms.p99),
+        fixed(r.latency_ms.p999),
+        fixed(r.latency_ms.max),
+        int(r.non2xx),
+        int(r.errors),
+        fixed(r.lateness_ms.p99),
+        server === anchor ? "(anchor)" : `≤ ${TARGET_P99_MS} ms: ${verdict(r.latency_ms.p99 <= TARGET_P99_MS)}`,
+      ]),
+    ),
+  );
+}
+
 async function main(): Promise<number> {
   const notes = [machineNote()];
   const bench = await prepareHome(1, log, args.keep);
@@ -63,6 +127,7 @@ async function main(): Promise<number> {
     const after = await durationBuckets(ours.url);
     const serverP99 = serverQuantileBoundMs(before, after, 0.99);
     const serverP50 = serverQuantileBoundMs(before, after, 0.5);
+    const precise = await measurePrecise(anchor, ours);
     const logMetrics = ours.crashed() ? undefined : await predictionLogMetrics(ours.url);
     const crashed = servers.filter((s) => s.crashed());
 
@@ -95,6 +160,7 @@ async function main(): Promise<number> {
         ]),
       ),
     );
+    if (precise) printPrecise(precise, anchor, ours, answered);
     notes.push(
       `Open loop: ${int(RATE)} req/s on a fixed timetable over ${CONNECTIONS} keep-alive sockets, ${DURATION_S} s after a ${WARMUP_S} s warm-up; ` +
         "latency from the scheduled send time (coordinated omission corrected).",
@@ -130,6 +196,7 @@ async function main(): Promise<number> {
         results: results.map(([server, r]) => ({ server: server.label, ...r })),
         predictionLog: logMetrics ?? null,
         serverQuantileBoundsMs: { p50: serverP50 ?? null, p99: serverP99 ?? null },
+        precise: precise ? precise.map(([server, r]) => ({ server: server.label, ...r })) : null,
         crashed: crashed.map((s) => s.label),
       };
       log(`wrote ${writeResults("fixed-rate", args.quick, doc)}`);
