@@ -49,3 +49,39 @@ test("inserts run on the worker's connection and are read back through the platf
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("values survive the hand-over: NaN and infinite scores, quotes, newlines and U+0001 inside strings", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-plog-worker-"));
+  const path = join(dir, "m.db");
+  const db = openSqlite(path);
+  try {
+    await migrate(db, servingMigrations);
+    const store = new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db));
+    const odd = (i: number, score: number, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({
+      ...record(i),
+      score,
+      ...extra,
+    });
+    const records = [
+      odd(1, Number.NaN),
+      odd(2, Number.POSITIVE_INFINITY),
+      odd(3, Number.NEGATIVE_INFINITY),
+      odd(4, 0.25, {
+        routingKey: 'key "with"\nnewline\u0001and tab\t',
+        label: "Ünïcode ✓",
+        inputs: JSON.stringify({ text: 'a "quoted"\nline\u0001' }),
+        shadow: true,
+        variant: "candidate",
+      }),
+    ];
+    await store.appendPredictions(records);
+    const back = await store.listPredictions({ deployment: "d" });
+    assert.equal(back.length, 4);
+    assert.ok(Number.isNaN(back[0]?.score));
+    assert.deepEqual(back.slice(1), records.slice(1));
+    await store.close();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,11 +6,10 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { SqlValue } from "../../../core/db/database.js";
 import { MwError } from "../../../core/errors.js";
 import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRecord } from "../prediction-log-store.js";
 import type { SqlPredictionLogStore } from "../sql/sql-prediction-log-store.js";
-import { PREDICTION_COLUMNS, PREDICTION_CONFLICT, predictionValues } from "../sql/sql-prediction-log-store.js";
+import { PREDICTION_COLUMNS, PREDICTION_CONFLICT } from "../sql/sql-prediction-log-store.js";
 
 // CommonJS source for the worker (eval'd, so it runs the same under tsx and from dist/).
 const WORKER_SOURCE = `
@@ -20,13 +19,58 @@ const db = new Database(workerData.path);
 db.pragma("busy_timeout = 10000");
 db.pragma("synchronous = NORMAL");
 const insert = db.prepare(workerData.sql);
-const insertAll = db.transaction((rows) => { for (const r of rows) insert.run(r); });
+const decoder = new TextDecoder();
+// Lines of: JSON array of the row without inputs_json, U+0001, the inputs JSON text as it is.
+const insertAll = db.transaction((text) => {
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf("\\n", start);
+    const sep = text.indexOf("\\u0001", start);
+    const row = JSON.parse(text.slice(start, sep));
+    const score = row[8];
+    if (typeof score === "string") row[8] = score === "NaN" ? null : Number(score);
+    row.splice(8, 0, text.slice(sep + 1, nl));
+    insert.run(row);
+    start = nl + 1;
+  }
+});
 parentPort.on("message", (m) => {
   if (m.stop) { db.close(); parentPort.postMessage({ stopped: true }); return; }
-  try { insertAll(m.rows); parentPort.postMessage({ id: m.id, ok: true }); }
+  try { insertAll(decoder.decode(m.bytes)); parentPort.postMessage({ id: m.id, ok: true }); }
   catch (e) { parentPort.postMessage({ id: m.id, ok: false, message: String(e && e.message || e) }); }
 });
 `;
+
+const encoder = new TextEncoder();
+
+/**
+ * Rows as UTF-8 lines: the row's values without `inputs_json` as a JSON array, then U+0001, then
+ * the inputs JSON text unchanged (neither JSON text can hold a raw U+0001 or newline). Cheaper than
+ * a structured clone of the row arrays, and the inputs are never re-escaped. Non-finite scores go
+ * as text, since JSON has no NaN or Infinity.
+ */
+export function encodeRows(records: readonly PredictionRecord[]): Uint8Array {
+  let text = "";
+  for (const r of records) {
+    const score = Number.isFinite(r.score) ? r.score : String(r.score);
+    const head = [
+      r.deployment,
+      r.requestId,
+      r.row,
+      r.variant,
+      r.shadow ? 1 : 0,
+      r.modelName,
+      r.modelVersion,
+      r.routingKey ?? null,
+      score,
+      r.label,
+      r.time,
+      r.latencyMs,
+    ];
+    text += `${JSON.stringify(head)}\u0001${r.inputs}\n`;
+  }
+  return encoder.encode(text);
+}
 
 /** A {@link PredictionLogStore} whose prediction inserts run on a worker thread. */
 export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
@@ -63,11 +107,12 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
   appendPredictions(records: readonly PredictionRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
-    const rows: SqlValue[][] = records.map(predictionValues);
+    const bytes = encodeRows(records);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, rows });
+      // The buffer is transferred, not copied: handing rows over costs one encode per batch.
+      this.worker.postMessage({ id, bytes }, [bytes.buffer as ArrayBuffer]);
     });
   }
 
