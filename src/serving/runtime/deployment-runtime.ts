@@ -148,7 +148,10 @@ export class DeploymentRuntime {
   private async load(v: { name: string; version: string }): Promise<ResolvedModel> {
     try {
       const m = await this.deps.loader.load(v.name, v.version);
-      this.deps.observer?.modelLoaded?.({ deployment: this.name, model: v.name, version: v.version });
+      // Counted when a version comes into this deployment, not when an unchanged one is reused.
+      const cur = this.snap;
+      if (cur?.primary.model !== m && cur?.candidate?.model !== m)
+        this.deps.observer?.modelLoaded?.({ deployment: this.name, model: v.name, version: v.version });
       return m;
     } catch (e) {
       this.deps.observer?.modelLoadFailed?.({ deployment: this.name, model: v.name });
