@@ -16,6 +16,7 @@ import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { closeGracefully, listenOn } from "./listen.js";
 import { waitForSignal } from "./server.js";
 
 export const SERVE_HELP = `Usage: modelworks serve MODEL@ALIAS|MODEL/VERSION [options]
@@ -85,12 +86,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       maxRows,
       bodyLimit,
     });
-    const bind = values.host ?? "127.0.0.1";
-    await app.listen({ host: bind, port }).catch((e: Error) => {
-      throw new CliError(`cannot listen on ${bind}:${port}: ${e.message}`);
-    });
-    const addr = app.server.address();
-    const url = `http://${bind}:${typeof addr === "object" && addr ? addr.port : port}`;
+    const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     const snap = runtime.current;
     const served = [snap.primary, ...(snap.candidate ? [snap.candidate] : [])].map((v) => ({
       variant: v.kind,
@@ -109,9 +105,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         : `Serving ${served.map((s) => `${s.variant} ${s.model}/${s.version}`).join(", ")} (deployment ${runtime.name}) on ${url}`,
     );
     await waitForSignal();
-    const force = setTimeout(() => app.server.closeAllConnections(), 5000);
-    await app.close();
-    clearTimeout(force);
+    await closeGracefully(app);
     return 0;
   } finally {
     await host.close();

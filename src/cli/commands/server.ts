@@ -6,6 +6,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { closeGracefully, listenOn } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
 
@@ -27,22 +28,17 @@ export async function startServer(
 ): Promise<RunningServer> {
   const platform = await openPlatform(resolveConfig(opts, io.env, io.cwd));
   const app = await buildApp({ ...platform, version: VERSION });
+  let url: string;
   try {
-    await app.listen({ host: opts.host, port: opts.port });
+    url = await listenOn(app, opts.host, opts.port);
   } catch (e) {
     await platform.close();
-    throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}`);
+    throw e;
   }
-  const addr = app.server.address();
-  const port = typeof addr === "object" && addr ? addr.port : opts.port;
   return {
-    url: `http://${opts.host}:${port}`,
+    url,
     close: async () => {
-      // Idle keep-alive sockets close at once; busy ones get a grace period, then are cut, so a
-      // stop never waits out a client's keep-alive.
-      const force = setTimeout(() => app.server.closeAllConnections(), 5000);
-      await app.close();
-      clearTimeout(force);
+      await closeGracefully(app);
       await platform.close();
     },
   };

@@ -8,7 +8,8 @@ import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
-import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { CONNECTION_FLAGS } from "../cli-context.js";
+import { closeGracefully, listenOn } from "./listen.js";
 import { hostFor, intFlag } from "./serve.js";
 import { waitForSignal } from "./server.js";
 
@@ -63,22 +64,15 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       clock: systemClock,
       layout: "multi",
     });
-    const bind = values.host ?? "127.0.0.1";
-    await app.listen({ host: bind, port }).catch((e: Error) => {
-      throw new CliError(`cannot listen on ${bind}:${port}: ${e.message}`);
-    });
+    const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     timer = followDeployments(host, syncMs, io);
-    const addr = app.server.address();
-    const url = `http://${bind}:${typeof addr === "object" && addr ? addr.port : port}`;
     io.out(
       values.json
         ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
         : `Modelworks ${VERSION} up on ${url}; serving ${first.started.length ? first.started.join(", ") : "no deployments yet"}`,
     );
     await waitForSignal();
-    const force = setTimeout(() => app.server.closeAllConnections(), 5000);
-    await app.close();
-    clearTimeout(force);
+    await closeGracefully(app);
     return 0;
   } finally {
     if (timer) clearInterval(timer);

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { MwError } from "../../../core/errors.js";
 import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRecord } from "../prediction-log-store.js";
 import type { SqlPredictionLogStore } from "../sql/sql-prediction-log-store.js";
-import { PREDICTION_COLUMNS, PREDICTION_CONFLICT } from "../sql/sql-prediction-log-store.js";
+import { PREDICTION_COLUMNS, PREDICTION_CONFLICT, predictionValues } from "../sql/sql-prediction-log-store.js";
 
 // CommonJS source for the worker (eval'd, so it runs the same under tsx and from dist/).
 const WORKER_SOURCE = `
@@ -52,21 +52,10 @@ const encoder = new TextEncoder();
 export function encodeRows(records: readonly PredictionRecord[]): Uint8Array {
   let text = "";
   for (const r of records) {
-    const score = Number.isFinite(r.score) ? r.score : String(r.score);
-    const head = [
-      r.deployment,
-      r.requestId,
-      r.row,
-      r.variant,
-      r.shadow ? 1 : 0,
-      r.modelName,
-      r.modelVersion,
-      r.routingKey ?? null,
-      score,
-      r.label,
-      r.time,
-      r.latencyMs,
-    ];
+    const head = predictionValues(r);
+    // inputs_json travels raw after the separator; a non-finite score as text.
+    head.splice(8, 1);
+    if (!Number.isFinite(r.score)) head[8] = String(r.score);
     text += `${JSON.stringify(head)}\u0001${r.inputs}\n`;
   }
   return encoder.encode(text);
