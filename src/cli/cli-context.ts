@@ -100,3 +100,12 @@ export function table(headers: string[], rows: string[][]): string {
 export function when(ms: number | undefined): string {
   return ms === undefined ? "-" : new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 }
+
+/** An integer flag in [min, max], or the default. */
+export function intFlag(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
+  return n;
+}

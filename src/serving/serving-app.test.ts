@@ -4,8 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
 import { predictorFor } from "../learn/package/load-model.js";
-import { fitModel } from "../learn/train/fit-model.js";
-import { resolveParams } from "../learn/train/train-params.js";
+import { fitTelcoPackage } from "../learn/test-support/telco-models.js";
 import type { ResolvedModel } from "./model-resolver.js";
 import { deploymentOf, testServingApp } from "./test-support/static-runtime.js";
 
@@ -35,13 +34,7 @@ const row = {
 
 before(async () => {
   const table = await readTable(TELCO_CSV);
-  const fit = await fitModel(table, {
-    label: "Churn",
-    algo: "gbdt",
-    params: resolveParams("gbdt", ["n_estimators=30"]),
-    seed: 1,
-  });
-  model = { name: "churn", version: "3", predictor: predictorFor(fit.package) };
+  model = { name: "churn", version: "3", predictor: predictorFor(await fitTelcoPackage(table, 30)) };
   ({ app } = await testServingApp(deploymentOf({ name: "churn", primary: "churn/3" }), [model], {
     version: "test",
     maxRows: 100,

@@ -7,11 +7,9 @@ import { openSqlite } from "../core/db/sqlite/sqlite-database.js";
 import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
 import type { Table } from "../data/table.js";
-import { valueAt } from "../data/table.js";
 import type { Predictor } from "../learn/package/load-model.js";
 import { predictorFor } from "../learn/package/load-model.js";
-import { fitModel } from "../learn/train/fit-model.js";
-import { resolveParams } from "../learn/train/train-params.js";
+import { fitTelcoPackage, telcoRecord } from "../learn/test-support/telco-models.js";
 import type { Deployment } from "./deployments/deployment.js";
 import { servingMigrations } from "./migrations.js";
 import type { ResolvedModel } from "./model-resolver.js";
@@ -28,18 +26,9 @@ let db: Database;
 
 before(async () => {
   telco = await readTable(TELCO_CSV);
-  const fit = async (algo: "gbdt" | "linear", params: string[]) =>
-    predictorFor(
-      (await fitModel(telco, { label: "Churn", algo, params: resolveParams(algo, params), seed: 1 })).package,
-    );
-  primary = { name: "churn", version: "1", predictor: await fit("gbdt", ["n_estimators=20"]) };
-  candidate = { name: "churn", version: "2", predictor: await fit("linear", []) };
-  records = [];
-  for (let r = 0; r < 60; r++) {
-    const rec: Record<string, unknown> = {};
-    for (const c of telco.columns) if (c.name !== "Churn") rec[c.name] = valueAt(c, r);
-    records.push(rec);
-  }
+  primary = { name: "churn", version: "1", predictor: predictorFor(await fitTelcoPackage(telco, 20)) };
+  candidate = { name: "churn", version: "2", predictor: predictorFor(await fitTelcoPackage(telco, 0, "linear")) };
+  records = Array.from({ length: 60 }, (_, r) => telcoRecord(telco, r));
   db = openSqlite(":memory:");
   await migrate(db, servingMigrations);
 });

@@ -1,4 +1,5 @@
 /** Random payloads at both protocols: never a 5xx, always the protocol's error shape. */
+
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import fc from "fast-check";
@@ -6,8 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
 import { predictorFor } from "../learn/package/load-model.js";
-import { fitModel } from "../learn/train/fit-model.js";
-import { resolveParams } from "../learn/train/train-params.js";
+import { fitTelcoPackage } from "../learn/test-support/telco-models.js";
 import { deploymentOf, testServingApp } from "./test-support/static-runtime.js";
 
 const SEED = Number(process.env.MODELWORKS_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -16,13 +16,7 @@ let columns: string[];
 
 before(async () => {
   const table = await readTable(TELCO_CSV);
-  const fit = await fitModel(table, {
-    label: "Churn",
-    algo: "gbdt",
-    params: resolveParams("gbdt", ["n_estimators=5"]),
-    seed: 1,
-  });
-  const model = { name: "churn", version: "1", predictor: predictorFor(fit.package) };
+  const model = { name: "churn", version: "1", predictor: predictorFor(await fitTelcoPackage(table, 5)) };
   columns = model.predictor.signature.inputs.map((i) => i.name);
   ({ app } = await testServingApp(deploymentOf({ name: "churn", primary: "churn/1" }), [model], {
     version: "fuzz",

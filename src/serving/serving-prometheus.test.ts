@@ -4,10 +4,8 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
-import { valueAt } from "../data/table.js";
 import { predictorFor } from "../learn/package/load-model.js";
-import { fitModel } from "../learn/train/fit-model.js";
-import { resolveParams } from "../learn/train/train-params.js";
+import { fitTelcoPackage, telcoRecord } from "../learn/test-support/telco-models.js";
 import type { PrometheusServer } from "./metrics/test-support/prometheus.js";
 import { prometheusAvailable, startPrometheus } from "./metrics/test-support/prometheus.js";
 import { skipUnlessAvailable } from "./metrics/test-support/skip.js";
@@ -37,13 +35,7 @@ test("Prometheus scrapes a running inference server: request rate and p99 latenc
   timeout: 90_000,
 }, async () => {
   const telco = await readTable(TELCO_CSV);
-  const fit = await fitModel(telco, {
-    label: "Churn",
-    algo: "gbdt",
-    params: resolveParams("gbdt", ["n_estimators=50"]),
-    seed: 1,
-  });
-  const v1 = { name: "churn", version: "1", predictor: predictorFor(fit.package) };
+  const v1 = { name: "churn", version: "1", predictor: predictorFor(await fitTelcoPackage(telco, 50)) };
   const v2 = { ...v1, version: "2" };
   const { app } = await testServingApp(
     deploymentOf({ name: "churn-prod", primary: "churn/1", candidate: "churn/2", candidateWeight: 25 }),
@@ -51,8 +43,7 @@ test("Prometheus scrapes a running inference server: request rate and p99 latenc
   );
   await app.listen({ host: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const row: Record<string, unknown> = {};
-  for (const c of telco.columns) if (c.name !== "Churn") row[c.name] = valueAt(c, 0);
+  const row = telcoRecord(telco, 0);
   const body = JSON.stringify({ dataframe_records: [row] });
   let running = true;
   const traffic = (async () => {

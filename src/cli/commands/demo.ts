@@ -7,7 +7,8 @@ import type { MlflowApi } from "../../sdk/mlflow-client.js";
 import { createMlflowClient } from "../../sdk/mlflow-client.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
-import { startServer, waitForSignal } from "./server.js";
+import { waitForSignal } from "./listen.js";
+import { startServer } from "./server.js";
 
 export const DEMO_HELP = `Usage: modelworks demo [--port 5000] [--home DIR] [--exit]
 

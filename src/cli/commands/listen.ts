@@ -22,3 +22,11 @@ export async function closeGracefully(app: FastifyInstance, graceMs = 5000): Pro
   await app.close();
   clearTimeout(force);
 }
+
+/** Resolve on the first SIGINT or SIGTERM. */
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}

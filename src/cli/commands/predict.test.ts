@@ -1,46 +1,21 @@
 import assert from "node:assert/strict";
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ColumnSource } from "hyparquet-writer";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { resolveConfig } from "../../core/config.js";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readParquetBuffer } from "../../data/parquet/read-parquet.js";
 import { readTable } from "../../data/read-table.js";
 import type { Column, Table } from "../../data/table.js";
 import { valueAt } from "../../data/table.js";
 import { predictorFor } from "../../learn/package/load-model.js";
-import type { ModelPackage } from "../../learn/package/model-package.js";
-import { writeModelPackage } from "../../learn/package/model-package.js";
 import { fitModel } from "../../learn/train/fit-model.js";
 import { resolveParams } from "../../learn/train/train-params.js";
-import { openPlatform } from "../../server/open-platform.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
-
-/** Register `pkg` as churn v1 with alias champion, straight through the embedded platform. */
-async function registerModel(home: string, pkg: ModelPackage): Promise<void> {
-  const platform = await openPlatform(resolveConfig({ home }, {}, home));
-  try {
-    const run = await platform.tracking.createRun({ experimentId: "0" });
-    const dir = join(home, "pkg");
-    const root = `0/${run.info.run_id}/artifacts/model`;
-    for (const f of await writeModelPackage(dir, pkg)) {
-      await platform.artifacts.put(`${root}/${f}`, createReadStream(join(dir, f)));
-    }
-    await platform.registry.createRegisteredModel({ name: "churn" });
-    await platform.registry.createModelVersion({
-      name: "churn",
-      source: `mlflow-artifacts:/${root}`,
-      runId: run.info.run_id,
-    });
-    await platform.registry.setAlias({ name: "churn", alias: "champion", version: "1" });
-  } finally {
-    await platform.close();
-  }
-}
+import { registerModels } from "../test-support/register-model.js";
 
 /** The table as Parquet bytes, typed like the project's reader reads them back. */
 function toParquet(table: Table): Uint8Array {
@@ -72,7 +47,7 @@ describe("modelworks predict", () => {
       params: resolveParams("gbdt", ["n_estimators=20"]),
       seed: 1,
     });
-    await registerModel(home, fit.package);
+    await registerModels(home, "churn", [fit.package], { champion: "1" });
     expected = predictorFor(fit.package).predict(table);
   });
   after(() => rmSync(home, { recursive: true, force: true }));

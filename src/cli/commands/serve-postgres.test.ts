@@ -8,9 +8,7 @@ import { resolveConfig } from "../../core/config.js";
 import { testBackends } from "../../core/db/test-support/backends.js";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
-import { valueAt } from "../../data/table.js";
-import { fitModel } from "../../learn/train/fit-model.js";
-import { resolveParams } from "../../learn/train/train-params.js";
+import { fitTelcoPackage, telcoRecord } from "../../learn/test-support/telco-models.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
 import { main } from "../main.js";
@@ -30,15 +28,7 @@ test("two serve --deployment replicas on PostgreSQL follow one deployment and sh
   const replicas: Awaited<ReturnType<typeof spawnCli>>[] = [];
   try {
     const telco = await readTable(TELCO_CSV);
-    const fit = async (n: number) =>
-      (
-        await fitModel(telco, {
-          label: "Churn",
-          algo: "gbdt",
-          params: resolveParams("gbdt", [`n_estimators=${n}`]),
-          seed: 1,
-        })
-      ).package;
+    const fit = (n: number) => fitTelcoPackage(telco, n);
     await registerModels(home, "churn", [await fit(10), await fit(3)], { champion: "1" }, store);
     const cli = async (...argv: string[]) => {
       const io = captureIo(home);
@@ -56,8 +46,7 @@ test("two serve --deployment replicas on PostgreSQL follow one deployment and sh
       );
     }
     const urls = replicas.map((r) => (JSON.parse(r.firstLine) as { url: string }).url);
-    const row: Record<string, unknown> = {};
-    for (const c of telco.columns) if (c.name !== "Churn") row[c.name] = valueAt(c, 0);
+    const row = telcoRecord(telco, 0);
     const invoke = async (url: string) => {
       const res = await fetch(`${url}/invocations`, {
         method: "POST",

@@ -7,9 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { resolveConfig } from "../../core/config.js";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
-import { valueAt } from "../../data/table.js";
-import { fitModel } from "../../learn/train/fit-model.js";
-import { resolveParams } from "../../learn/train/train-params.js";
+import { fitTelcoPackage, telcoRecord } from "../../learn/test-support/telco-models.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
 import { main } from "../main.js";
@@ -48,18 +46,9 @@ describe("modelworks serve --deployment and up", () => {
   before(async () => {
     home = mkdtempSync(join(tmpdir(), "mw-serve-"));
     const telco = await readTable(TELCO_CSV);
-    const fit = async (n: number) =>
-      (
-        await fitModel(telco, {
-          label: "Churn",
-          algo: "gbdt",
-          params: resolveParams("gbdt", [`n_estimators=${n}`]),
-          seed: 1,
-        })
-      ).package;
+    const fit = (n: number) => fitTelcoPackage(telco, n);
     await registerModels(home, "churn", [await fit(20), await fit(5)], { champion: "1" });
-    row = {};
-    for (const c of telco.columns) if (c.name !== "Churn") row[c.name] = valueAt(c, 0);
+    row = telcoRecord(telco, 0);
     await cli("deployments", "create", "churn-prod", "--model", "churn@champion");
   });
   after(() => rmSync(home, { recursive: true, force: true }));

@@ -1,23 +1,14 @@
-/** `modelworks serve MODEL@ALIAS|MODEL/VERSION | --deployment NAME`: the inference server. */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { systemClock } from "../../core/clock.js";
-import type { PlatformConfig } from "../../core/config.js";
 import { resolveConfig } from "../../core/config.js";
-import { sqlitePathOf } from "../../core/db/open-database.js";
-import type { Platform } from "../../server/open-platform.js";
 import { openPlatform } from "../../server/open-platform.js";
-import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
-import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
-import { SqliteWorkerPredictionLogStore } from "../../serving/prediction-log/sqlite-worker/sqlite-worker-prediction-log-store.js";
 import { buildServingApp } from "../../serving/serving-app.js";
-import { ServingHost } from "../../serving/serving-host.js";
 import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
-import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
-import { closeGracefully, listenOn } from "./listen.js";
-import { waitForSignal } from "./server.js";
+import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
+import { hostFor } from "./serving-host.js";
 
 export const SERVE_HELP = `Usage: modelworks serve MODEL@ALIAS|MODEL/VERSION [options]
        modelworks serve --deployment NAME [options]
@@ -111,35 +102,4 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     await host.close();
     await platform.close();
   }
-}
-
-/** The serving host over the platform's stores. */
-export function hostFor(platform: Platform, config: PlatformConfig, pollMs: number, io: CliIo): ServingHost {
-  return new ServingHost({
-    registry: platform.registry,
-    artifacts: platform.artifacts,
-    deployments: platform.deployments,
-    predictions: predictionStore(platform, config.storeUri, io.cwd),
-    clock: systemClock,
-    cacheDir: join(config.home, "serving-cache"),
-    pollMs,
-    warn: (m) => io.err(`warning: ${m}`),
-  });
-}
-
-/** On an embedded SQLite file, prediction inserts run on a writer thread (off the event loop). */
-function predictionStore(platform: Platform, storeUri: string, cwd: string): PredictionLogStore {
-  const sql = new SqlPredictionLogStore(platform.db);
-  if (platform.db.dialect.name !== "sqlite") return sql;
-  const path = sqlitePathOf(storeUri, cwd);
-  return path === undefined ? sql : new SqliteWorkerPredictionLogStore(path, sql);
-}
-
-/** An integer flag in [min, max], or the default. */
-export function intFlag(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new CliError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
-  return n;
 }

@@ -6,7 +6,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
-import { closeGracefully, listenOn } from "./listen.js";
+import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
 
@@ -62,12 +62,4 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
   await waitForSignal();
   await server.close();
   return 0;
-}
-
-/** Resolve on the first SIGINT or SIGTERM. */
-export function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
 }

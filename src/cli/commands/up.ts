@@ -8,10 +8,9 @@ import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
-import { CONNECTION_FLAGS } from "../cli-context.js";
-import { closeGracefully, listenOn } from "./listen.js";
-import { hostFor, intFlag } from "./serve.js";
-import { waitForSignal } from "./server.js";
+import { CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
+import { hostFor } from "./serving-host.js";
 
 export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [--home DIR | --store URI --artifacts DIR]
 

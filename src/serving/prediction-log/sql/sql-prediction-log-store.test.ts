@@ -4,7 +4,7 @@ import type { Database } from "../../../core/db/database.js";
 import { migrate } from "../../../core/db/migrate.js";
 import { testBackends } from "../../../core/db/test-support/backends.js";
 import { isMwError } from "../../../core/errors.js";
-import { ALL_MIGRATIONS } from "../../../server/open-platform.js";
+import { servingMigrations } from "../../migrations.js";
 import type { FeedbackRecord, PredictionRecord } from "../prediction-log-store.js";
 import { SqlPredictionLogStore } from "./sql-prediction-log-store.js";
 
@@ -39,7 +39,7 @@ for (const backend of testBackends()) {
 
     before(async () => {
       ({ db, drop } = await backend.create());
-      await migrate(db, ALL_MIGRATIONS);
+      await migrate(db, servingMigrations);
       store = new SqlPredictionLogStore(db);
     });
     after(() => drop());

@@ -1,0 +1,33 @@
+/** The serving host of `serve` and `up` over the platform's stores. */
+import { join } from "node:path";
+import { systemClock } from "../../core/clock.js";
+import type { PlatformConfig } from "../../core/config.js";
+import { sqlitePathOf } from "../../core/db/open-database.js";
+import type { Platform } from "../../server/open-platform.js";
+import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
+import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
+import { SqliteWorkerPredictionLogStore } from "../../serving/prediction-log/sqlite-worker/sqlite-worker-prediction-log-store.js";
+import { ServingHost } from "../../serving/serving-host.js";
+import type { CliIo } from "../cli-context.js";
+
+/** The serving host over the platform's stores. */
+export function hostFor(platform: Platform, config: PlatformConfig, pollMs: number, io: CliIo): ServingHost {
+  return new ServingHost({
+    registry: platform.registry,
+    artifacts: platform.artifacts,
+    deployments: platform.deployments,
+    predictions: predictionStore(platform, config.storeUri, io.cwd),
+    clock: systemClock,
+    cacheDir: join(config.home, "serving-cache"),
+    pollMs,
+    warn: (m) => io.err(`warning: ${m}`),
+  });
+}
+
+/** On an embedded SQLite file, prediction inserts run on a writer thread (off the event loop). */
+function predictionStore(platform: Platform, storeUri: string, cwd: string): PredictionLogStore {
+  const sql = new SqlPredictionLogStore(platform.db);
+  if (platform.db.dialect.name !== "sqlite") return sql;
+  const path = sqlitePathOf(storeUri, cwd);
+  return path === undefined ? sql : new SqliteWorkerPredictionLogStore(path, sql);
+}
