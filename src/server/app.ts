@@ -1,6 +1,6 @@
 /** The platform HTTP app. `buildApp(deps)` returns it; only the CLI listens. */
 
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyServerFactory } from "fastify";
 import Fastify from "fastify";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { MwError } from "../core/errors.js";
@@ -34,6 +34,8 @@ export interface AppDeps {
   /** Largest artifact upload in bytes (default unlimited). */
   maxUploadBytes?: number;
   logger?: boolean;
+  /** Creates the HTTP server (e.g. one that answers hot routes before the app); default Fastify's own. */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** Build the app with every route mounted. */
@@ -43,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit ?? 8 * 1024 * 1024,
     // MLflow clients send repeated keys (`?run_ids=a&run_ids=b`); keep them as arrays.
     routerOptions: { ignoreTrailingSlash: true },
+    ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   installErrorHandlers(app);
   app.get("/health", async (_req, reply) => reply.type("text/plain").send("OK"));

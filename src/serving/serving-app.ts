@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import Fastify from "fastify";
+import { directInvocations, directServerFactory } from "./direct-invocations.js";
 import { installServingNotFound } from "./serving-errors.js";
 import type { ServingRoutesOptions } from "./serving-routes.js";
 import { servingRoutes } from "./serving-routes.js";
@@ -13,7 +14,12 @@ export type ServingAppDeps = Omit<ServingRoutesOptions, "layout">;
 
 /** Build the inference app for one deployment. */
 export function buildServingApp(deps: ServingAppDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 5 * 1024 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.bodyLimit ?? 5 * 1024 * 1024,
+    // Listening servers answer /invocations directly; inject() exercises the Fastify route.
+    serverFactory: directServerFactory(directInvocations({ ...deps, layout: "single" })),
+  });
   installServingNotFound(app);
   app.register(servingRoutes, { ...deps, layout: "single" });
   return app;

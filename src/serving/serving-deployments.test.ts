@@ -201,13 +201,15 @@ test("shadow mode: the primary answers, the candidate's scores are logged and me
 });
 
 test("a versioned V2 path pins that variant; a model failure is a 500 counted against its variant", async () => {
+  const boom = () => {
+    throw new Error("boom");
+  };
+  // Fails on both scoring paths: batches (predict) and single records (rowScorer).
   const failing: Predictor = {
-    ...candidate.predictor,
     algo: candidate.predictor.algo,
     signature: candidate.predictor.signature,
-    predict: () => {
-      throw new Error("boom");
-    },
+    predict: boom,
+    rowScorer: () => ({ setNumber: () => {}, setString: () => {}, score: boom }),
   };
   const { app, metrics } = await testServingApp(
     base({ name: "pinned", candidateWeight: 100 }),

@@ -11,13 +11,19 @@ export function servingStatus(err: FastifyError): { status: number; code: string
   return { status: 500, code: "INTERNAL_ERROR" };
 }
 
+/** The status and body of an error answer: `{"error"}` under `/v2`, MLflow's `{error_code, message}` elsewhere. */
+export function servingErrorAnswer(err: FastifyError, url: string): { status: number; body: object } {
+  const { status, code } = servingStatus(err);
+  // A model's own failure names the model (useful to operators); other 500s stay opaque.
+  const message = status === 500 && !isMwError(err) ? "Internal server error" : err.message;
+  return { status, body: isV2(url) ? { error: message } : { error_code: code, message } };
+}
+
 /** Install the error handler on an (encapsulated) inference context. */
 export function installServingErrors(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const { status, code } = servingStatus(err);
-    // A model's own failure names the model (useful to operators); other 500s stay opaque.
-    const message = status === 500 && !isMwError(err) ? "Internal server error" : err.message;
-    return reply.status(status).send(isV2(req.url) ? { error: message } : { error_code: code, message });
+    const { status, body } = servingErrorAnswer(err, req.url);
+    return reply.status(status).send(body);
   });
 }
 

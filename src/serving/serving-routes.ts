@@ -9,16 +9,11 @@ import type { ServingMetrics } from "./metrics/serving-metrics.js";
 import { parseFeedback } from "./prediction-log/feedback.js";
 import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
 import type { PredictionLogger } from "./prediction-log/prediction-logger.js";
-import {
-  checkScoringContentType,
-  formatPredictions,
-  parseScoringCsv,
-  parseScoringJson,
-} from "./protocols/mlflow/index.js";
+import { checkScoringContentType } from "./protocols/mlflow/index.js";
 import type { ScoringContext } from "./scoring/after-response.js";
 import { afterResponse } from "./scoring/after-response.js";
-import { answered, begin, header, parseJson, score, target, unknownDeployment } from "./scoring/request-scoring.js";
-import { mergeRows } from "./scoring/score-rows.js";
+import { invoke } from "./scoring/invocation.js";
+import { answered, begin, header, parseJson, target, unknownDeployment } from "./scoring/request-scoring.js";
 import { installServingErrors } from "./serving-errors.js";
 import type { ServingTargets } from "./serving-targets.js";
 import { v2Routes } from "./v2-routes.js";
@@ -80,19 +75,12 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
 
   app.post(`${base}/invocations`, { bodyLimit }, async (req, reply) => {
     const snap = target(opts.targets, req).current;
-    const ctx = begin(req, snap, "mlflow", opts);
+    const ctx = begin(req.headers, snap, "mlflow", opts);
+    req.scoring = ctx;
     const format = checkScoringContentType(req.headers["content-type"]);
     const text = typeof req.body === "string" ? req.body : "";
-    const table =
-      format === "csv"
-        ? parseScoringCsv(text, snap.signature, { maxRows })
-        : parseScoringJson(parseJson(text), snap.signature, { maxRows });
-    const parts = score(ctx, table, header(req, snap), random);
-    const bodies = parts.map((p) => ({
-      rows: p.rows,
-      values: formatPredictions(p.scores, p.variant.model.predictor.signature).predictions as unknown[],
-    }));
-    return answered(reply, ctx).send({ predictions: mergeRows(bodies, table.numRows) });
+    const answer = invoke(ctx, format, text, header(req, snap), { maxRows, random });
+    return answered(reply, ctx).send(answer);
   });
 
   v2Routes(app, {

@@ -45,7 +45,8 @@ export function v2Routes(app: FastifyInstance, opts: V2RouteOptions): void {
     app.post(`${prefix}/infer`, { bodyLimit: opts.bodyLimit }, async (req, reply) => {
       const { snap, variant } = resolve(opts.targets, req);
       const pinned = variant ? pin(snap, variant) : snap;
-      const ctx = begin(req, pinned, "v2", opts);
+      const ctx = begin(req.headers, pinned, "v2", opts);
+      req.scoring = ctx;
       const body = parseJson(typeof req.body === "string" ? req.body : "");
       const parsed = parseV2InferRequest(body, pinned.v2Signature, { maxRows: opts.maxRows });
       const table = withRoutingColumn(parsed.table, body, pinned);

@@ -4,6 +4,7 @@ import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../../server/app.js";
 import { openPlatform } from "../../server/open-platform.js";
+import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
 import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
@@ -53,16 +54,18 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const first = await host.syncActive();
-    const app = await buildApp({ ...platform, version: VERSION });
-    await app.register(servingRoutes, {
+    const serving = {
       targets: mapTargets(host.runtimes),
       version: VERSION,
       metrics: host.metrics,
       logger: host.logger,
       feedback: host.predictions,
       clock: systemClock,
-      layout: "multi",
-    });
+      layout: "multi" as const,
+    };
+    const serverFactory = directServerFactory(directInvocations(serving));
+    const app = await buildApp({ ...platform, version: VERSION, serverFactory });
+    await app.register(servingRoutes, serving);
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     timer = followDeployments(host, syncMs, io);
     io.out(

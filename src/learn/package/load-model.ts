@@ -7,6 +7,8 @@ import type { GbdtModelJson } from "../gbdt/gbdt-model.js";
 import { gbdtFromJSON } from "../gbdt/gbdt-model.js";
 import { logisticFromJSON } from "../linear/logistic.js";
 import { preprocessorFromJSON } from "../preprocess/json.js";
+import type { Preprocessor } from "../preprocess/preprocessor.js";
+import { RowEncoder } from "../preprocess/row-encoder.js";
 import { loadXgboostModel } from "../xgboost/xgboost-model.js";
 import type { ModelPackage, ModelSignature } from "./model-package.js";
 import { readModelPackage } from "./model-package.js";
@@ -17,6 +19,24 @@ export interface Predictor {
   readonly signature: ModelSignature;
   /** Probabilities (binary) or values (regression), one per row. */
   predict(table: Table): Float64Array;
+  /**
+   * A new one-row scorer (no Table in between), for models that have one; each call gives an
+   * independent scorer, so keep one per use site.
+   */
+  rowScorer?(): RowScorer;
+}
+
+/**
+ * Scores one row given input by input, in signature order: the same result as `predict` on a
+ * one-row table with those values. Not reentrant: set the inputs, call `score()`, repeat. An input
+ * left unset keeps its value from the previous row.
+ */
+export interface RowScorer {
+  /** Numeric-like input `i` (int, float, bool as 0/1, timestamp as epoch ms); NaN means missing. */
+  setNumber(i: number, v: number): void;
+  /** String input `i`; undefined means missing. */
+  setString(i: number, v: string | undefined): void;
+  score(): number;
 }
 
 /** Load the package in `dir`. */
@@ -29,14 +49,67 @@ export function predictorFor(pkg: ModelPackage): Predictor {
   const score = scorer(pkg);
   if (pkg.algo === "xgboost") {
     const names = pkg.signature.inputs.map((i) => i.name);
-    return { algo: pkg.algo, signature: pkg.signature, predict: (t) => score(numericMatrix(t, names)) };
+    const numeric = pkg.signature.inputs.every((i) => i.type === "int" || i.type === "float");
+    return {
+      algo: pkg.algo,
+      signature: pkg.signature,
+      predict: (t) => score(numericMatrix(t, names)),
+      // numericMatrix refuses other types, so only all-numeric signatures score row by row alike.
+      ...(numeric ? { rowScorer: () => numericRowScorer(names, score) } : {}),
+    };
   }
   if (pkg.preprocessor === undefined) throw invalidParam(`A ${pkg.algo} package needs its preprocessor.json.`);
   const pre = preprocessorFromJSON(pkg.preprocessor);
-  return { algo: pkg.algo, signature: pkg.signature, predict: (t) => score(pre.transform(t)) };
+  return {
+    algo: pkg.algo,
+    signature: pkg.signature,
+    predict: (t) => score(pre.transform(t)),
+    rowScorer: () => encodedRowScorer(pre, pkg.signature, score),
+  };
 }
 
-function scorer(pkg: ModelPackage): (x: FeatureMatrix) => Float64Array {
+/** A row scorer over the preprocessor's one-row encoding. */
+function encodedRowScorer(pre: Preprocessor, signature: ModelSignature, score: Scorer): RowScorer {
+  const encoder = new RowEncoder(pre);
+  const specOf = new Map(pre.specs.map((s, k) => [s.name, k]));
+  // Signature position → spec index (-1: an input the preprocessor does not use).
+  const spec = Int32Array.from(signature.inputs, (i) => specOf.get(i.name) ?? -1);
+  const matrix = oneRow(pre.featureNames, encoder.features, pre.kind === "tree" ? pre.categorical : undefined);
+  return {
+    setNumber: (i, v) => {
+      const k = spec[i] as number;
+      if (k >= 0) encoder.setNumber(k, v);
+    },
+    setString: (i, v) => {
+      const k = spec[i] as number;
+      if (k >= 0) encoder.setString(k, v);
+    },
+    score: () => score(matrix)[0] as number,
+  };
+}
+
+/** A row scorer for models fed the signature's numeric inputs as they are. */
+function numericRowScorer(names: readonly string[], score: Scorer): RowScorer {
+  const features = new Float64Array(names.length);
+  const matrix = oneRow(names, features);
+  return {
+    setNumber: (i, v) => {
+      features[i] = v;
+    },
+    setString: () => {
+      throw invalidParam("This model takes numeric inputs only.");
+    },
+    score: () => score(matrix)[0] as number,
+  };
+}
+
+function oneRow(names: readonly string[], data: Float64Array, categorical?: readonly boolean[]): FeatureMatrix {
+  return { rows: 1, cols: names.length, data, names, ...(categorical ? { categorical } : {}) };
+}
+
+type Scorer = (x: FeatureMatrix) => Float64Array;
+
+function scorer(pkg: ModelPackage): Scorer {
   switch (pkg.algo) {
     case "gbdt": {
       const m = gbdtFromJSON(pkg.model as GbdtModelJson);

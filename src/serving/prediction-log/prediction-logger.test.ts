@@ -5,6 +5,7 @@ import { isMwError } from "../../core/errors.js";
 import { tableFromColumns } from "../../data/test-support/build-table.js";
 import type { PredictionLogStore } from "./prediction-log-store.js";
 import { type LoggerStats, PredictionLogger, type ScoredBatch } from "./prediction-logger.js";
+import { tableInputs } from "./prediction-records.js";
 import { FakePredictionLogStore as FakeStore, gate } from "./test-support/fake-prediction-log-store.js";
 
 let nextId = 0;
@@ -17,7 +18,7 @@ function scored(rows: number, more: Partial<ScoredBatch> = {}): ScoredBatch {
     shadow: false,
     modelName: "churn",
     modelVersion: "4",
-    table: tableFromColumns({ customerID: ids, tenure: ids.map((_, i) => i) }),
+    inputs: tableInputs(tableFromColumns({ customerID: ids, tenure: ids.map((_, i) => i) })),
     scores: Float64Array.from(ids, (_, i) => (i % 10) / 10),
     signature: { task: "binary", inputs: [], positive_class: "Yes", negative_class: "No" },
     time: 1_700_000_000_000,

@@ -4,9 +4,9 @@
  * one write at a time.
  */
 import { invalidParam } from "../../core/errors.js";
-import type { Table } from "../../data/table.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
 import type { PredictionLogStore, PredictionRecord } from "./prediction-log-store.js";
+import type { LoggedInputs } from "./prediction-records.js";
 import { toPredictionRecords } from "./prediction-records.js";
 
 /** One variant's scores for one request, as the request path has them (nothing copied). */
@@ -17,15 +17,15 @@ export interface ScoredBatch {
   shadow: boolean;
   modelName: string;
   modelVersion: string;
-  /** The request's parsed rows. */
-  table: Table;
-  /** Indices into `table` that this variant scored; undefined = all rows in order. */
+  /** The request's rows, as the log stores them. */
+  inputs: LoggedInputs;
+  /** Indices into `inputs` that this variant scored; undefined = all rows in order. */
   rows?: Int32Array;
   /** One per scored row (aligned with `rows`). */
   scores: Float64Array;
   /** Labels are derived at the signature's threshold, by the rule of `formatPredictions`. */
   signature: ModelSignature;
-  /** A routing key per table row (column routing key), or ... */
+  /** A routing key per request row (column routing key), or ... */
   routingKeys?: readonly (string | undefined)[];
   /** ... one key for the whole request (header routing key). */
   routingKey?: string;

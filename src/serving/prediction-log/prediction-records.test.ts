@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { Table } from "../../data/table.js";
 import { tableFromColumns } from "../../data/test-support/build-table.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
 import type { ScoredBatch } from "./prediction-logger.js";
-import { labeler, toPredictionRecords } from "./prediction-records.js";
+import { labeler, tableInputs, toPredictionRecords } from "./prediction-records.js";
 
 const binary: ModelSignature = {
   task: "binary",
@@ -13,8 +14,9 @@ const binary: ModelSignature = {
   threshold: 0.5,
 };
 
-function batch(more: Partial<ScoredBatch> & Pick<ScoredBatch, "table" | "scores">): ScoredBatch {
+function batch({ table, ...more }: Partial<ScoredBatch> & Pick<ScoredBatch, "scores"> & { table: Table }): ScoredBatch {
   return {
+    inputs: tableInputs(table),
     deployment: "churn-prod",
     requestId: "req-1",
     variant: "primary",
@@ -142,7 +144,7 @@ describe("toPredictionRecords", () => {
     const table = tableFromColumns({ x: [1, 2] });
     assert.throws(
       () => toPredictionRecords(batch({ table, rows: Int32Array.of(0, 2), scores: Float64Array.of(0, 1) })),
-      /table row 2/,
+      /request row 2/,
     );
   });
 });

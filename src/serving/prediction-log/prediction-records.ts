@@ -1,5 +1,5 @@
-/** Turning a scored request into prediction-log records (run at flush time, off the request path). */
-import { type Column, valueAt } from "../../data/table.js";
+/** Turning a scored request into prediction-log records (run once the response has gone out). */
+import { type Column, type Table, valueAt } from "../../data/table.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
 import type { PredictionRecord } from "./prediction-log-store.js";
 import type { ScoredBatch } from "./prediction-logger.js";
@@ -30,6 +30,25 @@ function cellJson(c: Column, i: number): string {
   return typeof v === "boolean" ? String(v) : JSON.stringify(v);
 }
 
+/** A request's rows as the log stores them: each row's input values as one JSON object text. */
+export interface LoggedInputs {
+  readonly numRows: number;
+  /** Row `row`'s inputs as a JSON object text, keys in signature order. */
+  json(row: number): string;
+}
+
+/** The logged inputs of a parsed table (its columns are the request signature's inputs). */
+export function tableInputs(table: Table): LoggedInputs {
+  let serialize: ((row: number) => string) | undefined;
+  return {
+    numRows: table.numRows,
+    json: (row) => {
+      serialize ??= rowSerializer(table.columns);
+      return serialize(row);
+    },
+  };
+}
+
 /** A function from a table row to the JSON object text of its column values. */
 function rowSerializer(columns: readonly Column[]): (row: number) => string {
   // Keys are encoded once per batch; only the values are encoded per row.
@@ -43,14 +62,13 @@ function rowSerializer(columns: readonly Column[]): (row: number) => string {
 
 /** The records of one scored batch, one per scored row, in scoring order. */
 export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
-  const { table, rows, scores } = batch;
+  const { inputs, rows, scores } = batch;
   const label = labeler(batch.signature);
-  const inputs = rowSerializer(table.columns);
   const out: PredictionRecord[] = new Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
     const row = rows === undefined ? i : (rows[i] as number);
-    if (!(row >= 0 && row < table.numRows)) {
-      throw new RangeError(`scored row ${i} points at table row ${row}, but the table has ${table.numRows} rows`);
+    if (!(row >= 0 && row < inputs.numRows)) {
+      throw new RangeError(`scored row ${i} points at request row ${row}, but the request has ${inputs.numRows} rows`);
     }
     const score = scores[i] as number;
     const routingKey = batch.routingKeys !== undefined ? batch.routingKeys[row] : batch.routingKey;
@@ -63,7 +81,7 @@ export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
       modelName: batch.modelName,
       modelVersion: batch.modelVersion,
       ...(routingKey !== undefined ? { routingKey } : {}),
-      inputs: inputs(row),
+      inputs: inputs.json(row),
       score,
       label: label(score),
       time: batch.time,

@@ -5,6 +5,7 @@
 import type { Table } from "../../data/table.js";
 import type { ServingMetrics } from "../metrics/serving-metrics.js";
 import type { PredictionLogger } from "../prediction-log/prediction-logger.js";
+import type { LoggedInputs } from "../prediction-log/prediction-records.js";
 import type { ServedVariant, ServingSnapshot } from "../runtime/serving-snapshot.js";
 import type { RequestKeys, ScoredPart } from "./score-rows.js";
 
@@ -15,7 +16,10 @@ export interface ScoringContext {
   requestId: string;
   /** Arrival time, ms since the epoch. */
   time: number;
+  /** The parsed rows (the general path); shadow scoring needs them. */
   table?: Table;
+  /** The rows as the prediction log stores them. */
+  inputs?: LoggedInputs;
   keys?: RequestKeys;
   parts?: ScoredPart[];
   /** The variant whose model failed, for a 500. */
@@ -79,6 +83,7 @@ function logPart(
   deps: AfterResponseDeps,
 ): void {
   const m = variant.model;
+  if (!ctx.inputs) return;
   deps.logger?.log({
     deployment: ctx.snap.deployment,
     requestId: ctx.requestId,
@@ -86,7 +91,7 @@ function logPart(
     shadow,
     modelName: m.name,
     modelVersion: m.version,
-    table: ctx.table as Table,
+    inputs: ctx.inputs,
     ...(rows ? { rows } : {}),
     scores,
     signature: m.predictor.signature,

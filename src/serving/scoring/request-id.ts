@@ -16,11 +16,16 @@ export function newRequestId(now = Date.now()): string {
     randomFillSync(pool);
     offset = 0;
   }
-  const r = pool.subarray(offset, offset + 10);
+  const o = offset;
   offset += 10;
   const ts = now.toString(16).padStart(12, "0").slice(-12);
-  const h = (i: number) => HEX[r[i] as number] as string;
-  const version = `7${h(0).slice(1)}${h(1)}`;
-  const variant = `${HEX[((r[2] as number) & 0x3f) | 0x80]}${h(3)}`;
-  return `${ts.slice(0, 8)}-${ts.slice(8)}-${version}-${variant}-${h(4)}${h(5)}${h(6)}${h(7)}${h(8)}${h(9)}`;
+  const version = `7${h(o).slice(1)}${h(o + 1)}`;
+  const variant = `${HEX[((pool[o + 2] as number) & 0x3f) | 0x80]}${h(o + 3)}`;
+  const tail = h(o + 4) + h(o + 5) + h(o + 6) + h(o + 7) + h(o + 8) + h(o + 9);
+  return `${ts.slice(0, 8)}-${ts.slice(8)}-${version}-${variant}-${tail}`;
+}
+
+/** Pool byte `i` as two hex digits. */
+function h(i: number): string {
+  return HEX[pool[i] as number] as string;
 }

@@ -1,10 +1,12 @@
 /** The steps every scoring route shares: context, routing and scoring, answer headers, JSON bodies. */
 
+import type { IncomingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../../core/clock.js";
 import { MwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
 import type { ServingMetrics } from "../metrics/serving-metrics.js";
+import { tableInputs } from "../prediction-log/prediction-records.js";
 import type { DeploymentRuntime } from "../runtime/deployment-runtime.js";
 import type { ServingTargets } from "../serving-targets.js";
 import type { ScoringContext } from "./after-response.js";
@@ -14,13 +16,12 @@ import { assignRows, requestKeys, scoreParts, VariantError } from "./score-rows.
 
 /** Start a scoring request's context: in-flight accounting, request id, arrival time. */
 export function begin(
-  req: FastifyRequest,
+  headers: IncomingHttpHeaders,
   snap: ScoringContext["snap"],
   protocol: ScoringContext["protocol"],
   opts: { clock: Clock; metrics: ServingMetrics },
 ): ScoringContext {
-  const ctx: ScoringContext = { snap, protocol, requestId: requestId(req), time: opts.clock.now() };
-  req.scoring = ctx;
+  const ctx: ScoringContext = { snap, protocol, requestId: requestId(headers), time: opts.clock.now() };
   opts.metrics.requestStarted(snap.deployment);
   return ctx;
 }
@@ -33,6 +34,7 @@ export function score(
   random: () => number,
 ): ScoredPart[] {
   ctx.table = table;
+  ctx.inputs = tableInputs(table);
   ctx.keys = requestKeys(ctx.snap, table, headerKey);
   try {
     ctx.parts = scoreParts(table, assignRows(ctx.snap, table.numRows, ctx.keys, random));
@@ -45,14 +47,23 @@ export function score(
 
 /** Which model versions and variant answered, and the request id, in headers. */
 export function answered(reply: FastifyReply, ctx: ScoringContext): FastifyReply {
+  return reply.headers(answerHeaders(ctx));
+}
+
+/** The headers naming who answered: model versions, variant (`mixed` for a split batch), deployment, request id. */
+export function answerHeaders(ctx: ScoringContext): Record<string, string> {
   const parts = ctx.parts ?? [];
-  const models = parts.map((p) => `${p.variant.model.name}/${p.variant.model.version}`).join(",");
-  const variant = parts.length === 1 ? (parts[0]?.variant.kind as string) : "mixed";
-  return reply
-    .header("x-modelworks-model", models)
-    .header("x-modelworks-variant", variant)
-    .header("x-modelworks-deployment", ctx.snap.deployment)
-    .header("x-request-id", ctx.requestId);
+  const first = parts[0]?.variant;
+  const models =
+    parts.length === 1 && first
+      ? `${first.model.name}/${first.model.version}`
+      : parts.map((p) => `${p.variant.model.name}/${p.variant.model.version}`).join(",");
+  return {
+    "x-modelworks-model": models,
+    "x-modelworks-variant": parts.length === 1 ? (first?.kind as string) : "mixed",
+    "x-modelworks-deployment": ctx.snap.deployment,
+    "x-request-id": ctx.requestId,
+  };
 }
 
 /** The runtime a request addresses (by its `:deployment` path segment in multi-deployment servers). */
@@ -75,8 +86,8 @@ export function header(req: FastifyRequest, snap: ScoringContext["snap"]): strin
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function requestId(req: FastifyRequest): string {
-  const given = req.headers["x-request-id"];
+function requestId(headers: IncomingHttpHeaders): string {
+  const given = headers["x-request-id"];
   return typeof given === "string" && REQUEST_ID.test(given) ? given : newRequestId();
 }
 

@@ -1,0 +1,129 @@
+/**
+ * `POST /invocations` straight on node:http, in front of the Fastify app. Scoring is the hot path:
+ * Fastify's request and reply objects, hook chain and content-type parsing cost about as much as
+ * scoring one row. This handler takes the common case — a deployment that is ready, a declared
+ * body length within the limit — and answers it with the same functions the Fastify route uses
+ * (`invoke`, the same headers, the same error bodies, the same after-response work). Everything
+ * else (other paths, chunked or oversized bodies, query strings) goes to Fastify untouched.
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { FastifyError, FastifyServerFactory } from "fastify";
+import type { Clock } from "../core/clock.js";
+import type { ServingMetrics } from "./metrics/serving-metrics.js";
+import type { PredictionLogger } from "./prediction-log/prediction-logger.js";
+import { checkScoringContentType } from "./protocols/mlflow/index.js";
+import type { DeploymentRuntime } from "./runtime/deployment-runtime.js";
+import { afterResponse } from "./scoring/after-response.js";
+import { invoke } from "./scoring/invocation.js";
+import { answerHeaders, begin } from "./scoring/request-scoring.js";
+import { servingErrorAnswer } from "./serving-errors.js";
+import type { ServingTargets } from "./serving-targets.js";
+
+export interface DirectInvocationsOptions {
+  targets: ServingTargets;
+  metrics: ServingMetrics;
+  logger?: PredictionLogger;
+  clock: Clock;
+  random?: () => number;
+  bodyLimit?: number;
+  maxRows?: number;
+  layout: "single" | "multi";
+}
+
+/** A request handler that answers `true` when it took the request, `false` to pass it on. */
+export type DirectHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const JSON_TYPE = "application/json; charset=utf-8";
+const PREFIX = "/deployments/";
+const SUFFIX = "/invocations";
+
+/** The direct `/invocations` handler for a serving layout (defaults as in `servingRoutes`). */
+export function directInvocations(opts: DirectInvocationsOptions): DirectHandler {
+  const random = opts.random ?? Math.random;
+  const maxRows = opts.maxRows ?? 10_000;
+  const bodyLimit = opts.bodyLimit ?? 5 * 1024 * 1024;
+  const after = { metrics: opts.metrics, random, ...(opts.logger ? { logger: opts.logger } : {}) };
+  const scoring = { clock: opts.clock, metrics: opts.metrics };
+
+  const runtimeFor = (url: string | undefined): DeploymentRuntime | undefined => {
+    if (url === undefined) return undefined;
+    if (opts.layout === "single") return url === SUFFIX ? opts.targets.byDeployment(undefined) : undefined;
+    if (!url.startsWith(PREFIX) || !url.endsWith(SUFFIX)) return undefined;
+    const name = url.slice(PREFIX.length, -SUFFIX.length);
+    // Names are plain tokens; anything encoded or nested is Fastify's to decode and route.
+    return /^[A-Za-z0-9][\w.-]*$/.test(name) ? opts.targets.byDeployment(name) : undefined;
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, rt: DeploymentRuntime, text: string, t0: number) => {
+    const ctx = begin(req.headers, rt.current, "mlflow", scoring);
+    let status = 200;
+    let body: string;
+    let headers: Record<string, string | number> | undefined;
+    try {
+      const format = checkScoringContentType(req.headers["content-type"]);
+      const snap = ctx.snap;
+      const key = snap.routingKey?.source === "header" ? headerValue(req, snap.routingKey.name) : undefined;
+      body = JSON.stringify(invoke(ctx, format, text, key, { maxRows, random }));
+      headers = answerHeaders(ctx);
+    } catch (e) {
+      const error = servingErrorAnswer(e as FastifyError, req.url ?? "");
+      status = error.status;
+      body = JSON.stringify(error.body);
+    }
+    finish(res, status, body, headers);
+    afterResponse(ctx, status, performance.now() - t0, after);
+  };
+
+  return (req, res) => {
+    if (req.method !== "POST") return false;
+    const rt = runtimeFor(req.url);
+    const length = Number(req.headers["content-length"]);
+    if (!rt?.ready || !(length <= bodyLimit)) return false;
+    // Left to Fastify, rare and with rules of their own: chunked bodies, no declared content type.
+    if (req.headers["transfer-encoding"] !== undefined || req.headers["content-type"] === undefined) return false;
+    const t0 = performance.now();
+    readBody(req, length, (text) => answer(req, res, rt, text, t0));
+    return true;
+  };
+}
+
+/** A Fastify server factory whose server offers each request to `direct` before the app. */
+export function directServerFactory(direct: DirectHandler): FastifyServerFactory {
+  return (handler, options): Server => {
+    const fastify = handler as unknown as RequestListener;
+    const server = createServer((req, res) => {
+      if (!direct(req, res)) fastify(req, res);
+    });
+    // What Fastify sets on the servers it creates itself (it fills in these defaults).
+    const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+    if (typeof o.keepAliveTimeout === "number") server.keepAliveTimeout = o.keepAliveTimeout;
+    if (typeof o.requestTimeout === "number") server.requestTimeout = o.requestTimeout;
+    if (typeof o.connectionTimeout === "number") server.setTimeout(o.connectionTimeout);
+    return server;
+  };
+}
+
+/** Read a body of a declared length; a client that goes away mid-body is simply never answered. */
+function readBody(req: IncomingMessage, length: number, done: (text: string) => void): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    if (length === 0) done("");
+    else done(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+  });
+  req.on("error", () => {});
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function finish(res: ServerResponse, status: number, body: string, headers?: Record<string, string | number>): void {
+  const all = headers ?? {};
+  all["content-type"] = JSON_TYPE;
+  all["content-length"] = Buffer.byteLength(body);
+  res.writeHead(status, all);
+  res.end(body);
+}
