@@ -20,15 +20,15 @@ export interface ScoredBatch {
   /** The request's rows, as the log stores them. */
   inputs: LoggedInputs;
   /** Indices into `inputs` that this variant scored; undefined = all rows in order. */
-  rows?: Int32Array;
+  rows?: Int32Array | undefined;
   /** One per scored row (aligned with `rows`). */
   scores: Float64Array;
   /** Labels are derived at the signature's threshold, by the rule of `formatPredictions`. */
   signature: ModelSignature;
   /** A routing key per request row (column routing key), or ... */
-  routingKeys?: readonly (string | undefined)[];
+  routingKeys?: readonly (string | undefined)[] | undefined;
   /** ... one key for the whole request (header routing key). */
-  routingKey?: string;
+  routingKey?: string | undefined;
   time: number;
   latencyMs: number;
 }

@@ -11,6 +11,18 @@ import type { ScoredBatch } from "./prediction-logger.js";
  * regression labels are the value as text.
  */
 export function labeler(signature: ModelSignature): (score: number) => string {
+  let label = labelers.get(signature);
+  if (label === undefined) {
+    label = makeLabeler(signature);
+    labelers.set(signature, label);
+  }
+  return label;
+}
+
+// Signatures are immutable once loaded; every logged request asks for its model's labeler.
+const labelers = new WeakMap<ModelSignature, (score: number) => string>();
+
+function makeLabeler(signature: ModelSignature): (score: number) => string {
   if (signature.task !== "binary") return (score) => String(score);
   const threshold = signature.threshold ?? 0.5;
   const pos = signature.positive_class;
@@ -60,6 +72,17 @@ function rowSerializer(columns: readonly Column[]): (row: number) => string {
   };
 }
 
+/**
+ * The same text, flattened now. Built by concatenation, it is a tree of small pieces; flattening
+ * it while they are fresh in cache is cheap, while the writer's copy at flush time (after the
+ * pieces have aged, maybe into the old generation) costs several times more.
+ */
+function flattened(s: string): string {
+  // charCodeAt makes V8 flatten a concatenated string in place.
+  s.charCodeAt(0);
+  return s;
+}
+
 /** The records of one scored batch, one per scored row, in scoring order. */
 export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
   const { inputs, rows, scores } = batch;
@@ -72,7 +95,7 @@ export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
     }
     const score = scores[i] as number;
     const routingKey = batch.routingKeys !== undefined ? batch.routingKeys[row] : batch.routingKey;
-    out[i] = {
+    const record: PredictionRecord = {
       deployment: batch.deployment,
       requestId: batch.requestId,
       row,
@@ -80,13 +103,14 @@ export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
       shadow: batch.shadow,
       modelName: batch.modelName,
       modelVersion: batch.modelVersion,
-      ...(routingKey !== undefined ? { routingKey } : {}),
-      inputs: inputs.json(row),
+      inputs: flattened(inputs.json(row)),
       score,
       label: label(score),
       time: batch.time,
       latencyMs: batch.latencyMs,
     };
+    if (routingKey !== undefined) record.routingKey = routingKey;
+    out[i] = record;
   }
   return out;
 }

@@ -84,6 +84,7 @@ function logPart(
 ): void {
   const m = variant.model;
   if (!ctx.inputs) return;
+  // Written out without spreads: this runs for every logged request.
   deps.logger?.log({
     deployment: ctx.snap.deployment,
     requestId: ctx.requestId,
@@ -92,11 +93,11 @@ function logPart(
     modelName: m.name,
     modelVersion: m.version,
     inputs: ctx.inputs,
-    ...(rows ? { rows } : {}),
+    rows,
     scores,
     signature: m.predictor.signature,
-    ...(ctx.keys?.perRow ? { routingKeys: ctx.keys.perRow } : {}),
-    ...(ctx.keys?.request !== undefined ? { routingKey: ctx.keys.request } : {}),
+    routingKeys: ctx.keys?.perRow,
+    routingKey: ctx.keys?.request,
     time: ctx.time,
     latencyMs,
   });
