@@ -178,3 +178,27 @@ test("a one-record request is scored without a batch predict, and logged exactly
     assert.equal(JSON.parse(fast.inputs).customerID, rec(r).customerID);
   }
 });
+
+test("a model name outside ASCII is percent-encoded in the answer header on both paths", async () => {
+  const predictor = predictorFor(await fitTelcoPackage(telco, 5));
+  const { app: odd } = await testServingApp(
+    deploymentOf({ name: "odd", primary: "模型@champion" }),
+    [{ name: "模型", version: "1", predictor }],
+    { aliases: { "模型@champion": "1" } },
+  );
+  await odd.listen({ host: "127.0.0.1", port: 0 });
+  try {
+    const oddUrl = `http://127.0.0.1:${(odd.server.address() as AddressInfo).port}/invocations`;
+    const body = records([rec(0)]);
+    const headers = { "content-type": "application/json" };
+    const injected = await odd.inject({ method: "POST", url: "/invocations", payload: body, headers });
+    const direct = await fetch(oddUrl, { method: "POST", body, headers });
+    assert.equal(injected.statusCode, 200);
+    assert.equal(direct.status, 200);
+    assert.deepEqual(await direct.json(), injected.json());
+    assert.equal(injected.headers["x-modelworks-model"], "%E6%A8%A1%E5%9E%8B/1");
+    assert.equal(direct.headers.get("x-modelworks-model"), "%E6%A8%A1%E5%9E%8B/1");
+  } finally {
+    await odd.close();
+  }
+});

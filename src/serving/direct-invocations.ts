@@ -45,6 +45,7 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
   const bodyLimit = opts.bodyLimit ?? 5 * 1024 * 1024;
   const after = { metrics: opts.metrics, random, ...(opts.logger ? { logger: opts.logger } : {}) };
   const scoring = { clock: opts.clock, metrics: opts.metrics };
+  const answers = new AnswerBatch();
 
   const runtimeFor = (url: string | undefined): DeploymentRuntime | undefined => {
     if (url === undefined) return undefined;
@@ -71,8 +72,10 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
       status = error.status;
       body = JSON.stringify(error.body);
     }
-    finish(res, status, body, headers);
-    afterResponse(ctx, status, performance.now() - t0, after);
+    answers.push(() => {
+      const sent = finish(res, status, body, headers);
+      afterResponse(ctx, sent, performance.now() - t0, after);
+    });
   };
 
   return (req, res) => {
@@ -86,6 +89,28 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
     readBody(req, length, (text) => answer(req, res, rt, text, t0));
     return true;
   };
+}
+
+/**
+ * Answers written together, right after the event loop's I/O pass that produced them. Under load
+ * one pass completes many requests; writing their answers back to back means a client woken by the
+ * first finds the others already there, instead of each write paying its own cross-core wake-up —
+ * on this 2-vCPU machine that wake-up inside write() was the largest single cost per request
+ * (about 20 % more throughput with the batch). An idle server is not delayed: setImmediate runs as
+ * soon as the current pass ends.
+ */
+class AnswerBatch {
+  private pending: (() => void)[] = [];
+  private readonly flush = () => {
+    const due = this.pending;
+    this.pending = [];
+    for (const write of due) write();
+  };
+
+  push(write: () => void): void {
+    if (this.pending.length === 0) setImmediate(this.flush);
+    this.pending.push(write);
+  }
 }
 
 /** A Fastify server factory whose server offers each request to `direct` before the app. */
@@ -120,10 +145,20 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function finish(res: ServerResponse, status: number, body: string, headers?: Record<string, string | number>): void {
+/** Write the answer; returns the status sent (500 if the headers could not be written). */
+function finish(res: ServerResponse, status: number, body: string, headers?: Record<string, string | number>): number {
   const all = headers ?? {};
   all["content-type"] = JSON_TYPE;
   all["content-length"] = Buffer.byteLength(body);
-  res.writeHead(status, all);
+  try {
+    res.writeHead(status, all);
+  } catch {
+    // A header value node refuses (say, a model name outside Latin-1): answer without our headers.
+    const error = JSON.stringify({ error_code: "INTERNAL_ERROR", message: "Internal server error" });
+    res.writeHead(500, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(error) });
+    res.end(error);
+    return 500;
+  }
   res.end(body);
+  return status;
 }

@@ -59,7 +59,7 @@ export function answerHeaders(ctx: ScoringContext): Record<string, string> {
       ? `${first.model.name}/${first.model.version}`
       : parts.map((p) => `${p.variant.model.name}/${p.variant.model.version}`).join(",");
   return {
-    "x-modelworks-model": models,
+    "x-modelworks-model": headerSafe(models),
     "x-modelworks-variant": parts.length === 1 ? (first?.kind as string) : "mixed",
     "x-modelworks-deployment": ctx.snap.deployment,
     "x-request-id": ctx.requestId,
@@ -82,6 +82,11 @@ export function header(req: FastifyRequest, snap: ScoringContext["snap"]): strin
   if (snap.routingKey?.source !== "header") return undefined;
   const v = req.headers[snap.routingKey.name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Header values are printable ASCII here; anything else in a model name is percent-encoded. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURI(value);
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
