@@ -85,3 +85,32 @@ test("values survive the hand-over: NaN and infinite scores, quotes, newlines an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("grouped inserts: a repeated (request, row, variant) inside one group keeps the first, the tail goes row by row", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-plog-worker-"));
+  const path = join(dir, "m.db");
+  const db = openSqlite(path);
+  try {
+    await migrate(db, servingMigrations);
+    const store = new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db));
+    // 150 rows: two groups of 64 and 22 single inserts; row 70 repeats row 65's key with other values.
+    const records = Array.from({ length: 150 }, (_, i) =>
+      i === 70 ? { ...record(65), score: 0.999, routingKey: "late" } : { ...record(i), routingKey: `k${i}` },
+    );
+    await store.appendPredictions(records);
+    const back = await store.listPredictions({ deployment: "d" });
+    assert.equal(back.length, 149);
+    assert.deepEqual(
+      back.find((r) => r.requestId === "req-65"),
+      records[65],
+    );
+    assert.deepEqual(
+      back.find((r) => r.requestId === "req-149"),
+      records[149],
+    );
+    await store.close();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

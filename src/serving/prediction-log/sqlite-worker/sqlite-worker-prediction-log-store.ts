@@ -11,6 +11,12 @@ import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRec
 import type { SqlPredictionLogStore } from "../sql/sql-prediction-log-store.js";
 import { PREDICTION_COLUMNS, PREDICTION_CONFLICT } from "../sql/sql-prediction-log-store.js";
 
+/** Bytes of a row's fixed part: score, time, latency (f64), row (u32), shadow, variant, has-key (u8), pad, three u16 name indexes, pad. */
+const HEAD_BYTES = 40;
+
+/** Rows per multi-row INSERT: fewer statement steps per batch (about a fifth less writer time). */
+const GROUP_ROWS = 64;
+
 // CommonJS source for the worker (eval'd, so it runs the same under tsx and from dist/).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -18,78 +24,110 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma("busy_timeout = 10000");
 db.pragma("synchronous = NORMAL");
-const insert = db.prepare(workerData.sql);
-const decoder = new TextDecoder();
-// Lines of: JSON array of the row without inputs_json, U+0001, the inputs JSON text as it is.
-const insertAll = db.transaction((text) => {
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf("\\n", start);
-    const sep = text.indexOf("\\u0001", start);
-    const row = JSON.parse(text.slice(start, sep));
-    const score = row[8];
-    if (typeof score === "string") row[8] = Number(score);
-    row.splice(8, 0, text.slice(sep + 1, nl));
-    insert.run(row);
-    start = nl + 1;
+const WIDTH = workerData.width;
+const GROUP = workerData.group;
+// One statement for GROUP rows at a time (fewer statement steps), one for the rest.
+const insertOne = db.prepare(workerData.sql[0]);
+const insertGroup = db.prepare(workerData.sql[1]);
+const insertAll = db.transaction((buf, names) => {
+  let at = 0;
+  let params = [];
+  const text = () => {
+    const n = buf.readUInt32LE(at);
+    const s = buf.toString("utf8", at + 4, at + 4 + n);
+    at += 4 + n;
+    return s;
+  };
+  while (at < buf.length) {
+    const score = buf.readDoubleLE(at);
+    const time = buf.readDoubleLE(at + 8);
+    const latency = buf.readDoubleLE(at + 16);
+    const row = buf.readUInt32LE(at + 24);
+    const shadow = buf[at + 28];
+    const variant = buf[at + 29] === 1 ? "candidate" : "primary";
+    const hasKey = buf[at + 30] === 1;
+    const deployment = names[buf.readUInt16LE(at + 32)];
+    const model = names[buf.readUInt16LE(at + 34)];
+    const version = names[buf.readUInt16LE(at + 36)];
+    at += ${HEAD_BYTES};
+    const requestId = text();
+    const label = text();
+    const key = hasKey ? text() : null;
+    const inputs = text();
+    params.push(deployment, requestId, row, variant, shadow, model, version, key, inputs,
+      Number.isNaN(score) ? null : score, label, time, Number.isNaN(latency) ? null : latency);
+    if (params.length === GROUP * WIDTH) { insertGroup.run(params); params = []; }
   }
+  for (let i = 0; i < params.length; i += WIDTH) insertOne.run(params.slice(i, i + WIDTH));
 });
 // Each reply hands the buffer back, for the next batch to be written into.
 parentPort.on("message", (m) => {
   if (m.stop) { db.close(); parentPort.postMessage({ stopped: true }); return; }
-  try { insertAll(decoder.decode(new Uint8Array(m.buffer, 0, m.length))); parentPort.postMessage({ id: m.id, ok: true, buffer: m.buffer }, [m.buffer]); }
+  try { insertAll(Buffer.from(m.buffer, 0, m.length), m.names); parentPort.postMessage({ id: m.id, ok: true, buffer: m.buffer }, [m.buffer]); }
   catch (e) { parentPort.postMessage({ id: m.id, ok: false, message: String(e && e.message || e), buffer: m.buffer }, [m.buffer]); }
 });
 `;
 
+/** A batch as the writer reads it: rows in `bytes`, and the deployment/model/version names they index. */
+export interface EncodedRows {
+  bytes: Uint8Array;
+  names: string[];
+}
+
 /**
- * Rows as UTF-8 lines: the row's values without `inputs_json` as a JSON array (in
- * PREDICTION_COLUMNS order), then U+0001, then the inputs JSON text unchanged (neither JSON text can
- * hold a raw U+0001 or newline). Each piece is written straight into one buffer that is then
- * transferred, not copied, and comes back with the writer's reply to be filled again: a fresh
- * large allocation per batch (a joined string, or a new buffer) pays a page fault for every 4 KiB
- * it touches. Non-finite scores go as text (JSON has no NaN or Infinity); NaN becomes NULL as in
- * `predictionValues`. `spare` is a buffer to write into when it is large enough.
+ * Rows in a compact binary form: per row a fixed part (numbers as float64/uint32, flags as bytes,
+ * deployment/model/version as indexes into `names`), then the request id, label, routing key (if
+ * any) and inputs JSON as length-prefixed UTF-8. Numbers never become text on the serving thread,
+ * and the batch is written straight into one buffer that is transferred, not copied, and comes
+ * back with the writer's reply to be filled again: a fresh large allocation per batch (a joined
+ * string, or a new buffer) pays a page fault for every 4 KiB it touches. `spare` is a buffer to
+ * write into when it is large enough.
  */
-export function encodeRows(records: readonly PredictionRecord[], spare?: ArrayBuffer): Uint8Array {
+export function encodeRows(records: readonly PredictionRecord[], spare?: ArrayBuffer): EncodedRows {
   const size = Math.max(4096, records.length * 768);
   // Not from Buffer's shared pool, so the whole ArrayBuffer is ours to transfer.
   let buf: Buffer = spare && spare.byteLength >= size ? Buffer.from(spare) : Buffer.allocUnsafeSlow(size);
+  const names: string[] = [];
+  const nameIndex = new Map<string, number>();
+  const indexOf = (name: string): number => {
+    let i = nameIndex.get(name);
+    if (i === undefined) {
+      i = names.push(name) - 1;
+      nameIndex.set(name, i);
+    }
+    return i;
+  };
   let at = 0;
-  // A batch mostly repeats one deployment and model: encode those strings once per run of equal values.
-  let deployment = "";
-  let deploymentJson = '""';
-  let model = "";
-  let modelJson = '""';
-  let version = "";
-  let versionJson = '""';
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as PredictionRecord;
-    if (r.deployment !== deployment) {
-      deployment = r.deployment;
-      deploymentJson = JSON.stringify(deployment);
-    }
-    if (r.modelName !== model) {
-      model = r.modelName;
-      modelJson = JSON.stringify(model);
-    }
-    if (r.modelVersion !== version) {
-      version = r.modelVersion;
-      versionJson = JSON.stringify(version);
-    }
-    const key = r.routingKey === undefined ? "null" : JSON.stringify(r.routingKey);
-    const head =
-      `[${deploymentJson},${JSON.stringify(r.requestId)},${num(r.row)},"${r.variant}",${r.shadow ? 1 : 0},` +
-      `${modelJson},${versionJson},${key},${scoreText(r.score)},${JSON.stringify(r.label)},${num(r.time)},${num(r.latencyMs)}]`;
-    // Worst case three UTF-8 bytes per UTF-16 unit, plus the separator and the newline.
-    const need = 3 * (head.length + r.inputs.length) + 2;
+  const text = (s: string) => {
+    const n = buf.write(s, at + 4);
+    buf.writeUInt32LE(n, at);
+    at += 4 + n;
+  };
+  for (const r of records) {
+    const key = r.routingKey;
+    // Worst case three UTF-8 bytes per UTF-16 unit.
+    const chars = r.requestId.length + r.label.length + (key?.length ?? 0) + r.inputs.length;
+    const need = HEAD_BYTES + 16 + 3 * chars;
     if (at + need > buf.length) buf = grown(buf, at, at + need);
-    at += buf.write(head, at);
-    buf[at++] = 1;
-    at += buf.write(r.inputs, at);
-    buf[at++] = 10;
+    buf.writeDoubleLE(r.score, at);
+    buf.writeDoubleLE(r.time, at + 8);
+    buf.writeDoubleLE(r.latencyMs, at + 16);
+    buf.writeUInt32LE(r.row, at + 24);
+    buf[at + 28] = r.shadow ? 1 : 0;
+    buf[at + 29] = r.variant === "candidate" ? 1 : 0;
+    buf[at + 30] = key === undefined ? 0 : 1;
+    buf[at + 31] = 0;
+    buf.writeUInt16LE(indexOf(r.deployment), at + 32);
+    buf.writeUInt16LE(indexOf(r.modelName), at + 34);
+    buf.writeUInt16LE(indexOf(r.modelVersion), at + 36);
+    buf.writeUInt16LE(0, at + 38);
+    at += HEAD_BYTES;
+    text(r.requestId);
+    text(r.label);
+    if (key !== undefined) text(key);
+    text(r.inputs);
   }
-  return new Uint8Array(buf.buffer, 0, at);
+  return { bytes: new Uint8Array(buf.buffer, 0, at), names };
 }
 
 /** A buffer of at least `min` bytes (doubling) holding the first `used` bytes of `buf`. */
@@ -97,15 +135,6 @@ function grown(buf: Buffer, used: number, min: number): Buffer {
   const next = Buffer.allocUnsafeSlow(Math.max(min, buf.length * 2));
   buf.copy(next, 0, 0, used);
   return next;
-}
-
-function num(v: number): string {
-  return Number.isFinite(v) ? String(v) : "null";
-}
-
-function scoreText(score: number): string {
-  if (Number.isFinite(score)) return String(score);
-  return Number.isNaN(score) ? "null" : `"${score}"`;
 }
 
 /** A {@link PredictionLogStore} whose prediction inserts run on a worker thread. */
@@ -123,8 +152,17 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
     private readonly reader: SqlPredictionLogStore,
   ) {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    const sql = `INSERT INTO prediction_log (${PREDICTION_COLUMNS.join(", ")}) VALUES (${PREDICTION_COLUMNS.map(() => "?").join(", ")}) ${PREDICTION_CONFLICT}`;
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, sql } });
+    const row = `(${PREDICTION_COLUMNS.map(() => "?").join(", ")})`;
+    const sql = (rows: number) =>
+      `INSERT INTO prediction_log (${PREDICTION_COLUMNS.join(", ")}) VALUES ${Array(rows).fill(row).join(", ")} ${PREDICTION_CONFLICT}`;
+    const workerData = {
+      path,
+      driver,
+      sql: [1, GROUP_ROWS].map(sql),
+      group: GROUP_ROWS,
+      width: PREDICTION_COLUMNS.length,
+    };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
     this.worker.on("message", (m: { id?: number; ok?: boolean; message?: string; buffer?: ArrayBuffer }) => {
       if (m.buffer) this.spare = m.buffer;
@@ -146,13 +184,13 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
   appendPredictions(records: readonly PredictionRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
-    const bytes = encodeRows(records, this.spare);
+    const { bytes, names } = encodeRows(records, this.spare);
     if (bytes.buffer === this.spare) this.spare = undefined;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       const buffer = bytes.buffer as ArrayBuffer;
-      this.worker.postMessage({ id, buffer, length: bytes.length }, [buffer]);
+      this.worker.postMessage({ id, buffer, length: bytes.length, names }, [buffer]);
     });
   }
 
