@@ -47,6 +47,8 @@ export class ServingHost {
     this.logger = new PredictionLogger(deps.predictions, {
       flushIntervalMs: 50,
       batchRows: 2000,
+      // The stores queue writes on their side (writer thread, connection pool).
+      maxWritesInFlight: 4,
       onError: (e) => deps.warn?.(`prediction log: ${(e as Error).message}`),
     });
     this.metrics.setLogStats(() => this.logger.stats());

@@ -117,6 +117,26 @@ describe("PredictionLogger", () => {
     assert.equal(log.log(scored(10)), true, "room again once written");
   });
 
+  test("maxWritesInFlight lets that many writes start before the first returns", async () => {
+    const store = new FakeStore();
+    const blocked = gate();
+    store.gate = blocked.promise;
+    const log = logger(store, { batchRows: 5, maxWritesInFlight: 2 });
+    for (let i = 0; i < 3; i++) log.log(scored(5));
+    const flushed = log.flush();
+    await until(() => store.calls.length === 2);
+    await nextTurn();
+    assert.equal(store.calls.length, 2, "two writes in flight, the third waits for the first");
+    blocked.open();
+    await flushed;
+    assert.deepEqual(log.stats(), stats(0, 0, 15, 0));
+    assert.deepEqual(
+      store.calls.map((c) => c.length),
+      [5, 5, 5],
+    );
+    assert.throws(() => logger(store, { maxWritesInFlight: 0 }), /maxWritesInFlight must be a positive integer/);
+  });
+
   test("a batch larger than the whole queue is dropped", () => {
     const log = logger(new FakeStore(), { maxQueueRows: 4 });
     assert.equal(log.log(scored(5)), false);

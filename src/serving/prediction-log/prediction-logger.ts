@@ -1,7 +1,7 @@
 /**
  * The asynchronous, batched, bounded prediction-log writer. The serving path calls `log()` once a
  * response has gone out; the rows become compact records there and are written later, in batches,
- * one write at a time.
+ * up to `maxWritesInFlight` writes at a time (default one).
  */
 import { invalidParam } from "../../core/errors.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
@@ -49,6 +49,12 @@ export interface PredictionLoggerOptions {
   batchRows?: number;
   /** How often queued rows are written (default 200 ms). */
   flushIntervalMs?: number;
+  /**
+   * Store writes started before the oldest is awaited (default 1). More suits a store that queues
+   * writes elsewhere (a writer thread): batches go out as soon as they are ready instead of one per
+   * round trip, which a busy event loop (large requests) would otherwise stretch.
+   */
+  maxWritesInFlight?: number;
   /** Told about every failure that drops rows; the logger never throws into its caller. */
   onError?: (e: unknown) => void;
 }
@@ -60,6 +66,9 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
+/** How long a flush may hold the event loop before it lets requests run. */
+const SLICE_MS = 4;
+
 /** Resolve after the I/O callbacks already due (a resolved promise would not let them run). */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -69,6 +78,7 @@ function yieldToEventLoop(): Promise<void> {
 export class PredictionLogger {
   private readonly maxQueueRows: number;
   private readonly batchRows: number;
+  private readonly maxWritesInFlight: number;
   private readonly onError: (e: unknown) => void;
   private readonly timer: NodeJS.Timeout;
   private pending: PredictionRecord[][] = [];
@@ -86,6 +96,7 @@ export class PredictionLogger {
   ) {
     this.maxQueueRows = positiveInt("maxQueueRows", options.maxQueueRows, 100_000);
     this.batchRows = positiveInt("batchRows", options.batchRows, 5_000);
+    this.maxWritesInFlight = positiveInt("maxWritesInFlight", options.maxWritesInFlight, 1);
     const interval = positiveInt("flushIntervalMs", options.flushIntervalMs, 200);
     this.onError = options.onError ?? (() => {});
     this.timer = setInterval(() => this.tick(), interval);
@@ -173,16 +184,23 @@ export class PredictionLogger {
     for (const records of retries) await this.write(records, true);
     // Only what is queued now, so a steady stream of new requests cannot keep flush() waiting.
     let budget = this.pendingRows;
+    const writing: Promise<void>[] = [];
+    let slice = performance.now();
     while (budget > 0 && this.pending.length > 0) {
       const chunk = this.takeChunk();
       budget -= chunk.rows;
       const records = this.convert(chunk.batches);
-      // Serialising and a synchronous driver (SQLite) each hold the event loop for a while: let
-      // the requests that queued up meanwhile run between the steps.
-      await yieldToEventLoop();
-      if (records.length > 0) await this.write(records, false);
-      await yieldToEventLoop();
+      if (records.length > 0) writing.push(this.write(records, false));
+      if (writing.length >= this.maxWritesInFlight) await writing.shift();
+      // Serialising and a synchronous driver (SQLite) hold the event loop: after a few
+      // milliseconds of it, let the requests that queued up run. Not after every step: behind
+      // large requests each pause lasts a whole request, and the log would fall behind them.
+      if (performance.now() - slice >= SLICE_MS) {
+        await yieldToEventLoop();
+        slice = performance.now();
+      }
     }
+    await Promise.all(writing);
   }
 
   /** Whole batches from the head of the queue, up to `batchRows` rows (at least one batch). */

@@ -14,6 +14,9 @@ import { PREDICTION_COLUMNS, PREDICTION_CONFLICT } from "../sql/sql-prediction-l
 /** Bytes of a row's fixed part: score, time, latency (f64), row (u32), shadow, variant, has-key (u8), pad, three u16 name indexes, pad. */
 const HEAD_BYTES = 40;
 
+/** Returned buffers kept for reuse: enough for the writes a logger keeps in flight. */
+const MAX_SPARES = 8;
+
 /** Rows per multi-row INSERT: fewer statement steps per batch (about a fifth less writer time). */
 const GROUP_ROWS = 64;
 
@@ -24,6 +27,9 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma("busy_timeout = 10000");
 db.pragma("synchronous = NORMAL");
+// The platform's checkpointer thread copies the WAL back; a checkpoint (and its fsync) inside this
+// writer's commits would stall the log for as long as the disk takes.
+db.pragma("wal_autocheckpoint = 0");
 const WIDTH = workerData.width;
 const GROUP = workerData.group;
 // One statement for GROUP rows at a time (fewer statement steps), one for the rest.
@@ -142,8 +148,8 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 1;
-  /** The last buffer the writer handed back. */
-  private spare: ArrayBuffer | undefined;
+  /** Buffers the writer handed back (as many as batches can be in flight at once). */
+  private spares: ArrayBuffer[] = [];
   private failure: Error | undefined;
 
   /** `path` is the SQLite file; `reader` is the store over the platform's own connection. */
@@ -165,7 +171,7 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
     this.worker.on("message", (m: { id?: number; ok?: boolean; message?: string; buffer?: ArrayBuffer }) => {
-      if (m.buffer) this.spare = m.buffer;
+      if (m.buffer && this.spares.length < MAX_SPARES) this.spares.push(m.buffer);
       const w = m.id === undefined ? undefined : this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id as number);
@@ -184,8 +190,9 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
   appendPredictions(records: readonly PredictionRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
-    const { bytes, names } = encodeRows(records, this.spare);
-    if (bytes.buffer === this.spare) this.spare = undefined;
+    const spare = this.spares.pop();
+    const { bytes, names } = encodeRows(records, spare);
+    if (spare && bytes.buffer !== spare) this.spares.push(spare);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
