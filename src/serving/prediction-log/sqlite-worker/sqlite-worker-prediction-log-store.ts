@@ -27,9 +27,6 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma("busy_timeout = 10000");
 db.pragma("synchronous = NORMAL");
-// The platform's checkpointer thread copies the WAL back; a checkpoint (and its fsync) inside this
-// writer's commits would stall the log for as long as the disk takes.
-db.pragma("wal_autocheckpoint = 0");
 const WIDTH = workerData.width;
 const GROUP = workerData.group;
 // One statement for GROUP rows at a time (fewer statement steps), one for the rest.
