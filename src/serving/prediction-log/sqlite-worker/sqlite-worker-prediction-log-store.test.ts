@@ -25,13 +25,22 @@ const record = (i: number): PredictionRecord => ({
   latencyMs: 0.5,
 });
 
-test("inserts run on the worker's connection and are read back through the platform's", async () => {
+/** Run `fn` on a worker store over a fresh, migrated SQLite file (removed afterwards). */
+async function withStore(fn: (store: SqliteWorkerPredictionLogStore) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mw-plog-worker-"));
   const path = join(dir, "m.db");
   const db = openSqlite(path);
   try {
     await migrate(db, servingMigrations);
-    const store = new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db));
+    await fn(new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db)));
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("inserts run on the worker's connection and are read back through the platform's", () =>
+  withStore(async (store) => {
     await Promise.all([
       store.appendPredictions(Array.from({ length: 500 }, (_, i) => record(i))),
       store.appendPredictions([record(500), record(0)]),
@@ -44,19 +53,10 @@ test("inserts run on the worker's connection and are read back through the platf
     await last;
     assert.equal(await store.countPredictions("d"), 502);
     await assert.rejects(store.appendPredictions([record(700)]), /closed/);
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("values survive the hand-over: NaN and infinite scores, quotes, newlines and U+0001 inside strings", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mw-plog-worker-"));
-  const path = join(dir, "m.db");
-  const db = openSqlite(path);
-  try {
-    await migrate(db, servingMigrations);
-    const store = new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db));
+test("values survive the hand-over: NaN and infinite scores, quotes, newlines and U+0001 inside strings", () =>
+  withStore(async (store) => {
     const odd = (i: number, score: number, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({
       ...record(i),
       score,
@@ -80,19 +80,10 @@ test("values survive the hand-over: NaN and infinite scores, quotes, newlines an
     assert.ok(Number.isNaN(back[0]?.score));
     assert.deepEqual(back.slice(1), records.slice(1));
     await store.close();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("grouped inserts: a repeated (request, row, variant) inside one group keeps the first, the tail goes row by row", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mw-plog-worker-"));
-  const path = join(dir, "m.db");
-  const db = openSqlite(path);
-  try {
-    await migrate(db, servingMigrations);
-    const store = new SqliteWorkerPredictionLogStore(path, new SqlPredictionLogStore(db));
+test("grouped inserts: a repeated (request, row, variant) inside one group keeps the first, the tail goes row by row", () =>
+  withStore(async (store) => {
     // 150 rows: two groups of 64 and 22 single inserts; row 70 repeats row 65's key with other values.
     const records = Array.from({ length: 150 }, (_, i) =>
       i === 70 ? { ...record(65), score: 0.999, routingKey: "late" } : { ...record(i), routingKey: `k${i}` },
@@ -109,8 +100,4 @@ test("grouped inserts: a repeated (request, row, variant) inside one group keeps
       records[149],
     );
     await store.close();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
