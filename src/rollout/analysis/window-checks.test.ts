@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { VariantWindow } from "./window-checks.js";
+import { checkWindow } from "./window-checks.js";
+
+const LAT = [0.001, 0.002, 0.005, 0.01, 0.025];
+const SCORE = [0.25, 0.5, 0.75, 1];
+
+function variant(fields: Partial<VariantWindow> = {}): VariantWindow {
+  return {
+    requests: 1000,
+    errors: 0,
+    latency: { bounds: LAT, counts: [900, 100, 0, 0, 0, 0] },
+    scores: { bounds: SCORE, counts: [400, 300, 200, 100, 0] },
+    ...fields,
+  };
+}
+
+const verdicts = (results: ReturnType<typeof checkWindow>) =>
+  Object.fromEntries(results.map((r) => [r.check, r.passed]));
+
+test("a candidate like the primary passes every check, each with its value and threshold", () => {
+  const results = checkWindow(variant(), variant({ errors: 5 }));
+  assert.deepEqual(verdicts(results), { traffic: true, "error-rate": true, "latency-p99": true, "score-psi": true });
+  const err = results.find((r) => r.check === "error-rate");
+  assert.equal(err?.value, 0.005);
+  assert.equal(err?.threshold, 0.01);
+  assert.match(err?.detail ?? "", /0\.50 % errors vs primary 0\.00 % \+ 1\.00 %/);
+});
+
+test("errors above the primary's plus one point, a slow p99, shifted scores each fail their check", () => {
+  assert.equal(verdicts(checkWindow(variant({ errors: 10 }), variant({ errors: 21 })))["error-rate"], false);
+  // Primary p99 ≈ 1.9 ms → threshold max(2.9, 6.9) ms; candidate's p99 in (10, 25] ms.
+  const slow = variant({ latency: { bounds: LAT, counts: [0, 0, 0, 500, 500, 0] } });
+  const lat = checkWindow(variant(), slow).find((r) => r.check === "latency-p99");
+  assert.equal(lat?.passed, false);
+  assert.ok(Math.abs((lat?.threshold ?? 0) - (1.9 + 5)) < 1e-9, String(lat?.threshold));
+  const shifted = variant({ scores: { bounds: SCORE, counts: [100, 200, 300, 400, 0] } });
+  assert.equal(verdicts(checkWindow(variant(), shifted))["score-psi"], false);
+});
+
+test("too little candidate traffic is a failed check on its own; no primary traffic is no baseline", () => {
+  assert.deepEqual(
+    checkWindow(variant(), variant({ requests: 3 })).map((r) => [r.check, r.passed]),
+    [["traffic", false]],
+  );
+  const idle = variant({
+    requests: 0,
+    latency: { bounds: LAT, counts: [0, 0, 0, 0, 0, 0] },
+    scores: { bounds: SCORE, counts: [0, 0, 0, 0, 0] },
+  });
+  const results = checkWindow(idle, variant());
+  assert.deepEqual(verdicts(results), { traffic: true, "error-rate": true, "latency-p99": true, "score-psi": true });
+  assert.match(results.find((r) => r.check === "latency-p99")?.detail ?? "", /no primary traffic/);
+});

@@ -1,0 +1,122 @@
+/**
+ * The metric checks of a canary analysis over one window: the candidate against the primary on
+ * the same window, each result carrying its value next to its threshold (the evidence an event
+ * records). Webhooks, PromQL and label-based AUC checks come on top of these.
+ */
+import { psi } from "../../monitoring/stats/psi.js";
+import type { BucketCounts } from "./bucket-quantile.js";
+import { bucketQuantile } from "./bucket-quantile.js";
+
+/** What one variant did during a window. */
+export interface VariantWindow {
+  requests: number;
+  /** Requests answered with a 5xx status. */
+  errors: number;
+  /** Request durations in seconds. */
+  latency: BucketCounts;
+  /** Predicted scores. */
+  scores: BucketCounts;
+}
+
+export interface WindowThresholds {
+  /** The candidate's error rate may exceed the primary's by this much (a fraction: 0.01 = 1 point). */
+  maxErrorRateIncrease: number;
+  /** The candidate's p99 may be at most max(latencyRatio × primary p99, primary p99 + latencySlackMs). */
+  latencyRatio: number;
+  latencySlackMs: number;
+  /** Largest PSI between the candidate's and the primary's score distributions. */
+  maxScorePsi: number;
+  /** Fewer candidate requests than this fails the window (no traffic is a failed check, as in Flagger). */
+  minRequests: number;
+}
+
+/** The documented defaults. */
+export const DEFAULT_WINDOW_THRESHOLDS: WindowThresholds = {
+  maxErrorRateIncrease: 0.01,
+  latencyRatio: 1.5,
+  latencySlackMs: 5,
+  maxScorePsi: 0.2,
+  minRequests: 20,
+};
+
+export interface CheckResult {
+  check: "traffic" | "error-rate" | "latency-p99" | "score-psi";
+  passed: boolean;
+  value: number;
+  threshold: number;
+  /** One line for people: what was compared with what. */
+  detail: string;
+}
+
+/** Run the metric checks on a window; with too little candidate traffic only that failure is reported. */
+export function checkWindow(
+  primary: VariantWindow,
+  candidate: VariantWindow,
+  t: WindowThresholds = DEFAULT_WINDOW_THRESHOLDS,
+): CheckResult[] {
+  const traffic: CheckResult = {
+    check: "traffic",
+    passed: candidate.requests >= t.minRequests,
+    value: candidate.requests,
+    threshold: t.minRequests,
+    detail: `candidate served ${candidate.requests} requests (at least ${t.minRequests} needed)`,
+  };
+  if (!traffic.passed) return [traffic];
+  return [traffic, errorRate(primary, candidate, t), latency(primary, candidate, t), scorePsi(primary, candidate, t)];
+}
+
+function errorRate(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {
+  const base = primary.requests > 0 ? primary.errors / primary.requests : 0;
+  const value = candidate.errors / candidate.requests;
+  const threshold = base + t.maxErrorRateIncrease;
+  return {
+    check: "error-rate",
+    passed: value <= threshold,
+    value,
+    threshold,
+    detail: `candidate ${pct(value)} errors vs primary ${pct(base)} + ${pct(t.maxErrorRateIncrease)}`,
+  };
+}
+
+function latency(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {
+  const value = bucketQuantile(0.99, candidate.latency) * 1000;
+  const base = bucketQuantile(0.99, primary.latency) * 1000;
+  if (Number.isNaN(base)) {
+    return { ...noBaseline("latency-p99", value), detail: `candidate p99 ${ms(value)}; no primary traffic to compare` };
+  }
+  const threshold = Math.max(t.latencyRatio * base, base + t.latencySlackMs);
+  return {
+    check: "latency-p99",
+    passed: value <= threshold,
+    value,
+    threshold,
+    detail: `candidate p99 ${ms(value)} vs max(${t.latencyRatio} × ${ms(base)}, ${ms(base)} + ${t.latencySlackMs} ms)`,
+  };
+}
+
+function scorePsi(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {
+  const value = psi(primary.scores.counts, candidate.scores.counts);
+  if (Number.isNaN(value)) {
+    return { ...noBaseline("score-psi", value), detail: "no scores from the primary (or candidate) to compare" };
+  }
+  return {
+    check: "score-psi",
+    passed: value <= t.maxScorePsi,
+    value,
+    threshold: t.maxScorePsi,
+    detail: `PSI of candidate vs primary scores ${value.toFixed(3)} (at most ${t.maxScorePsi})`,
+  };
+}
+
+/** Without a primary baseline (it served nothing in the window) a comparison cannot fail. */
+function noBaseline(check: CheckResult["check"], value: number): Omit<CheckResult, "detail"> {
+  return { check, passed: true, value, threshold: Number.POSITIVE_INFINITY };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)} %`;
+}
+
+function ms(x: number): string {
+  return `${x.toFixed(2)} ms`;
+}
