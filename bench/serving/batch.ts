@@ -13,7 +13,7 @@ import type { LatencyStats } from "./lib/latency-stats.js";
 import { latencyStats } from "./lib/latency-stats.js";
 import { checkInvocation, describeLogMetrics, predictionLogMetrics } from "./lib/probe.js";
 import { fixed, int, machineNote, markdownTable, writeResults } from "./lib/report.js";
-import { createDeployment, DEPLOYMENT, prepareHome, startModelServer } from "./lib/setup.js";
+import { createDeployment, DEPLOYMENT, finishBench, prepareHome, startModelServer } from "./lib/setup.js";
 import { splitBody } from "./lib/telco.js";
 
 const args = parseBenchArgs(["rows", "repeats"]);
@@ -157,9 +157,7 @@ async function main(): Promise<number> {
       log(`wrote ${writeResults("batch", args.quick, { mode: args.mode, rows: ROWS, repeats: REPEATS, results })}`);
     return crashed.length > 0 || results.some((r) => r.failure) ? 1 : 0;
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    if (args.keep) log(`kept ${bench.home}`);
-    else bench.remove();
+    await finishBench(servers, bench, args.keep, log);
   }
 }
 

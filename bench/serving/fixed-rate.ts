@@ -22,7 +22,7 @@ import {
   serverQuantileBoundMs,
 } from "./lib/probe.js";
 import { countsText, fixed, int, machineNote, markdownTable, verdict, writeResults } from "./lib/report.js";
-import { createDeployment, DEPLOYMENT, prepareHome, startModelServer } from "./lib/setup.js";
+import { createDeployment, DEPLOYMENT, finishBench, prepareHome, startModelServer } from "./lib/setup.js";
 import { telcoRecord } from "./lib/telco.js";
 
 const TARGET_P99_MS = 5;
@@ -203,9 +203,7 @@ async function main(): Promise<number> {
     }
     return crashed.length > 0 ? 1 : 0;
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    if (args.keep) log(`kept ${bench.home}`);
-    else bench.remove();
+    await finishBench(servers, bench, args.keep, log);
   }
 }
 

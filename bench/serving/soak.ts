@@ -16,7 +16,7 @@ import type { IntervalReport } from "./lib/open-loop.js";
 import { runOpenLoop } from "./lib/open-loop.js";
 import { checkInvocation, describeLogMetrics, predictionLogMetrics } from "./lib/probe.js";
 import { countsText, fixed, int, machineNote, markdownTable, writeResults } from "./lib/report.js";
-import { createDeployment, MODEL, prepareHome, startModelServer, switchPrimary } from "./lib/setup.js";
+import { createDeployment, finishBench, MODEL, prepareHome, startModelServer, switchPrimary } from "./lib/setup.js";
 
 const args = parseBenchArgs(["minutes", "rate", "swap-every"]);
 const RATE = numberArg(args.values.rate, 500, "rate");
@@ -173,9 +173,7 @@ async function main(): Promise<number> {
     return crashed.length > 0 || !zero || failedSwaps.length > 0 ? 1 : 0;
   } finally {
     for (const t of timers) clearTimeout(t);
-    await Promise.all(servers.map((s) => s.stop()));
-    if (args.keep) log(`kept ${bench.home}`);
-    else bench.remove();
+    await finishBench(servers, bench, args.keep, log);
   }
 }
 

@@ -11,7 +11,7 @@ import { log, parseBenchArgs, samplingArg } from "./lib/args.js";
 import type { ChildServer } from "./lib/child-server.js";
 import { checkInvocation, describeLogMetrics, predictionLogMetrics } from "./lib/probe.js";
 import { fixed, int, machineNote, markdownTable, verdict, writeResults } from "./lib/report.js";
-import { createDeployment, DEPLOYMENT, prepareHome, startModelServer } from "./lib/setup.js";
+import { createDeployment, DEPLOYMENT, finishBench, prepareHome, startModelServer } from "./lib/setup.js";
 import { telcoRecord } from "./lib/telco.js";
 import type { WrkResult } from "./lib/wrk.js";
 import { runWrk, writePostLua } from "./lib/wrk.js";
@@ -142,9 +142,7 @@ async function main(): Promise<number> {
     }
     return crashed.length > 0 ? 1 : 0;
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    if (args.keep) log(`kept ${bench.home}`);
-    else bench.remove();
+    await finishBench(servers, bench, args.keep, log);
   }
 }
 

@@ -1,7 +1,6 @@
 /** The printed summary table, the diagnostics block, and the JSON results file. */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeResultsFile } from "../lib/results-file.js";
 import { MLFLOW_2_12_ANCHOR as A, TARGETS as T } from "./anchors.js";
 import type { SearchDiagnosis } from "./diagnose-search.js";
 import type { HistoryDiagnosis, IngestDiagnosis } from "./diagnose-store.js";
@@ -166,17 +165,6 @@ export function printReport(r: BenchResults, notes: readonly string[], quick: bo
 
 /** Write `bench/results/tracking-<timestamp>.json`; returns its path. */
 export function writeJson(doc: Record<string, unknown>): string {
-  const dir = join(REPO_ROOT, "bench", "results");
-  mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const path = join(dir, `tracking-${stamp}.json`);
-  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-  // bench/** is in Biome's scope: format the file the way `biome check bench/` expects.
-  const biome = join(REPO_ROOT, "node_modules", ".bin", "biome");
-  if (existsSync(biome)) {
-    try {
-      execFileSync(biome, ["format", "--write", path], { cwd: REPO_ROOT, stdio: "ignore" });
-    } catch {}
-  }
-  return path;
+  return writeResultsFile(REPO_ROOT, join(REPO_ROOT, "bench", "results", `tracking-${stamp}.json`), doc);
 }

@@ -2,10 +2,10 @@
  * The real server in a child process (`modelworks server --home DIR --port 0 --json`), so client
  * and server have separate heaps and event loops, and the server's memory can be read from /proc.
  */
-import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { stopChild } from "../lib/child-process.js";
 
 /** The repository root (bench/tracking/ is two levels down). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -112,18 +112,6 @@ export async function withCpu<T>(
   const value = await fn();
   const c = process.cpuUsage(c0);
   return { value, serverCpuMs: server.cpuMs() - s0, clientCpuMs: Math.round((c.user + c.system) / 1000) };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 /** Sample a process's RSS every `everyMs` until stopped; returns the largest value seen (MiB). */

@@ -10,13 +10,14 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from "n
 import { createServer } from "node:http";
 import type { FastifyError, FastifyServerFactory } from "fastify";
 import type { Clock } from "../core/clock.js";
+import { isValidDeploymentName } from "./deployments/deployment.js";
 import type { ServingMetrics } from "./metrics/serving-metrics.js";
 import type { PredictionLogger } from "./prediction-log/prediction-logger.js";
 import { checkScoringContentType } from "./protocols/mlflow/index.js";
 import type { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import { afterResponse } from "./scoring/after-response.js";
 import { invoke } from "./scoring/invocation.js";
-import { answerHeaders, begin } from "./scoring/request-scoring.js";
+import { answerHeaders, begin, header } from "./scoring/request-scoring.js";
 import { servingErrorAnswer } from "./serving-errors.js";
 import type { ServingTargets } from "./serving-targets.js";
 
@@ -52,8 +53,8 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
     if (opts.layout === "single") return url === SUFFIX ? opts.targets.byDeployment(undefined) : undefined;
     if (!url.startsWith(PREFIX) || !url.endsWith(SUFFIX)) return undefined;
     const name = url.slice(PREFIX.length, -SUFFIX.length);
-    // Names are plain tokens; anything encoded or nested is Fastify's to decode and route.
-    return /^[A-Za-z0-9][\w.-]*$/.test(name) ? opts.targets.byDeployment(name) : undefined;
+    // Anything that is not a valid name as it stands (encoded, nested) is Fastify's to route.
+    return isValidDeploymentName(name) ? opts.targets.byDeployment(name) : undefined;
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse, rt: DeploymentRuntime, text: string, t0: number) => {
@@ -63,9 +64,7 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
     let headers: Record<string, string | number> | undefined;
     try {
       const format = checkScoringContentType(req.headers["content-type"]);
-      const snap = ctx.snap;
-      const key = snap.routingKey?.source === "header" ? headerValue(req, snap.routingKey.name) : undefined;
-      body = JSON.stringify(invoke(ctx, format, text, key, { maxRows, random }));
+      body = JSON.stringify(invoke(ctx, format, text, header(req.headers, ctx.snap), { maxRows, random }));
       headers = answerHeaders(ctx);
     } catch (e) {
       const error = servingErrorAnswer(e as FastifyError, req.url ?? "");
@@ -138,11 +137,6 @@ function readBody(req: IncomingMessage, length: number, done: (text: string) => 
     else done(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
   });
   req.on("error", () => {});
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** Write the answer; returns the status sent (500 if the headers could not be written). */

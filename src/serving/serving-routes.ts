@@ -79,7 +79,7 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
     req.scoring = ctx;
     const format = checkScoringContentType(req.headers["content-type"]);
     const text = typeof req.body === "string" ? req.body : "";
-    const answer = invoke(ctx, format, text, header(req, snap), { maxRows, random });
+    const answer = invoke(ctx, format, text, header(req.headers, snap), { maxRows, random });
     return answered(reply, ctx).send(answer);
   });
 

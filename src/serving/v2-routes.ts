@@ -50,7 +50,7 @@ export function v2Routes(app: FastifyInstance, opts: V2RouteOptions): void {
       const body = parseJson(typeof req.body === "string" ? req.body : "");
       const parsed = parseV2InferRequest(body, pinned.v2Signature, { maxRows: opts.maxRows });
       const table = withRoutingColumn(parsed.table, body, pinned);
-      const parts = score(ctx, table, header(req, pinned), opts.random);
+      const parts = score(ctx, table, header(req.headers, pinned), opts.random);
       const meta = (v: ServedVariant) => ({
         modelName: nameOf(req),
         modelVersion: v.model.version,

@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
+import { stopChild } from "../../lib/child-process.js";
 import { REPO_ROOT } from "./paths.js";
 import { readRssMiB } from "./proc-memory.js";
 
@@ -94,16 +95,4 @@ export async function startChildServer(
       return stopChild(child);
     },
   };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }

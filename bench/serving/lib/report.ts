@@ -1,8 +1,7 @@
 /** Markdown tables, number formatting and the JSON results file. */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { writeResultsFile } from "../../lib/results-file.js";
 import { REPO_ROOT } from "./paths.js";
 
 /** A markdown table with padded columns. */
@@ -33,19 +32,6 @@ export function machineNote(): string {
 
 /** Write `bench/serving/results/NAME[-quick].json` (formatted as biome expects); returns its path. */
 export function writeResults(name: string, quick: boolean, doc: Record<string, unknown>): string {
-  const dir = join(REPO_ROOT, "bench", "serving", "results");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}${quick ? "-quick" : ""}.json`);
-  writeFileSync(
-    path,
-    `${JSON.stringify({ bench: `serving/${name}`, when: new Date().toISOString(), quick, ...doc }, null, 2)}\n`,
-  );
-  // bench/** is in biome's scope: leave the file as `biome check` wants it.
-  const biome = join(REPO_ROOT, "node_modules", ".bin", "biome");
-  if (existsSync(biome)) {
-    try {
-      execFileSync(biome, ["format", "--write", path], { cwd: REPO_ROOT, stdio: "ignore" });
-    } catch {}
-  }
-  return path;
+  const path = join(REPO_ROOT, "bench", "serving", "results", `${name}${quick ? "-quick" : ""}.json`);
+  return writeResultsFile(REPO_ROOT, path, { bench: `serving/${name}`, when: new Date().toISOString(), quick, ...doc });
 }

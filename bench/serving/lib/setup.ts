@@ -92,3 +92,15 @@ export async function switchPrimary(home: string, mode: ServeMode, version: stri
     await runCli(home, ["deployments", "update", DEPLOYMENT, "--primary", `${MODEL}/${version}`]);
   else await runCli(home, ["models", "alias", MODEL, "champion", version]);
 }
+
+/** End a benchmark: stop its servers, then remove its home (or say where it was kept). */
+export async function finishBench(
+  servers: readonly ChildServer[],
+  bench: BenchHome,
+  keep: boolean,
+  log: (line: string) => void,
+): Promise<void> {
+  await Promise.all(servers.map((s) => s.stop()));
+  if (keep) log(`kept ${bench.home}`);
+  else bench.remove();
+}

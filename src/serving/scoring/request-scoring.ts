@@ -78,9 +78,9 @@ export function unknownDeployment(name: string): never {
 }
 
 /** The request's routing key header, when the deployment routes by a header. */
-export function header(req: FastifyRequest, snap: ScoringContext["snap"]): string | undefined {
+export function header(headers: IncomingHttpHeaders, snap: ScoringContext["snap"]): string | undefined {
   if (snap.routingKey?.source !== "header") return undefined;
-  const v = req.headers[snap.routingKey.name];
+  const v = headers[snap.routingKey.name];
   return Array.isArray(v) ? v[0] : v;
 }
 

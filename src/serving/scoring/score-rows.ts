@@ -38,7 +38,7 @@ export class VariantError extends MwError {
 export function requestKeys(snap: ServingSnapshot, table: Table, header: string | undefined): RequestKeys {
   const rk = snap.routingKey;
   if (!rk) return {};
-  if (rk.source === "header") return header === undefined || header === "" ? {} : { request: header };
+  if (rk.source === "header") return headerKeys(header);
   const col = table.column(rk.name);
   if (!col) return {};
   const keys: (string | undefined)[] = new Array(table.numRows);
@@ -47,6 +47,11 @@ export function requestKeys(snap: ServingSnapshot, table: Table, header: string 
     keys[i] = v === null ? undefined : String(v);
   }
   return { perRow: keys };
+}
+
+/** The keys of a request routed by a header value (none when absent or empty). */
+export function headerKeys(header: string | undefined): RequestKeys {
+  return header === undefined || header === "" ? {} : { request: header };
 }
 
 /** Which variant answers each part of the request. */

@@ -16,8 +16,8 @@ import { T_BOOL, T_FLOAT, T_INT, T_STRING, T_TIMESTAMP } from "../protocols/mlfl
 import { field, type InputPlan, inputPlan } from "../protocols/mlflow/columns.js";
 import type { ServedVariant, ServingSnapshot } from "../runtime/serving-snapshot.js";
 import type { ScoringContext } from "./after-response.js";
-import type { ScoredPart } from "./score-rows.js";
-import { assignRows, VariantError } from "./score-rows.js";
+import type { RequestKeys, ScoredPart } from "./score-rows.js";
+import { assignRows, headerKeys, VariantError } from "./score-rows.js";
 
 type Obj = Record<string, unknown>;
 
@@ -56,14 +56,11 @@ export function scoreSingleRecord(
   if (record === undefined) return undefined;
   const path = recordPath(ctx.snap);
   if (path === null || !readRecord(path, record)) return undefined;
-  const key = path.keyInput >= 0 ? path.str[path.keyInput] : undefined;
-  const keys =
+  const keys: RequestKeys =
     ctx.snap.routingKey?.source === "header"
-      ? headerKey === undefined || headerKey === ""
-        ? {}
-        : { request: headerKey }
+      ? headerKeys(headerKey)
       : path.keyInput >= 0
-        ? { perRow: [key] }
+        ? { perRow: [path.str[path.keyInput]] }
         : {};
   const [assigned] = assignRows(ctx.snap, 1, keys, random);
   const row = path.rows.get((assigned as { variant: ServedVariant }).variant) as VariantRow;
