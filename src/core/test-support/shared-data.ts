@@ -1,17 +1,18 @@
 /**
- * The project's shared data folder sits beside the repository (`../shared`), in a developer's
- * checkout and in CI's clone alike.
+ * The project's shared data folder sits beside the repository (`../shared`) in a developer's
+ * checkout and in CI's clone. A clone elsewhere uses the byte-identical copy committed under
+ * `test-fixtures/shared-data/`.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const BESIDE_REPO = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
+const IN_REPO = fileURLToPath(new URL("../../../test-fixtures/shared-data/", import.meta.url));
 
-/** A file of the shared data folder. */
+/** A file of the shared data folder (beside the repository, else the committed copy). */
 export function sharedData(name: string): string {
-  const path = `${BESIDE_REPO}${name}`;
-  if (!existsSync(path)) throw new Error(`shared data file not found: ${path} (is ../shared beside the repository?)`);
-  return path;
+  for (const dir of [BESIDE_REPO, IN_REPO]) if (existsSync(`${dir}${name}`)) return `${dir}${name}`;
+  throw new Error(`shared data file not found: ${name} (neither in ${BESIDE_REPO} nor in ${IN_REPO})`);
 }
 
 /** The IBM Telco churn CSV (7,043 rows). */
