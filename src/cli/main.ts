@@ -8,6 +8,7 @@ import { demoCommand } from "./commands/demo.js";
 import { deploymentsCommand } from "./commands/deployments.js";
 import { modelsCommand } from "./commands/models.js";
 import { predictCommand } from "./commands/predict.js";
+import { rolloutCommand } from "./commands/rollout.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { serverCommand } from "./commands/server.js";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   models: { run: modelsCommand, summary: "registered models, versions and aliases" },
   train: { run: trainCommand, summary: "fit, evaluate, track and register a model" },
   deployments: { run: deploymentsCommand, summary: "primary and candidate models, traffic weights, events" },
+  rollout: { run: rolloutCommand, summary: "canary rollouts: start, status, promote, abort, rollback" },
   serve: { run: serveCommand, summary: "serve a model or a deployment (MLflow scoring and V2 protocols)" },
   predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },

@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { MwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
+import type { RolloutService } from "../rollout/rollout-service.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
@@ -19,6 +20,7 @@ import type { DatasetServices } from "./platform/dataset-services.js";
 import { deploymentHandlers } from "./platform/deployment-handlers.js";
 import type { PlatformHandlers } from "./platform/handlers.js";
 import { platformRoutesPlugin } from "./platform/mount-routes.js";
+import { rolloutHandlers } from "./platform/rollout-handlers.js";
 
 export interface AppDeps {
   tracking: TrackingStore;
@@ -28,6 +30,8 @@ export interface AppDeps {
   datasets?: DatasetServices;
   /** Deployments; the platform API's deployment routes are mounted when set. */
   deployments?: DeploymentService;
+  /** Rollouts; the platform API's rollout routes are mounted when set. */
+  rollouts?: RolloutService;
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
@@ -77,5 +81,6 @@ function platformHandlers(deps: AppDeps): PlatformHandlers {
       ? datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes, tracking: deps.tracking })
       : {}),
     ...(deps.deployments ? deploymentHandlers(deps.deployments) : {}),
+    ...(deps.rollouts ? rolloutHandlers(deps.rollouts) : {}),
   };
 }

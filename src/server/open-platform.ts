@@ -9,6 +9,9 @@ import { invalidParam } from "../core/errors.js";
 import { dataMigrations } from "../data/migrations.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
+import { rolloutMigrations } from "../rollout/migrations.js";
+import { RolloutService } from "../rollout/rollout-service.js";
+import { SqlRolloutStore } from "../rollout/sql/sql-rollout-store.js";
 import { DeploymentService } from "../serving/deployments/deployment-service.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
@@ -20,7 +23,13 @@ import type { DatasetServices } from "./platform/dataset-services.js";
 import { openDatasetServices } from "./platform/dataset-services.js";
 
 /** Every migration of every module, in order. */
-export const ALL_MIGRATIONS = [...trackingMigrations, ...registryMigrations, ...dataMigrations, ...servingMigrations];
+export const ALL_MIGRATIONS = [
+  ...trackingMigrations,
+  ...registryMigrations,
+  ...dataMigrations,
+  ...servingMigrations,
+  ...rolloutMigrations,
+];
 
 export interface Platform {
   db: Database;
@@ -29,11 +38,16 @@ export interface Platform {
   artifacts: ArtifactStore;
   datasets: DatasetServices;
   deployments: DeploymentService;
+  rollouts: RolloutService;
+  rolloutStore: SqlRolloutStore;
   close(): Promise<void>;
 }
 
 /** Connect to the configured stores and bring the schema up to date. */
-export async function openPlatform(config: PlatformConfig): Promise<Platform> {
+export async function openPlatform(
+  config: PlatformConfig,
+  options: { warn?: (message: string) => void } = {},
+): Promise<Platform> {
   const db = openDatabase(config.storeUri);
   try {
     await migrate(db, ALL_MIGRATIONS);
@@ -47,7 +61,25 @@ export async function openPlatform(config: PlatformConfig): Promise<Platform> {
       registry,
       clock: systemClock,
     });
-    return { db, tracking, registry, artifacts, datasets, deployments, close: () => db.close() };
+    const rolloutStore = new SqlRolloutStore(db);
+    const rollouts = new RolloutService({
+      store: rolloutStore,
+      deployments,
+      registry,
+      clock: systemClock,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
+    return {
+      db,
+      tracking,
+      registry,
+      artifacts,
+      datasets,
+      deployments,
+      rollouts,
+      rolloutStore,
+      close: () => db.close(),
+    };
   } catch (e) {
     await db.close().catch(() => {});
     throw e;

@@ -16,6 +16,7 @@ import type { PredictionLogger } from "./prediction-log/prediction-logger.js";
 import { checkScoringContentType } from "./protocols/mlflow/index.js";
 import type { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import { afterResponse } from "./scoring/after-response.js";
+import { injectedDelayMs } from "./scoring/injected-delay.js";
 import { invoke } from "./scoring/invocation.js";
 import { answerHeaders, begin, header } from "./scoring/request-scoring.js";
 import { servingErrorAnswer } from "./serving-errors.js";
@@ -71,10 +72,14 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
       status = error.status;
       body = JSON.stringify(error.body);
     }
-    answers.push(() => {
+    const write = () => {
       const sent = finish(res, status, body, headers);
       afterResponse(ctx, sent, performance.now() - t0, after);
-    });
+    };
+    // A model's injected delay (a test fault) is a timer, so other requests go on meanwhile.
+    const delay = injectedDelayMs(ctx);
+    if (delay > 0) setTimeout(() => answers.push(write), delay);
+    else answers.push(write);
   };
 
   return (req, res) => {

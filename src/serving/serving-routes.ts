@@ -2,6 +2,7 @@
  * The inference routes as a Fastify plugin: MLflow's scoring protocol, the Open Inference Protocol
  * v2, label feedback and Prometheus metrics, over one deployment (`serve`) or many (`up`).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
@@ -12,6 +13,7 @@ import type { PredictionLogger } from "./prediction-log/prediction-logger.js";
 import { checkScoringContentType } from "./protocols/mlflow/index.js";
 import type { ScoringContext } from "./scoring/after-response.js";
 import { afterResponse } from "./scoring/after-response.js";
+import { injectedDelayMs } from "./scoring/injected-delay.js";
 import { invoke } from "./scoring/invocation.js";
 import { answered, begin, header, parseJson, target, unknownDeployment } from "./scoring/request-scoring.js";
 import { installServingErrors } from "./serving-errors.js";
@@ -80,6 +82,8 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
     const format = checkScoringContentType(req.headers["content-type"]);
     const text = typeof req.body === "string" ? req.body : "";
     const answer = invoke(ctx, format, text, header(req.headers, snap), { maxRows, random });
+    const delay = injectedDelayMs(ctx);
+    if (delay > 0) await sleep(delay);
     return answered(reply, ctx).send(answer);
   });
 

@@ -1,4 +1,5 @@
 /** Open Inference Protocol v2 routes: server and model health, model metadata, inference. */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
@@ -8,6 +9,7 @@ import { formatV2InferResponse, parseV2InferRequest, v2ModelMetadata } from "./p
 import { flatData } from "./protocols/v2/tensor-columns.js";
 import type { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import type { ServedVariant, ServingSnapshot } from "./runtime/serving-snapshot.js";
+import { injectedDelayMs } from "./scoring/injected-delay.js";
 import { answered, begin, header, parseJson, score } from "./scoring/request-scoring.js";
 import { mergeRows } from "./scoring/score-rows.js";
 import type { ServingTargets } from "./serving-targets.js";
@@ -71,6 +73,8 @@ export function v2Routes(app: FastifyInstance, opts: V2RouteOptions): void {
           ),
         }));
       }
+      const delay = injectedDelayMs(ctx);
+      if (delay > 0) await sleep(delay);
       return answered(reply, ctx).send(first);
     });
   }

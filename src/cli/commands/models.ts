@@ -1,18 +1,27 @@
-/** `modelworks models ls|show NAME|alias NAME ALIAS VERSION|import-xgboost FILE --name NAME` */
+/** `modelworks models ls|show|alias|import-xgboost|fault`: registered models and their versions. */
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { importXgboost } from "./import-xgboost.js";
+import { FAULT_FLAGS, faultModel, faultsFromFlags } from "./models-fault.js";
 
 export const MODELS_HELP = `Usage:
   modelworks models ls [--filter EXPR] [--json]
   modelworks models show NAME [--json]
   modelworks models alias NAME ALIAS VERSION [--json]
   modelworks models import-xgboost FILE --name NAME [--experiment NAME] [--json]
+  modelworks models fault MODEL/VERSION [--delay-ms N] [--fail-when COL=V1,V2] [--fail-rate X]
+                          [--score-shift X] [--description TEXT] [--json]
 
 Lists registered models, shows one with its versions and aliases, and points an alias
-(e.g. champion) at a version. Connection flags as for 'modelworks runs'.`;
+(e.g. champion) at a version. Connection flags as for 'modelworks runs'.
+
+'fault' registers a new version of the model: a copy of MODEL/VERSION that misbehaves, for
+testing canary rollouts. --delay-ms N (0-60000) answers N ms late when served; --fail-when
+COL=V1,V2 fails requests with a row whose COL is V1 or V2; --fail-rate X (0-1) fails that share
+of requests; --score-shift X (-1..1) adds X to every score (negative: --score-shift=-0.2).
+At least one is required.`;
 
 /** Run the `models` command. */
 export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
@@ -24,6 +33,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       filter: { type: "string" },
       name: { type: "string" },
       experiment: { type: "string" },
+      ...FAULT_FLAGS,
     },
   });
   const [sub, ...rest] = positionals;
@@ -31,6 +41,8 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
     io.out(MODELS_HELP);
     return values.help ? 0 : 2;
   }
+  // Checked before connecting, so a bad flag never touches the store.
+  const faults = sub === "fault" ? faultsFromFlags(values) : undefined;
   const conn = await connect(values, io);
   const api = conn.api;
   try {
@@ -83,7 +95,15 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
         );
       return 0;
     }
-    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show, alias or import-xgboost)`);
+    if (sub === "fault" && faults) {
+      const [ref] = rest;
+      if (!ref) throw new CliError("models fault needs MODEL/VERSION");
+      const res = await faultModel(conn, ref, faults, { description: values.description });
+      if (values.json) io.out(JSON.stringify(res));
+      else io.out(`Registered ${res.model.name} version ${res.model.version} (faults: ${JSON.stringify(res.faults)})`);
+      return 0;
+    }
+    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show, alias, import-xgboost or fault)`);
   } finally {
     await conn.close();
   }

@@ -8,6 +8,7 @@ import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
+import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
 
 export const SERVE_HELP = `Usage: modelworks serve MODEL@ALIAS|MODEL/VERSION [options]
@@ -61,8 +62,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const maxRows = intFlag("max-rows", values["max-rows"], 10_000, 1, 10_000_000);
   const bodyLimit = intFlag("body-limit", values["body-limit"], 5 * 1024 * 1024, 1024, 2 ** 31 - 1);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config);
+  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   const host = hostFor(platform, config, pollMs, io);
+  let controller: ReturnType<typeof startRolloutController> | undefined;
   try {
     const runtime = values.deployment
       ? await host.addDeployment(values.deployment)
@@ -78,6 +80,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       bodyLimit,
     });
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
+    // A stored deployment's replicas share its rollouts; a lease picks the one that drives each.
+    if (values.deployment) controller = startRolloutController(platform, host, io);
     const snap = runtime.current;
     const served = [snap.primary, ...(snap.candidate ? [snap.candidate] : [])].map((v) => ({
       variant: v.kind,
@@ -99,6 +103,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     await closeGracefully(app);
     return 0;
   } finally {
+    await controller?.stop();
     await host.close();
     await platform.close();
   }

@@ -11,13 +11,15 @@ import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag } from "../cli-context.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
+import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
 
 export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [--home DIR | --store URI --artifacts DIR]
 
 Runs the whole platform in one process on the configured stores (embedded SQLite by default):
   the MLflow-compatible tracking and registry API (/api/2.0/mlflow/...), the platform API
-  (/api/modelworks/v1/...), and every active deployment:
+  (/api/modelworks/v1/...), every active deployment, and the controller of their rollouts
+  ('modelworks rollout'):
     POST /deployments/NAME/invocations          MLflow scoring protocol
     POST /v2/models/NAME/infer                  Open Inference Protocol v2 (NAME = deployment)
     POST /feedback, /deployments/NAME/feedback  outcomes that arrive later
@@ -27,6 +29,8 @@ Deployments created, changed, stopped or deleted while it runs are followed with
 Options:
   --sync-ms MS   how often to look for new or stopped deployments (default 2000)
   --poll-ms MS   how often each deployment checks for changes and alias moves (default 1000)
+  --rollout-tick-ms MS  how often the rollout controller looks at active rollouts (default 500;
+                 analyses follow each rollout's --interval)
   --json         print {"url", "deployments"} once listening`;
 
 /** Run the platform until SIGINT/SIGTERM. */
@@ -39,6 +43,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       port: { type: "string" },
       "sync-ms": { type: "string" },
       "poll-ms": { type: "string" },
+      "rollout-tick-ms": { type: "string" },
     },
   });
   if (values.help) {
@@ -48,10 +53,12 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const port = intFlag("port", values.port, 5000, 0, 65535);
   const syncMs = intFlag("sync-ms", values["sync-ms"], 2000, 50, 3_600_000);
   const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
+  const rolloutTickMs = intFlag("rollout-tick-ms", values["rollout-tick-ms"], 500, 20, 60_000);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config);
+  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   const host = hostFor(platform, config, pollMs, io);
   let timer: NodeJS.Timeout | undefined;
+  let controller: ReturnType<typeof startRolloutController> | undefined;
   try {
     const first = await host.syncActive();
     const serving = {
@@ -68,6 +75,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     await app.register(servingRoutes, serving);
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     timer = followDeployments(host, syncMs, io);
+    controller = startRolloutController(platform, host, io, rolloutTickMs);
     io.out(
       values.json
         ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
@@ -78,6 +86,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } finally {
     if (timer) clearInterval(timer);
+    await controller?.stop();
     await host.close();
     await platform.close();
   }

@@ -10,6 +10,8 @@ import { preprocessorFromJSON } from "../preprocess/json.js";
 import type { Preprocessor } from "../preprocess/preprocessor.js";
 import { RowEncoder } from "../preprocess/row-encoder.js";
 import { loadXgboostModel } from "../xgboost/xgboost-model.js";
+import type { ModelFaults } from "./model-faults.js";
+import { faultyPredictor } from "./model-faults.js";
 import type { ModelPackage, ModelSignature } from "./model-package.js";
 import { readModelPackage } from "./model-package.js";
 
@@ -24,6 +26,8 @@ export interface Predictor {
    * independent scorer, so keep one per use site.
    */
   rowScorer?(): RowScorer;
+  /** Injected faults (test models); the server reads `delay_ms`, `predict` applies the rest. */
+  readonly faults?: ModelFaults;
 }
 
 /**
@@ -44,8 +48,13 @@ export async function loadModel(dir: string): Promise<Predictor> {
   return predictorFor(await readModelPackage(dir));
 }
 
-/** A predictor for an in-memory package. */
-export function predictorFor(pkg: ModelPackage): Predictor {
+/** A predictor for an in-memory package; `random` drives a `fail_rate` fault (default Math.random). */
+export function predictorFor(pkg: ModelPackage, options: { random?: () => number } = {}): Predictor {
+  const base = basePredictor(pkg);
+  return pkg.faults ? faultyPredictor(base, pkg.faults, options.random) : base;
+}
+
+function basePredictor(pkg: ModelPackage): Predictor {
   const score = scorer(pkg);
   if (pkg.algo === "xgboost") {
     const names = pkg.signature.inputs.map((i) => i.name);

@@ -62,3 +62,48 @@ test("a folder that is not a package is refused clearly", async () => {
   writeFileSync(join(bad, "MLmodel"), "flavors:\n  python_function: {}\n");
   await assert.rejects(readModelPackage(bad), (e) => isInvalid(e) && /modelworks flavor/.test(String(e)));
 });
+
+test("faults round-trip in faults.json, named in the manifest; without faults nothing changes", async () => {
+  const faults = { delay_ms: 250, fail_when: { column: "Contract", values: ["Two year"] }, score_shift: -0.25 };
+  const plain = join(root, "plain");
+  const faulty = join(root, "faulty");
+  await writeModelPackage(plain, pkg);
+  const files = await writeModelPackage(faulty, { ...pkg, faults });
+  assert.deepEqual(files, [
+    "MLmodel",
+    "faults.json",
+    "model.json",
+    "preprocessor.json",
+    "reference-profile.json",
+    "signature.json",
+  ]);
+  assert.deepEqual(await readModelPackage(faulty), { ...pkg, faults });
+  const manifest = (dir: string) => readFileSync(join(dir, "MLmodel"), "utf8");
+  assert.equal(parse(manifest(faulty)).flavors.modelworks.faults_file, "faults.json");
+  // The faulty manifest is the plain one plus that one line; every other file is the same bytes.
+  assert.doesNotMatch(manifest(plain), /faults/);
+  assert.equal(manifest(faulty).replace("    faults_file: faults.json\n", ""), manifest(plain));
+  for (const f of ["model.json", "signature.json", "preprocessor.json", "reference-profile.json"]) {
+    assert.equal(readFileSync(join(faulty, f), "utf8"), readFileSync(join(plain, f), "utf8"), f);
+  }
+  assert.equal("faults" in (await readModelPackage(plain)), false);
+});
+
+test("bad faults are refused naming the field, when written and when read", async () => {
+  const isInvalid = (field: RegExp) => (e: unknown) =>
+    e instanceof MwError && e.code === "INVALID_PARAMETER_VALUE" && field.test(e.message);
+  await assert.rejects(
+    writeModelPackage(join(root, "w"), { ...pkg, faults: { delay_ms: 60_001 } }),
+    isInvalid(/delay_ms/),
+  );
+  const dir = join(root, "r");
+  await writeModelPackage(dir, { ...pkg, faults: { fail_rate: 0.5 } });
+  writeFileSync(join(dir, "faults.json"), '{"fail_rate": 2}');
+  await assert.rejects(readModelPackage(dir), isInvalid(/fail_rate.*0 to 1/));
+  writeFileSync(join(dir, "faults.json"), '{"fail_when": {"column": "x", "values": [1]}}');
+  await assert.rejects(readModelPackage(dir), isInvalid(/fail_when\.values/));
+  writeFileSync(join(dir, "faults.json"), '{"slow": true}');
+  await assert.rejects(readModelPackage(dir), isInvalid(/unknown field 'slow'/));
+  writeFileSync(join(dir, "faults.json"), "{");
+  await assert.rejects(readModelPackage(dir), isInvalid(/faults\.json is not valid JSON/));
+});

@@ -1,13 +1,16 @@
 /**
  * A model package: the folder a model version's artifacts hold. `MLmodel` (MLflow's YAML manifest
  * with a `modelworks` flavor) names the files: the weights, the fitted preprocessing, the input
- * signature and the training data's reference profile. Same inputs → same bytes (no timestamps,
- * fixed key order), so `runs reproduce` can compare packages byte for byte.
+ * signature, the training data's reference profile and, for test models, injected faults. Same
+ * inputs → same bytes (no timestamps, fixed key order), so `runs reproduce` can compare packages
+ * byte for byte.
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { invalidParam } from "../../core/errors.js";
+import type { ModelFaults } from "./model-faults.js";
+import { checkModelFaults } from "./model-faults.js";
 
 export const MODEL_ALGOS = ["gbdt", "linear", "xgboost"] as const;
 export type ModelAlgo = (typeof MODEL_ALGOS)[number];
@@ -42,6 +45,8 @@ export interface ModelPackage {
   referenceProfile?: unknown;
   /** The tracking run that produced it, when known. */
   runId?: string;
+  /** Injected faults (test models only; see model-faults.ts). */
+  faults?: ModelFaults;
 }
 
 const FILES = {
@@ -50,6 +55,7 @@ const FILES = {
   preprocessor: "preprocessor.json",
   signature: "signature.json",
   profile: "reference-profile.json",
+  faults: "faults.json",
 } as const;
 
 /** Write a package into `dir` (created); each file is written to a temp name and renamed. */
@@ -62,6 +68,7 @@ export async function writeModelPackage(dir: string, pkg: ModelPackage): Promise
   ];
   if (pkg.preprocessor !== undefined) files.push([FILES.preprocessor, canonicalJson(pkg.preprocessor)]);
   if (pkg.referenceProfile !== undefined) files.push([FILES.profile, canonicalJson(pkg.referenceProfile)]);
+  if (pkg.faults !== undefined) files.push([FILES.faults, canonicalJson(checkModelFaults(pkg.faults))]);
   for (const [name, text] of files) {
     const tmp = join(dir, `.${name}.tmp`);
     await writeFile(tmp, text);
@@ -73,7 +80,10 @@ export async function writeModelPackage(dir: string, pkg: ModelPackage): Promise
 /** Read a package written by {@link writeModelPackage}; clear errors for a folder that is not one. */
 export async function readModelPackage(dir: string): Promise<ModelPackage> {
   const manifest = await readText(dir, FILES.manifest);
-  const doc = parseYaml(manifest) as { run_id?: string; flavors?: { modelworks?: { algo?: string } } };
+  const doc = parseYaml(manifest) as {
+    run_id?: string;
+    flavors?: { modelworks?: { algo?: string; faults_file?: unknown } };
+  };
   const algo = doc?.flavors?.modelworks?.algo;
   if (!(MODEL_ALGOS as readonly string[]).includes(algo ?? "")) {
     throw invalidParam(
@@ -98,6 +108,20 @@ export async function readModelPackage(dir: string): Promise<ModelPackage> {
   const profile = await optional(FILES.profile);
   if (profile !== undefined) pkg.referenceProfile = profile;
   if (doc.run_id) pkg.runId = doc.run_id;
+  const faultsFile = doc.flavors?.modelworks?.faults_file;
+  if (faultsFile !== undefined) {
+    if (faultsFile !== FILES.faults)
+      throw invalidParam(`'${join(dir, FILES.manifest)}': faults_file must be '${FILES.faults}'.`);
+    const where = join(dir, FILES.faults);
+    const text = await readText(dir, FILES.faults);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw invalidParam(`${where} is not valid JSON: ${(e as Error).message}`);
+    }
+    pkg.faults = checkModelFaults(value, where);
+  }
   return pkg;
 }
 
@@ -113,6 +137,8 @@ export function manifestDocument(pkg: ModelPackage, artifactPath = "model"): Rec
         ...(pkg.preprocessor !== undefined ? { preprocessor_file: FILES.preprocessor } : {}),
         signature_file: FILES.signature,
         ...(pkg.referenceProfile !== undefined ? { reference_profile_file: FILES.profile } : {}),
+        // Only when present: packages without faults keep their bytes.
+        ...(pkg.faults !== undefined ? { faults_file: FILES.faults } : {}),
         task: pkg.signature.task,
       },
     },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { VariantWindow } from "./window-checks.js";
-import { checkWindow } from "./window-checks.js";
+import { checkWindow, equalMassBins } from "./window-checks.js";
 
 const LAT = [0.001, 0.002, 0.005, 0.01, 0.025];
 const SCORE = [0.25, 0.5, 0.75, 1];
@@ -51,5 +51,18 @@ test("too little candidate traffic is a failed check on its own; no primary traf
   });
   const results = checkWindow(idle, variant());
   assert.deepEqual(verdicts(results), { traffic: true, "error-rate": true, "latency-p99": true, "score-psi": true });
-  assert.match(results.find((r) => r.check === "latency-p99")?.detail ?? "", /no primary traffic/);
+  assert.match(results.find((r) => r.check === "latency-p99")?.detail ?? "", /the primary served 0 requests, too few/);
+});
+
+test("PSI merges buckets into bins of equal primary mass and needs 100 candidate scores", () => {
+  assert.deepEqual(equalMassBins([50, 0, 30, 20, 0], 2), [
+    [0, 1],
+    [1, 5],
+  ]);
+  const few = checkWindow(variant(), variant({ scores: { bounds: SCORE, counts: [0, 0, 0, 50, 0] } }));
+  const psiFew = few.find((r) => r.check === "score-psi");
+  assert.equal(psiFew?.passed, true);
+  assert.match(psiFew?.detail ?? "", /50 candidate and 1000 primary scores.*needs 100/);
+  const many = checkWindow(variant(), variant({ scores: { bounds: SCORE, counts: [0, 0, 0, 500, 0] } }));
+  assert.equal(many.find((r) => r.check === "score-psi")?.passed, false);
 });

@@ -39,8 +39,10 @@ export const DEFAULT_WINDOW_THRESHOLDS: WindowThresholds = {
   minRequests: 20,
 };
 
+/** One check's verdict with its evidence. */
 export interface CheckResult {
-  check: "traffic" | "error-rate" | "latency-p99" | "score-psi";
+  /** `traffic`, `error-rate`, `latency-p99`, `score-psi`, `auc`, `webhook:NAME`, `promql:NAME`. */
+  check: string;
   passed: boolean;
   value: number;
   threshold: number;
@@ -81,8 +83,13 @@ function errorRate(primary: VariantWindow, candidate: VariantWindow, t: WindowTh
 function latency(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {
   const value = bucketQuantile(0.99, candidate.latency) * 1000;
   const base = bucketQuantile(0.99, primary.latency) * 1000;
-  if (Number.isNaN(base)) {
-    return { ...noBaseline("latency-p99", value), detail: `candidate p99 ${ms(value)}; no primary traffic to compare` };
+  // A p99 of a handful of requests is noise (at full candidate weight the primary serves only the
+  // requests in flight while the weight changed): no verdict without a baseline of minRequests.
+  if (Number.isNaN(base) || primary.requests < t.minRequests) {
+    return {
+      ...noBaseline("latency-p99", value),
+      detail: `candidate p99 ${ms(value)}; the primary served ${primary.requests} requests, too few to compare`,
+    };
   }
   const threshold = Math.max(t.latencyRatio * base, base + t.latencySlackMs);
   return {
@@ -95,17 +102,68 @@ function latency(primary: VariantWindow, candidate: VariantWindow, t: WindowThre
 }
 
 function scorePsi(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {
-  const value = psi(primary.scores.counts, candidate.scores.counts);
-  if (Number.isNaN(value)) {
-    return { ...noBaseline("score-psi", value), detail: "no scores from the primary (or candidate) to compare" };
+  const p = primary.scores.counts;
+  const c = candidate.scores.counts;
+  const nc = sum(c);
+  if (sum(p) === 0 || nc === 0) {
+    return { ...noBaseline("score-psi", Number.NaN), detail: "no scores from the primary (or candidate) to compare" };
   }
+  const np = sum(p);
+  if (nc < MIN_PSI_SCORES || np < MIN_PSI_SCORES) {
+    return {
+      ...noBaseline("score-psi", Number.NaN),
+      detail: `${nc} candidate and ${np} primary scores in the window; PSI needs ${MIN_PSI_SCORES} on each side (sampling noise alone would exceed the limit)`,
+    };
+  }
+  const bins = equalMassBins(p, PSI_BINS);
+  const value = psi(mergeBins(p, bins), mergeBins(c, bins));
   return {
     check: "score-psi",
     passed: value <= t.maxScorePsi,
     value,
     threshold: t.maxScorePsi,
-    detail: `PSI of candidate vs primary scores ${value.toFixed(3)} (at most ${t.maxScorePsi})`,
+    detail: `PSI of candidate vs primary scores ${value.toFixed(3)} over ${bins.length} bins of equal primary mass (at most ${t.maxScorePsi})`,
   };
+}
+
+/**
+ * PSI's sampling noise grows with bins/samples (≈ (bins − 1)/n for a sample of n): on 20 fixed
+ * buckets and a few dozen candidate scores an identical model already "drifts". Evidently bins by
+ * the reference's quantiles; here the score buckets are merged into about 10 bins of equal primary
+ * mass, and fewer than 100 scores on either side make no verdict.
+ */
+const PSI_BINS = 10;
+const MIN_PSI_SCORES = 100;
+
+/** Bucket index ranges [start, end) holding about 1/n of the reference's mass each. */
+export function equalMassBins(reference: readonly number[], n: number): [number, number][] {
+  const total = sum(reference);
+  const bins: [number, number][] = [];
+  let start = 0;
+  let acc = 0;
+  for (let i = 0; i < reference.length; i++) {
+    acc += reference[i] as number;
+    if (bins.length < n - 1 && acc >= (total * (bins.length + 1)) / n && i < reference.length - 1) {
+      bins.push([start, i + 1]);
+      start = i + 1;
+    }
+  }
+  bins.push([start, reference.length]);
+  return bins;
+}
+
+function mergeBins(counts: readonly number[], bins: [number, number][]): number[] {
+  return bins.map(([a, b]) => {
+    let s = 0;
+    for (let i = a; i < b; i++) s += counts[i] as number;
+    return s;
+  });
+}
+
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
 }
 
 /** Without a primary baseline (it served nothing in the window) a comparison cannot fail. */

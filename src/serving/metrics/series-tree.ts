@@ -19,6 +19,11 @@ export class SeriesTree<V> {
     }
     return v;
   }
+
+  /** Every value, in creation order per level. */
+  *values(): IterableIterator<V> {
+    for (const l1 of this.root.values()) for (const l2 of l1.values()) for (const l3 of l2.values()) yield* l3.values();
+  }
 }
 
 function child<K, V>(map: Map<K, Map<string, V>>, key: K): Map<string, V> {

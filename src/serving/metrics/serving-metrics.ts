@@ -16,6 +16,19 @@ export interface VariantLabels {
 
 export type ServingProtocol = "mlflow" | "v2";
 
+/**
+ * Cumulative totals of one variant of a deployment, summed over its model versions and protocols:
+ * what a canary analysis differences between two moments. Histogram counts are per bucket (the
+ * last slot is +Inf), not cumulative.
+ */
+export interface VariantTotals {
+  requests: number;
+  /** Requests answered with a 5xx status. */
+  errors: number;
+  latency: { bounds: readonly number[]; counts: number[] };
+  scores: { bounds: readonly number[]; counts: number[] };
+}
+
 /** One model version currently served by a deployment, as its variant. */
 export interface ServedVariant {
   variant: string;
@@ -176,6 +189,28 @@ export class ServingMetrics {
     this.setLogReader(read);
   }
 
+  /** The running totals of a deployment's variant (`primary`, `candidate` or `shadow`). */
+  variantTotals(deployment: string, variant: string): VariantTotals {
+    const totals: VariantTotals = {
+      requests: 0,
+      errors: 0,
+      latency: { bounds: LATENCY_BUCKETS, counts: new Array(LATENCY_BUCKETS.length + 1).fill(0) },
+      scores: { bounds: SCORE_BUCKETS, counts: new Array(SCORE_BUCKETS.length + 1).fill(0) },
+    };
+    for (const series of this.variants.values()) {
+      if (series.labels.deployment !== deployment || series.labels.variant !== variant) continue;
+      for (const p of Object.values(series.protocols)) {
+        for (const [status, cell] of p.byStatus) {
+          totals.requests += cell.value;
+          if (status >= 500) totals.errors += cell.value;
+        }
+        addCounts(totals.latency.counts, p.duration.counts);
+      }
+      if (series.scores) addCounts(totals.scores.counts, series.scores.counts);
+    }
+    return totals;
+  }
+
   /** The exposition text for a scrape. */
   text(): Promise<string> {
     return this.registry.metrics();
@@ -199,4 +234,8 @@ export class ServingMetrics {
     }
     return cell;
   }
+}
+
+function addCounts(into: number[], from: Float64Array): void {
+  for (let i = 0; i < from.length; i++) into[i] = (into[i] as number) + (from[i] as number);
 }

@@ -49,6 +49,29 @@ export interface PredictionQuery {
   limit?: number;
 }
 
+/** A scored prediction joined with the outcome that arrived for it (for label-based checks such as AUC). */
+export interface LabeledScore {
+  variant: "primary" | "candidate";
+  shadow: boolean;
+  modelName: string;
+  modelVersion: string;
+  score: number;
+  /** The feedback's outcome as given (the latest feedback when several refer to the prediction). */
+  outcome: string;
+  /** When the prediction's request arrived. */
+  time: number;
+}
+
+export interface LabeledScoreQuery {
+  deployment: string;
+  /** Inclusive lower bound on the prediction's `time`. */
+  since: number;
+  /** Exclusive upper bound on the prediction's `time`. */
+  until?: number;
+  /** Most rows, newest first (default 100,000). */
+  limit?: number;
+}
+
 export interface PredictionLogStore {
   /** Append scored rows in one transaction. */
   appendPredictions(records: readonly PredictionRecord[]): Promise<void>;
@@ -58,6 +81,13 @@ export interface PredictionLogStore {
   listPredictions(query: PredictionQuery): Promise<PredictionRecord[]>;
   /** Feedback of a deployment, oldest first. */
   listFeedback(query: { deployment: string; since?: number; limit?: number }): Promise<FeedbackRecord[]>;
+  /**
+   * Predictions in the window that have feedback, with its outcome; rows without a score are left
+   * out. Feedback refers to a prediction by request id and row (row 0 when absent), or by routing
+   * key: then to the predictions with that key at the latest time at or before the feedback's (all
+   * variants of that request, so a shadow copy is labelled with its primary). Newest first.
+   */
+  listLabeledScores(query: LabeledScoreQuery): Promise<LabeledScore[]>;
   /** How many predictions a deployment has logged. */
   countPredictions(deployment: string): Promise<number>;
   /** Release what the store holds beyond the platform's connection (e.g. a writer thread). */

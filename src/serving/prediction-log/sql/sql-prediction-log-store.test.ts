@@ -5,7 +5,7 @@ import { migrate } from "../../../core/db/migrate.js";
 import { testBackends } from "../../../core/db/test-support/backends.js";
 import { isMwError } from "../../../core/errors.js";
 import { servingMigrations } from "../../migrations.js";
-import type { FeedbackRecord, PredictionRecord } from "../prediction-log-store.js";
+import type { FeedbackRecord, LabeledScore, PredictionRecord } from "../prediction-log-store.js";
 import { SqlPredictionLogStore } from "./sql-prediction-log-store.js";
 
 function record(deployment: string, requestId: string, row: number, more: Partial<PredictionRecord> = {}) {
@@ -146,6 +146,81 @@ for (const backend of testBackends()) {
       const [first] = await store.listFeedback({ deployment: "fb" });
       assert.equal("requestId" in (first as FeedbackRecord), false);
       assert.equal("row" in (first as FeedbackRecord), false);
+    });
+
+    test("labeled scores join feedback by request id and row or by routing key, latest feedback first", async () => {
+      const t = 3_000_000_000_000;
+      const p = (id: string, row: number, time: number, more: Partial<PredictionRecord> = {}) =>
+        record("lab", id, row, { time: t + time, ...more });
+      await store.appendPredictions([
+        p("a", 0, 10, { score: 0.9 }),
+        p("a", 0, 10, { score: 0.8, variant: "candidate", shadow: true, modelVersion: "4" }),
+        p("a", 1, 10, { score: 0.2 }),
+        p("b", 0, 20, { score: Number.NaN }),
+        p("k1", 0, 30, { score: 0.3, routingKey: "K" }),
+        p("k2", 0, 50, { score: 0.7, routingKey: "K", variant: "candidate", modelVersion: "4" }),
+        p("k3", 0, 90, { score: 0.6, routingKey: "K" }),
+        p("c", 0, 100, { score: 0.5 }),
+        p("z", 0, 5, { score: 0.4 }),
+        record("lab-other", "o", 0, { time: t + 10, routingKey: "K" }),
+      ]);
+      const f = (id: string, time: number, outcome: string, more: Partial<FeedbackRecord>) =>
+        feedback("lab", id, { time: t + time, outcome, ...more });
+      await store.appendFeedback([
+        // Row defaults to 0; the later of two for one prediction wins.
+        f("fa-1", 200, "0", { requestId: "a" }),
+        f("fa-2", 300, "1", { requestId: "a", row: 0 }),
+        f("fa-3", 200, "0", { requestId: "a", row: 1 }),
+        f("fb", 200, "1", { requestId: "b" }),
+        // Before any prediction with the key: refers to nothing.
+        f("fk-0", 25, "1", { routingKey: "K" }),
+        f("fk-1", 40, "0", { routingKey: "K" }),
+        f("fk-2", 55, "0", { routingKey: "K" }),
+        f("fk-3", 70, "1", { routingKey: "K" }),
+        // Refers to k3 (outside a window ending at 90), never to k2.
+        f("fk-4", 95, "yes", { routingKey: "K" }),
+        f("fc", 200, "1", { requestId: "c" }),
+        f("fz", 200, "1", { requestId: "z" }),
+        feedback("lab-other", "fo", { requestId: "a", outcome: "other", time: t + 400 }),
+      ]);
+      const rows = (since: number, until?: number, limit?: number) =>
+        store.listLabeledScores({
+          deployment: "lab",
+          since: t + since,
+          ...(until !== undefined ? { until: t + until } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
+      const brief = (r: LabeledScore) => [r.time - t, r.variant, r.shadow, r.modelVersion, r.score, r.outcome];
+      assert.deepEqual((await rows(10, 100)).map(brief), [
+        [90, "primary", false, "3", 0.6, "yes"],
+        [50, "candidate", false, "4", 0.7, "1"],
+        [30, "primary", false, "3", 0.3, "0"],
+        [10, "candidate", true, "4", 0.8, "1"],
+        [10, "primary", false, "3", 0.9, "1"],
+        [10, "primary", false, "3", 0.2, "0"],
+      ]);
+      assert.deepEqual(await rows(10, 90), (await rows(10, 100)).slice(1));
+      assert.deepEqual(
+        (await rows(11)).map((r) => r.time - t),
+        [100, 90, 50, 30],
+      );
+      assert.deepEqual(
+        (await rows(0, undefined, 2)).map((r) => r.time - t),
+        [100, 90],
+      );
+      assert.equal((await rows(0)).length, 8);
+      assert.deepEqual((await rows(0)).at(-1), {
+        variant: "primary",
+        shadow: false,
+        modelName: "churn",
+        modelVersion: "3",
+        score: 0.4,
+        outcome: "1",
+        time: t + 5,
+      });
+      assert.deepEqual(await store.listLabeledScores({ deployment: "nothing", since: 0 }), []);
+      await assert.rejects(store.listLabeledScores({ deployment: "lab", since: 0, limit: 0 }));
+      await assert.rejects(store.listLabeledScores({ deployment: "lab", since: Number.NaN }));
     });
 
     test("feedback ids are unique", async () => {

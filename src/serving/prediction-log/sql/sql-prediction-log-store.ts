@@ -1,11 +1,19 @@
 /** The prediction log and label feedback over SQL (SQLite or PostgreSQL through {@link Database}). */
 import type { Database, Queryable, SqlValue } from "../../../core/db/database.js";
 import { invalidParam } from "../../../core/errors.js";
-import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRecord } from "../prediction-log-store.js";
+import type {
+  FeedbackRecord,
+  LabeledScore,
+  LabeledScoreQuery,
+  PredictionLogStore,
+  PredictionQuery,
+  PredictionRecord,
+} from "../prediction-log-store.js";
 
 /** SQLite's bind-parameter limit (32,766) is the lower of the two engines' (PostgreSQL: 65,535). */
 const MAX_BIND_PARAMS = 32_766;
 const DEFAULT_LIMIT = 10_000;
+const DEFAULT_LABELED_LIMIT = 100_000;
 
 /** The prediction_log columns, in the order {@link predictionValues} gives them. */
 export const PREDICTION_COLUMNS = [
@@ -46,6 +54,16 @@ interface PredictionRow {
   label: string;
   time: Num;
   latency_ms: Num;
+}
+
+interface LabeledRow {
+  variant: string;
+  shadow: Num;
+  model_name: string;
+  model_version: string;
+  score: Num;
+  outcome: string;
+  time: Num;
 }
 
 interface FeedbackRow {
@@ -113,12 +131,61 @@ function toFeedback(r: FeedbackRow): FeedbackRecord {
 }
 
 /** The row limit of a query: a positive integer, default 10,000. */
-function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_LIMIT;
+function checkLimit(limit: number | undefined, fallback = DEFAULT_LIMIT): number {
+  if (limit === undefined) return fallback;
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw invalidParam(`limit must be a positive integer, got ${limit}.`);
   }
   return limit;
+}
+
+/**
+ * Predictions of a window joined with their feedback. `hits` pairs each scored prediction with every
+ * feedback row that refers to it: by request id and row, or by routing key, where the target is
+ * found among all of the deployment's predictions (not only the window's), so feedback for a later
+ * prediction never labels an earlier one. The window bounds come first in both branches: the
+ * request-id branch walks prediction_log_by_time; the key branch starts from feedback at or after
+ * `since` (a prediction cannot be labelled by earlier feedback) and finds its target through
+ * prediction_log_by_key. ROW_NUMBER then keeps the latest feedback per prediction.
+ */
+function labeledScoresSql(until: boolean): string {
+  const window = `p.deployment = ? AND p.time >= ?${until ? " AND p.time < ?" : ""} AND p.score IS NOT NULL`;
+  const cols = "p.request_id, p.row_index, p.variant, p.shadow, p.model_name, p.model_version, p.score, p.time";
+  return `WITH hits AS (
+      SELECT ${cols}, f.outcome, f.time AS feedback_time, f.id AS feedback_id
+      FROM prediction_log p
+      JOIN feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id
+        AND COALESCE(f.row_index, 0) = p.row_index
+      WHERE ${window}
+    UNION ALL
+      SELECT ${cols}, f.outcome, f.time AS feedback_time, f.id AS feedback_id
+      FROM feedback f
+      JOIN prediction_log p ON p.deployment = f.deployment AND p.routing_key = f.routing_key
+        AND p.time = (
+          SELECT MAX(q.time) FROM prediction_log q
+          WHERE q.deployment = f.deployment AND q.routing_key = f.routing_key AND q.time <= f.time
+        )
+      WHERE f.deployment = ? AND f.request_id IS NULL AND f.routing_key IS NOT NULL AND f.time >= ? AND ${window}
+    ), ranked AS (
+      SELECT hits.*, ROW_NUMBER() OVER (
+        PARTITION BY request_id, row_index, variant ORDER BY feedback_time DESC, feedback_id DESC
+      ) AS pick
+      FROM hits
+    )
+    SELECT variant, shadow, model_name, model_version, score, outcome, time FROM ranked WHERE pick = 1
+    ORDER BY time DESC, request_id, row_index, variant LIMIT ?`;
+}
+
+function toLabeled(r: LabeledRow): LabeledScore {
+  return {
+    variant: r.variant as LabeledScore["variant"],
+    shadow: Number(r.shadow) === 1,
+    modelName: r.model_name,
+    modelVersion: r.model_version,
+    score: Number(r.score),
+    outcome: r.outcome,
+    time: Number(r.time),
+  };
 }
 
 /** Insert rows in statements that each stay under the bind-parameter limit. */
@@ -187,6 +254,21 @@ export class SqlPredictionLogStore implements PredictionLogStore {
       params,
     );
     return rows.map(toFeedback);
+  }
+
+  async listLabeledScores(query: LabeledScoreQuery): Promise<LabeledScore[]> {
+    const limit = checkLimit(query.limit, DEFAULT_LABELED_LIMIT);
+    for (const [field, v] of [
+      ["since", query.since],
+      ["until", query.until],
+    ] as const) {
+      if (v !== undefined && !Number.isFinite(v)) throw invalidParam(`${field} must be a finite number, got ${v}.`);
+    }
+    const window: SqlValue[] = [query.deployment, query.since];
+    if (query.until !== undefined) window.push(query.until);
+    const params = [...window, query.deployment, query.since, ...window, limit];
+    const rows = await this.db.all<LabeledRow>(labeledScoresSql(query.until !== undefined), params);
+    return rows.map(toLabeled);
   }
 
   async countPredictions(deployment: string): Promise<number> {

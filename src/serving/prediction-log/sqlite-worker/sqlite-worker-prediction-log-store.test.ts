@@ -101,3 +101,21 @@ test("grouped inserts: a repeated (request, row, variant) inside one group keeps
     );
     await store.close();
   }));
+
+test("labeled scores are read through the platform's connection", () =>
+  withStore(async (store) => {
+    await store.appendPredictions([record(1), { ...record(2), routingKey: "cust-2" }]);
+    await store.appendFeedback([
+      { id: "f1", deployment: "d", requestId: "req-1", outcome: "1", time: 5000 },
+      { id: "f2", deployment: "d", routingKey: "cust-2", outcome: "0", time: 5000 },
+    ]);
+    const rows = await store.listLabeledScores({ deployment: "d", since: 0 });
+    assert.deepEqual(
+      rows.map((r) => [r.time, r.score, r.outcome]),
+      [
+        [1002, 0.002, "0"],
+        [1001, 0.001, "1"],
+      ],
+    );
+    await store.close();
+  }));

@@ -7,7 +7,14 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { MwError } from "../../../core/errors.js";
-import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRecord } from "../prediction-log-store.js";
+import type {
+  FeedbackRecord,
+  LabeledScore,
+  LabeledScoreQuery,
+  PredictionLogStore,
+  PredictionQuery,
+  PredictionRecord,
+} from "../prediction-log-store.js";
 import type { SqlPredictionLogStore } from "../sql/sql-prediction-log-store.js";
 import { PREDICTION_COLUMNS, PREDICTION_CONFLICT } from "../sql/sql-prediction-log-store.js";
 
@@ -208,6 +215,10 @@ export class SqliteWorkerPredictionLogStore implements PredictionLogStore {
 
   listFeedback(query: { deployment: string; since?: number; limit?: number }): Promise<FeedbackRecord[]> {
     return this.reader.listFeedback(query);
+  }
+
+  listLabeledScores(query: LabeledScoreQuery): Promise<LabeledScore[]> {
+    return this.reader.listLabeledScores(query);
   }
 
   countPredictions(deployment: string): Promise<number> {

@@ -1,5 +1,12 @@
 /** A {@link PredictionLogStore} for tests: records every write and can fail or block on demand. */
-import type { FeedbackRecord, PredictionLogStore, PredictionQuery, PredictionRecord } from "../prediction-log-store.js";
+import type {
+  FeedbackRecord,
+  LabeledScore,
+  LabeledScoreQuery,
+  PredictionLogStore,
+  PredictionQuery,
+  PredictionRecord,
+} from "../prediction-log-store.js";
 
 export class FakePredictionLogStore implements PredictionLogStore {
   /** Every appendPredictions call, failed ones included, in order. */
@@ -46,6 +53,32 @@ export class FakePredictionLogStore implements PredictionLogStore {
       .slice(0, query.limit ?? 10_000);
   }
 
+  /** The SQL store's join, by brute force: the latest feedback referring to each prediction in the window. */
+  async listLabeledScores(query: LabeledScoreQuery): Promise<LabeledScore[]> {
+    const own = this.predictions.filter((p) => p.deployment === query.deployment);
+    const latest = new Map<PredictionRecord, FeedbackRecord>();
+    for (const f of this.feedback.filter((f) => f.deployment === query.deployment)) {
+      for (const p of targets(own, f)) {
+        const seen = latest.get(p);
+        if (!seen || f.time > seen.time || (f.time === seen.time && f.id > seen.id)) latest.set(p, f);
+      }
+    }
+    return [...latest]
+      .filter(([p]) => p.time >= query.since && (query.until === undefined || p.time < query.until))
+      .filter(([p]) => !Number.isNaN(p.score))
+      .sort(([a], [b]) => b.time - a.time)
+      .slice(0, query.limit ?? 100_000)
+      .map(([p, f]) => ({
+        variant: p.variant,
+        shadow: p.shadow,
+        modelName: p.modelName,
+        modelVersion: p.modelVersion,
+        score: p.score,
+        outcome: f.outcome,
+        time: p.time,
+      }));
+  }
+
   async countPredictions(deployment: string): Promise<number> {
     return this.predictions.filter((r) => r.deployment === deployment).length;
   }
@@ -54,6 +87,16 @@ export class FakePredictionLogStore implements PredictionLogStore {
   get rows(): number {
     return this.calls.reduce((n, c) => n + c.length, 0);
   }
+}
+
+/** The predictions a feedback record refers to: its request's row, or the latest with its routing key. */
+function targets(predictions: readonly PredictionRecord[], f: FeedbackRecord): PredictionRecord[] {
+  if (f.requestId !== undefined) {
+    return predictions.filter((p) => p.requestId === f.requestId && p.row === (f.row ?? 0));
+  }
+  const keyed = predictions.filter((p) => p.routingKey === f.routingKey && p.time <= f.time);
+  const last = Math.max(...keyed.map((p) => p.time));
+  return keyed.filter((p) => p.time === last);
 }
 
 /** A promise and the function that resolves it (to block a store until a test says so). */

@@ -1,0 +1,140 @@
+/**
+ * The rollout controller: a loop in each serving process that drives the rollouts of the
+ * deployments it serves. Each tick it takes (or renews) a lease on every open rollout — so with
+ * several replicas one drives each rollout — makes the deployment match the record, and, when an
+ * interval has passed since the window opened, runs the analysis and advances, holds or rolls back.
+ * Windows live in memory: after a restart the rollout resumes at its recorded step and failed-check
+ * count, with a fresh window.
+ */
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../core/clock.js";
+import { isMwError } from "../../core/errors.js";
+import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
+import { PrometheusClient } from "../analysis/prometheus/prometheus-client.js";
+import { PrometheusWindowSource } from "../analysis/prometheus/prometheus-window-source.js";
+import type { AnalysisWindow, WindowSource } from "../analysis/window-source.js";
+import type { Rollout } from "../rollout.js";
+import { isActivePhase } from "../rollout.js";
+import type { RolloutActions } from "../rollout-actions.js";
+import type { RolloutStore } from "../rollout-store.js";
+import { RolloutStepper } from "./rollout-stepper.js";
+
+/** What the controller needs to know about the serving side of its process. */
+export interface ServedState {
+  /** True when this process serves the deployment (its controller may drive the rollout). */
+  serves(deployment: string): boolean;
+  /** True once the deployment's runtime has loaded the candidate `MODEL/VERSION`. */
+  candidateLoaded(deployment: string, candidate: string): boolean;
+  /** The positive class of the deployment's primary model, if binary. */
+  positiveClass(deployment: string): string | undefined;
+}
+
+export interface RolloutControllerDeps {
+  store: RolloutStore;
+  actions: RolloutActions;
+  /** In-process windows (this replica's serving metrics). */
+  windows: WindowSource;
+  served: ServedState;
+  clock: Clock;
+  labels?: Pick<PredictionLogStore, "listLabeledScores">;
+  /** How often the loop runs (default 500 ms); analyses follow each rollout's own interval. */
+  tickMs?: number;
+  warn?: (message: string) => void;
+}
+
+/** An open window, keyed by the phase and step it measures. */
+export interface OpenWindow {
+  key: string;
+  window: AnalysisWindow;
+  openedAt: number;
+}
+
+/** Drives open rollouts; `start()` runs the loop, `tick()` runs it once (tests). */
+export class RolloutController {
+  readonly owner = `controller-${randomUUID().slice(0, 8)}`;
+  private readonly tickMs: number;
+  private readonly leaseMs: number;
+  private readonly claimed = new Set<string>();
+  private readonly stepper: RolloutStepper;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: RolloutControllerDeps) {
+    this.tickMs = deps.tickMs ?? 500;
+    // Long enough to ride out a slow tick; short enough that a crashed process's rollouts resume soon.
+    this.leaseMs = Math.max(5000, 4 * this.tickMs);
+    this.stepper = new RolloutStepper({
+      actions: deps.actions,
+      clock: deps.clock,
+      served: deps.served,
+      windowsFor: (r) => this.windowsFor(r),
+      prometheusFor: (r) => this.prometheusFor(r),
+      ...(deps.labels ? { labels: deps.labels } : {}),
+    });
+  }
+
+  /** Run the loop until {@link stop}. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+      });
+    }, this.tickMs);
+    this.timer.unref();
+  }
+
+  /** Stop the loop, wait for a tick in progress, and release the leases held. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+    for (const id of this.claimed) await this.deps.store.release(id, this.owner).catch(() => {});
+    this.claimed.clear();
+  }
+
+  /** One pass over the open rollouts. */
+  async tick(): Promise<void> {
+    let open: Rollout[];
+    try {
+      open = await this.deps.store.listOpen();
+    } catch (e) {
+      this.deps.warn?.(`rollouts: cannot list: ${(e as Error).message}`);
+      return;
+    }
+    for (const r of open) {
+      if (!this.deps.served.serves(r.deployment)) continue;
+      const now = this.deps.clock.now();
+      if (!(await this.deps.store.claim(r.id, this.owner, now + this.leaseMs, now).catch(() => false))) continue;
+      this.claimed.add(r.id);
+      try {
+        await this.stepper.step(r);
+      } catch (e) {
+        // A concurrent change (a manual abort, another writer): the next tick reads it again.
+        if (!(isMwError(e) && e.code === "RESOURCE_CONFLICT")) {
+          this.deps.warn?.(`rollout ${r.id} on ${r.deployment}: ${(e as Error).message}`);
+        }
+      }
+      if (!isActivePhase(r.phase) && r.settled) this.claimed.delete(r.id);
+    }
+  }
+
+  private readonly prometheus = new Map<string, PrometheusClient>();
+
+  private prometheusFor(r: Rollout): PrometheusClient | undefined {
+    const url = r.spec.prometheus?.url;
+    if (!url) return undefined;
+    let client = this.prometheus.get(url);
+    if (!client) {
+      client = new PrometheusClient(url);
+      this.prometheus.set(url, client);
+    }
+    return client;
+  }
+
+  private windowsFor(r: Rollout): WindowSource {
+    const client = this.prometheusFor(r);
+    return client ? new PrometheusWindowSource(client, { clock: this.deps.clock }) : this.deps.windows;
+  }
+}
