@@ -36,6 +36,13 @@ export class RolloutService {
     if (d.status !== "active") {
       throw new MwError("INVALID_STATE", `Deployment '${deployment}' is stopped; start it before rolling out.`);
     }
+    const latest = (await this.deps.store.list(deployment, { limit: 1 }))[0];
+    if (latest && isActivePhase(latest.phase)) {
+      throw new MwError(
+        "RESOURCE_ALREADY_EXISTS",
+        `Deployment '${deployment}' already has an active rollout (${latest.id}, ${latest.phase}); abort it first.`,
+      );
+    }
     if (d.candidate !== undefined) {
       throw new MwError(
         "INVALID_STATE",
@@ -153,7 +160,12 @@ export class RolloutService {
     if (typeof text !== "string" || text === "") {
       throw invalidParam("Missing value for required parameter 'candidate' (MODEL/VERSION).");
     }
-    const ref = parseModelRef(text);
+    let ref: ReturnType<typeof parseModelRef>;
+    try {
+      ref = parseModelRef(text);
+    } catch (e) {
+      throw invalidParam(`Invalid value for 'candidate': ${(e as Error).message}`);
+    }
     try {
       const v = ref.alias
         ? await this.deps.registry.getModelVersionByAlias({ name: ref.name, alias: ref.alias })

@@ -29,6 +29,17 @@ export interface RolloutSpecInput {
   notifyUrl?: string;
 }
 
+/** Each threshold's name on the wire (snake_case), as errors name it. */
+export const THRESHOLD_WIRE_NAMES: Record<keyof AnalysisThresholds, string> = {
+  maxErrorRateIncrease: "max_error_rate_increase",
+  latencyRatio: "latency_ratio",
+  latencySlackMs: "latency_slack_ms",
+  maxScorePsi: "max_score_psi",
+  minRequests: "min_requests",
+  aucMargin: "auc_margin",
+  minLabels: "min_labels",
+};
+
 const LIMITS: Record<keyof AnalysisThresholds, [number, number]> = {
   maxErrorRateIncrease: [0, 1],
   latencyRatio: [1, 1000],
@@ -76,9 +87,12 @@ function validateThresholds(t: Partial<AnalysisThresholds>): AnalysisThresholds 
   const out = { ...DEFAULT_ANALYSIS_THRESHOLDS };
   for (const [key, value] of Object.entries(t)) {
     const limits = LIMITS[key as keyof AnalysisThresholds];
-    if (!limits) throw invalidParam(`Unknown threshold '${key}' (expected ${Object.keys(LIMITS).join(", ")}).`);
+    if (!limits) {
+      throw invalidParam(`Unknown threshold '${key}' (expected ${Object.values(THRESHOLD_WIRE_NAMES).join(", ")}).`);
+    }
     if (value === undefined) continue;
-    out[key as keyof AnalysisThresholds] = bounded(`thresholds.${key}`, value, limits[0], limits[1]);
+    const name = THRESHOLD_WIRE_NAMES[key as keyof AnalysisThresholds];
+    out[key as keyof AnalysisThresholds] = bounded(`thresholds.${name}`, value, limits[0], limits[1]);
   }
   return out;
 }

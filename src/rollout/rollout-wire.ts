@@ -4,16 +4,11 @@ import { invalidParam } from "../core/errors.js";
 import type { CheckResult } from "./analysis/window-checks.js";
 import type { AnalysisThresholds, PromqlCheckSpec, Rollout, WebhookSpec } from "./rollout.js";
 import type { RolloutSpecInput } from "./rollout-spec.js";
+import { THRESHOLD_WIRE_NAMES } from "./rollout-spec.js";
 
-const THRESHOLD_KEYS: Record<string, keyof AnalysisThresholds> = {
-  max_error_rate_increase: "maxErrorRateIncrease",
-  latency_ratio: "latencyRatio",
-  latency_slack_ms: "latencySlackMs",
-  max_score_psi: "maxScorePsi",
-  min_requests: "minRequests",
-  auc_margin: "aucMargin",
-  min_labels: "minLabels",
-};
+const THRESHOLD_KEYS = Object.fromEntries(
+  Object.entries(THRESHOLD_WIRE_NAMES).map(([key, wire]) => [wire, key as keyof AnalysisThresholds]),
+) as Record<string, keyof AnalysisThresholds>;
 
 /** A rollout as the API returns it. */
 export function toRolloutInfo(r: Rollout): RolloutInfo {

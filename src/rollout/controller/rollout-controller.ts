@@ -14,7 +14,6 @@ import { PrometheusClient } from "../analysis/prometheus/prometheus-client.js";
 import { PrometheusWindowSource } from "../analysis/prometheus/prometheus-window-source.js";
 import type { AnalysisWindow, WindowSource } from "../analysis/window-source.js";
 import type { Rollout } from "../rollout.js";
-import { isActivePhase } from "../rollout.js";
 import type { RolloutActions } from "../rollout-actions.js";
 import type { RolloutStore } from "../rollout-store.js";
 import { RolloutStepper } from "./rollout-stepper.js";
@@ -103,20 +102,31 @@ export class RolloutController {
       this.deps.warn?.(`rollouts: cannot list: ${(e as Error).message}`);
       return;
     }
+    const ids = new Set(open.map((r) => r.id));
+    for (const id of this.claimed) if (!ids.has(id)) this.claimed.delete(id);
     for (const r of open) {
-      if (!this.deps.served.serves(r.deployment)) continue;
+      // Rollouts of deployments served elsewhere are theirs — unless nobody can serve them any more.
+      if (!this.deps.served.serves(r.deployment) && !(await this.orphaned(r))) continue;
       const now = this.deps.clock.now();
       if (!(await this.deps.store.claim(r.id, this.owner, now + this.leaseMs, now).catch(() => false))) continue;
       this.claimed.add(r.id);
       try {
-        await this.stepper.step(r);
+        await (this.deps.served.serves(r.deployment) ? this.stepper.step(r) : this.stepper.endOrphan(r));
       } catch (e) {
         // A concurrent change (a manual abort, another writer): the next tick reads it again.
         if (!(isMwError(e) && e.code === "RESOURCE_CONFLICT")) {
           this.deps.warn?.(`rollout ${r.id} on ${r.deployment}: ${(e as Error).message}`);
         }
       }
-      if (!isActivePhase(r.phase) && r.settled) this.claimed.delete(r.id);
+    }
+  }
+
+  /** True for a rollout no serving process will drive: its deployment was deleted or stopped. */
+  private async orphaned(r: Rollout): Promise<boolean> {
+    try {
+      return (await this.deps.actions.deps.deployments.get(r.deployment)).status !== "active";
+    } catch (e) {
+      return isMwError(e) && e.code === "RESOURCE_DOES_NOT_EXIST";
     }
   }
 

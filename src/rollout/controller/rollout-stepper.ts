@@ -57,6 +57,17 @@ export class RolloutStepper {
     await this.analyseIfDue(current);
   }
 
+  /** End (or settle) a rollout whose deployment no serving process will drive: deleted or stopped. */
+  async endOrphan(r: Rollout): Promise<void> {
+    this.forget(r.id);
+    if (!isActivePhase(r.phase)) {
+      if (!r.settled) await this.deps.actions.settle(r);
+      return;
+    }
+    const d = await this.deps.actions.deps.deployments.get(r.deployment).catch(() => undefined);
+    await this.deps.actions.finish(r, "rolled_back", `aborted: the deployment was ${d ? "stopped" : "deleted"}`);
+  }
+
   /** Make the deployment match the record; ends the rollout if the deployment went its own way. */
   private async reconcile(r: Rollout): Promise<Rollout | undefined> {
     const actions = this.deps.actions;
@@ -86,7 +97,7 @@ export class RolloutStepper {
   /** Wait until the candidate is loaded, then run pre-rollout hooks; pass → shadow or the first step. */
   private async initialize(r: Rollout): Promise<void> {
     const now = this.deps.clock.now();
-    const last = this.attempts.get(r.id);
+    const last = this.attempts.get(r.id) ?? r.lastAnalysisTime;
     if (last !== undefined && now - last < r.spec.intervalMs) return;
     if (!this.deps.served.candidateLoaded(r.deployment, r.spec.candidate)) {
       // Loading takes a moment; only a candidate still missing an interval in counts as a failure.
@@ -99,11 +110,15 @@ export class RolloutStepper {
         threshold: 1,
         detail: `${r.spec.candidate} is not loaded by the serving runtime (see the deployment's load_failed events)`,
       };
-      return this.failed(r, [check]);
+      await this.failed(r, [check]);
+      return;
     }
     const hooks = (await this.deps.actions.hooks(r, "pre-rollout")).map(webhookCheck);
     this.attempts.set(r.id, now);
-    if (hooks.some((c) => !c.passed)) return this.failed(r, hooks);
+    if (hooks.some((c) => !c.passed)) {
+      await this.failed(r, hooks);
+      return;
+    }
     this.attempts.delete(r.id);
     if (r.spec.shadowFirst) {
       await this.enter(
@@ -145,14 +160,13 @@ export class RolloutStepper {
     });
     const analysed: Rollout = { ...r, analyses: r.analyses + 1, lastAnalysisTime: now };
     if (checks.some((c) => !c.passed)) {
-      await this.failed(analysed, checks);
-      await this.openWindow(r, key);
+      if (!(await this.failed(analysed, checks))) await this.openWindow(r, key);
       return;
     }
-    await this.passed(analysed, checks, key);
+    await this.passed(analysed, checks);
   }
 
-  private async passed(r: Rollout, checks: CheckResult[], key: string): Promise<void> {
+  private async passed(r: Rollout, checks: CheckResult[]): Promise<void> {
     const steps = r.spec.steps;
     if (r.phase === "shadow") {
       const weight = steps[0] as number;
@@ -184,7 +198,7 @@ export class RolloutStepper {
               "Last step passed; asking confirm-promotion hooks",
               checks,
             );
-      await this.confirmAndPromote(promoting, checks, key);
+      await this.confirmAndPromote(promoting, checks, `${promoting.phase}:${promoting.stepIndex}`);
     }
   }
 
@@ -203,11 +217,12 @@ export class RolloutStepper {
     await this.deps.actions.promote(r, `promoted after ${r.analyses} analyses`, { checks: [...checks, ...confirm] });
   }
 
-  /** Count a failed analysis; at the threshold, roll back. */
-  private async failed(r: Rollout, checks: CheckResult[]): Promise<void> {
+  /** Count a failed analysis; at the threshold, roll back (returns true when the rollout ended). */
+  private async failed(r: Rollout, checks: CheckResult[]): Promise<boolean> {
     const failedChecks = r.failedChecks + 1;
     const failing = checks.filter((c) => !c.passed).map((c) => `${c.check}: ${c.detail}`);
-    const next = { ...r, failedChecks };
+    // The time is kept on the record, so a controller taking over waits an interval before retrying.
+    const next = { ...r, failedChecks, lastAnalysisTime: this.deps.clock.now() };
     if (failedChecks >= r.spec.threshold) {
       this.forget(r.id);
       await this.deps.actions.finish(
@@ -216,7 +231,7 @@ export class RolloutStepper {
         `analysis failed ${failedChecks} of ${r.spec.threshold} allowed times; last: ${failing.join("; ")}`,
         { checks },
       );
-      return;
+      return true;
     }
     await this.deps.actions.save(
       next,
@@ -224,6 +239,7 @@ export class RolloutStepper {
       `Analysis failed (${failedChecks}/${r.spec.threshold}): ${failing.join("; ")}`,
       { passed: false, checks },
     );
+    return false;
   }
 
   /** Move to a new phase or step: record it (with the analysis that allowed it), apply it, notify. */
