@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { VariantWindow } from "./window-checks.js";
-import { checkWindow, equalMassBins } from "./window-checks.js";
+import { checkWindow, DEFAULT_WINDOW_THRESHOLDS, equalMassBins, supportedQuantile } from "./window-checks.js";
 
 const LAT = [0.001, 0.002, 0.005, 0.01, 0.025];
 const SCORE = [0.25, 0.5, 0.75, 1];
@@ -65,4 +65,20 @@ test("PSI merges buckets into bins of equal primary mass and needs 100 candidate
   assert.match(psiFew?.detail ?? "", /50 candidate and 1000 primary scores.*needs 100/);
   const many = checkWindow(variant(), variant({ scores: { bounds: SCORE, counts: [0, 0, 0, 500, 0] } }));
   assert.equal(many.find((r) => r.check === "score-psi")?.passed, false);
+});
+
+test("the latency quantile compared is the highest the smaller sample supports: one slow request in 40 is not a slow candidate", () => {
+  assert.equal(supportedQuantile(1000), 0.99);
+  assert.equal(supportedQuantile(40), 0.875);
+  assert.equal(supportedQuantile(6), 0.5);
+  // 40 candidate requests: 39 fast, one 30 ms pause.
+  const oneOutlier = variant({ requests: 40, latency: { bounds: LAT, counts: [39, 0, 0, 0, 0, 1] } });
+  const r = checkWindow(variant(), oneOutlier, { ...DEFAULT_WINDOW_THRESHOLDS, minRequests: 10 });
+  const lat = r.find((c) => c.check === "latency-p99");
+  assert.equal(lat?.passed, true, lat?.detail);
+  assert.match(lat?.detail ?? "", /p87\.5 .*the highest quantile 40 requests support/);
+  // All 40 slow: still caught.
+  const allSlow = variant({ requests: 40, latency: { bounds: LAT, counts: [0, 0, 0, 0, 0, 40] } });
+  const slow = checkWindow(variant(), allSlow, { ...DEFAULT_WINDOW_THRESHOLDS, minRequests: 10 });
+  assert.equal(slow.find((c) => c.check === "latency-p99")?.passed, false);
 });

@@ -81,14 +81,16 @@ function errorRate(primary: VariantWindow, candidate: VariantWindow, t: WindowTh
 }
 
 function latency(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {
-  const value = bucketQuantile(0.99, candidate.latency) * 1000;
-  const base = bucketQuantile(0.99, primary.latency) * 1000;
+  const q = supportedQuantile(Math.min(primary.requests, candidate.requests));
+  const label = q === 0.99 ? "p99" : `p${+(q * 100).toFixed(1)}`;
+  const value = bucketQuantile(q, candidate.latency) * 1000;
+  const base = bucketQuantile(q, primary.latency) * 1000;
   // A p99 of a handful of requests is noise (at full candidate weight the primary serves only the
   // requests in flight while the weight changed): no verdict without a baseline of minRequests.
   if (Number.isNaN(base) || primary.requests < t.minRequests) {
     return {
       ...noBaseline("latency-p99", value),
-      detail: `candidate p99 ${ms(value)}; the primary served ${primary.requests} requests, too few to compare`,
+      detail: `candidate ${label} ${ms(value)}; the primary served ${primary.requests} requests, too few to compare`,
     };
   }
   const threshold = Math.max(t.latencyRatio * base, base + t.latencySlackMs);
@@ -97,8 +99,18 @@ function latency(primary: VariantWindow, candidate: VariantWindow, t: WindowThre
     passed: value <= threshold,
     value,
     threshold,
-    detail: `candidate p99 ${ms(value)} vs max(${t.latencyRatio} × ${ms(base)}, ${ms(base)} + ${t.latencySlackMs} ms)`,
+    detail: `candidate ${label} ${ms(value)} vs max(${t.latencyRatio} × ${ms(base)}, ${ms(base)} + ${t.latencySlackMs} ms)${q < 0.99 ? ` (${label}: the highest quantile ${Math.min(primary.requests, candidate.requests)} requests support)` : ""}`,
   };
+}
+
+/**
+ * The p99 of 40 requests is their maximum: one garbage-collection pause would fail a good
+ * candidate. The quantile compared is the highest with at least 5 requests above it in the smaller
+ * sample (p99 from 500 requests on; p87.5 at 40), never below the median.
+ */
+export function supportedQuantile(requests: number): number {
+  if (!(requests > 0)) return 0.99;
+  return Math.max(0.5, Math.min(0.99, 1 - 5 / requests));
 }
 
 function scorePsi(primary: VariantWindow, candidate: VariantWindow, t: WindowThresholds): CheckResult {

@@ -110,6 +110,11 @@ export class RolloutController {
       const now = this.deps.clock.now();
       if (!(await this.deps.store.claim(r.id, this.owner, now + this.leaseMs, now).catch(() => false))) continue;
       this.claimed.add(r.id);
+      // Webhooks and PromQL may take longer than a lease: keep renewing it while the step runs.
+      const renew = setInterval(() => {
+        const t = this.deps.clock.now();
+        this.deps.store.claim(r.id, this.owner, t + this.leaseMs, t).catch(() => {});
+      }, this.leaseMs / 3);
       try {
         await (this.deps.served.serves(r.deployment) ? this.stepper.step(r) : this.stepper.endOrphan(r));
       } catch (e) {
@@ -117,6 +122,8 @@ export class RolloutController {
         if (!(isMwError(e) && e.code === "RESOURCE_CONFLICT")) {
           this.deps.warn?.(`rollout ${r.id} on ${r.deployment}: ${(e as Error).message}`);
         }
+      } finally {
+        clearInterval(renew);
       }
     }
   }

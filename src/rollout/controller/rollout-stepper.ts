@@ -8,7 +8,7 @@ import { isMwError } from "../../core/errors.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { PrometheusClient } from "../analysis/prometheus/prometheus-client.js";
 import type { CheckResult } from "../analysis/window-checks.js";
-import type { WindowSource } from "../analysis/window-source.js";
+import type { WindowReading, WindowSource } from "../analysis/window-source.js";
 import { webhookCheck } from "../hooks/webhook-client.js";
 import type { Rollout } from "../rollout.js";
 import { isActivePhase } from "../rollout.js";
@@ -150,7 +150,23 @@ export class RolloutStepper {
       return;
     }
     if (now - open.openedAt < r.spec.intervalMs) return;
-    const reading = await open.window.read();
+    let reading: WindowReading;
+    try {
+      reading = await open.window.read();
+    } catch (e) {
+      // Silence is not evidence: a window that cannot be measured (Prometheus down) fails the
+      // analysis, once per interval, rather than stalling the rollout unseen.
+      const check: CheckResult = {
+        check: "window",
+        passed: false,
+        value: Number.NaN,
+        threshold: Number.NaN,
+        detail: `could not measure the window: ${(e as Error).message}`,
+      };
+      const analysed: Rollout = { ...r, analyses: r.analyses + 1, lastAnalysisTime: now };
+      if (!(await this.failed(analysed, [check]))) await this.openWindow(r, key);
+      return;
+    }
     const checks = await analyse(r, {
       actions: this.deps.actions,
       reading,
