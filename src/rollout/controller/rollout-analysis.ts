@@ -23,6 +23,8 @@ export interface AnalysisInputs {
   /** The model's positive class (for outcomes given as class names). */
   positiveClass?: string;
   prometheus?: PrometheusClient;
+  /** The window's end (ms since the epoch), at which PromQL checks are evaluated. */
+  now?: number;
 }
 
 /** Every check of one analysis, in a stable order. */
@@ -34,7 +36,12 @@ export async function analyse(r: Rollout, inputs: AnalysisInputs): Promise<Check
   if (auc) checks.push(auc);
   if (inputs.prometheus && r.spec.prometheus && r.spec.prometheus.checks.length > 0) {
     const variant = r.phase === "shadow" ? "shadow" : "candidate";
-    const vars = { deployment: r.deployment, intervalMs: inputs.reading.durationMs, variant };
+    const vars = {
+      deployment: r.deployment,
+      intervalMs: inputs.reading.durationMs,
+      variant,
+      ...(inputs.now !== undefined ? { timeSec: inputs.now / 1000 } : {}),
+    };
     checks.push(...(await runPromqlChecks(inputs.prometheus, r.spec.prometheus.checks, vars)));
   }
   return checks;

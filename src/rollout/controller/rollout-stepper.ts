@@ -170,6 +170,7 @@ export class RolloutStepper {
     const checks = await analyse(r, {
       actions: this.deps.actions,
       reading,
+      now,
       ...(this.deps.labels ? { labels: this.deps.labels } : {}),
       ...optional("positiveClass", this.deps.served.positiveClass(r.deployment)),
       ...optional("prometheus", this.deps.prometheusFor(r)),

@@ -14,6 +14,8 @@ export interface PromqlCheckVars {
   deployment: string;
   intervalMs: number;
   variant: string;
+  /** Evaluation time (seconds since the epoch): the window's end, so `{{interval}}` covers the window. */
+  timeSec?: number;
 }
 
 /** Run every check (concurrently); never throws, a failure to run is a failed check. */
@@ -39,7 +41,7 @@ async function runOne(client: InstantQuerier, spec: PromqlCheckSpec, vars: Promq
   const failed = (detail: string): CheckResult => ({ check, passed: false, value: Number.NaN, threshold, detail });
   let samples: { value: number }[];
   try {
-    samples = await client.query(expandPromql(spec.query, vars));
+    samples = await client.query(expandPromql(spec.query, vars), vars.timeSec);
   } catch (e) {
     return failed(`${spec.name} could not be evaluated: ${oneLine((e as Error)?.message ?? String(e))}`);
   }
