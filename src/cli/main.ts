@@ -6,7 +6,9 @@ import { CliError } from "./cli-context.js";
 import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
 import { deploymentsCommand } from "./commands/deployments.js";
+import { driftCommand } from "./commands/drift.js";
 import { modelsCommand } from "./commands/models.js";
+import { monitorCommand } from "./commands/monitor.js";
 import { predictCommand } from "./commands/predict.js";
 import { rolloutCommand } from "./commands/rollout.js";
 import { runsCommand } from "./commands/runs.js";
@@ -26,8 +28,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   train: { run: trainCommand, summary: "fit, evaluate, track and register a model" },
   deployments: { run: deploymentsCommand, summary: "primary and candidate models, traffic weights, events" },
   rollout: { run: rolloutCommand, summary: "canary rollouts: start, status, promote, abort, rollback" },
+  monitor: { run: monitorCommand, summary: "live drift and performance monitoring of deployments, alerts" },
   serve: { run: serveCommand, summary: "serve a model or a deployment (MLflow scoring and V2 protocols)" },
   predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
+  drift: { run: driftCommand, summary: "data and prediction drift of current data against a reference" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
 

@@ -16,6 +16,8 @@ import type { SpawnedCli } from "../cli/test-support/spawn-cli.js";
 import { spawnCli } from "../cli/test-support/spawn-cli.js";
 import type { RolloutInfo } from "../core/api/platform-routes.js";
 import { resolveConfig } from "../core/config.js";
+import type { CaptureServer } from "../core/test-support/capture-server.js";
+import { captureServer } from "../core/test-support/capture-server.js";
 import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
 import type { ModelFaults } from "../learn/package/model-faults.js";
@@ -23,8 +25,6 @@ import type { ModelPackage } from "../learn/package/model-package.js";
 import { fitTelcoPackage, telcoRecord } from "../learn/test-support/telco-models.js";
 import { createPlatformClient } from "../sdk/platform-client.js";
 import { openPlatform } from "../server/open-platform.js";
-import type { CaptureServer } from "./hooks/test-support/capture-server.js";
-import { captureServer } from "./hooks/test-support/capture-server.js";
 import { LoadGenerator } from "./test-support/load-generator.js";
 
 const INTERVAL = "1500ms";

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyServerFactory } from "fastify";
 import Fastify from "fastify";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { MwError } from "../core/errors.js";
+import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { RolloutService } from "../rollout/rollout-service.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
@@ -19,6 +20,7 @@ import { datasetHandlers } from "./platform/dataset-handlers.js";
 import type { DatasetServices } from "./platform/dataset-services.js";
 import { deploymentHandlers } from "./platform/deployment-handlers.js";
 import type { PlatformHandlers } from "./platform/handlers.js";
+import { monitorHandlers } from "./platform/monitor-handlers.js";
 import { platformRoutesPlugin } from "./platform/mount-routes.js";
 import { rolloutHandlers } from "./platform/rollout-handlers.js";
 
@@ -32,6 +34,8 @@ export interface AppDeps {
   deployments?: DeploymentService;
   /** Rollouts; the platform API's rollout routes are mounted when set. */
   rollouts?: RolloutService;
+  /** Live monitoring; the platform API's monitor and alert routes are mounted when set. */
+  monitoring?: MonitoringService;
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
@@ -82,5 +86,6 @@ function platformHandlers(deps: AppDeps): PlatformHandlers {
       : {}),
     ...(deps.deployments ? deploymentHandlers(deps.deployments) : {}),
     ...(deps.rollouts ? rolloutHandlers(deps.rollouts) : {}),
+    ...(deps.monitoring ? monitorHandlers(deps.monitoring) : {}),
   };
 }

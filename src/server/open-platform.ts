@@ -7,6 +7,11 @@ import { migrate } from "../core/db/migrate.js";
 import { openDatabase } from "../core/db/open-database.js";
 import { invalidParam } from "../core/errors.js";
 import { dataMigrations } from "../data/migrations.js";
+import { datasetTableLoader } from "../monitoring/live/dataset-table.js";
+import { ModelFactsCache } from "../monitoring/live/model-facts.js";
+import { MonitoringService } from "../monitoring/live/monitoring-service.js";
+import { SqlMonitorStore } from "../monitoring/live/sql/sql-monitor-store.js";
+import { monitoringMigrations } from "../monitoring/migrations.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
 import { rolloutMigrations } from "../rollout/migrations.js";
@@ -15,6 +20,7 @@ import { SqlRolloutStore } from "../rollout/sql/sql-rollout-store.js";
 import { DeploymentService } from "../serving/deployments/deployment-service.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
+import { SqlPredictionLogStore } from "../serving/prediction-log/sql/sql-prediction-log-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
 import { trackingMigrations } from "../tracking/migrations.js";
@@ -29,6 +35,7 @@ export const ALL_MIGRATIONS = [
   ...dataMigrations,
   ...servingMigrations,
   ...rolloutMigrations,
+  ...monitoringMigrations,
 ];
 
 export interface Platform {
@@ -40,13 +47,15 @@ export interface Platform {
   deployments: DeploymentService;
   rollouts: RolloutService;
   rolloutStore: SqlRolloutStore;
+  /** Live monitoring of deployments; `withServing` adds the gauges and error rates of a serving process. */
+  monitoring: MonitoringService;
   close(): Promise<void>;
 }
 
 /** Connect to the configured stores and bring the schema up to date. */
 export async function openPlatform(
   config: PlatformConfig,
-  options: { warn?: (message: string) => void } = {},
+  options: { warn?: (message: string) => void; log?: (line: string) => void } = {},
 ): Promise<Platform> {
   const db = openDatabase(config.storeUri);
   try {
@@ -69,6 +78,21 @@ export async function openPlatform(
       clock: systemClock,
       ...(options.warn ? { warn: options.warn } : {}),
     });
+    const monitoring = new MonitoringService({
+      store: new SqlMonitorStore(db),
+      predictions: new SqlPredictionLogStore(db),
+      deployments,
+      registry,
+      facts: new ModelFactsCache({
+        registry,
+        artifacts,
+        tracking,
+        loadDataset: datasetTableLoader(datasets.store, datasets.objects),
+      }),
+      clock: systemClock,
+      ...(options.warn ? { warn: options.warn } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
     return {
       db,
       tracking,
@@ -78,6 +102,7 @@ export async function openPlatform(
       deployments,
       rollouts,
       rolloutStore,
+      monitoring,
       close: () => db.close(),
     };
   } catch (e) {

@@ -18,7 +18,7 @@ import { resolveParams } from "../../learn/train/train-params.js";
 import type { Connection } from "../cli-context.js";
 import { lockfileDigest } from "./train.js";
 import { loadTrainingData } from "./training-data.js";
-import { artifactRoot, summaryMetrics } from "./training-run.js";
+import { artifactRoot, summaryMetrics, trainingDriftReference } from "./training-run.js";
 
 const RECORDED = new Set(["algo", "label", "data", "eval_data", "positive_class", "slice"]);
 
@@ -61,6 +61,7 @@ export async function reproduceRun(conn: Connection, runId: string, cwd: string)
     ...(data.profile ? { referenceProfile: data.profile } : {}),
   });
   fit.package.runId = runId;
+  fit.package.driftReference = trainingDriftReference(data.table);
   const files = await compareFiles(conn, run, fit.package);
   const metrics = compareMetrics(run, summaryMetrics(fit.evaluation));
   const inputs = [

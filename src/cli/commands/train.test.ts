@@ -71,6 +71,7 @@ describe("modelworks train (embedded store)", () => {
       const files = (listed.files ?? []).map((f) => f.path).sort();
       assert.deepEqual(files, [
         "model/MLmodel",
+        "model/drift-reference.json",
         "model/model.json",
         "model/preprocessor.json",
         "model/reference-profile.json",

@@ -6,10 +6,12 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { KeyValue } from "../../core/api/mlflow-entities.js";
 import { invalidParam, isMwError } from "../../core/errors.js";
+import type { Table } from "../../data/table.js";
 import type { BinaryEvaluation } from "../../learn/metrics/types.js";
 import { canonicalJson, manifestDocument, writeModelPackage } from "../../learn/package/model-package.js";
 import { checkFitInputs, fitModel } from "../../learn/train/fit-model.js";
 import type { Algo, ResolvedParams } from "../../learn/train/train-params.js";
+import { prepareReference, referenceToJson } from "../../monitoring/drift/drift-reference.js";
 import type { MlflowApi } from "../../sdk/mlflow-client.js";
 import { proxiedPath } from "../../tracking/artifacts/proxied-uri.js";
 import type { Connection } from "../cli-context.js";
@@ -69,6 +71,7 @@ export async function runTraining(conn: Connection, o: TrainingRunOptions): Prom
       },
     });
     fit.package.runId = runId;
+    fit.package.driftReference = trainingDriftReference(o.data.table);
     for (let i = 0; i < history.length; i += 1000) {
       await api.logBatch({ run_id: runId, metrics: history.slice(i, i + 1000) });
     }
@@ -93,6 +96,11 @@ export async function runTraining(conn: Connection, o: TrainingRunOptions): Prom
     await api.updateRun({ run_id: runId, status: "FAILED", end_time: Date.now() }).catch(() => {});
     throw e;
   }
+}
+
+/** The training data as the package's drift reference: a seeded 5,000-row sample, so the bytes are reproducible. */
+export function trainingDriftReference(table: Table): unknown {
+  return referenceToJson(prepareReference(table, { maxSample: 5000, seed: 1 }));
 }
 
 /** The id of the named experiment (created when missing); Default when no name. */

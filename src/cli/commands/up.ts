@@ -2,6 +2,8 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
+import { servingTotals } from "../../monitoring/alerts/error-rates.js";
+import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
 import { buildApp } from "../../server/app.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
@@ -18,8 +20,8 @@ export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [-
 
 Runs the whole platform in one process on the configured stores (embedded SQLite by default):
   the MLflow-compatible tracking and registry API (/api/2.0/mlflow/...), the platform API
-  (/api/modelworks/v1/...), every active deployment, and the controller of their rollouts
-  ('modelworks rollout'):
+  (/api/modelworks/v1/...), every active deployment, the controller of their rollouts
+  ('modelworks rollout') and their monitors ('modelworks monitor'):
     POST /deployments/NAME/invocations          MLflow scoring protocol
     POST /v2/models/NAME/infer                  Open Inference Protocol v2 (NAME = deployment)
     POST /feedback, /deployments/NAME/feedback  outcomes that arrive later
@@ -31,6 +33,8 @@ Options:
   --poll-ms MS   how often each deployment checks for changes and alias moves (default 1000)
   --rollout-tick-ms MS  how often the rollout controller looks at active rollouts (default 500;
                  analyses follow each rollout's --interval)
+  --monitor-tick-ms MS  how often to look for due deployment monitors (default 1000; each runs
+                 every --interval of 'modelworks monitor set')
   --json         print {"url", "deployments"} once listening`;
 
 /** Run the platform until SIGINT/SIGTERM. */
@@ -44,6 +48,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       "sync-ms": { type: "string" },
       "poll-ms": { type: "string" },
       "rollout-tick-ms": { type: "string" },
+      "monitor-tick-ms": { type: "string" },
     },
   });
   if (values.help) {
@@ -54,11 +59,13 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const syncMs = intFlag("sync-ms", values["sync-ms"], 2000, 50, 3_600_000);
   const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
   const rolloutTickMs = intFlag("rollout-tick-ms", values["rollout-tick-ms"], 500, 20, 60_000);
+  const monitorTickMs = intFlag("monitor-tick-ms", values["monitor-tick-ms"], 1000, 20, 60_000);
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   const host = hostFor(platform, config, pollMs, io);
   let timer: NodeJS.Timeout | undefined;
   let controller: ReturnType<typeof startRolloutController> | undefined;
+  let monitor: MonitorScheduler | undefined;
   try {
     const first = await host.syncActive();
     const serving = {
@@ -71,11 +78,19 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       layout: "multi" as const,
     };
     const serverFactory = directServerFactory(directInvocations(serving));
-    const app = await buildApp({ ...platform, version: VERSION, serverFactory });
+    // Monitors publish their gauges on the serving registry and read error rates from its totals.
+    const monitoring = platform.monitoring.withServing({
+      registry: host.metrics.registry,
+      totals: servingTotals(host.metrics),
+      log: (line) => io.err(line),
+    });
+    const app = await buildApp({ ...platform, monitoring, version: VERSION, serverFactory });
     await app.register(servingRoutes, serving);
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     timer = followDeployments(host, syncMs, io);
     controller = startRolloutController(platform, host, io, rolloutTickMs);
+    monitor = new MonitorScheduler(monitoring, { tickMs: monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });
+    monitor.start();
     io.out(
       values.json
         ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
@@ -87,6 +102,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     if (timer) clearInterval(timer);
     await controller?.stop();
+    await monitor?.stop();
     await host.close();
     await platform.close();
   }

@@ -107,3 +107,18 @@ test("bad faults are refused naming the field, when written and when read", asyn
   writeFileSync(join(dir, "faults.json"), "{");
   await assert.rejects(readModelPackage(dir), isInvalid(/faults\.json is not valid JSON/));
 });
+
+test("a drift reference round-trips in drift-reference.json, named in the manifest; without one nothing changes", async () => {
+  const driftReference = { format: "modelworks.drift_reference", version: 1, rows: 3, columns: [] };
+  const plain = join(root, "no-drift");
+  const withRef = join(root, "drift");
+  await writeModelPackage(plain, pkg);
+  const files = await writeModelPackage(withRef, { ...pkg, driftReference });
+  assert.ok(files.includes("drift-reference.json"));
+  assert.deepEqual(await readModelPackage(withRef), { ...pkg, driftReference });
+  const manifest = (dir: string) => readFileSync(join(dir, "MLmodel"), "utf8");
+  assert.equal(parse(manifest(withRef)).flavors.modelworks.drift_reference_file, "drift-reference.json");
+  assert.doesNotMatch(manifest(plain), /drift/);
+  assert.equal(manifest(withRef).replace("    drift_reference_file: drift-reference.json\n", ""), manifest(plain));
+  assert.equal("driftReference" in (await readModelPackage(plain)), false);
+});

@@ -43,6 +43,8 @@ export interface ModelPackage {
   preprocessor?: unknown;
   signature: ModelSignature;
   referenceProfile?: unknown;
+  /** The training data prepared for drift reports (monitoring/drift `referenceToJson`), when stored. */
+  driftReference?: unknown;
   /** The tracking run that produced it, when known. */
   runId?: string;
   /** Injected faults (test models only; see model-faults.ts). */
@@ -55,6 +57,7 @@ const FILES = {
   preprocessor: "preprocessor.json",
   signature: "signature.json",
   profile: "reference-profile.json",
+  driftReference: "drift-reference.json",
   faults: "faults.json",
 } as const;
 
@@ -68,6 +71,7 @@ export async function writeModelPackage(dir: string, pkg: ModelPackage): Promise
   ];
   if (pkg.preprocessor !== undefined) files.push([FILES.preprocessor, canonicalJson(pkg.preprocessor)]);
   if (pkg.referenceProfile !== undefined) files.push([FILES.profile, canonicalJson(pkg.referenceProfile)]);
+  if (pkg.driftReference !== undefined) files.push([FILES.driftReference, canonicalJson(pkg.driftReference)]);
   if (pkg.faults !== undefined) files.push([FILES.faults, canonicalJson(checkModelFaults(pkg.faults))]);
   for (const [name, text] of files) {
     const tmp = join(dir, `.${name}.tmp`);
@@ -107,6 +111,8 @@ export async function readModelPackage(dir: string): Promise<ModelPackage> {
   if (preprocessor !== undefined) pkg.preprocessor = preprocessor;
   const profile = await optional(FILES.profile);
   if (profile !== undefined) pkg.referenceProfile = profile;
+  const driftReference = await optional(FILES.driftReference);
+  if (driftReference !== undefined) pkg.driftReference = driftReference;
   if (doc.run_id) pkg.runId = doc.run_id;
   const faultsFile = doc.flavors?.modelworks?.faults_file;
   if (faultsFile !== undefined) {
@@ -137,6 +143,8 @@ export function manifestDocument(pkg: ModelPackage, artifactPath = "model"): Rec
         ...(pkg.preprocessor !== undefined ? { preprocessor_file: FILES.preprocessor } : {}),
         signature_file: FILES.signature,
         ...(pkg.referenceProfile !== undefined ? { reference_profile_file: FILES.profile } : {}),
+        // Only when present: packages written before drift references keep their bytes.
+        ...(pkg.driftReference !== undefined ? { drift_reference_file: FILES.driftReference } : {}),
         // Only when present: packages without faults keep their bytes.
         ...(pkg.faults !== undefined ? { faults_file: FILES.faults } : {}),
         task: pkg.signature.task,

@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import type { CaptureServer } from "../../core/test-support/capture-server.js";
+import { captureServer, deadUrl } from "../../core/test-support/capture-server.js";
 import type { CheckResult } from "../analysis/window-checks.js";
-import type { CaptureServer } from "../hooks/test-support/capture-server.js";
-import { captureServer, deadUrl } from "../hooks/test-support/capture-server.js";
 import type { PromqlCheckSpec } from "../rollout.js";
 import type { Harness } from "../test-support/controller-harness.js";
 import { DEPLOYMENT, openHarness } from "../test-support/controller-harness.js";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { isMwError } from "../../core/errors.js";
+import type { CaptureServer } from "../../core/test-support/capture-server.js";
+import { captureServer, deadUrl } from "../../core/test-support/capture-server.js";
 import type { WebhookSpec } from "../rollout.js";
-import type { CaptureServer } from "./test-support/capture-server.js";
-import { captureServer, deadUrl } from "./test-support/capture-server.js";
 import type { WebhookContext } from "./webhook-client.js";
 import { callWebhook, parseWebhookFlag, webhookCheck } from "./webhook-client.js";
 

@@ -3,10 +3,10 @@
  * answer passes, anything else (including no answer in time) fails its check or holds promotion.
  */
 import { invalidParam } from "../../core/errors.js";
+import { hostOf, postJson, urlProblem } from "../../core/http/post-json.js";
 import type { CheckResult } from "../analysis/window-checks.js";
 import type { RolloutPhase, WebhookSpec, WebhookType } from "../rollout.js";
 import { WEBHOOK_TYPES } from "../rollout.js";
-import { hostOf, postJson, urlProblem } from "./post-json.js";
 
 /** What a webhook receives. */
 export interface WebhookPayload {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { captureServer, deadUrl } from "../../core/test-support/capture-server.js";
 import type { CheckResult } from "../analysis/window-checks.js";
-import { captureServer, deadUrl } from "../hooks/test-support/capture-server.js";
 import type { RolloutNotice } from "./notifier.js";
 import { silentNotifier, slackNotifier } from "./notifier.js";
 

@@ -1,6 +1,7 @@
 /** Rollout notifications: who is told when a rollout starts, steps, is promoted, held or rolled back. */
+
+import { hostOf, postJson } from "../../core/http/post-json.js";
 import type { CheckResult } from "../analysis/window-checks.js";
-import { hostOf, postJson } from "../hooks/post-json.js";
 import { slackMessage } from "./slack-message.js";
 
 /** One thing that happened to a rollout, with the checks behind it when there were any. */

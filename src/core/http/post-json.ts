@@ -19,10 +19,17 @@ export interface PostJsonResult {
 export interface PostJsonOptions {
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Extra request headers (e.g. a signature over the body). */
+  headers?: Record<string, string>;
 }
 
 /** POST `body` as JSON; the timeout covers connecting, the answer and reading its body. Never throws. */
-export async function postJson(url: string, body: unknown, o: PostJsonOptions): Promise<PostJsonResult> {
+export function postJson(url: string, body: unknown, o: PostJsonOptions): Promise<PostJsonResult> {
+  return postJsonText(url, JSON.stringify(body), o);
+}
+
+/** POST an already serialized JSON text (the exact bytes a signature was computed over). Never throws. */
+export async function postJsonText(url: string, text: string, o: PostJsonOptions): Promise<PostJsonResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const bad = urlProblem(url);
@@ -39,15 +46,15 @@ export async function postJson(url: string, body: unknown, o: PostJsonOptions): 
   try {
     const res = await (o.fetch ?? fetch)(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/plain, */*" },
-      body: JSON.stringify(body),
+      headers: { ...o.headers, "content-type": "application/json", accept: "application/json, text/plain, */*" },
+      body: text,
       signal: controller.signal,
     });
     status = res.status;
     // Read (a bounded part of) the body even on success, so the connection is released.
-    const text = await readCapped(res.body, MAX_RESPONSE_BYTES);
+    const answer = await readCapped(res.body, MAX_RESPONSE_BYTES);
     if (res.ok) return { ok: true, status, durationMs: elapsed() };
-    return { ok: false, status, durationMs: elapsed(), error: `HTTP ${status}${snippet(text)}` };
+    return { ok: false, status, durationMs: elapsed(), error: `HTTP ${status}${snippet(answer)}` };
   } catch (e) {
     const at = status === undefined ? "" : ` (HTTP ${status})`;
     const error = timedOut ? `timed out after ${o.timeoutMs} ms${at}` : `request failed${at}: ${reason(e)}`;

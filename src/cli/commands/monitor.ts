@@ -1,0 +1,232 @@
+/** `modelworks monitor set|status|run|alerts|rm` */
+import { parseArgs } from "node:util";
+import type { AlertRuleInfo } from "../../core/api/platform-routes.js";
+import { resolveConfig } from "../../core/config.js";
+import { parseDuration } from "../../core/duration.js";
+import { isMwError } from "../../core/errors.js";
+import { formatAlerts, formatConfig, formatResult, formatStatus } from "../../monitoring/live/monitor-format.js";
+import type { SetMonitorWire } from "../../monitoring/live/monitor-wire.js";
+import type { PlatformApi } from "../../sdk/platform-client.js";
+import { createPlatformClient } from "../../sdk/platform-client.js";
+import { openPlatform } from "../../server/open-platform.js";
+import { monitorHandlers } from "../../server/platform/monitor-handlers.js";
+import type { CliIo } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+
+export const MONITOR_HELP = `Usage:
+  modelworks monitor set DEPLOYMENT [--interval 5m] [--window 1h | --window-rows N] [--min-labels 100]
+                     [--auc-margin 0.05] [--log-loss-margin 0.1] [--drift-share 0.5]
+                     [--alert RULE]... [--notify TARGET]... [--secret S]
+                     (replaces the deployment's monitor; options left out take their defaults)
+  modelworks monitor status DEPLOYMENT [--limit 20]   settings, the latest result per model version
+                                                      with per-feature verdicts, recent runs, firing alerts
+  modelworks monitor run DEPLOYMENT                   run the monitor once now and print what it found
+  modelworks monitor alerts [DEPLOYMENT] [--all]      firing alerts (--all: resolved ones too)
+  modelworks monitor rm DEPLOYMENT                    stop monitoring (results and alerts are kept)
+All take --json.
+
+'modelworks up' runs each monitor every --interval over the window of the primary's answered
+predictions (the last --window of time, or the last --window-rows predictions), per model version:
+  drift of the logged inputs against the version's drift reference (the package's, else one built
+  from its training dataset), and realized performance on the predictions whose outcomes arrived
+  through /feedback: AUC, log loss and calibration error against the training run's metrics.
+
+Alert rules (repeatable; append ,pipeline=NAME to name a pipeline to trigger):
+  dataset-drift          the share of drifted features reaches --drift-share
+  feature-drift:COL      the input column COL drifted
+  performance-drop       realized AUC below the training AUC − --auc-margin (once --min-labels arrived)
+  error-rate:MAX         more than MAX (a share, e.g. 0.02) of the deployment's requests failed with 5xx
+An alert fires once while its condition holds and resolves when it clears; both are notified once.
+Notify (repeatable): webhook=URL (JSON; with --secret each body is signed: X-Modelworks-Signature:
+  sha256=HMAC-SHA256 of the raw body, and X-Modelworks-Timestamp), slack=URL (Slack-compatible
+  incoming webhook), log (a line on the server's stderr).
+Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server; otherwise the
+embedded store in --home / MODELWORKS_HOME.`;
+
+const OPTIONS = {
+  ...CONNECTION_FLAGS,
+  interval: { type: "string" },
+  window: { type: "string" },
+  "window-rows": { type: "string" },
+  "min-labels": { type: "string" },
+  "auc-margin": { type: "string" },
+  "log-loss-margin": { type: "string" },
+  "drift-share": { type: "string" },
+  alert: { type: "string", multiple: true },
+  notify: { type: "string", multiple: true },
+  secret: { type: "string" },
+  limit: { type: "string" },
+  all: { type: "boolean" },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+type MonitorApi = Pick<PlatformApi, "getMonitor" | "setMonitor" | "deleteMonitor" | "runMonitor" | "listAlerts">;
+
+const SUBCOMMANDS = ["set", "status", "run", "alerts", "rm"];
+const SET_ONLY = Object.keys(OPTIONS).filter((k) => !(k in CONNECTION_FLAGS) && k !== "limit" && k !== "all");
+
+/** Run the `monitor` command. */
+export async function monitorCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const [sub, deployment, ...extra] = positionals;
+  if (values.help || !sub) {
+    io.out(MONITOR_HELP);
+    return values.help ? 0 : 2;
+  }
+  if (!SUBCOMMANDS.includes(sub)) {
+    throw new CliError(`unknown subcommand 'monitor ${sub}' (expected ${SUBCOMMANDS.join(", ")})`);
+  }
+  if (!deployment && sub !== "alerts") throw new CliError(`monitor ${sub} needs a DEPLOYMENT name`);
+  if (extra.length > 0) throw new CliError(`unexpected argument '${extra[0]}'`);
+  if (sub !== "set") {
+    const misplaced = SET_ONLY.find((k) => values[k as keyof Flags] !== undefined);
+    if (misplaced) throw new CliError(`--${misplaced} is for 'monitor set'`);
+  }
+  if (values.all && sub !== "alerts") throw new CliError("--all is for 'monitor alerts'");
+  if (values.limit !== undefined && sub !== "status" && sub !== "alerts") {
+    throw new CliError("--limit is for 'monitor status' and 'monitor alerts'");
+  }
+  const request = sub === "set" ? setRequest(values) : undefined;
+  const conn = await connectMonitoring(values, io);
+  try {
+    return await run(conn.api, sub, deployment, values, request, io);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function run(
+  api: MonitorApi,
+  sub: string,
+  name: string | undefined,
+  flags: Flags,
+  request: SetMonitorWire | undefined,
+  io: CliIo,
+): Promise<number> {
+  const print = <T>(value: T, human: (v: T) => string) => {
+    io.out(flags.json ? JSON.stringify(value, null, 2) : human(value));
+    return 0;
+  };
+  const limit = flags.limit === undefined ? {} : { limit: count("--limit", flags.limit) };
+  switch (sub) {
+    case "set":
+      return print(await api.setMonitor({ name: name as string, ...request }), (r) =>
+        formatConfig(r.monitor, "Set monitor"),
+      );
+    case "status":
+      return print(await api.getMonitor({ name: name as string, ...limit }), formatStatus);
+    case "run":
+      return print(await api.runMonitor({ name: name as string }), (r) =>
+        [
+          ...r.results.map(formatResult),
+          ...r.alerts.map((c) => `alert ${c.change}: ${c.alert.rule} — ${c.alert.message}`),
+        ].join("\n\n"),
+      );
+    case "alerts": {
+      const res = await api.listAlerts({
+        ...(name ? { deployment: name } : {}),
+        ...(flags.all ? { status: "all" as const } : {}),
+        ...limit,
+      });
+      return print(res, (r) => formatAlerts(r.alerts));
+    }
+    default:
+      return print(await api.deleteMonitor({ name: name as string }), () => `Stopped monitoring ${name}.`);
+  }
+}
+
+/** The set flags as the API's request. */
+function setRequest(f: Flags): SetMonitorWire {
+  const req: SetMonitorWire = {};
+  if (f.interval !== undefined) req.interval_ms = cliDuration("--interval", f.interval);
+  if (f.window !== undefined && f["window-rows"] !== undefined) {
+    throw new CliError("use one of --window (a duration) and --window-rows (a count)");
+  }
+  if (f.window !== undefined) req.window_ms = cliDuration("--window", f.window);
+  if (f["window-rows"] !== undefined) req.window_rows = count("--window-rows", f["window-rows"]);
+  if (f["min-labels"] !== undefined) req.min_labels = count("--min-labels", f["min-labels"]);
+  if (f["auc-margin"] !== undefined) req.auc_margin = num("--auc-margin", f["auc-margin"]);
+  if (f["log-loss-margin"] !== undefined) req.log_loss_margin = num("--log-loss-margin", f["log-loss-margin"]);
+  if (f["drift-share"] !== undefined) req.drift_share = num("--drift-share", f["drift-share"]);
+  if (f.alert) req.alerts = f.alert.map(alertFlag);
+  const notify = (f.notify ?? []).map(notifyFlag);
+  if (f.secret !== undefined) {
+    const hooks = notify.filter((n) => n.type === "webhook");
+    if (hooks.length === 0) throw new CliError("--secret signs webhook notifications; add --notify webhook=URL");
+    for (const h of hooks) h.secret = f.secret;
+  }
+  if (notify.length > 0) req.notify = notify;
+  return req;
+}
+
+const RULE_SHAPE = "dataset-drift, feature-drift:COL, performance-drop or error-rate:MAX (then ,pipeline=NAME)";
+
+/** `dataset-drift`, `feature-drift:COL`, `performance-drop`, `error-rate:0.02`, each with an optional `,pipeline=NAME`. */
+function alertFlag(text: string): AlertRuleInfo {
+  const [head = "", ...options] = text.split(",");
+  const colon = head.indexOf(":");
+  const kind = (colon < 0 ? head : head.slice(0, colon)).replaceAll("-", "_");
+  const arg = colon < 0 ? undefined : head.slice(colon + 1);
+  const rule: AlertRuleInfo = { rule: kind as AlertRuleInfo["rule"] };
+  if (kind === "feature_drift") {
+    if (!arg) throw new CliError(`--alert feature-drift needs a column: feature-drift:COL (got '${text}')`);
+    rule.feature = arg;
+  } else if (kind === "error_rate") {
+    if (!arg) throw new CliError(`--alert error-rate needs a maximum share: error-rate:0.02 (got '${text}')`);
+    rule.max = num("--alert error-rate", arg);
+  } else if (kind !== "dataset_drift" && kind !== "performance_drop") {
+    throw new CliError(`--alert '${text}': expected ${RULE_SHAPE}`);
+  } else if (arg !== undefined) throw new CliError(`--alert '${text}': ${head.slice(0, colon)} takes no ':' argument`);
+  for (const o of options) {
+    if (!o.startsWith("pipeline="))
+      throw new CliError(`--alert '${text}': unknown option '${o}' (expected pipeline=NAME)`);
+    rule.pipeline = o.slice("pipeline=".length);
+  }
+  return rule;
+}
+
+/** `webhook=URL`, `slack=URL` or `log`. */
+function notifyFlag(text: string): { type: "webhook" | "slack" | "log"; url?: string; secret?: string } {
+  if (text === "log") return { type: "log" };
+  const eq = text.indexOf("=");
+  const type = eq < 0 ? text : text.slice(0, eq);
+  if ((type !== "webhook" && type !== "slack") || eq < 0) {
+    throw new CliError(`--notify must be webhook=URL, slack=URL or log; got '${text}'`);
+  }
+  return { type, url: text.slice(eq + 1) };
+}
+
+function cliDuration(flag: string, text: string): number {
+  try {
+    return parseDuration(flag, text);
+  } catch (e) {
+    if (isMwError(e)) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+function num(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n)) throw new CliError(`${flag}: expected a number, got '${text}'`);
+  return n;
+}
+
+function count(flag: string, text: string): number {
+  const n = num(flag, text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`${flag}: expected a whole number, got '${text}'`);
+  return n;
+}
+
+/** The monitoring API over HTTP (with a tracking URI) or in-process on the embedded store. */
+async function connectMonitoring(flags: Flags, io: CliIo): Promise<{ api: MonitorApi; close(): Promise<void> }> {
+  const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
+  if (uri && /^https?:\/\//.test(uri)) {
+    return { api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
+  }
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), {
+    warn: (m) => io.err(`warning: ${m}`),
+    log: (line) => io.err(line),
+  });
+  // The very handlers the server uses, so both paths validate and answer alike.
+  return { api: monitorHandlers(platform.monitoring) as unknown as MonitorApi, close: () => platform.close() };
+}

@@ -1,0 +1,132 @@
+/**
+ * What the monitor needs to know about a model version: its input signature, the training run's
+ * baseline metrics, and the drift reference — the package's `drift-reference.json`, else one built
+ * once from the training dataset the run logged, else none (and why).
+ */
+import { stat } from "node:fs/promises";
+import { isMwError } from "../../core/errors.js";
+import { readAllBytes } from "../../core/fs/read-all.js";
+import { readTable } from "../../data/read-table.js";
+import type { Table } from "../../data/table.js";
+import type { ModelSignature } from "../../learn/package/model-package.js";
+import type { RegistryStore } from "../../registry/registry-store.js";
+import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import { proxiedPath } from "../../tracking/artifacts/proxied-uri.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
+import type { DriftReference } from "../drift/drift-reference.js";
+import { prepareReference, referenceFromJson } from "../drift/drift-reference.js";
+
+export interface ModelFacts {
+  signature: ModelSignature;
+  trainingAuc: number | null;
+  trainingLogLoss: number | null;
+  reference?: DriftReference;
+  /** Where the reference came from: `package`, `dataset NAME@VERSION` or `file PATH`. */
+  referenceSource?: string;
+  /** Why there is no reference. */
+  referenceProblem?: string;
+}
+
+export interface ModelFactsDeps {
+  registry: RegistryStore;
+  artifacts: ArtifactStore;
+  tracking: TrackingStore;
+  /** A dataset version as a table (the platform's dataset store), when there is one. */
+  loadDataset?: (name: string, version: number) => Promise<Table>;
+  /** Rows a reference built from a training dataset keeps (a seeded sample). */
+  referenceSample?: number;
+}
+
+const SIGNATURE_FILE = "signature.json";
+const REFERENCE_FILE = "drift-reference.json";
+const DATASET_SCHEME = "modelworks-dataset:/";
+const DEFAULT_SAMPLE = 20_000;
+
+/** Facts per model version, looked up once (versions are immutable); failures are retried next time. */
+export class ModelFactsCache {
+  private readonly cache = new Map<string, Promise<ModelFacts>>();
+
+  constructor(private readonly deps: ModelFactsDeps) {}
+
+  get(name: string, version: string): Promise<ModelFacts> {
+    const key = `${name}\u0000${version}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = modelFacts(name, version, this.deps);
+      this.cache.set(key, hit);
+      hit.catch(() => this.cache.delete(key));
+    }
+    return hit;
+  }
+}
+
+async function modelFacts(name: string, version: string, deps: ModelFactsDeps): Promise<ModelFacts> {
+  const mv = await deps.registry.getModelVersion({ name, version });
+  const root = proxiedPath(await deps.registry.getModelVersionDownloadUri({ name, version }));
+  if (root === undefined) throw new Error(`model ${name}/${version} is not in this platform's artifact store`);
+  const signature = JSON.parse((await readArtifact(deps.artifacts, `${root}/${SIGNATURE_FILE}`)) ?? "null");
+  if (!signature) throw new Error(`model ${name}/${version} has no ${SIGNATURE_FILE}`);
+  const run = mv.run_id ? await deps.tracking.getRun(mv.run_id).catch(() => undefined) : undefined;
+  const metric = (key: string) => {
+    const m = run?.data.metrics?.find((x) => x.key === key);
+    return m !== undefined && Number.isFinite(Number(m.value)) ? Number(m.value) : null;
+  };
+  const facts: ModelFacts = {
+    signature: signature as ModelSignature,
+    trainingAuc: metric("roc_auc"),
+    trainingLogLoss: metric("log_loss"),
+  };
+  const packaged = await readArtifact(deps.artifacts, `${root}/${REFERENCE_FILE}`);
+  if (packaged !== undefined) {
+    return { ...facts, reference: referenceFromJson(JSON.parse(packaged)), referenceSource: "package" };
+  }
+  const inputs = run?.inputs.dataset_inputs ?? [];
+  const training =
+    inputs.find((i) => i.tags?.some((t) => t.key === "mlflow.data.context" && t.value === "training")) ?? inputs[0];
+  if (!training) {
+    return { ...facts, referenceProblem: `no ${REFERENCE_FILE} in the package and no training dataset on its run` };
+  }
+  const built = await referenceFromDataset(training.dataset.source, facts.signature, deps);
+  return { ...facts, ...built };
+}
+
+/** A reference from the training data's signature columns, or why there is none. */
+async function referenceFromDataset(
+  source: string,
+  signature: ModelSignature,
+  deps: ModelFactsDeps,
+): Promise<Pick<ModelFacts, "reference" | "referenceSource" | "referenceProblem">> {
+  let table: Table;
+  let label: string;
+  if (source.startsWith(DATASET_SCHEME)) {
+    const [encoded, v] = source.slice(DATASET_SCHEME.length).split("/");
+    const dataset = decodeURIComponent(encoded ?? "");
+    label = `dataset ${dataset}@${v}`;
+    if (!deps.loadDataset) return { referenceProblem: `${label} cannot be read here` };
+    try {
+      table = await deps.loadDataset(dataset, Number(v));
+    } catch (e) {
+      return { referenceProblem: `${label} cannot be read: ${(e as Error).message}` };
+    }
+  } else {
+    label = `file ${source}`;
+    if (!(await stat(source).catch(() => undefined))?.isFile()) {
+      return { referenceProblem: `the training data ${source} is no longer there` };
+    }
+    table = await readTable(source);
+  }
+  const columns = signature.inputs.map((i) => i.name).filter((n) => table.column(n) !== undefined);
+  if (columns.length === 0) return { referenceProblem: `${label} has none of the model's input columns` };
+  const reference = prepareReference(table.select(columns), { maxSample: deps.referenceSample ?? DEFAULT_SAMPLE });
+  return { reference, referenceSource: label };
+}
+
+async function readArtifact(artifacts: ArtifactStore, path: string): Promise<string | undefined> {
+  try {
+    const { stream } = await artifacts.get(path);
+    return (await readAllBytes(stream)).toString("utf8");
+  } catch (e) {
+    if (isMwError(e) && e.code === "RESOURCE_DOES_NOT_EXIST") return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,71 @@
+/** The scheduler runs due monitors one at a time, logs failures and keeps going, and stops cleanly. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { MonitorConfig } from "./monitor.js";
+import { MonitorScheduler } from "./monitor-scheduler.js";
+import type { RunOutcome } from "./monitoring-service.js";
+
+function config(deployment: string): MonitorConfig {
+  return {
+    deployment,
+    intervalMs: 1000,
+    window: { kind: "rows", rows: 10 },
+    minLabels: 100,
+    aucMargin: 0.05,
+    logLossMargin: 0.1,
+    driftShare: 0.5,
+    alerts: [],
+    notify: [],
+    createdTime: 0,
+    updatedTime: 0,
+  };
+}
+
+test("due monitors run one at a time; a failure is logged and the next still runs; stop waits", async () => {
+  const ran: string[] = [];
+  const warnings: string[] = [];
+  let active = 0;
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const service = {
+    due: async () => [config("a"), config("b"), config("c")],
+    runConfig: async (c: MonitorConfig): Promise<RunOutcome> => {
+      active++;
+      assert.equal(active, 1, "one job at a time");
+      if (c.deployment === "c") await gate;
+      ran.push(c.deployment);
+      active--;
+      if (c.deployment === "a") throw new Error("store down");
+      return { results: [], changes: [] };
+    },
+  };
+  const s = new MonitorScheduler(service, { tickMs: 10_000, warn: (m) => warnings.push(m) });
+  const first = s.tick();
+  assert.equal(s.tick(), first, "a tick while one runs joins it");
+  while (ran.length < 2) await new Promise((r) => setImmediate(r));
+  // Stopping while c runs waits for c.
+  let stopped = false;
+  const stopping = s.stop().then(() => {
+    stopped = true;
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(stopped, false);
+  release();
+  await stopping;
+  await first;
+  assert.deepEqual(ran, ["a", "b", "c"]);
+  assert.deepEqual(warnings, ["monitor of a failed: store down"]);
+  const failing = new MonitorScheduler(
+    {
+      due: async () => {
+        throw new Error("db closed");
+      },
+      runConfig: service.runConfig,
+    },
+    { warn: (m) => warnings.push(m) },
+  );
+  await failing.tick();
+  assert.equal(warnings.at(-1), "cannot list monitors: db closed");
+});

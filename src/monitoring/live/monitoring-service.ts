@@ -1,0 +1,198 @@
+/**
+ * Live monitoring of deployments: configs, one run of the job (results stored, gauges set, alerts
+ * evaluated and notified), status and history. The scheduler, the platform API and the CLI share it.
+ */
+import type { Registry } from "prom-client";
+import type { Clock } from "../../core/clock.js";
+import { invalidParam, notFound } from "../../core/errors.js";
+import type { RegistryStore } from "../../registry/registry-store.js";
+import type { Deployment } from "../../serving/deployments/deployment.js";
+import { lookupVersion, parseModelRef } from "../../serving/model-resolver.js";
+import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
+import type { AlertChange } from "../alerts/alert-engine.js";
+import { evaluateAlerts } from "../alerts/alert-engine.js";
+import type { RequestTotalsReader } from "../alerts/error-rates.js";
+import { ErrorRateTracker } from "../alerts/error-rates.js";
+import type { AlertNotifier } from "../alerts/notifiers.js";
+import { notifierFor } from "../alerts/notifiers.js";
+import type { ModelFactsCache } from "./model-facts.js";
+import type { Alert, AlertRule, MonitorConfig, MonitorResult } from "./monitor.js";
+import { MonitorGauges } from "./monitor-gauges.js";
+import { failedResult, runMonitorJob } from "./monitor-job.js";
+import type { AlertQuery, MonitorStore, ResultQuery } from "./monitor-store.js";
+import type { SetMonitorWire } from "./monitor-wire.js";
+import { settingsFromWire } from "./monitor-wire.js";
+
+export interface MonitoringDeps {
+  store: MonitorStore;
+  predictions: PredictionLogStore;
+  deployments: { get(name: string): Promise<Deployment>; list(filter?: { status?: "active" }): Promise<Deployment[]> };
+  registry: RegistryStore;
+  facts: ModelFactsCache;
+  clock: Clock;
+  /** Where `log` notifiers write. */
+  log?: (line: string) => void;
+  warn?: (message: string) => void;
+  gauges?: MonitorGauges;
+  errorRates?: ErrorRateTracker;
+  /** The notifiers of a config (default: from its `notify` list). */
+  notifiers?: (config: MonitorConfig) => AlertNotifier[];
+}
+
+/** What one run did. */
+export interface RunOutcome {
+  results: MonitorResult[];
+  changes: AlertChange[];
+}
+
+/** The status of a deployment's monitor. */
+export interface MonitorStatus {
+  config: MonitorConfig;
+  latest: MonitorResult[];
+  series: MonitorResult[];
+  alerts: Alert[];
+}
+
+/** Configs, runs, results and alerts. */
+export class MonitoringService {
+  constructor(private readonly deps: MonitoringDeps) {}
+
+  /** The same service publishing gauges on a serving registry and measuring error rates from its totals. */
+  withServing(o: {
+    registry: Registry;
+    totals?: RequestTotalsReader;
+    log?: (line: string) => void;
+  }): MonitoringService {
+    return new MonitoringService({
+      ...this.deps,
+      gauges: new MonitorGauges(o.registry),
+      ...(o.totals ? { errorRates: new ErrorRateTracker(o.totals, this.deps.clock) } : {}),
+      ...(o.log ? { log: o.log } : {}),
+    });
+  }
+
+  /** Validate and store a deployment's monitor (replacing any). */
+  async setConfig(deployment: string, wire: SetMonitorWire): Promise<MonitorConfig> {
+    const d = await this.deps.deployments.get(deployment);
+    const settings = settingsFromWire(wire);
+    await this.checkFeatures(d, settings.alerts);
+    const now = this.deps.clock.now();
+    return this.deps.store.putConfig({ deployment, ...settings, createdTime: now, updatedTime: now });
+  }
+
+  /** A deployment's monitor; RESOURCE_DOES_NOT_EXIST when it has none. */
+  async getConfig(deployment: string): Promise<MonitorConfig> {
+    const config = await this.deps.store.getConfig(deployment);
+    if (!config) {
+      throw notFound(`Deployment '${deployment}' has no monitor; set one with 'modelworks monitor set ${deployment}'.`);
+    }
+    return config;
+  }
+
+  async deleteConfig(deployment: string): Promise<void> {
+    if (!(await this.deps.store.deleteConfig(deployment))) await this.getConfig(deployment);
+  }
+
+  /** Config, the newest result per model version, the `limit` newest results and the firing alerts. */
+  async status(deployment: string, limit = 20): Promise<MonitorStatus> {
+    const config = await this.getConfig(deployment);
+    const [latest, series, alerts] = await Promise.all([
+      this.deps.store.latestResults(deployment),
+      this.deps.store.listResults({ deployment, limit }),
+      this.deps.store.listAlerts({ deployment, status: "firing" }),
+    ]);
+    return { config, latest, series, alerts };
+  }
+
+  /** Run a deployment's monitor now. */
+  async run(deployment: string): Promise<RunOutcome> {
+    await this.deps.deployments.get(deployment);
+    return this.runConfig(await this.getConfig(deployment));
+  }
+
+  /** Run one config: the job (a failure is recorded as a result), gauges, alerts. */
+  async runConfig(config: MonitorConfig): Promise<RunOutcome> {
+    const { store, clock } = this.deps;
+    let results: MonitorResult[];
+    try {
+      results = await runMonitorJob(config, this.deps);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.warn(`monitor of ${config.deployment} failed: ${message}`);
+      results = [failedResult(config.deployment, clock.now(), message)];
+    }
+    await store.addResults(results);
+    await store.markRun(config.deployment, clock.now());
+    this.deps.gauges?.setResults(results);
+    const errorRate = config.alerts.some((a) => a.type === "error_rate")
+      ? this.deps.errorRates?.rate(
+          config.deployment,
+          config.window.kind === "time" ? config.window.ms : config.intervalMs,
+        )
+      : undefined;
+    const { changes, firing } = await evaluateAlerts(
+      config,
+      results.filter((r) => r.error === undefined),
+      errorRate,
+      {
+        store,
+        clock,
+        notifiers: this.deps.notifiers ?? ((c) => this.notifiersOf(c)),
+        warn: (m) => this.warn(m),
+      },
+    );
+    this.deps.gauges?.setAlerts([...firing, ...changes.filter((c) => c.change === "resolved").map((c) => c.alert)]);
+    return { results, changes };
+  }
+
+  /** Configs of active deployments whose interval has passed since their last run. */
+  async due(): Promise<MonitorConfig[]> {
+    const now = this.deps.clock.now();
+    const active = new Set((await this.deps.deployments.list({ status: "active" })).map((d) => d.name));
+    return (await this.deps.store.listConfigs()).filter(
+      (c) => active.has(c.deployment) && (c.lastRunTime === undefined || now - c.lastRunTime >= c.intervalMs),
+    );
+  }
+
+  results(query: ResultQuery): Promise<MonitorResult[]> {
+    return this.deps.store.listResults(query);
+  }
+
+  alerts(query: AlertQuery): Promise<Alert[]> {
+    return this.deps.store.listAlerts(query);
+  }
+
+  private notifiersOf(config: MonitorConfig): AlertNotifier[] {
+    const log = this.deps.log ?? (() => {});
+    return config.notify.map((spec) => notifierFor(spec, { log, now: () => this.deps.clock.now() }));
+  }
+
+  /** A feature_drift rule must name an input of the primary model (when the model can be read). */
+  private async checkFeatures(d: Deployment, rules: readonly AlertRule[]): Promise<void> {
+    if (!rules.some((r) => r.type === "feature_drift")) return;
+    let inputs: string[];
+    let model: string;
+    try {
+      const ref = parseModelRef(d.primary);
+      const version = await lookupVersion(ref, this.deps.registry);
+      inputs = (await this.deps.facts.get(ref.name, version)).signature.inputs.map((i) => i.name);
+      model = `${ref.name}/${version}`;
+    } catch {
+      return;
+    }
+    rules.forEach((r, i) => {
+      if (r.type === "feature_drift" && !inputs.includes(r.feature)) {
+        throw notFoundFeature(i, r.feature, model, inputs);
+      }
+    });
+  }
+
+  private warn(message: string): void {
+    this.deps.warn?.(message);
+  }
+}
+
+function notFoundFeature(i: number, feature: string, model: string, inputs: string[]) {
+  const list = inputs.length > 12 ? `${inputs.slice(0, 12).join(", ")}, …` : inputs.join(", ");
+  return invalidParam(`Invalid value for 'alerts[${i}].feature': '${feature}' is not an input of ${model} (${list}).`);
+}
