@@ -54,5 +54,9 @@ const count = (name) => {
     return 0;
   }
 };
-console.log(`summary: ${count("pass")} passed, ${count("fail")} failed, ${count("skipped")} skipped`);
+// Cancelled tests (e.g. a promise left pending when the event loop emptied) fail the run too.
+const cancelled = count("cancelled");
+console.log(
+  `summary: ${count("pass")} passed, ${count("fail")} failed, ${count("skipped")} skipped${cancelled ? `, ${cancelled} cancelled` : ""}`,
+);
 process.exit(r.status ?? 1);

@@ -12,7 +12,7 @@ import type { Table } from "../../data/table.js";
 import { parseDatasetRef } from "../../data/versions/dataset-ref.js";
 import type { Predictor } from "../../learn/package/load-model.js";
 import type { ComputeDriftOptions, ReferenceScores } from "../../monitoring/drift/compute-drift.js";
-import { computeDrift } from "../../monitoring/drift/compute-drift.js";
+import { computeDriftParallel } from "../../monitoring/drift/compute-drift.js";
 import { driftReportHtml } from "../../monitoring/drift/drift-html.js";
 import { prepareReference } from "../../monitoring/drift/drift-reference.js";
 import { displayOrder, formatNumber, summarySentence, verdictSentence } from "../../monitoring/drift/drift-summary.js";
@@ -93,7 +93,7 @@ export async function driftCommand(argv: string[], io: CliIo): Promise<number> {
       options.predictor = model.predictor;
       options.referenceScores = scoresOf(model.predictor, reference);
     }
-    const report = computeDrift(prepareReference(reference), current, {
+    const report = await computeDriftParallel(prepareReference(reference), current, {
       ...options,
       referenceName: values.reference,
       currentName: values.current,

@@ -25,7 +25,7 @@ export function columnDrift(
   ref: ReferenceColumn | undefined,
   cur: Column | undefined,
   rows: SideRows,
-  options: DriftOptions,
+  options: DriftOptions & { presortedCurrent?: ReadonlyMap<string, Float64Array> },
 ): ColumnDrift {
   const base = { column: name, reference_rows: rows.reference, current_rows: rows.current };
   const untested = (type: ColumnDrift["type"], problem: string): ColumnDrift => ({
@@ -48,7 +48,8 @@ export function columnDrift(
     );
   }
   const refSample = sampleOfReference(ref);
-  const curSample = sampleOfCurrent(cur, kind);
+  const presorted = kind === "numerical" ? options.presortedCurrent?.get(name) : undefined;
+  const curSample: ColumnSample = presorted ? { kind: "numerical", sorted: presorted } : sampleOfCurrent(cur, kind);
   const empty =
     emptiness("reference", rows.reference, () => ref.nulls, refSample) ??
     emptiness("current", rows.current, () => nullCount(cur), curSample);

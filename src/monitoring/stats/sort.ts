@@ -18,8 +18,13 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < 2) return values;
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
+  // Four key buffers reused from call to call: a report sorts a dozen large columns, and fresh
+  // 16 MB of buffers per column cost page faults and collections.
+  const scratch = keyScratch(n);
+  let lo = scratch[0] as Uint32Array;
+  let hi = scratch[1] as Uint32Array;
+  let lo2 = scratch[2] as Uint32Array;
+  let hi2 = scratch[3] as Uint32Array;
   const counts = new Uint32Array(PASSES * BUCKETS);
   for (let i = 0; i < n; i++) {
     const h = words[2 * i + 1] as number;
@@ -35,8 +40,6 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
     counts[4 * BUCKETS + ((kh >>> BITS) & MASK)]!++;
     counts[5 * BUCKETS + (kh >>> (2 * BITS))]!++;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
   for (let pass = 0; pass < PASSES; pass++) {
     const base = pass * BUCKETS;
     if (!prefixSums(counts, base, n)) continue;
@@ -67,6 +70,17 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
   }
   return values;
 }
+let scratchBuffers: Uint32Array[] = [];
+
+/** Four key buffers of at least `n` entries each (as views of length `n`). */
+function keyScratch(n: number): Uint32Array[] {
+  if ((scratchBuffers[0]?.length ?? 0) < n) {
+    const size = Math.max(n, Math.ceil((scratchBuffers[0]?.length ?? 0) * 1.5));
+    scratchBuffers = [0, 1, 2, 3].map(() => new Uint32Array(size));
+  }
+  return scratchBuffers.map((b) => b.subarray(0, n));
+}
+
 /**
  * Turns one digit's histogram into start offsets. False when every key shares the digit: that pass
  * would leave the order as it is, so it is skipped.
@@ -80,4 +94,18 @@ function prefixSums(counts: Uint32Array, base: number, n: number): boolean {
     offset += c;
   }
   return true;
+}
+
+/** The sort as a script for a worker thread (`eval`), built from this module's own functions. */
+export function radixSortSource(): string {
+  return [
+    `const BITS = ${BITS};`,
+    `const BUCKETS = ${BUCKETS};`,
+    `const MASK = ${MASK};`,
+    `const PASSES = ${PASSES};`,
+    "let scratchBuffers = [];",
+    keyScratch.toString(),
+    prefixSums.toString(),
+    radixSortFloat64.toString(),
+  ].join("\n");
 }

@@ -57,8 +57,16 @@ function compensatedSum(values: Float64Array, shift: number, squares = false): n
   return sum + comp;
 }
 
+// A prepared reference is compared with window after window: its std is computed once.
+const stdOf = new WeakMap<Float64Array, number>();
+
 /** Evidently's `wasserstein` statistic: W1(ref, cur) / max(std(ref), 0.001). */
 export function normedWasserstein(reference: Float64Array, current: Float64Array): number {
   const distance = wassersteinDistance(reference, current);
-  return distance / Math.max(populationStd(reference), MIN_STD);
+  let std = stdOf.get(reference);
+  if (std === undefined) {
+    std = populationStd(reference);
+    stdOf.set(reference, std);
+  }
+  return distance / Math.max(std, MIN_STD);
 }

@@ -4,6 +4,7 @@
  * once both variants have enough of them.
  */
 import { descendingOrder, rankCurve, rocAuc } from "../../learn/metrics/ranking.js";
+import { outcomeClass } from "../../monitoring/live/realized-performance.js";
 import type { LabeledScore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { CheckResult } from "./window-checks.js";
 
@@ -16,17 +17,8 @@ export interface AucCheckOptions {
   positiveClass?: string;
 }
 
-/**
- * An outcome as a class: `positiveClass` → 1; else `1`/`true` → 1 and `0`/`false` → 0 (any case);
- * anything else is 0 when `positiveClass` is given, and unusable (undefined) when it is not.
- */
-export function outcomeClass(outcome: string, positiveClass?: string): 0 | 1 | undefined {
-  if (positiveClass !== undefined && outcome === positiveClass) return 1;
-  const lower = outcome.toLowerCase();
-  if (lower === "1" || lower === "true") return 1;
-  if (lower === "0" || lower === "false") return 0;
-  return positiveClass !== undefined ? 0 : undefined;
-}
+// One mapping of outcomes to classes for rollouts and live monitoring.
+export { outcomeClass } from "../../monitoring/live/realized-performance.js";
 
 /** One variant's AUC with its counts; the AUC is null with fewer than two classes. */
 interface VariantAuc {
