@@ -55,6 +55,11 @@ export async function connect(
     };
   }
   const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
+  return { ...platformConnection(platform), close: () => platform.close() };
+}
+
+/** An in-process connection on an open platform (closing it leaves the platform open). */
+export function platformConnection(platform: Platform): Connection {
   const handlers: Handlers<MlflowRouteName> = {
     ...trackingHandlers({ tracking: platform.tracking, artifacts: platform.artifacts }),
     ...registryHandlers({ registry: platform.registry }),
@@ -66,7 +71,7 @@ export async function connect(
       return res instanceof JsonStream ? JSON.parse(await collect(res.chunks)) : res;
     };
   }
-  return { api: api as unknown as MlflowApi, artifacts: platform.artifacts, platform, close: () => platform.close() };
+  return { api: api as unknown as MlflowApi, artifacts: platform.artifacts, platform, close: async () => {} };
 }
 
 async function collect(chunks: AsyncIterable<string>): Promise<string> {

@@ -9,6 +9,7 @@ import { deploymentsCommand } from "./commands/deployments.js";
 import { driftCommand } from "./commands/drift.js";
 import { modelsCommand } from "./commands/models.js";
 import { monitorCommand } from "./commands/monitor.js";
+import { pipelineCommand } from "./commands/pipeline.js";
 import { predictCommand } from "./commands/predict.js";
 import { rolloutCommand } from "./commands/rollout.js";
 import { runsCommand } from "./commands/runs.js";
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   monitor: { run: monitorCommand, summary: "live drift and performance monitoring of deployments, alerts" },
   serve: { run: serveCommand, summary: "serve a model or a deployment (MLflow scoring and V2 protocols)" },
   predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
+  pipeline: { run: pipelineCommand, summary: "run pipeline files: steps, retries, cache, resume" },
   drift: { run: driftCommand, summary: "data and prediction drift of current data against a reference" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };

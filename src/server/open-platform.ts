@@ -12,6 +12,7 @@ import { ModelFactsCache } from "../monitoring/live/model-facts.js";
 import { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import { SqlMonitorStore } from "../monitoring/live/sql/sql-monitor-store.js";
 import { monitoringMigrations } from "../monitoring/migrations.js";
+import { pipelineMigrations } from "../pipelines/migrations.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
 import { rolloutMigrations } from "../rollout/migrations.js";
@@ -36,6 +37,7 @@ export const ALL_MIGRATIONS = [
   ...servingMigrations,
   ...rolloutMigrations,
   ...monitoringMigrations,
+  ...pipelineMigrations,
 ];
 
 export interface Platform {

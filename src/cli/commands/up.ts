@@ -5,16 +5,20 @@ import { resolveConfig } from "../../core/config.js";
 import { servingTotals } from "../../monitoring/alerts/error-rates.js";
 import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
 import { buildApp } from "../../server/app.js";
+import { hooksRoutes } from "../../server/hooks-routes.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
 import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
-import { CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
+import { pipelineService } from "./pipeline.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
+import type { UpPipelines } from "./up-pipelines.js";
+import { loadUpPipelines } from "./up-pipelines.js";
 
 export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [--home DIR | --store URI --artifacts DIR]
 
@@ -35,6 +39,11 @@ Options:
                  analyses follow each rollout's --interval)
   --monitor-tick-ms MS  how often to look for due deployment monitors (default 1000; each runs
                  every --interval of 'modelworks monitor set')
+  --pipeline FILE       run this pipeline from its triggers (repeatable): cron schedules and
+                 watched folders every --trigger-tick-ms, git pushes to POST /hooks/git (GitHub
+                 webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
+                 of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
+  --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
   --json         print {"url", "deployments"} once listening`;
 
 /** Run the platform until SIGINT/SIGTERM. */
@@ -49,6 +58,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       "poll-ms": { type: "string" },
       "rollout-tick-ms": { type: "string" },
       "monitor-tick-ms": { type: "string" },
+      pipeline: { type: "string", multiple: true },
+      "trigger-tick-ms": { type: "string" },
     },
   });
   if (values.help) {
@@ -60,13 +71,21 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
   const rolloutTickMs = intFlag("rollout-tick-ms", values["rollout-tick-ms"], 500, 20, 60_000);
   const monitorTickMs = intFlag("monitor-tick-ms", values["monitor-tick-ms"], 1000, 20, 60_000);
+  const triggerTickMs = intFlag("trigger-tick-ms", values["trigger-tick-ms"], 1000, 20, 3_600_000);
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   const host = hostFor(platform, config, pollMs, io);
   let timer: NodeJS.Timeout | undefined;
   let controller: ReturnType<typeof startRolloutController> | undefined;
   let monitor: MonitorScheduler | undefined;
+  let pipelines: UpPipelines | undefined;
   try {
+    if (values.pipeline?.length) {
+      const service = pipelineService(platformConnection(platform), config.home, { ...process.env, ...io.env }, (l) =>
+        io.err(l),
+      );
+      pipelines = await loadUpPipelines(values.pipeline, service, io);
+    }
     const first = await host.syncActive();
     const serving = {
       targets: mapTargets(host.runtimes),
@@ -83,14 +102,17 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       registry: host.metrics.registry,
       totals: servingTotals(host.metrics),
       log: (line) => io.err(line),
+      ...(pipelines ? { onFired: pipelines.onAlertFired } : {}),
     });
     const app = await buildApp({ ...platform, monitoring, version: VERSION, serverFactory });
     await app.register(servingRoutes, serving);
+    if (pipelines) await app.register(hooksRoutes, pipelines.hooks);
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     timer = followDeployments(host, syncMs, io);
     controller = startRolloutController(platform, host, io, rolloutTickMs);
     monitor = new MonitorScheduler(monitoring, { tickMs: monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });
     monitor.start();
+    pipelines?.scheduler.start(triggerTickMs);
     io.out(
       values.json
         ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
@@ -100,6 +122,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     await closeGracefully(app);
     return 0;
   } finally {
+    pipelines?.scheduler.stop();
     if (timer) clearInterval(timer);
     await controller?.stop();
     await monitor?.stop();

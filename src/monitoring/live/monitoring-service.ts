@@ -37,6 +37,8 @@ export interface MonitoringDeps {
   errorRates?: ErrorRateTracker;
   /** The notifiers of a config (default: from its `notify` list). */
   notifiers?: (config: MonitorConfig) => AlertNotifier[];
+  /** Called once per alert that fires (e.g. to start the pipeline its rule names); failures are warned. */
+  onFired?: (alert: Alert) => Promise<unknown> | unknown;
 }
 
 /** What one run did. */
@@ -62,12 +64,14 @@ export class MonitoringService {
     registry: Registry;
     totals?: RequestTotalsReader;
     log?: (line: string) => void;
+    onFired?: (alert: Alert) => Promise<unknown> | unknown;
   }): MonitoringService {
     return new MonitoringService({
       ...this.deps,
       gauges: new MonitorGauges(o.registry),
       ...(o.totals ? { errorRates: new ErrorRateTracker(o.totals, this.deps.clock) } : {}),
       ...(o.log ? { log: o.log } : {}),
+      ...(o.onFired ? { onFired: o.onFired } : {}),
     });
   }
 
@@ -142,6 +146,14 @@ export class MonitoringService {
       },
     );
     this.deps.gauges?.setAlerts([...firing, ...changes.filter((c) => c.change === "resolved").map((c) => c.alert)]);
+    for (const c of changes) {
+      if (c.change !== "fired" || !this.deps.onFired) continue;
+      try {
+        await this.deps.onFired(c.alert);
+      } catch (e) {
+        this.warn(`alert ${c.alert.rule} on ${c.alert.deployment}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     return { results, changes };
   }
 

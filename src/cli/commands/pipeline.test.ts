@@ -1,0 +1,280 @@
+/** `modelworks pipeline`: ingest → validate → train on the Telco CSV, the cache, failures, ls/show/resume. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { resolveConfig } from "../../core/config.js";
+import { TELCO_CSV } from "../../core/test-support/shared-data.js";
+import { openPlatform } from "../../server/open-platform.js";
+import { main } from "../main.js";
+import { captureIo } from "../test-support/capture-io.js";
+
+const PIPELINE = `name: churn
+params: {trees: 20}
+steps:
+  - name: ingest
+    type: ingest
+    with: {file: "\${params.file}", dataset: "\${params.dataset}", label: Churn}
+  - name: validate
+    type: validate
+    needs: [ingest]
+    with: {dataset: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}", schema: telco@1}
+  - name: train
+    type: train
+    needs: [ingest, validate]
+    with:
+      data: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}"
+      label: Churn
+      params: {n_estimators: "\${params.trees}"}
+      register: churn
+    cache: true
+  - name: report
+    type: command
+    needs: [train]
+    run: [node, -e, "console.log('auc', process.argv[1])", "\${steps.train.outputs.metrics.roc_auc}"]
+`;
+
+describe("modelworks pipeline (embedded store)", () => {
+  let home: string;
+  const run = async (...argv: string[]) => {
+    const io = captureIo(home);
+    const code = await main(argv, io);
+    return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+  };
+  const writePipeline = (file: string, dataset: string) =>
+    writeFileSync(
+      join(home, "churn.yaml"),
+      PIPELINE.replace("params: {trees: 20}", `params: {trees: 20, file: "${file}", dataset: ${dataset}}`),
+    );
+
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), "mw-pipeline-cli-"));
+    writePipeline(TELCO_CSV, "telco");
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  test("ingest → validate → train → report runs, with a progress line per state change", async () => {
+    const r = await run("pipeline", "run", "churn.yaml");
+    assert.equal(r.code, 0, r.out + r.err);
+    for (const step of ["ingest", "validate", "train", "report"]) {
+      assert.match(r.out, new RegExp(`\\] ${step}: running`));
+      assert.match(r.out, new RegExp(`\\] ${step}: succeeded in `));
+    }
+    assert.match(r.out, /Pipeline churn run [0-9a-f]{32}: succeeded/);
+  });
+
+  test("show --json has each step's outputs; a train step registers a model", async () => {
+    const id = JSON.parse((await run("pipeline", "ls", "--json")).out)[0].run_id as string;
+    const shown = JSON.parse((await run("pipeline", "show", id, "--json")).out);
+    const steps = Object.fromEntries(shown.steps.map((s: { step: string }) => [s.step, s]));
+    assert.deepEqual(
+      { dataset: steps.ingest.outputs.dataset, version: steps.ingest.outputs.version },
+      { dataset: "telco", version: 1 },
+    );
+    assert.equal(steps.validate.outputs.success, true);
+    assert.equal(steps.train.outputs.model, "churn");
+    assert.equal(steps.train.outputs.version, "1");
+    assert.ok(steps.train.outputs.metrics.roc_auc > 0.8);
+    assert.match(steps.report.log_tail, /auc 0\.\d+/);
+    const runShown = JSON.parse((await run("runs", "show", steps.train.outputs.run_id, "--json")).out);
+    assert.ok(
+      JSON.stringify(runShown).includes(steps.train.tracking_run_id),
+      "the training run's parent is the step run",
+    );
+  });
+
+  test("a second run reuses the unchanged train step (cached, same model version)", async () => {
+    const r = await run("pipeline", "run", "churn.yaml", "--json");
+    assert.equal(r.code, 0, r.err);
+    const steps = Object.fromEntries(JSON.parse(r.out).steps.map((s: { step: string }) => [s.step, s]));
+    assert.equal(steps.ingest.status, "succeeded");
+    assert.equal(steps.ingest.outputs.created, false);
+    assert.equal(steps.train.status, "cached");
+    assert.equal(steps.train.cached, true);
+    assert.equal(steps.train.outputs.version, "1");
+  });
+
+  test("a changed param reruns train", async () => {
+    const r = await run("pipeline", "run", "churn.yaml", "--param", "trees=21", "--json");
+    assert.equal(r.code, 0, r.err);
+    const train = JSON.parse(r.out).steps.find((s: { step: string }) => s.step === "train");
+    assert.equal(train.status, "succeeded");
+    assert.equal(train.outputs.version, "2");
+  });
+
+  test("data that fails validation fails the run (exit 1), skips train, and shows why", async () => {
+    const bad = join(home, "bad.csv");
+    const lines = readFileSync(TELCO_CSV, "utf8").split("\n").slice(0, 200);
+    writeFileSync(
+      bad,
+      `${lines
+        .map((l) =>
+          l
+            .split(",")
+            .filter((_, i) => i !== 5)
+            .join(","),
+        )
+        .join("\n")}\n`,
+    );
+    writePipeline(bad, "incoming");
+    const r = await run("pipeline", "run", "churn.yaml");
+    assert.equal(r.code, 1);
+    assert.match(r.out, /validate: failed/);
+    assert.match(r.out, /train: skipped: 'validate' failed/);
+    assert.match(r.out, /Pipeline churn run [0-9a-f]+: failed \(step 'validate' failed: validation failed: /);
+    const id = /run ([0-9a-f]{32}): failed/.exec(r.out)?.[1] as string;
+    const shown = await run("pipeline", "show", id);
+    assert.match(shown.out, /validate\s+failed\s+1\s+no/);
+    assert.match(shown.out, /train\s+skipped/);
+    assert.match(shown.out, /checks, \d+ failed/);
+    // Fixing the data and resuming reruns only what did not succeed.
+    writePipeline(TELCO_CSV, "incoming");
+    const resumed = await run("pipeline", "resume", id);
+    assert.equal(resumed.code, 1, "the run keeps its own spec and params, so the bad file fails again");
+  });
+
+  test("a run whose process is killed mid-run is resumed: finished steps are kept", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mw-pipeline-crash-"));
+    try {
+      writeFileSync(join(dir, "count.js"), "require('fs').appendFileSync(process.argv[2], 'x');");
+      // The first time, the step kills the modelworks process running it (a crash mid-run).
+      writeFileSync(
+        join(dir, "crash.js"),
+        "const fs=require('fs');if(!fs.existsSync('crashed')){fs.writeFileSync('crashed','');process.kill(process.ppid,'SIGKILL');setTimeout(()=>{},5000);}",
+      );
+      writeFileSync(
+        join(dir, "crash.yaml"),
+        `name: crashy
+steps:
+  - {name: first, type: command, run: [node, count.js, first.count]}
+  - {name: crash, type: command, needs: [first], run: [node, crash.js]}
+  - {name: last, type: command, needs: [crash], run: [node, count.js, last.count]}
+`,
+      );
+      const entry = fileURLToPath(new URL("../entry.ts", import.meta.url));
+      const killed = spawnSync(
+        process.execPath,
+        ["--import", import.meta.resolve("tsx"), entry, "pipeline", "run", "crash.yaml", "--home", home],
+        {
+          cwd: dir,
+          encoding: "utf8",
+        },
+      );
+      assert.equal(killed.signal, "SIGKILL", killed.stderr);
+      const crashed = JSON.parse((await run("pipeline", "ls", "--pipeline", "crashy", "--json")).out)[0];
+      assert.equal(crashed.status, "running", "the store still says running: nobody finished it");
+      const resumed = await run("pipeline", "resume", crashed.run_id, "--json");
+      assert.equal(resumed.code, 0, resumed.err);
+      const steps = JSON.parse(resumed.out).steps.map((s: { step: string; status: string }) => `${s.step}:${s.status}`);
+      assert.deepEqual(steps, ["first:succeeded", "crash:succeeded", "last:succeeded"]);
+      assert.equal(readFileSync(join(dir, "first.count"), "utf8"), "x", "first ran once");
+      assert.equal(readFileSync(join(dir, "last.count"), "utf8"), "x");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("ls lists runs; bad files, params and ids are one-line errors", async () => {
+    const ls = await run("pipeline", "ls");
+    assert.match(ls.out, /RUN\s+PIPELINE\s+STATUS/);
+    assert.match(ls.out, /churn\s+failed\s+manual/);
+    writeFileSync(
+      join(home, "broken.yaml"),
+      "name: x\nsteps:\n  - {name: a, type: command, run: [ls], retries: {limit: -1}}\n",
+    );
+    const broken = await run("pipeline", "run", "broken.yaml");
+    assert.equal(broken.code, 1);
+    assert.match(broken.err, /broken.yaml:3: steps\[0\].retries.limit: expected a whole number from 0 to 10, got -1/);
+    assert.match((await run("pipeline", "run", "churn.yaml", "--param", "nope=1")).err, /Unknown param 'nope'/);
+    assert.match((await run("pipeline", "show", "nope")).err, /Pipeline run 'nope' does not exist/);
+    assert.equal((await run("pipeline", "frobnicate")).code, 2);
+  });
+});
+
+const CT_PIPELINE = `name: churn-ct
+params: {trees: 5, file: "${TELCO_CSV}"}
+steps:
+  - name: ingest
+    type: ingest
+    with: {file: "\${params.file}", dataset: telco, label: Churn}
+  - name: train
+    type: train
+    needs: [ingest]
+    with:
+      data: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}"
+      label: Churn
+      params: {n_estimators: "\${params.trees}"}
+      register: churn
+  - name: gate
+    type: gate
+    needs: [train]
+    with:
+      model: churn
+      candidate: "\${steps.train.outputs.version}"
+      eval: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}"
+  - name: deploy
+    type: deploy
+    needs: [train, gate]
+    when: "\${steps.gate.outputs.promote}"
+    with:
+      deployment: churn
+      candidate: "churn/\${steps.train.outputs.version}"
+      steps: [5, 25, 50, 100]
+      interval: 1h
+`;
+
+describe("modelworks pipeline: ingest → train → gate → deploy", () => {
+  let home: string;
+  const run = async (...argv: string[]) => {
+    const io = captureIo(home);
+    const code = await main(argv, io);
+    return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+  };
+  const stepsOf = (out: string) =>
+    Object.fromEntries(
+      (JSON.parse(out).steps as { step: string; outputs: Record<string, unknown> | null; status: string }[]).map(
+        (s) => [s.step, s],
+      ),
+    );
+
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), "mw-pipeline-ct-"));
+    writeFileSync(join(home, "ct.yaml"), CT_PIPELINE);
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  test("the first model becomes champion and is deployed; a better one passes the gate and starts a canary", async () => {
+    const first = await run("pipeline", "run", "ct.yaml", "--json");
+    assert.equal(first.code, 0, first.out + first.err);
+    const s1 = stepsOf(first.out);
+    assert.equal(s1.gate?.outputs?.promote, true);
+    assert.deepEqual(s1.deploy?.outputs?.rollout_id, null);
+    assert.equal(s1.deploy?.status, "succeeded");
+
+    const second = await run("pipeline", "run", "ct.yaml", "--param", "trees=40", "--json");
+    assert.equal(second.code, 0, second.out + second.err);
+    const s2 = stepsOf(second.out);
+    assert.equal(s2.train?.outputs?.version, "2");
+    assert.equal(s2.gate?.outputs?.promote, true, JSON.stringify(s2.gate?.outputs));
+    const rolloutId = s2.deploy?.outputs?.rollout_id;
+    assert.equal(typeof rolloutId, "string");
+
+    const platform = await openPlatform(resolveConfig({ home }, {}, home));
+    try {
+      assert.equal((await platform.deployments.get("churn")).primary, "churn@champion");
+      const champion = await platform.registry.getModelVersionByAlias({ name: "churn", alias: "champion" });
+      assert.equal(champion.version, "1");
+      const challenger = await platform.registry.getModelVersionByAlias({ name: "churn", alias: "challenger" });
+      assert.equal(challenger.version, "2");
+      const [rollout] = await platform.rollouts.list("churn", 1);
+      assert.equal(rollout?.id, rolloutId);
+      assert.equal(rollout?.spec.candidate, "churn/2");
+      assert.deepEqual(rollout?.spec.steps, [5, 25, 50, 100]);
+    } finally {
+      await platform.close();
+    }
+  });
+});

@@ -1,0 +1,258 @@
+/** `modelworks pipeline run|ls|show|resume`: run pipeline YAML files on the embedded store. */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { resolveConfig } from "../../core/config.js";
+import { formatDuration } from "../../core/duration.js";
+import { gitCommitOf } from "../../data/versions/git-commit.js";
+import type { Algo } from "../../learn/train/train-params.js";
+import { paramsAsStrings, resolveParams } from "../../learn/train/train-params.js";
+import { stepExecutors } from "../../pipelines/executors.js";
+import { PipelineRunner } from "../../pipelines/pipeline-runner.js";
+import { PipelineService } from "../../pipelines/pipeline-service.js";
+import type { StepEvent } from "../../pipelines/run-execution.js";
+import type { PipelineRun, StepRun } from "../../pipelines/run-store.js";
+import { SqlRunStore } from "../../pipelines/sql/sql-run-store.js";
+import { deployExecutor } from "../../pipelines/steps/deploy.js";
+import { gateExecutor } from "../../pipelines/steps/gate-executor.js";
+import type { Trainer } from "../../pipelines/steps/train-step.js";
+import { loadVersion } from "../../serving/model-resolver.js";
+import type { CliIo, Connection } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
+import { lockfileDigest } from "./train.js";
+import { loadTrainingData } from "./training-data.js";
+import { runTraining } from "./training-run.js";
+
+export const PIPELINE_HELP = `Usage:
+  modelworks pipeline run FILE [--param k=v]... [--json]   run a pipeline file (exit 1 when it fails)
+  modelworks pipeline ls [--pipeline NAME] [--json]          recent runs
+  modelworks pipeline show RUN [--json]                      steps: status, attempts, duration, outputs, log tail
+  modelworks pipeline resume RUN [--json]                    rerun what did not succeed in a failed or crashed run
+
+Steps run in dependency order (two at a time), with retries, timeouts and, for steps with
+'cache: true', reuse of an earlier result whose cache key (step definition, input bytes, params,
+git commit) is the same. Runs use the embedded store in --home / MODELWORKS_HOME.`;
+
+/** Run the `pipeline` command. */
+export async function pipelineCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...CONNECTION_FLAGS, param: { type: "string", multiple: true }, pipeline: { type: "string" } },
+  });
+  const [sub, arg] = positionals;
+  if (values.help || !sub) {
+    io.out(PIPELINE_HELP);
+    return values.help ? 0 : 2;
+  }
+  if (!["run", "ls", "show", "resume"].includes(sub)) {
+    throw new CliError(`unknown subcommand 'pipeline ${sub}' (expected run, ls, show or resume)`);
+  }
+  if (sub !== "ls" && !arg) throw new CliError(`pipeline ${sub} needs ${sub === "run" ? "a FILE" : "a RUN id"}`);
+  const conn = await connect(values, io);
+  try {
+    const service = openService(conn, resolveConfig(values, io.env, io.cwd).home, io);
+    const progress = values.json ? undefined : (e: StepEvent) => io.out(formatEvent(e));
+    if (sub === "ls") {
+      const runs = await service.list(values.pipeline ? { pipeline: values.pipeline } : {});
+      io.out(values.json ? JSON.stringify(runs.map(runJson), null, 2) : formatRuns(runs));
+      return 0;
+    }
+    if (sub === "show") return await show(service, arg as string, values.json === true, io);
+    let run: PipelineRun;
+    if (sub === "run") {
+      const params = Object.fromEntries((values.param ?? []).map(splitParam));
+      run = await service.runFile(join(io.cwd, arg as string), { params, ...(progress ? { onEvent: progress } : {}) });
+    } else {
+      run = await service.resume(arg as string, progress);
+    }
+    if (values.json) await show(service, run.id, true, io);
+    else io.out(`Pipeline ${run.pipeline} run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ""}`);
+    return run.status === "succeeded" ? 0 : 1;
+  } finally {
+    await conn.close();
+  }
+}
+
+function openService(conn: Connection, home: string, io: CliIo): PipelineService {
+  if (!conn.platform) throw new CliError("pipelines run on the embedded store for now; drop --tracking-uri");
+  return pipelineService(conn, home, { ...process.env, ...io.env }, (line) => io.err(line));
+}
+
+/**
+ * The pipeline service on an embedded platform with every built-in step type: `command`, `ingest`,
+ * `validate`, `train` (as `modelworks train` does), `gate` (models loaded as `predict` does, eval
+ * data as `train --eval`) and `deploy`. `notify` receives one line per rejected challenger.
+ */
+export function pipelineService(
+  conn: Connection,
+  home: string,
+  env: NodeJS.ProcessEnv,
+  notify: (line: string) => void,
+): PipelineService {
+  const platform = conn.platform;
+  if (!platform) throw new CliError("pipelines need the embedded store");
+  const store = new SqlRunStore(platform.db);
+  const cacheDir = join(home, "serving-cache");
+  const gate = gateExecutor({
+    registry: platform.registry,
+    loadModel: async (name, version) => (await loadVersion(name, version, { ...platform, cacheDir })).predictor,
+    loadEval: async (ref, workDir) => {
+      const data = await loadTrainingData(ref, workDir, platform, "evaluation");
+      return { table: data.table, ref: data.ref, digest: data.digest };
+    },
+    notify: (n) =>
+      notify(
+        `pipeline run ${n.pipelineRunId} step ${n.step}: ${n.model}/${n.candidate} not promoted over ${n.champion === null ? "no champion" : `champion ${n.model}/${n.champion}`}: ${n.reason}`,
+      ),
+  });
+  const deploy = deployExecutor({
+    rollouts: platform.rollouts,
+    deployments: platform.deployments,
+    registry: platform.registry,
+  });
+  const runner = new PipelineRunner({
+    store,
+    executors: stepExecutors({ env, datasets: platform.datasets, train: cliTrainer(conn) }, [
+      ["gate", gate],
+      ["deploy", deploy],
+    ]),
+    workRoot: join(home, "pipelines"),
+    tracking: platform.tracking,
+  });
+  return new PipelineService({ runner, store });
+}
+
+/** `train` steps do what `modelworks train` does, in the same process. */
+function cliTrainer(conn: Connection): Trainer {
+  return async (req) => {
+    const params = resolveParams(req.algo as Algo, req.params);
+    const data = await loadTrainingData(req.data, req.cwd, conn.platform, "training");
+    const evalData = req.eval ? await loadTrainingData(req.eval, req.cwd, conn.platform, "evaluation") : undefined;
+    const commit = await gitCommitOf(req.cwd);
+    const lock = await lockfileDigest();
+    return runTraining(conn, {
+      data,
+      evalData,
+      label: req.label,
+      algo: req.algo,
+      params,
+      seed: req.seed,
+      experiment: req.experiment,
+      register: req.register,
+      positive: req.positive,
+      slice: req.slice,
+      tags: [
+        { key: "mlflow.source.name", value: "modelworks pipeline" },
+        { key: "mlflow.source.type", value: "LOCAL" },
+        ...(commit ? [{ key: "mlflow.source.git.commit", value: commit }] : []),
+        { key: "modelworks.data_digest", value: data.digest },
+        { key: "modelworks.seed", value: String(req.seed) },
+        ...(lock ? [{ key: "modelworks.lockfile_digest", value: lock }] : []),
+        ...req.tags,
+      ],
+      paramList: [
+        { key: "algo", value: req.algo },
+        { key: "label", value: req.label },
+        { key: "data", value: data.ref },
+        ...(evalData ? [{ key: "eval_data", value: evalData.ref }] : []),
+        ...paramsAsStrings(params),
+      ],
+      progress: req.log,
+    });
+  };
+}
+
+function splitParam(text: string): [string, string] {
+  const i = text.indexOf("=");
+  if (i <= 0) throw new CliError(`--param must be k=v, got '${text}'`);
+  return [text.slice(0, i), text.slice(i + 1)];
+}
+
+function formatEvent(e: StepEvent): string {
+  const time = new Date().toISOString().slice(11, 19);
+  const attempt = e.status === "running" && (e.attempt ?? 1) > 1 ? ` (attempt ${e.attempt})` : "";
+  const took = e.durationMs !== undefined ? ` in ${formatDuration(e.durationMs)}` : "";
+  const wait = e.status === "retrying" ? ` in ${formatDuration(e.waitMs ?? 0)} after: ${e.error}` : "";
+  const why = e.error && e.status !== "retrying" ? `: ${e.error}` : "";
+  return `[${time}] ${e.step}: ${e.status}${attempt}${took}${wait}${why}`;
+}
+
+async function show(service: PipelineService, runId: string, json: boolean, io: CliIo): Promise<number> {
+  const { run, steps } = await service.show(runId);
+  if (json) {
+    io.out(JSON.stringify({ ...runJson(run), steps: steps.map(stepJson) }, null, 2));
+    return 0;
+  }
+  io.out(`Pipeline ${run.pipeline} run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ""}`);
+  io.out(
+    `trigger ${run.trigger}, started ${when(run.startTime)}, ended ${when(run.endTime)}, tracking run ${run.trackingRunId ?? "-"}`,
+  );
+  io.out("");
+  io.out(
+    table(
+      ["STEP", "STATUS", "ATTEMPTS", "CACHED", "DURATION", "OUTPUTS"],
+      steps.map((s) => [
+        s.step,
+        s.status,
+        String(s.attempts),
+        s.status === "cached" ? "yes" : "no",
+        duration(s) ?? "-",
+        s.outputs ? clip(JSON.stringify(s.outputs), 80) : "-",
+      ]),
+    ),
+  );
+  for (const s of steps) {
+    const tail = s.log.trimEnd().split("\n").slice(-10).join("\n    ");
+    if (s.error || tail) io.out(`\n${s.step}${s.error ? ` — ${s.error}` : ""}${tail ? `\n    ${tail}` : ""}`);
+  }
+  return 0;
+}
+
+function duration(s: StepRun): string | undefined {
+  return s.startTime !== undefined && s.endTime !== undefined ? formatDuration(s.endTime - s.startTime) : undefined;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function formatRuns(runs: PipelineRun[]): string {
+  if (runs.length === 0) return "No pipeline runs.";
+  return table(
+    ["RUN", "PIPELINE", "STATUS", "TRIGGER", "STARTED", "ENDED"],
+    runs.map((r) => [r.id, r.pipeline, r.status, r.trigger, when(r.startTime), when(r.endTime)]),
+  );
+}
+
+function runJson(r: PipelineRun) {
+  return {
+    run_id: r.id,
+    pipeline: r.pipeline,
+    status: r.status,
+    trigger: r.trigger,
+    params: r.params,
+    spec_path: r.specPath ?? null,
+    tracking_run_id: r.trackingRunId ?? null,
+    created_time: r.createdTime,
+    start_time: r.startTime ?? null,
+    end_time: r.endTime ?? null,
+    error: r.error ?? null,
+  };
+}
+
+function stepJson(s: StepRun) {
+  return {
+    step: s.step,
+    status: s.status,
+    attempts: s.attempts,
+    cached: s.status === "cached",
+    cache_key: s.cacheKey ?? null,
+    outputs: s.outputs ?? null,
+    tracking_run_id: s.trackingRunId ?? null,
+    start_time: s.startTime ?? null,
+    end_time: s.endTime ?? null,
+    duration_ms: s.startTime !== undefined && s.endTime !== undefined ? s.endTime - s.startTime : null,
+    error: s.error ?? null,
+    log_tail: s.log.split("\n").slice(-20).join("\n"),
+  };
+}

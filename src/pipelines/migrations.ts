@@ -1,0 +1,45 @@
+/** The pipelines schema: runs and their steps (with the cache key that finds earlier results). */
+import type { Migration } from "../core/db/migrate.js";
+
+export const pipelineMigrations: readonly Migration[] = [
+  {
+    module: "pipelines",
+    version: 1,
+    name: "pipeline runs and step runs",
+    statements: [
+      `CREATE TABLE pipeline_runs (
+        id TEXT PRIMARY KEY,
+        pipeline TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        spec_path TEXT,
+        params_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        trigger_kind TEXT NOT NULL,
+        tracking_run_id TEXT,
+        created_time BIGINT NOT NULL,
+        start_time BIGINT,
+        end_time BIGINT,
+        error TEXT
+      )`,
+      "CREATE INDEX pipeline_runs_by_pipeline ON pipeline_runs (pipeline, created_time)",
+      "CREATE INDEX pipeline_runs_by_time ON pipeline_runs (created_time)",
+      `CREATE TABLE pipeline_step_runs (
+        run_id TEXT NOT NULL REFERENCES pipeline_runs (id),
+        step TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        pipeline TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        cache_key TEXT,
+        outputs_json TEXT,
+        tracking_run_id TEXT,
+        start_time BIGINT,
+        end_time BIGINT,
+        error TEXT,
+        log TEXT NOT NULL,
+        PRIMARY KEY (run_id, step)
+      )`,
+      "CREATE INDEX pipeline_step_runs_by_key ON pipeline_step_runs (pipeline, cache_key)",
+    ],
+  },
+];

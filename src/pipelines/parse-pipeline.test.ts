@@ -1,0 +1,161 @@
+/** Parsing pipeline YAML: defaults, and errors that name the line and the field. */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parsePipeline } from "./parse-pipeline.js";
+
+const GOOD = `name: churn
+description: retrain the churn model
+params:
+  n_estimators: 20
+concurrency: skip
+triggers:
+  - cron: "0 3 * * *"
+    timezone: Europe/Paris
+  - git: {branch: main}
+  - folder: {path: incoming, pattern: "*.csv"}
+  - alert: {deployment: churn, rule: drift}
+steps:
+  - name: ingest
+    type: ingest
+    with: {file: telco.csv, dataset: telco}
+  - name: train
+    type: train
+    needs: [ingest]
+    with:
+      data: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}"
+      params: {n_estimators: "\${params.n_estimators}"}
+    retries: {limit: 2, backoff: 5s, factor: 3, max_backoff: 2m}
+    timeout: 30m
+    cache: true
+  - name: report
+    type: command
+    needs: [train]
+    run: [python, report.py, 1]
+`;
+
+/** The error message of parsing `yaml`. */
+function errorOf(yaml: string): string {
+  try {
+    parsePipeline(yaml, "/some/where/churn.yaml");
+  } catch (e) {
+    return (e as Error).message;
+  }
+  assert.fail("expected a parse error");
+}
+
+describe("parsePipeline", () => {
+  test("parses a full pipeline with defaults filled in", () => {
+    const spec = parsePipeline(GOOD, "churn.yaml");
+    assert.equal(spec.name, "churn");
+    assert.equal(spec.concurrency, "skip");
+    assert.deepEqual(spec.triggers, [
+      { type: "cron", schedule: "0 3 * * *", timezone: "Europe/Paris" },
+      { type: "git", branch: "main" },
+      { type: "folder", path: "incoming", pattern: "*.csv" },
+      { type: "alert", deployment: "churn", rule: "drift" },
+    ]);
+    const [ingest, train, report] = spec.steps;
+    assert.deepEqual(ingest?.retries, { limit: 0, backoffMs: 1000, factor: 2, maxBackoffMs: 60_000 });
+    assert.equal(ingest?.timeoutMs, 3_600_000);
+    assert.equal(ingest?.cache, false);
+    assert.equal(ingest?.line, 13);
+    assert.deepEqual(train?.retries, { limit: 2, backoffMs: 5000, factor: 3, maxBackoffMs: 120_000 });
+    assert.equal(train?.timeoutMs, 1_800_000);
+    assert.equal(train?.cache, true);
+    assert.deepEqual(report?.run, ["python", "report.py", "1"]);
+    assert.deepEqual(
+      parsePipeline("name: x\nsteps:\n  - {name: a, type: command, run: [true]}\n").concurrency,
+      "queue",
+    );
+  });
+
+  test("a bad retry limit names the file, line and field path", () => {
+    const yaml = GOOD.replace("retries: {limit: 2,", "retries: {limit: -1,");
+    assert.equal(errorOf(yaml), "churn.yaml:22: steps[1].retries.limit: expected a whole number from 0 to 10, got -1");
+  });
+
+  test("unknown keys are refused at their line", () => {
+    assert.equal(
+      errorOf("name: x\nsteps:\n  - name: a\n    type: command\n    run: [ls]\n    retry: 3\n"),
+      "churn.yaml:6: steps[0].retry: unknown key (expected one of name, type, needs, with, run, inputs, outputs, when, retries, timeout, cache)",
+    );
+    assert.match(errorOf("name: x\nschedule: daily\nsteps: []\n"), /^churn.yaml:2: schedule: unknown key/m);
+  });
+
+  test("duplicate names, unknown needs and unknown types", () => {
+    const msg = errorOf(`name: x
+steps:
+  - {name: a, type: command, run: [ls]}
+  - {name: a, type: command, run: [ls]}
+  - {name: b, type: training, needs: [zzz]}
+`);
+    assert.match(msg, /^churn.yaml:4: steps\[1\].name: duplicate step name 'a' \(also steps\[0\]\)$/m);
+    assert.match(msg, /^churn.yaml:5: steps\[2\].type: expected one of ingest, validate, train, .*got 'training'$/m);
+    assert.match(msg, /^churn.yaml:5: steps\[2\].needs\[0\]: no step named 'zzz'$/m);
+  });
+
+  test("a cycle is named", () => {
+    const msg = errorOf(`name: x
+steps:
+  - {name: a, type: command, run: [ls], needs: [c]}
+  - {name: b, type: command, run: [ls], needs: [a]}
+  - {name: c, type: command, run: [ls], needs: [b]}
+`);
+    assert.equal(msg, "churn.yaml:3: steps[0].needs: dependency cycle: a → c → b → a");
+  });
+
+  test("command needs run as a list of strings", () => {
+    assert.match(
+      errorOf("name: x\nsteps:\n  - name: a\n    type: command\n"),
+      /^churn.yaml:3: steps\[0\].run: a command step needs run: a list of strings/,
+    );
+    assert.match(
+      errorOf("name: x\nsteps:\n  - name: a\n    type: command\n    run: [ls, {x: 1}]\n"),
+      /^churn.yaml:5: steps\[0\].run\[1\]: expected a non-empty string, got a mapping$/,
+    );
+  });
+
+  test("durations, booleans, concurrency and triggers are checked", () => {
+    const msg = errorOf(`name: x
+concurrency: parallel
+triggers:
+  - cron: "every day"
+  - git: {branch: main, secret: X}
+  - webhook: {}
+steps:
+  - {name: a, type: command, run: [ls], timeout: soon, cache: "yes"}
+`);
+    assert.match(msg, /^churn.yaml:2: concurrency: expected one of queue, skip, got 'parallel'$/m);
+    assert.match(
+      msg,
+      /^churn.yaml:4: triggers\[0\].cron: expected a cron schedule such as "0 3 \* \* \*", got 'every day'$/m,
+    );
+    assert.match(msg, /^churn.yaml:5: triggers\[1\].git.secret: unknown key/m);
+    assert.match(msg, /^churn.yaml:6: triggers\[2\]: expected exactly one of cron, git, folder, alert$/m);
+    assert.match(msg, /^churn.yaml:8: steps\[0\].timeout: expected a duration such as 500ms, 30s or 5m, got 'soon'$/m);
+    assert.match(msg, /^churn.yaml:8: steps\[0\].cache: expected true or false, got 'yes'$/m);
+  });
+
+  test("references must name declared params and upstream steps", () => {
+    const msg = errorOf(`name: x
+steps:
+  - {name: a, type: command, run: [echo, "\${params.nope}"]}
+  - {name: b, type: command, run: [echo, "\${steps.c.outputs.y}"]}
+  - {name: c, type: command, run: [ls]}
+`);
+    assert.match(msg, /^churn.yaml:3: steps\[0\].run: \$\{params.nope\} refers to an undeclared param/m);
+    assert.match(
+      msg,
+      /^churn.yaml:4: steps\[1\].run: \$\{steps.c...\} refers to 'c', which is not among the steps it needs$/m,
+    );
+  });
+
+  test("YAML syntax errors and a missing name", () => {
+    assert.match(errorOf("name: x\nsteps:\n  - {name: a\n"), /^churn.yaml:\d+: not valid YAML: /);
+    assert.match(
+      errorOf("steps:\n  - {name: a, type: command, run: [ls]}\n"),
+      /^churn.yaml:1: name: expected a non-empty string, got nothing$/,
+    );
+    assert.match(errorOf("- a\n"), /^churn.yaml:1: \(top level\): expected a mapping, got a list$/);
+  });
+});

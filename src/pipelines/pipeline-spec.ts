@@ -1,0 +1,56 @@
+/**
+ * A pipeline as its YAML file describes it: named steps of a type, their dependencies, parameters,
+ * retries, timeout and caching, and the triggers that start it. Parsed and validated by
+ * `parse-pipeline.ts` with errors naming the line and the field.
+ */
+
+/** Built-in step types, plus `command` (any executable). */
+export const STEP_TYPES = ["ingest", "validate", "train", "evaluate", "gate", "register", "deploy", "command"] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+
+/** Retries of a failed step: up to `limit` more attempts, waiting `backoffMs` × `factor`^n (at most `maxBackoffMs`). */
+export interface RetrySpec {
+  limit: number;
+  backoffMs: number;
+  factor: number;
+  maxBackoffMs: number;
+}
+
+/** One step. `with` holds the type's settings; strings may refer to `${params.X}` and `${steps.S.outputs.Y}`. */
+export interface StepSpec {
+  name: string;
+  type: StepType;
+  needs: string[];
+  with: Record<string, unknown>;
+  /** For `command`: the executable and its arguments (no shell). */
+  run?: string[];
+  /** Files or folders the step reads (content-digested for the cache key) and writes. */
+  inputs: string[];
+  outputs: string[];
+  /** Run only when this resolves to true (e.g. `${steps.gate.outputs.promote}`). */
+  when?: string;
+  retries: RetrySpec;
+  timeoutMs: number;
+  /** Reuse a previous successful result with the same cache key (default false: stale data is worse than slow). */
+  cache: boolean;
+  /** The 1-based line of the step in its file, for messages. */
+  line?: number;
+}
+
+/** What starts a pipeline besides `modelworks pipeline run`. */
+export type TriggerSpec =
+  | { type: "cron"; schedule: string; timezone?: string }
+  | { type: "git"; branch?: string; secretEnv?: string }
+  | { type: "folder"; path: string; pattern?: string }
+  | { type: "alert"; deployment?: string; rule?: string };
+
+/** A whole pipeline. */
+export interface PipelineSpec {
+  name: string;
+  description?: string;
+  params: Record<string, unknown>;
+  /** A run that starts while one is running: `queue` it (default) or `skip` it. */
+  concurrency: "queue" | "skip";
+  triggers: TriggerSpec[];
+  steps: StepSpec[];
+}

@@ -1,0 +1,127 @@
+/**
+ * The `gate` step: score the evaluation data with the candidate version and the model's champion,
+ * decide with {@link decideGate}, and on promotion point the `challenger` alias at the candidate
+ * (a rollout then moves `champion`). A rejection is a successful step with `promote: false`.
+ */
+import { invalidParam, isMwError } from "../../core/errors.js";
+import type { Table } from "../../data/table.js";
+import type { Predictor } from "../../learn/package/load-model.js";
+import { binaryLabel } from "../../learn/train/label.js";
+import type { RegistryStore } from "../../registry/registry-store.js";
+import type { StepContext, StepExecutor } from "../step-executor.js";
+import { PermanentStepError } from "../step-executor.js";
+import type { GateDecision, GateInput } from "./gate.js";
+import { decideGate } from "./gate.js";
+import { gateSettings } from "./gate-settings.js";
+
+/** The evaluation data a reference (`NAME@VERSION` or a file) names, with what identifies its content. */
+export interface EvalData {
+  table: Table;
+  /** The resolved reference, e.g. `churn_holdout@3`. */
+  ref: string;
+  digest?: string;
+}
+
+/** What a rejected challenger tells people (Slack, email, ...). */
+export interface GateNotice {
+  pipelineRunId: string;
+  step: string;
+  model: string;
+  candidate: string;
+  champion: string | null;
+  reason: string;
+  decision: GateDecision;
+}
+
+/** What the gate needs; loading is injected so the pipeline decides where packages and data come from. */
+export interface GateExecutorDeps {
+  registry: RegistryStore;
+  /** Load a registered version's package (e.g. {@link loadVersion} in serving/model-resolver). */
+  loadModel(name: string, version: string): Promise<Predictor>;
+  /** Load the evaluation data; `workDir` resolves relative file paths. */
+  loadEval(ref: string, workDir: string): Promise<EvalData>;
+  notify(notice: GateNotice): Promise<void> | void;
+}
+
+/** The alias a promoted candidate gets. */
+export const CHALLENGER_ALIAS = "challenger";
+
+/** The executor of `gate` steps. */
+export function gateExecutor(deps: GateExecutorDeps): StepExecutor {
+  return {
+    async run(ctx: StepContext): Promise<Record<string, unknown>> {
+      const s = permanentSettings(ctx.step.name, () => gateSettings(ctx.settings));
+      const candidate = (await deps.registry.getModelVersion({ name: s.model, version: s.candidate })).version;
+      const champion = await championVersion(deps.registry, s.model);
+      const data = await deps.loadEval(s.eval, ctx.workDir);
+      const challengerModel = await deps.loadModel(s.model, candidate);
+      // Both models score the very same table, so the comparison is on one dataset version.
+      const championModel = champion === null ? undefined : await deps.loadModel(s.model, champion);
+      ctx.signal.throwIfAborted();
+      const labels = evalLabels(data.table, challengerModel);
+      const input: GateInput = {
+        labels,
+        challenger: challengerModel.predict(data.table),
+        metric: s.metric,
+        minImprovement: s.minImprovement,
+        ...(championModel ? { champion: championModel.predict(data.table) } : {}),
+        ...(s.floor === undefined ? {} : { floor: s.floor }),
+        ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
+        ...(s.guardrails ? { guardrails: s.guardrails } : {}),
+      };
+      const decision = decideGate(input);
+      const evidence = {
+        ...decision.evidence,
+        model: s.model,
+        candidate,
+        champion,
+        eval: { ref: data.ref, digest: data.digest ?? null },
+      };
+      ctx.log(`gate ${decision.promote ? "PROMOTE" : "REJECT"} ${s.model}/${candidate}: ${decision.reason}`);
+      if (decision.promote) {
+        await deps.registry.setAlias({ name: s.model, alias: CHALLENGER_ALIAS, version: candidate });
+        ctx.log(`set ${s.model}@${CHALLENGER_ALIAS} → version ${candidate}`);
+      } else {
+        await deps.notify({
+          pipelineRunId: ctx.pipelineRunId,
+          step: ctx.step.name,
+          model: s.model,
+          candidate,
+          champion,
+          reason: decision.reason,
+          decision,
+        });
+      }
+      return { promote: decision.promote, reason: decision.reason, evidence };
+    },
+  };
+}
+
+/** The champion's version, or null when the alias is not set (the first model). */
+async function championVersion(registry: RegistryStore, model: string): Promise<string | null> {
+  try {
+    return (await registry.getModelVersionByAlias({ name: model, alias: "champion" })).version;
+  } catch (e) {
+    // The registry reports a missing alias as INVALID_PARAMETER_VALUE (MLflow's behaviour).
+    if (isMwError(e) && (e.code === "INVALID_PARAMETER_VALUE" || e.code === "RESOURCE_DOES_NOT_EXIST")) return null;
+    throw e;
+  }
+}
+
+/** 0/1 labels from the evaluation data's label column, the positive class as the model was trained. */
+function evalLabels(table: Table, model: Predictor): Float64Array {
+  const sig = model.signature;
+  if (sig.task !== "binary") throw invalidParam(`The gate scores binary classifiers; this model is ${sig.task}.`);
+  if (!sig.label) throw invalidParam("The candidate's signature names no label column; the gate cannot find labels.");
+  return binaryLabel(table, sig.label, sig.positive_class).y;
+}
+
+/** Bad settings fail the same way on every attempt, so the runner must not retry them. */
+function permanentSettings<T>(step: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (isMwError(e)) throw new PermanentStepError(`step '${step}': ${e.message}`, { cause: e });
+    throw e;
+  }
+}
