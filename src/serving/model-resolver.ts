@@ -65,9 +65,27 @@ export async function lookupVersion(ref: ModelRef, registry: RegistryStore): Pro
 export async function loadVersion(name: string, version: string, deps: ResolverDeps): Promise<ResolvedModel> {
   const uri = await deps.registry.getModelVersionDownloadUri({ name, version });
   const dir = join(deps.cacheDir, encodeURIComponent(name), version);
-  await fetchPackage(deps.artifacts, storePath(uri), dir);
-  const predictor = await loadModel(dir);
-  return { name, version, predictor };
+  // Each load reads its own fresh copy: replicas sharing a home (and its cache folder) replace the
+  // cached copy concurrently, and reading `dir` while another process swaps it failed the load.
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await fetchPackage(deps.artifacts, storePath(uri), tmp);
+    const predictor = await loadModel(tmp);
+    await installCopy(tmp, dir);
+    return { name, version, predictor };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Make `tmp` the cached copy at `dir` (best effort: another process may be doing the same). */
+async function installCopy(tmp: string, dir: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } catch {
+    // Another process installed its copy first; ours is removed by the caller.
+  }
 }
 
 function storePath(uri: string): string {
@@ -76,22 +94,14 @@ function storePath(uri: string): string {
   return path;
 }
 
-/** Copy a package folder (flat: MLmodel and JSON files) into `dir`, replacing any older copy atomically. */
+/** Copy a package folder (flat: MLmodel and JSON files) into the new folder `dir`. */
 async function fetchPackage(artifacts: ArtifactStore, path: string, dir: string): Promise<void> {
   const files = (await artifacts.list(path)).filter((f) => !f.is_dir);
   if (!files.some((f) => f.path === "MLmodel"))
     throw invalidParam(`No model package at '${path}' (MLmodel is missing).`);
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
-  try {
-    for (const f of files) {
-      const { stream } = await artifacts.get(`${path}/${f.path}`);
-      await writeFile(join(tmp, f.path), await readAllBytes(stream));
-    }
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+  await mkdir(dir, { recursive: true });
+  for (const f of files) {
+    const { stream } = await artifacts.get(`${path}/${f.path}`);
+    await writeFile(join(dir, f.path), await readAllBytes(stream));
   }
 }

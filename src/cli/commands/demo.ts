@@ -1,26 +1,48 @@
 /**
- * `modelworks demo`: start the server on embedded storage and walk through logging to it the way
- * an MLflow client does, printing each step next to its MLflow Python equivalent.
+ * `modelworks demo`: the churn story end to end on embedded storage (demo/churn-story.ts);
+ * `--walkthrough`: start the tracking server and walk through logging to it the way an MLflow
+ * client does, printing each step next to its MLflow Python equivalent.
  */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { MlflowApi } from "../../sdk/mlflow-client.js";
 import { createMlflowClient } from "../../sdk/mlflow-client.js";
 import type { CliIo } from "../cli-context.js";
-import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { churnStory } from "./demo/churn-story.js";
 import { waitForSignal } from "./listen.js";
 import { startServer } from "./server.js";
 
-export const DEMO_HELP = `Usage: modelworks demo [--port 5000] [--home DIR] [--exit]
+export const DEMO_HELP = `Usage: modelworks demo [--port 5000] [--home DIR] [--seed 1] [--exit] [--walkthrough]
 
-Starts the tracking server on embedded storage, logs a small churn-model run to it through the
-MLflow REST API (experiment, params, metric history, an artifact, a registered model version and
-the 'champion' alias), prints each step, then keeps serving until Ctrl-C (--exit stops at once).`;
+Tells the churn story end to end in one process on embedded storage (the platform as 'modelworks
+up' runs it), narrating each event:
+  1. Telco data v1 → validate → train → gate → first champion → deployment 'churn'
+  2. customer traffic to /deployments/churn/invocations and outcomes to /feedback
+  3. a shifted batch → the monitor's drift alert → the retraining pipeline on v1+v2 → the gate
+     (challenger vs champion on the same holdout) → a canary 5→25→50→100 % → promoted
+  4. a broken candidate (fails on Contract=Two year) rolled out and rolled back automatically
+  5. a corrupt batch stopped at validation
+then prints where the drift report, runs and events are, and keeps serving until Ctrl-C
+(--exit stops at once). Data goes to --home, else MODELWORKS_HOME, else a fresh temporary folder;
+a home that already holds data is refused. --seed makes the batches (deterministic per seed).
+
+--walkthrough: the older tour instead — start the tracking server, log a small churn-model run
+through the MLflow REST API (experiment, params, metric history, an artifact, a registered model
+version and the 'champion' alias) and print each step next to its MLflow Python call.`;
 
 /** Run the walk-through. */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONNECTION_FLAGS, port: { type: "string" }, exit: { type: "boolean" } },
+    options: {
+      ...CONNECTION_FLAGS,
+      port: { type: "string" },
+      exit: { type: "boolean" },
+      seed: { type: "string" },
+      walkthrough: { type: "boolean" },
+    },
   });
   if (values.help) {
     io.out(DEMO_HELP);
@@ -29,6 +51,16 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const port = Number(values.port ?? 5000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0-65535, got '${values.port}'`);
+  if (!values.walkthrough) {
+    const seed = intFlag("seed", values.seed, 1, 0, 2 ** 31 - 1);
+    if (values["tracking-uri"] || values.store || values.artifacts)
+      throw new CliError("the demo runs on embedded storage: give --home (or nothing) instead");
+    const given = values.home ?? io.env.MODELWORKS_HOME;
+    const home = given === undefined ? undefined : resolve(io.cwd, given);
+    if (home && existsSync(join(home, "modelworks.db")))
+      throw new CliError(`${home} already holds a Modelworks store; the demo needs a fresh --home`);
+    return churnStory({ port, seed, exit: values.exit === true, ...(home ? { home } : {}) }, io);
+  }
   const server = await startServer({ ...values, host: "127.0.0.1", port }, io);
   try {
     io.out(`Modelworks tracking server on ${server.url} (embedded SQLite + local artifacts)\n`);

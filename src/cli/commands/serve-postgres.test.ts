@@ -65,7 +65,11 @@ test("two serve --deployment replicas on PostgreSQL follow one deployment and sh
         answered = await invoke(url);
         if (answered !== "churn/2") await sleep(50);
       }
-      assert.equal(answered, "churn/2", `${url} never followed the alias`);
+      assert.equal(
+        answered,
+        "churn/2",
+        `${url} never followed the alias; replica stderr: ${replicas.map((r) => r.stderr()).join(" | ")}`,
+      );
     }
     for (const r of replicas.splice(0)) assert.equal(await r.stop(), 0);
     const platform = await openPlatform(resolveConfig({ home, store }, {}, home));

@@ -1,0 +1,512 @@
+/**
+ * `modelworks demo`: the churn story end to end on embedded storage, in one process, narrated —
+ * data v1 → validate → train → gate → first champion → deployment; customer traffic and feedback;
+ * a shifted batch → drift alert → retraining on v1+v2 → gate → canary 5→25→50→100 → promoted; a
+ * broken candidate rolled back; a corrupt batch stopped at validation.
+ */
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { systemClock } from "../../../core/clock.js";
+import { resolveConfig } from "../../../core/config.js";
+import { servingTotals } from "../../../monitoring/alerts/error-rates.js";
+import type { Alert } from "../../../monitoring/live/monitor.js";
+import { MonitorScheduler } from "../../../monitoring/live/monitor-scheduler.js";
+import type { StepEvent } from "../../../pipelines/run-execution.js";
+import type { PipelineRun } from "../../../pipelines/run-store.js";
+import { formatCheck } from "../../../rollout/rollout-format.js";
+import type { PlatformApi } from "../../../sdk/platform-client.js";
+import { createPlatformClient } from "../../../sdk/platform-client.js";
+import { buildApp } from "../../../server/app.js";
+import { openPlatform } from "../../../server/open-platform.js";
+import { directInvocations, directServerFactory } from "../../../serving/direct-invocations.js";
+import { servingRoutes } from "../../../serving/serving-routes.js";
+import { mapTargets } from "../../../serving/serving-targets.js";
+import { VERSION } from "../../../version.js";
+import type { CliIo, Connection } from "../../cli-context.js";
+import { platformConnection } from "../../cli-context.js";
+import { driftCommand } from "../drift.js";
+import { closeGracefully, listenOn, waitForSignal } from "../listen.js";
+import { faultModel } from "../models-fault.js";
+import { pipelineService } from "../pipeline.js";
+import { startRolloutController } from "../rollout-controller.js";
+import { hostFor } from "../serving-host.js";
+import { churnBatches, readTelco, toCsv } from "./churn-data.js";
+import { Narrator } from "./narrator.js";
+import { Traffic } from "./traffic.js";
+
+/** What the story needs to know. */
+export interface ChurnStoryOptions {
+  port: number;
+  /** The home folder; a fresh temporary one when undefined. */
+  home?: string;
+  seed: number;
+  /** Stop when the story is told instead of serving until Ctrl-C. */
+  exit: boolean;
+}
+
+const DEPLOYMENT = "churn";
+const INTERVAL_MS = 1500;
+/** The champion is deliberately small; the challenger has more trees and more data. */
+const CHAMPION_PARAMS = { n_estimators: 8, learning_rate: 0.3, max_depth: 2 };
+const CHALLENGER_PARAMS = { n_estimators: 120, learning_rate: 0.1, max_depth: 3 };
+
+/** Tell the story; returns the exit code. */
+export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise<number> {
+  const say = new Narrator(io.out);
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), "modelworks-demo-")));
+  const config = resolveConfig({ home }, {}, io.cwd);
+  await mkdir(config.home, { recursive: true });
+
+  say.heading("Start the platform (as `modelworks up` does)");
+  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
+  // Log lines of the platform (the log notifier, the rollout controller) join the narration.
+  const quiet: CliIo = {
+    ...io,
+    out: () => {},
+    err: (line) => {
+      if (/alert|warning/i.test(line)) say.detail(`log: ${line}`);
+    },
+  };
+  const host = hostFor(platform, config, 100, quiet);
+  let sync: NodeJS.Timeout | undefined;
+  let controller: ReturnType<typeof startRolloutController> | undefined;
+  let monitor: MonitorScheduler | undefined;
+  const fired: Alert[] = [];
+  try {
+    await host.syncActive();
+    const serving = {
+      targets: mapTargets(host.runtimes),
+      version: VERSION,
+      metrics: host.metrics,
+      logger: host.logger,
+      feedback: host.predictions,
+      clock: systemClock,
+      layout: "multi" as const,
+    };
+    const monitoring = platform.monitoring.withServing({
+      registry: host.metrics.registry,
+      totals: servingTotals(host.metrics),
+      log: (line) => quiet.err(line),
+      onFired: (alert) => {
+        fired.push(alert);
+      },
+    });
+    const app = await buildApp({
+      ...platform,
+      monitoring,
+      version: VERSION,
+      serverFactory: directServerFactory(directInvocations(serving)),
+    });
+    await app.register(servingRoutes, serving);
+    const url = await listenOn(app, "127.0.0.1", options.port);
+    sync = setInterval(() => void host.syncActive().catch(() => {}), 200);
+    sync.unref();
+    controller = startRolloutController(platform, host, quiet, 100);
+    monitor = new MonitorScheduler(monitoring, { tickMs: 200, warn: (m) => quiet.err(`warning: ${m}`) });
+    monitor.start();
+    say.line(`Modelworks ${VERSION} up on ${url} — home ${config.home} (embedded SQLite + local artifacts)`);
+    say.detail("serving host, rollout controller (tick 100 ms), monitor scheduler (tick 200 ms)");
+
+    const api = createPlatformClient({ baseUrl: url });
+    const conn = platformConnection(platform);
+    const pipelines = pipelineService(conn, config.home, { ...process.env, ...io.env }, (l) =>
+      say.detail(`notice: ${l}`),
+    );
+    const story = new Story(say, api, url, config.home, options.seed, fired, conn);
+    const ok = await story.tell(pipelines);
+
+    say.heading("Where to look");
+    say.line(`drift report (v1 vs the shifted batch): ${story.reportPath ?? "-"}`);
+    say.line(`pipeline runs:   npx modelworks pipeline ls --home ${config.home}`);
+    say.line(`training runs:   npx modelworks runs ls --home ${config.home}`);
+    say.line(`rollouts:        npx modelworks rollout status ${DEPLOYMENT} --home ${config.home}`);
+    say.line(`deployment log:  npx modelworks deployments events ${DEPLOYMENT} --home ${config.home}`);
+    say.line(`models:          npx modelworks models show churn --home ${config.home}`);
+    say.line(
+      `${ok ? "The story is told" : "The story did not go as planned"} in ${say.elapsedSeconds().toFixed(1)} s.`,
+    );
+    if (!options.exit) {
+      say.line(`Serving on ${url} until Ctrl-C (POST ${url}/deployments/${DEPLOYMENT}/invocations).`);
+      await waitForSignal();
+    }
+    await closeGracefully(app, 1000);
+    return ok ? 0 : 1;
+  } finally {
+    if (sync) clearInterval(sync);
+    await controller?.stop();
+    await monitor?.stop();
+    await host.close();
+    await platform.close();
+  }
+}
+
+type Pipelines = ReturnType<typeof pipelineService>;
+
+class Story {
+  reportPath: string | undefined;
+  private readonly dataDir: string;
+
+  constructor(
+    private readonly say: Narrator,
+    private readonly api: PlatformApi,
+    private readonly url: string,
+    private readonly home: string,
+    private readonly seed: number,
+    private readonly fired: Alert[],
+    private readonly conn: Connection,
+  ) {
+    this.dataDir = join(home, "demo");
+  }
+
+  async tell(pipelines: Pipelines): Promise<boolean> {
+    const { say, api } = this;
+    const data = churnBatches(await readTelco(), this.seed);
+    await mkdir(this.dataDir, { recursive: true });
+    const file = (name: string) => join(this.dataDir, name);
+    await writeFile(file("telco-v1.csv"), toCsv(data.header, data.v1));
+    await writeFile(file("holdout.csv"), toCsv(data.header, data.holdout));
+    await writeFile(file("shifted.csv"), toCsv(data.header, data.shifted));
+    await writeFile(file("telco-v2.csv"), toCsv(data.header, [...data.v1, ...data.shifted]));
+    await writeFile(file("corrupt.csv"), toCsv(data.corrupt.header, data.corrupt.rows));
+    await writeFile(file("churn-first.yaml"), pipelineYaml("churn", true));
+    await writeFile(file("churn-retrain.yaml"), pipelineYaml("churn-retrain", false));
+
+    // 2. Data v1 → first champion.
+    say.heading("Telco data v1 → validate → train → gate → first champion → deployment");
+    say.line(
+      `data v1: rows 0–4999 of the Telco CSV (${data.v1.length} customers); holdout ${data.holdout.length} rows`,
+    );
+    const first = await this.runPipeline(pipelines, "churn-first.yaml", {
+      file: "telco-v1.csv",
+      trees: String(CHAMPION_PARAMS.n_estimators),
+      learning_rate: String(CHAMPION_PARAMS.learning_rate),
+      max_depth: String(CHAMPION_PARAMS.max_depth),
+    });
+    if (first.run.status !== "succeeded") return false;
+    const v1 = first.outputs.train?.version;
+    say.line(`champion promoted: churn/${v1} is churn@champion; deployment '${DEPLOYMENT}' serves churn@champion`);
+    await api.updateDeployment({ name: DEPLOYMENT, routing_key: "customerID" });
+    say.line("deployment routes by customerID (sticky canary assignment per customer)");
+    await this.waitServing();
+
+    // 3. Everyday traffic and outcomes; a monitor watches the inputs.
+    say.heading("Customer traffic and outcomes");
+    const traffic = new Traffic(this.url, DEPLOYMENT, data.header);
+    await traffic.send(data.everyday.slice(0, 600), 10, 2);
+    say.line(
+      `sent ${traffic.totals.rows} customers in ${traffic.totals.requests} requests to /deployments/churn/invocations; ${traffic.totals.feedback} outcomes to /feedback`,
+    );
+    await api.setMonitor({
+      name: DEPLOYMENT,
+      interval_ms: 1000,
+      window_rows: 400,
+      drift_share: 0.25,
+      min_labels: 50,
+      alerts: [{ rule: "dataset_drift", pipeline: "churn-retrain" }],
+      notify: [{ type: "log" }],
+    });
+    say.line(
+      "monitor set: `modelworks monitor set churn --interval 1s --window-rows 400 --drift-share 0.25 --alert dataset-drift,pipeline=churn-retrain --notify log`",
+    );
+    await sleep(1500);
+    say.line(
+      `alerts so far: ${this.fired.length === 0 ? "none (inputs look like the training data)" : this.fired.map((a) => a.rule).join(", ")}`,
+    );
+
+    // 4. The world shifts.
+    say.heading("A shifted batch arrives → drift alert → retrain → gate → canary");
+    const share = (rows: string[][], col: string, value: string) =>
+      rows.filter((r) => r[data.header.indexOf(col)] === value).length / rows.length;
+    const mean = (rows: string[][], col: string) =>
+      rows.reduce((a, r) => a + Number(r[data.header.indexOf(col)]), 0) / rows.length;
+    say.line(
+      `shifted batch: ${data.shifted.length} customers; Month-to-month ${pct(share(data.v1, "Contract", "Month-to-month"))} → ${pct(share(data.shifted, "Contract", "Month-to-month"))}, mean MonthlyCharges ${mean(data.v1, "MonthlyCharges").toFixed(1)} → ${mean(data.shifted, "MonthlyCharges").toFixed(1)}`,
+    );
+    const before = this.fired.length;
+    await traffic.send(data.shifted.slice(0, 600), 10, 2);
+    say.line(`sent ${600} shifted customers as traffic; waiting for the monitor`);
+    const alert = await until(() => this.fired.slice(before).find((a) => a.rule === "dataset_drift"), 20_000);
+    if (!alert) {
+      say.line("✘ no drift alert within 20 s");
+      return false;
+    }
+    say.line(`ALERT dataset_drift fired on ${DEPLOYMENT}: ${alert.message}`);
+    const drifted = await this.driftedFeatures();
+    if (drifted) say.detail(`drifted features: ${drifted}`);
+    this.reportPath = join(this.dataDir, "drift-report.html");
+    await this.writeDriftReport(file("telco-v1.csv"), file("shifted.csv"), this.reportPath);
+
+    say.line("the alert triggers pipeline churn-retrain on data v2 = v1 + the shifted batch");
+    const retrain = await this.runPipeline(
+      pipelines,
+      "churn-retrain.yaml",
+      {
+        file: "telco-v2.csv",
+        trees: String(CHALLENGER_PARAMS.n_estimators),
+        learning_rate: String(CHALLENGER_PARAMS.learning_rate),
+        max_depth: String(CHALLENGER_PARAMS.max_depth),
+      },
+      "alert",
+    );
+    if (retrain.run.status !== "succeeded") return false;
+    const gate = retrain.outputs.gate ?? {};
+    const v2 = retrain.outputs.train?.version;
+    if (!gate.promote) return false;
+
+    say.line(
+      `canary: \`modelworks rollout start churn --candidate churn/${v2} --steps 5,25,50,100 --interval 1.5s --threshold 2 --min-requests 10 --max-psi 1.5\``,
+    );
+    const load = traffic.loop([...data.shifted, ...data.everyday], 8, 2, 3, 5);
+    const good = await this.rollout(`churn/${v2}`, 2, 1.5);
+    await load.stop();
+    if (good !== "succeeded") return false;
+    say.line(`challenger promoted: churn/${v2} is now churn@champion (5 → 25 → 50 → 100 %)`);
+
+    // 5. A broken candidate.
+    say.heading("A broken candidate is rolled back automatically");
+    const bad = await faultModel(this.conn, `churn/${v2}`, {
+      fail_when: { column: "Contract", values: ["Two year"] },
+    });
+    say.line(
+      `registered churn/${bad.model.version}: a copy of churn/${v2} that fails on Contract=Two year (\`modelworks models fault churn/${v2} --fail-when "Contract=Two year"\`)`,
+    );
+    const load2 = traffic.loop([...data.everyday, ...data.holdout], 8, 0, 3, 5);
+    const broken = await this.rollout(`churn/${bad.model.version}`, 1);
+    await load2.stop();
+    if (broken !== "rolled_back") return false;
+    say.line(`broken candidate rolled back: churn@champion is still churn/${v2}`);
+
+    // 6. A corrupt batch.
+    say.heading("A corrupt batch is stopped at validation");
+    say.line(
+      `corrupt batch: ${data.corrupt.rows.length} rows, negative tenure, Contract='Decade', PaymentMethod column missing`,
+    );
+    const corrupt = await this.runPipeline(pipelines, "churn-retrain.yaml", { file: "corrupt.csv" });
+    const failedStep = corrupt.failedStep;
+    if (corrupt.run.status !== "failed" || failedStep !== "validate") {
+      say.line(`✘ expected the run to fail at validate, got ${corrupt.run.status} (${failedStep ?? "-"})`);
+      return false;
+    }
+    say.line(`NOTICE pipeline churn-retrain run ${corrupt.run.id} failed validation; nothing was trained or deployed`);
+    return true;
+  }
+
+  /** Run a pipeline file under the demo folder, narrating each step. */
+  private async runPipeline(
+    pipelines: Pipelines,
+    name: string,
+    params: Record<string, string>,
+    trigger?: string,
+  ): Promise<{ run: PipelineRun; outputs: Record<string, Record<string, unknown>>; failedStep?: string }> {
+    const { say } = this;
+    say.line(`pipeline run ${name.replace(".yaml", "")}${trigger ? ` (trigger: ${trigger})` : ""}`);
+    const onEvent = (e: StepEvent) => {
+      if (e.status === "running" && (e.attempt ?? 1) === 1) return;
+      const took = e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : "";
+      say.detail(`${e.step}: ${e.status}${took}${e.error ? ` — ${e.error}` : ""}`);
+    };
+    const run = await pipelines.runFile(join(this.dataDir, name), {
+      params,
+      onEvent,
+      ...(trigger ? { trigger } : {}),
+    });
+    const shown = await pipelines.show(run.id);
+    const outputs: Record<string, Record<string, unknown>> = {};
+    let failedStep: string | undefined;
+    for (const s of shown.steps) {
+      if (s.outputs) outputs[s.step] = s.outputs as Record<string, unknown>;
+      if (s.status === "failed" && !failedStep) failedStep = s.step;
+    }
+    say.line(`pipeline ${run.pipeline} run ${run.id}: ${run.status}${failedStep ? ` at ${failedStep}` : ""}`);
+    const metrics = outputs.train?.metrics as Record<string, number> | undefined;
+    if (metrics?.roc_auc !== undefined)
+      say.detail(
+        `trained churn/${outputs.train?.version}: roc_auc ${metrics.roc_auc.toFixed(4)} (training run's evaluation)`,
+      );
+    const gate = outputs.gate;
+    if (gate) for (const line of gateEvidence(gate)) say.detail(line);
+    return { run, outputs, ...(failedStep ? { failedStep } : {}) };
+  }
+
+  /** Start a canary and narrate its events until it ends; returns the final phase. */
+  private async rollout(candidate: string, threshold: number, maxScorePsi?: number): Promise<string> {
+    const { say, api } = this;
+    await api.startRollout({
+      name: DEPLOYMENT,
+      candidate,
+      steps: [5, 25, 50, 100],
+      interval_ms: INTERVAL_MS,
+      threshold,
+      thresholds: { min_requests: 10, ...(maxScorePsi === undefined ? {} : { max_score_psi: maxScorePsi }) },
+    });
+    say.line(
+      `rollout of ${candidate} started: steps 5,25,50,100 every 1.5 s, rollback after ${threshold} failed analysis(es)${maxScorePsi === undefined ? "" : `, score PSI ≤ ${maxScorePsi} (a retrained model is meant to score differently)`}`,
+    );
+    const seen = new Set<string>();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { rollout, events } = await api.getRollout({ name: DEPLOYMENT });
+      for (const e of [...events].reverse()) {
+        if (seen.has(e.id) || e.time < rollout.created_time) continue;
+        seen.add(e.id);
+        say.line(`${e.type}: ${e.message}`);
+        const checks = e.data?.checks;
+        if (Array.isArray(checks) && checks.length > 0) {
+          for (const c of checks as Parameters<typeof formatCheck>[0][]) {
+            if (!c.passed || e.type !== "rollout_analysis") say.detail(formatCheck(c).slice(0, 140));
+          }
+          const passed = (checks as { passed: boolean }[]).filter((c) => c.passed).length;
+          if (passed === checks.length) say.detail(`${passed}/${checks.length} checks passed`);
+        }
+      }
+      if (rollout.phase === "succeeded" || rollout.phase === "rolled_back") {
+        say.line(`rollout ${rollout.phase}${rollout.reason ? `: ${rollout.reason}` : ""}`);
+        return rollout.phase;
+      }
+      if (Date.now() > deadline) {
+        say.line(`✘ rollout still ${rollout.phase} after 60 s`);
+        return rollout.phase;
+      }
+      await sleep(200);
+    }
+  }
+
+  /** Wait until the deployment answers. */
+  private async waitServing(): Promise<void> {
+    const ok = await until(async () => {
+      const res = await fetch(`${this.url}/deployments/${DEPLOYMENT}/invocations`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ dataframe_records: [] }),
+      }).catch(() => undefined);
+      await res?.arrayBuffer();
+      return res && res.status !== 404 && res.status !== 503 ? true : undefined;
+    }, 10_000);
+    if (!ok) this.say.line("warning: the deployment is not serving yet");
+  }
+
+  private async driftedFeatures(): Promise<string | undefined> {
+    const status = (await this.api.getMonitor({ name: DEPLOYMENT })) as unknown as {
+      results?: { drift?: { columns?: { column: string; drifted: boolean; score?: number }[] } }[];
+    };
+    const cols = status.results?.[0]?.drift?.columns;
+    if (!Array.isArray(cols)) return undefined;
+    return cols
+      .filter((c) => c.drifted)
+      .map((c) => c.column)
+      .join(", ");
+  }
+
+  private async writeDriftReport(reference: string, current: string, out: string): Promise<void> {
+    const lines: string[] = [];
+    const io: CliIo = { out: (l) => lines.push(l), err: (l) => lines.push(l), env: {}, cwd: this.home };
+    const code = await driftCommand(
+      ["--reference", reference, "--current", current, "--html", out, "--home", this.home],
+      io,
+    );
+    const summary = lines
+      .join("\n")
+      .split("\n")
+      .find((l) => /drift/i.test(l));
+    this.say.line(`drift report v1 vs shifted batch written (exit ${code}): ${resolve(out)}`);
+    if (summary) this.say.detail(summary.trim().slice(0, 160));
+  }
+}
+
+function gateEvidence(gate: Record<string, unknown>): string[] {
+  const ev = gate.evidence as
+    | {
+        rows: number;
+        metrics: Record<string, { challenger: number; champion?: number | null }>;
+        checks: Record<string, boolean | null>;
+      }
+    | undefined;
+  const out = [`gate: ${gate.promote ? "PROMOTE" : "REJECT"} — ${String(gate.reason ?? "")}`];
+  if (!ev) return out;
+  for (const [m, e] of Object.entries(ev.metrics ?? {})) {
+    const champ = typeof e.champion === "number" ? `, champion ${e.champion.toFixed(4)}` : ", no champion";
+    out.push(`gate evidence: ${m} on the same ${ev.rows} eval rows: challenger ${e.challenger.toFixed(4)}${champ}`);
+  }
+  const checks = Object.entries(ev.checks ?? {})
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${v ? "✔" : "✘"} ${k}`);
+  out.push(`gate checks: ${checks.join("  ")}`);
+  return out;
+}
+
+/** The pipeline: ingest → validate (against telco@1) → train → gate [→ deploy]. */
+function pipelineYaml(name: string, deploy: boolean): string {
+  return `# Written by 'modelworks demo'.
+name: ${name}
+params:
+  file: telco-v1.csv
+  holdout: holdout.csv
+  schema: telco@1
+  trees: 8
+  learning_rate: 0.3
+  max_depth: 2
+steps:
+  - name: ingest
+    type: ingest
+    with: {file: "\${params.file}", dataset: telco, label: Churn}
+  - name: ingest_holdout
+    type: ingest
+    with: {file: "\${params.holdout}", dataset: churn_holdout, label: Churn}
+  - name: validate
+    type: validate
+    needs: [ingest]
+    with:
+      dataset: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}"
+      schema: "\${params.schema}"
+  - name: train
+    type: train
+    needs: [ingest, validate]
+    with:
+      data: "\${steps.ingest.outputs.dataset}@\${steps.ingest.outputs.version}"
+      label: Churn
+      params: {n_estimators: "\${params.trees}", learning_rate: "\${params.learning_rate}", max_depth: "\${params.max_depth}"}
+      register: churn
+  - name: gate
+    type: gate
+    needs: [train, ingest_holdout]
+    with:
+      model: churn
+      candidate: "\${steps.train.outputs.version}"
+      eval: "\${steps.ingest_holdout.outputs.dataset}@\${steps.ingest_holdout.outputs.version}"
+      metric: log_loss
+      floor: 0.75
+      min_improvement: 0.002
+      guardrails: {roc_auc: 0.005}
+${
+  deploy
+    ? `  - name: deploy
+    type: deploy
+    needs: [train, gate]
+    when: "\${steps.gate.outputs.promote}"
+    with:
+      deployment: churn
+      candidate: "churn/\${steps.train.outputs.version}"
+`
+    : ""
+}`;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(0)} %`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Poll `f` every 100 ms until it returns a value or `timeoutMs` passes. */
+async function until<T>(f: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) return undefined;
+    await sleep(100);
+  }
+}
