@@ -6,14 +6,15 @@ import { basename } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { parseDuration } from "../core/duration.js";
 import { invalidParam } from "../core/errors.js";
+import { urlProblem } from "../core/http/post-json.js";
 import { dependentsOf, findCycle } from "./dag.js";
-import type { PipelineSpec, RetrySpec, StepSpec, StepType, TriggerSpec } from "./pipeline-spec.js";
+import type { NotifySpec, PipelineSpec, RetrySpec, StepSpec, StepType, TriggerSpec } from "./pipeline-spec.js";
 import { STEP_TYPES } from "./pipeline-spec.js";
 import { referencesIn } from "./substitute.js";
 import type { FieldPath } from "./yaml-fields.js";
 import { FieldReader } from "./yaml-fields.js";
 
-const TOP_KEYS = ["name", "description", "params", "concurrency", "triggers", "steps"] as const;
+const TOP_KEYS = ["name", "description", "params", "concurrency", "triggers", "steps", "notify"] as const;
 const STEP_KEYS = ["name", "type", "needs", "with", "run", "inputs", "outputs", "when", "retries", "timeout", "cache"];
 const RETRY_KEYS = ["limit", "backoff", "factor", "max_backoff"];
 const NAME = { re: /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, what: "a name of letters, digits, '_' and '-'" };
@@ -53,8 +54,17 @@ function readPipeline(r: FieldReader, raw: unknown): PipelineSpec | undefined {
   const triggers = readList(r, ["triggers"], top.triggers, (p, v) => readTrigger(r, p, v));
   if (!Array.isArray(top.steps) || top.steps.length === 0) r.fail(["steps"], "expected a non-empty list of steps");
   const steps = readList(r, ["steps"], top.steps, (p, v) => readStep(r, p, v));
+  const notify = readList(r, ["notify"], top.notify, (p, v) => readNotify(r, p, v));
   checkGraph(r, steps, params);
-  return { name, ...(description ? { description } : {}), params, concurrency, triggers, steps };
+  return {
+    name,
+    ...(description ? { description } : {}),
+    params,
+    concurrency,
+    triggers,
+    steps,
+    ...(notify.length > 0 ? { notify } : {}),
+  };
 }
 
 function readList<T>(
@@ -173,6 +183,30 @@ function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): TriggerSpec
   const deployment = r.optionalString([...p, "deployment"], body.deployment);
   const rule = r.optionalString([...p, "rule"], body.rule);
   return { type: "alert", ...(deployment ? { deployment } : {}), ...(rule ? { rule } : {}) };
+}
+
+/** `- webhook: URL` (optional `secret_env: NAME`), `- slack: URL` or `- log`. */
+function readNotify(r: FieldReader, path: FieldPath, raw: unknown): NotifySpec | undefined {
+  if (raw === "log") return { type: "log" };
+  if (typeof raw === "string") return r.fail(path, `expected log, webhook: URL or slack: URL, got '${raw}'`);
+  const o = r.object(path, raw);
+  if (!o) return undefined;
+  const kinds = ["webhook", "slack", "log"].filter((k) => k in o);
+  if (kinds.length !== 1) return r.fail(path, "expected exactly one of webhook, slack, log");
+  const kind = kinds[0] as string;
+  if (kind === "log") {
+    r.knownKeys(path, o, ["log"]);
+    return { type: "log" };
+  }
+  r.knownKeys(path, o, kind === "webhook" ? ["webhook", "secret_env"] : ["slack"]);
+  const url = r.string([...path, kind], o[kind]);
+  if (url !== undefined) {
+    const bad = urlProblem(url);
+    if (bad) return r.fail([...path, kind], bad);
+  }
+  if (kind === "slack") return url === undefined ? undefined : { type: "slack", url };
+  const secretEnv = r.optionalString([...path, "secret_env"], o.secret_env);
+  return url === undefined ? undefined : { type: "webhook", url, ...(secretEnv ? { secretEnv } : {}) };
 }
 
 /** Unique names, known `needs`, no cycles, and references only to declared params and upstream steps. */

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { invalidParam, MwError } from "../core/errors.js";
+import type { PipelineNotifier } from "./notify.js";
 import { parsePipeline } from "./parse-pipeline.js";
 import type { PipelineRunner, StartOptions } from "./pipeline-runner.js";
 import type { PipelineSpec } from "./pipeline-spec.js";
@@ -22,7 +23,7 @@ export class PipelineService {
   /** The tail of the work queued or running per pipeline name. */
   private readonly tails = new Map<string, { runId: string; done: Promise<unknown> }>();
 
-  constructor(private readonly deps: { runner: PipelineRunner; store: RunStore }) {}
+  constructor(private readonly deps: { runner: PipelineRunner; store: RunStore; notify?: PipelineNotifier }) {}
 
   /** Parse a pipeline file (errors name its lines). */
   async load(path: string): Promise<PipelineSpec> {
@@ -68,10 +69,26 @@ export class PipelineService {
     return { run: await this.deps.store.get(runId), steps: await this.deps.store.steps(runId) };
   }
 
+  /** Tell the pipeline's notify targets about a failed run; notification problems never fail the run. */
+  private async told(run: PipelineRun): Promise<void> {
+    if (!this.deps.notify || run.status !== "failed" || !run.spec.notify?.length) return;
+    const notify = this.deps.notify;
+    await this.deps.store
+      .steps(run.id)
+      .then((steps) => notify(run.spec, run, steps))
+      .catch(() => {});
+  }
+
   /** Run `work` after everything queued before it for `name`. */
   private serialize(name: string, runId: string, work: () => Promise<PipelineRun>): Promise<PipelineRun> {
     const previous = this.tails.get(name)?.done ?? Promise.resolve();
-    const result = previous.catch(() => {}).then(work);
+    const result = previous
+      .catch(() => {})
+      .then(work)
+      .then(async (run) => {
+        await this.told(run);
+        return run;
+      });
     const done = result.catch(() => {});
     this.tails.set(name, { runId, done });
     void done.then(() => {

@@ -53,4 +53,12 @@ export interface PipelineSpec {
   concurrency: "queue" | "skip";
   triggers: TriggerSpec[];
   steps: StepSpec[];
+  /** Who is told when a run fails (absent: nobody). */
+  notify?: NotifySpec[];
 }
+
+/** A target told once when a run fails: a signed JSON webhook, a Slack-compatible webhook, or a log line. */
+export type NotifySpec =
+  | { type: "webhook"; url: string; secretEnv?: string }
+  | { type: "slack"; url: string }
+  | { type: "log" };

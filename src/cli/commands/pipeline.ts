@@ -7,13 +7,17 @@ import { gitCommitOf } from "../../data/versions/git-commit.js";
 import type { Algo } from "../../learn/train/train-params.js";
 import { paramsAsStrings, resolveParams } from "../../learn/train/train-params.js";
 import { stepExecutors } from "../../pipelines/executors.js";
+import { pipelineNotifier } from "../../pipelines/notify.js";
 import { PipelineRunner } from "../../pipelines/pipeline-runner.js";
 import { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { StepEvent } from "../../pipelines/run-execution.js";
 import type { PipelineRun, StepRun } from "../../pipelines/run-store.js";
 import { SqlRunStore } from "../../pipelines/sql/sql-run-store.js";
 import { deployExecutor } from "../../pipelines/steps/deploy.js";
+import { evaluateExecutor } from "../../pipelines/steps/evaluate.js";
+import type { GateExecutorDeps } from "../../pipelines/steps/gate-executor.js";
 import { gateExecutor } from "../../pipelines/steps/gate-executor.js";
+import { registerExecutor } from "../../pipelines/steps/register.js";
 import type { Trainer } from "../../pipelines/steps/train-step.js";
 import { loadVersion } from "../../serving/model-resolver.js";
 import type { CliIo, Connection } from "../cli-context.js";
@@ -80,8 +84,9 @@ function openService(conn: Connection, home: string, io: CliIo): PipelineService
 
 /**
  * The pipeline service on an embedded platform with every built-in step type: `command`, `ingest`,
- * `validate`, `train` (as `modelworks train` does), `gate` (models loaded as `predict` does, eval
- * data as `train --eval`) and `deploy`. `notify` receives one line per rejected challenger.
+ * `validate`, `train` (as `modelworks train` does), `evaluate` and `gate` (models loaded as `predict` does,
+ * eval data as `train --eval`), `register` and `deploy`. `notify` receives one line per rejected
+ * challenger, the `log` notify target's lines and notification warnings.
  */
 export function pipelineService(
   conn: Connection,
@@ -93,13 +98,16 @@ export function pipelineService(
   if (!platform) throw new CliError("pipelines need the embedded store");
   const store = new SqlRunStore(platform.db);
   const cacheDir = join(home, "serving-cache");
-  const gate = gateExecutor({
-    registry: platform.registry,
+  const loaders: Pick<GateExecutorDeps, "loadModel" | "loadEval"> = {
     loadModel: async (name, version) => (await loadVersion(name, version, { ...platform, cacheDir })).predictor,
     loadEval: async (ref, workDir) => {
       const data = await loadTrainingData(ref, workDir, platform, "evaluation");
       return { table: data.table, ref: data.ref, digest: data.digest };
     },
+  };
+  const gate = gateExecutor({
+    registry: platform.registry,
+    ...loaders,
     notify: (n) =>
       notify(
         `pipeline run ${n.pipelineRunId} step ${n.step}: ${n.model}/${n.candidate} not promoted over ${n.champion === null ? "no champion" : `champion ${n.model}/${n.champion}`}: ${n.reason}`,
@@ -115,11 +123,13 @@ export function pipelineService(
     executors: stepExecutors({ env, datasets: platform.datasets, train: cliTrainer(conn) }, [
       ["gate", gate],
       ["deploy", deploy],
+      ["evaluate", evaluateExecutor({ registry: platform.registry, tracking: platform.tracking, ...loaders })],
+      ["register", registerExecutor({ registry: platform.registry, tracking: platform.tracking })],
     ]),
     workRoot: join(home, "pipelines"),
     tracking: platform.tracking,
   });
-  return new PipelineService({ runner, store });
+  return new PipelineService({ runner, store, notify: pipelineNotifier({ log: notify, warn: notify, env }) });
 }
 
 /** `train` steps do what `modelworks train` does, in the same process. */

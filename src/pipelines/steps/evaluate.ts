@@ -1,0 +1,74 @@
+/**
+ * The `evaluate` step: score a registered version (by version or alias) on evaluation data and
+ * report its headline binary metrics, logged on the step's tracking run when there is one.
+ */
+
+import { evaluateBinary } from "../../learn/metrics/binary.js";
+import { binaryLabel } from "../../learn/train/label.js";
+import type { RegistryStore } from "../../registry/registry-store.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
+import type { StepExecutor } from "../step-executor.js";
+import { PermanentStepError } from "../step-executor.js";
+import type { GateExecutorDeps } from "./gate-executor.js";
+import { knownSettings, optionalString, requiredString } from "./settings.js";
+
+/** The gate's loaders, plus where metrics are logged (optional). */
+export interface EvaluateDeps extends Pick<GateExecutorDeps, "loadModel" | "loadEval"> {
+  registry: Pick<RegistryStore, "getModelVersion" | "getModelVersionByAlias">;
+  tracking?: Pick<TrackingStore, "logBatch">;
+}
+
+/** `with: {model, version | alias, data}` → `{model, version, data, metrics: {roc_auc, pr_auc, log_loss, ...}}`. */
+export function evaluateExecutor(deps: EvaluateDeps): StepExecutor {
+  return {
+    run: async (ctx) => {
+      const s = ctx.settings;
+      const step = ctx.step.name;
+      knownSettings(s, ["model", "version", "alias", "data"], step);
+      const model = requiredString(s, "model", step);
+      const version = optionalString(s, "version", step);
+      const alias = optionalString(s, "alias", step);
+      if ((version === undefined) === (alias === undefined)) {
+        throw new PermanentStepError(`step '${step}': give exactly one of with.version and with.alias`);
+      }
+      const resolved =
+        version !== undefined
+          ? await deps.registry.getModelVersion({ name: model, version })
+          : await deps.registry.getModelVersionByAlias({ name: model, alias: alias as string });
+      const data = await deps.loadEval(requiredString(s, "data", step), ctx.baseDir ?? ctx.workDir);
+      const predictor = await deps.loadModel(model, resolved.version);
+      ctx.signal.throwIfAborted();
+      const sig = predictor.signature;
+      if (sig.task !== "binary" || !sig.label) {
+        throw new PermanentStepError(`step '${step}': evaluate scores binary classifiers with a label column`);
+      }
+      const labels = binaryLabel(data.table, sig.label, sig.positive_class).y;
+      const e = evaluateBinary(labels, predictor.predict(data.table));
+      const metrics: Record<string, number | null> = {
+        roc_auc: e.roc_auc,
+        pr_auc: e.pr_auc,
+        log_loss: e.log_loss,
+        brier: e.brier,
+        accuracy: e.default_threshold.accuracy,
+        f1: e.default_threshold.f1,
+        lift_top_decile: e.lift_top_decile,
+        rows: e.count,
+      };
+      ctx.log(
+        `${model}/${resolved.version} on ${data.ref}: ${Object.entries(metrics)
+          .map(([k, v]) => `${k} ${v === null ? "n/a" : Number(v.toFixed(4))}`)
+          .join(", ")}`,
+      );
+      if (deps.tracking) {
+        const now = Date.now();
+        const list = Object.entries(metrics)
+          .filter((m): m is [string, number] => m[1] !== null)
+          .map(([key, value]) => ({ key, value, timestamp: now, step: 0 }));
+        await deps.tracking.logBatch(ctx.runId, { metrics: list }).catch((err: unknown) => {
+          ctx.log(`warning: metrics not logged on run ${ctx.runId}: ${err instanceof Error ? err.message : err}`);
+        });
+      }
+      return { model, version: resolved.version, data: data.ref, metrics };
+    },
+  };
+}
