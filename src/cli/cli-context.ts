@@ -3,6 +3,7 @@ import type { MlflowRouteName } from "../core/api/mlflow-routes.js";
 import { resolveConfig } from "../core/config.js";
 import type { MlflowApi } from "../sdk/mlflow-client.js";
 import { createMlflowClient } from "../sdk/mlflow-client.js";
+import { createPlatformClient } from "../sdk/platform-client.js";
 import type { Handlers } from "../server/mlflow/handlers.js";
 import { JsonStream } from "../server/mlflow/handlers.js";
 import { registryHandlers } from "../server/mlflow/registry-handlers.js";
@@ -113,4 +114,25 @@ export function intFlag(name: string, text: string | undefined, fallback: number
   if (!Number.isInteger(n) || n < min || n > max)
     throw new CliError(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
   return n;
+}
+
+/**
+ * A platform API (`A`, a subset of the SDK's) over HTTP when a tracking URI is given, else the
+ * very handlers the server uses, on the embedded store (so both paths validate and answer alike).
+ */
+export async function connectPlatformApi<A>(
+  flags: { "tracking-uri"?: string; home?: string; store?: string; artifacts?: string },
+  io: CliIo,
+  handlers: (platform: Platform) => unknown,
+  options: Parameters<typeof openPlatform>[1] = {},
+): Promise<{ api: A; close(): Promise<void> }> {
+  const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
+  if (uri && /^https?:\/\//.test(uri)) {
+    return {
+      api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }) as unknown as A,
+      close: async () => {},
+    };
+  }
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), options);
+  return { api: handlers(platform) as A, close: () => platform.close() };
 }

@@ -1,17 +1,13 @@
 /** `modelworks monitor set|status|run|alerts|rm` */
 import { parseArgs } from "node:util";
 import type { AlertRuleInfo } from "../../core/api/platform-routes.js";
-import { resolveConfig } from "../../core/config.js";
-import { parseDuration } from "../../core/duration.js";
-import { isMwError } from "../../core/errors.js";
 import { formatAlerts, formatConfig, formatResult, formatStatus } from "../../monitoring/live/monitor-format.js";
 import type { SetMonitorWire } from "../../monitoring/live/monitor-wire.js";
 import type { PlatformApi } from "../../sdk/platform-client.js";
-import { createPlatformClient } from "../../sdk/platform-client.js";
-import { openPlatform } from "../../server/open-platform.js";
 import { monitorHandlers } from "../../server/platform/monitor-handlers.js";
 import type { CliIo } from "../cli-context.js";
-import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, connectPlatformApi } from "../cli-context.js";
+import { countFlag, durationFlag, numberFlag } from "../cli-flags.js";
 
 export const MONITOR_HELP = `Usage:
   modelworks monitor set DEPLOYMENT [--interval 5m] [--window 1h | --window-rows N] [--min-labels 100]
@@ -87,7 +83,10 @@ export async function monitorCommand(argv: string[], io: CliIo): Promise<number>
     throw new CliError("--limit is for 'monitor status' and 'monitor alerts'");
   }
   const request = sub === "set" ? setRequest(values) : undefined;
-  const conn = await connectMonitoring(values, io);
+  const conn = await connectPlatformApi<MonitorApi>(values, io, (p) => monitorHandlers(p.monitoring), {
+    warn: (m) => io.err(`warning: ${m}`),
+    log: (line) => io.err(line),
+  });
   try {
     return await run(conn.api, sub, deployment, values, request, io);
   } finally {
@@ -107,7 +106,7 @@ async function run(
     io.out(flags.json ? JSON.stringify(value, null, 2) : human(value));
     return 0;
   };
-  const limit = flags.limit === undefined ? {} : { limit: count("--limit", flags.limit) };
+  const limit = flags.limit === undefined ? {} : { limit: countFlag("--limit", flags.limit) };
   switch (sub) {
     case "set":
       return print(await api.setMonitor({ name: name as string, ...request }), (r) =>
@@ -138,16 +137,16 @@ async function run(
 /** The set flags as the API's request. */
 function setRequest(f: Flags): SetMonitorWire {
   const req: SetMonitorWire = {};
-  if (f.interval !== undefined) req.interval_ms = cliDuration("--interval", f.interval);
+  if (f.interval !== undefined) req.interval_ms = durationFlag("--interval", f.interval);
   if (f.window !== undefined && f["window-rows"] !== undefined) {
     throw new CliError("use one of --window (a duration) and --window-rows (a count)");
   }
-  if (f.window !== undefined) req.window_ms = cliDuration("--window", f.window);
-  if (f["window-rows"] !== undefined) req.window_rows = count("--window-rows", f["window-rows"]);
-  if (f["min-labels"] !== undefined) req.min_labels = count("--min-labels", f["min-labels"]);
-  if (f["auc-margin"] !== undefined) req.auc_margin = num("--auc-margin", f["auc-margin"]);
-  if (f["log-loss-margin"] !== undefined) req.log_loss_margin = num("--log-loss-margin", f["log-loss-margin"]);
-  if (f["drift-share"] !== undefined) req.drift_share = num("--drift-share", f["drift-share"]);
+  if (f.window !== undefined) req.window_ms = durationFlag("--window", f.window);
+  if (f["window-rows"] !== undefined) req.window_rows = countFlag("--window-rows", f["window-rows"]);
+  if (f["min-labels"] !== undefined) req.min_labels = countFlag("--min-labels", f["min-labels"]);
+  if (f["auc-margin"] !== undefined) req.auc_margin = numberFlag("--auc-margin", f["auc-margin"]);
+  if (f["log-loss-margin"] !== undefined) req.log_loss_margin = numberFlag("--log-loss-margin", f["log-loss-margin"]);
+  if (f["drift-share"] !== undefined) req.drift_share = numberFlag("--drift-share", f["drift-share"]);
   if (f.alert) req.alerts = f.alert.map(alertFlag);
   const notify = (f.notify ?? []).map(notifyFlag);
   if (f.secret !== undefined) {
@@ -173,7 +172,7 @@ function alertFlag(text: string): AlertRuleInfo {
     rule.feature = arg;
   } else if (kind === "error_rate") {
     if (!arg) throw new CliError(`--alert error-rate needs a maximum share: error-rate:0.02 (got '${text}')`);
-    rule.max = num("--alert error-rate", arg);
+    rule.max = numberFlag("--alert error-rate", arg);
   } else if (kind !== "dataset_drift" && kind !== "performance_drop") {
     throw new CliError(`--alert '${text}': expected ${RULE_SHAPE}`);
   } else if (arg !== undefined) throw new CliError(`--alert '${text}': ${head.slice(0, colon)} takes no ':' argument`);
@@ -194,39 +193,4 @@ function notifyFlag(text: string): { type: "webhook" | "slack" | "log"; url?: st
     throw new CliError(`--notify must be webhook=URL, slack=URL or log; got '${text}'`);
   }
   return { type, url: text.slice(eq + 1) };
-}
-
-function cliDuration(flag: string, text: string): number {
-  try {
-    return parseDuration(flag, text);
-  } catch (e) {
-    if (isMwError(e)) throw new CliError(e.message);
-    throw e;
-  }
-}
-
-function num(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n)) throw new CliError(`${flag}: expected a number, got '${text}'`);
-  return n;
-}
-
-function count(flag: string, text: string): number {
-  const n = num(flag, text);
-  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`${flag}: expected a whole number, got '${text}'`);
-  return n;
-}
-
-/** The monitoring API over HTTP (with a tracking URI) or in-process on the embedded store. */
-async function connectMonitoring(flags: Flags, io: CliIo): Promise<{ api: MonitorApi; close(): Promise<void> }> {
-  const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
-  if (uri && /^https?:\/\//.test(uri)) {
-    return { api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
-  }
-  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), {
-    warn: (m) => io.err(`warning: ${m}`),
-    log: (line) => io.err(line),
-  });
-  // The very handlers the server uses, so both paths validate and answer alike.
-  return { api: monitorHandlers(platform.monitoring) as unknown as MonitorApi, close: () => platform.close() };
 }

@@ -1,20 +1,16 @@
 /** `modelworks rollout start|status|ls|promote|abort|rollback` */
 import { parseArgs } from "node:util";
 import type { RolloutInfo } from "../../core/api/platform-routes.js";
-import { resolveConfig } from "../../core/config.js";
-import { parseDuration } from "../../core/duration.js";
-import { isMwError } from "../../core/errors.js";
 import { parsePromqlCheck } from "../../rollout/analysis/prometheus/promql-checks.js";
 import { parseWebhookFlag } from "../../rollout/hooks/webhook-client.js";
 import { eventLines, formatRollout, formatRolloutList } from "../../rollout/rollout-format.js";
 import { DEFAULT_WEBHOOK_TIMEOUT_MS } from "../../rollout/rollout-spec.js";
 import type { StartRolloutWire } from "../../rollout/rollout-wire.js";
 import type { PlatformApi } from "../../sdk/platform-client.js";
-import { createPlatformClient } from "../../sdk/platform-client.js";
-import { openPlatform } from "../../server/open-platform.js";
 import { rolloutHandlers } from "../../server/platform/rollout-handlers.js";
 import type { CliIo } from "../cli-context.js";
-import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, connectPlatformApi } from "../cli-context.js";
+import { cliParse, countFlag, durationFlag, numberFlag } from "../cli-flags.js";
 
 export const ROLLOUT_HELP = `Usage:
   modelworks rollout start DEPLOYMENT --candidate MODEL/VERSION [--steps 5,25,50,100] [--interval 30s]
@@ -102,7 +98,7 @@ export async function rolloutCommand(argv: string[], io: CliIo): Promise<number>
     if (misplaced) throw new CliError(`--${misplaced} is for 'rollout start'`);
   }
   const request = sub === "start" ? startRequest(deployment, values) : undefined;
-  const conn = await connectRollouts(values, io);
+  const conn = await connectPlatformApi<RolloutApi>(values, io, (p) => rolloutHandlers(p.rollouts));
   try {
     return await run(conn.api, sub, deployment, values, request, io);
   } finally {
@@ -132,7 +128,7 @@ async function run(
     case "status":
       return print(await api.getRollout({ name }), (r) => formatRollout(r.rollout, r.events));
     case "ls": {
-      const limit = flags.limit === undefined ? {} : { limit: count("--limit", flags.limit) };
+      const limit = flags.limit === undefined ? {} : { limit: countFlag("--limit", flags.limit) };
       return print(await api.listRollouts({ name, ...limit }), (r) => formatRolloutList(r.rollouts));
     }
     case "promote":
@@ -172,25 +168,25 @@ function isFinal(r: RolloutInfo): boolean {
 function startRequest(name: string, f: Flags): StartRolloutWire & { name: string } {
   if (!f.candidate) throw new CliError("rollout start needs --candidate MODEL/VERSION");
   const req: StartRolloutWire & { name: string } = { name, candidate: f.candidate };
-  if (f.steps !== undefined) req.steps = f.steps.split(",").map((x) => num("--steps", x));
-  if (f.interval !== undefined) req.interval_ms = cliDuration("--interval", f.interval);
-  if (f.threshold !== undefined) req.threshold = count("--threshold", f.threshold);
+  if (f.steps !== undefined) req.steps = f.steps.split(",").map((x) => numberFlag("--steps", x));
+  if (f.interval !== undefined) req.interval_ms = durationFlag("--interval", f.interval);
+  if (f.threshold !== undefined) req.threshold = countFlag("--threshold", f.threshold);
   if (f["shadow-first"]) req.shadow_first = true;
   const thresholds: Record<string, number> = {};
   const put = (flag: keyof Flags, key: string, parse: (flag: string, t: string) => number) => {
     const text = f[flag];
     if (typeof text === "string") thresholds[key] = parse(`--${flag}`, text);
   };
-  put("max-error-rate-increase", "max_error_rate_increase", num);
-  put("latency-ratio", "latency_ratio", num);
-  put("latency-slack", "latency_slack_ms", cliDuration);
-  put("max-psi", "max_score_psi", num);
-  put("min-requests", "min_requests", count);
-  put("auc-margin", "auc_margin", num);
-  put("min-labels", "min_labels", count);
+  put("max-error-rate-increase", "max_error_rate_increase", numberFlag);
+  put("latency-ratio", "latency_ratio", numberFlag);
+  put("latency-slack", "latency_slack_ms", durationFlag);
+  put("max-psi", "max_score_psi", numberFlag);
+  put("min-requests", "min_requests", countFlag);
+  put("auc-margin", "auc_margin", numberFlag);
+  put("min-labels", "min_labels", countFlag);
   if (Object.keys(thresholds).length > 0) req.thresholds = thresholds;
   const timeout = f["webhook-timeout"]
-    ? cliDuration("--webhook-timeout", f["webhook-timeout"])
+    ? durationFlag("--webhook-timeout", f["webhook-timeout"])
     : DEFAULT_WEBHOOK_TIMEOUT_MS;
   if (f.webhook) {
     req.webhooks = f.webhook.map((w) => {
@@ -204,40 +200,4 @@ function startRequest(name: string, f: Flags): StartRolloutWire & { name: string
   }
   if (f.notify !== undefined) req.notify_url = f.notify;
   return req;
-}
-
-function cliParse<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (isMwError(e)) throw new CliError(e.message);
-    throw e;
-  }
-}
-
-function cliDuration(flag: string, text: string): number {
-  return cliParse(() => parseDuration(flag, text));
-}
-
-function num(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n)) throw new CliError(`${flag}: expected a number, got '${text}'`);
-  return n;
-}
-
-function count(flag: string, text: string): number {
-  const n = num(flag, text);
-  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`${flag}: expected a whole number, got '${text}'`);
-  return n;
-}
-
-/** The rollout API over HTTP (with a tracking URI) or in-process on the embedded store. */
-async function connectRollouts(flags: Flags, io: CliIo): Promise<{ api: RolloutApi; close(): Promise<void> }> {
-  const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
-  if (uri && /^https?:\/\//.test(uri)) {
-    return { api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
-  }
-  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
-  // The very handlers the server uses, so both paths validate and answer alike.
-  return { api: rolloutHandlers(platform.rollouts) as unknown as RolloutApi, close: () => platform.close() };
 }
