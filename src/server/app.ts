@@ -23,6 +23,7 @@ import type { PlatformHandlers } from "./platform/handlers.js";
 import { monitorHandlers } from "./platform/monitor-handlers.js";
 import { platformRoutesPlugin } from "./platform/mount-routes.js";
 import { rolloutHandlers } from "./platform/rollout-handlers.js";
+import { webUiRoutes } from "./web-ui-routes.js";
 
 export interface AppDeps {
   tracking: TrackingStore;
@@ -44,6 +45,8 @@ export interface AppDeps {
   logger?: boolean;
   /** Creates the HTTP server (e.g. one that answers hot routes before the app); default Fastify's own. */
   serverFactory?: FastifyServerFactory;
+  /** Folder of the built web UI (`dist/web`); served at `/` when set. */
+  webRoot?: string;
 }
 
 /** Build the app with every route mounted. */
@@ -69,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
   uiArtifactRoutes(app, deps);
+  if (deps.webRoot) webUiRoutes(app, deps.webRoot);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
   if (deps.datasets || deps.deployments) await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
   return app;

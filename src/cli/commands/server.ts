@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../../server/app.js";
 import { openPlatform } from "../../server/open-platform.js";
+import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
@@ -27,7 +28,7 @@ export async function startServer(
   io: CliIo,
 ): Promise<RunningServer> {
   const platform = await openPlatform(resolveConfig(opts, io.env, io.cwd));
-  const app = await buildApp({ ...platform, version: VERSION });
+  const app = await buildApp({ ...platform, version: VERSION, webRoot: defaultWebRoot() });
   let url: string;
   try {
     url = await listenOn(app, opts.host, opts.port);

@@ -7,6 +7,7 @@ import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
 import { buildApp } from "../../server/app.js";
 import { hooksRoutes } from "../../server/hooks-routes.js";
 import { openPlatform } from "../../server/open-platform.js";
+import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
 import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
@@ -104,7 +105,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       log: (line) => io.err(line),
       ...(pipelines ? { onFired: pipelines.onAlertFired } : {}),
     });
-    const app = await buildApp({ ...platform, monitoring, version: VERSION, serverFactory });
+    const app = await buildApp({ ...platform, monitoring, version: VERSION, serverFactory, webRoot: defaultWebRoot() });
     await app.register(servingRoutes, serving);
     if (pipelines) await app.register(hooksRoutes, pipelines.hooks);
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);

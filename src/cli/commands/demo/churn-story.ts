@@ -19,6 +19,7 @@ import type { PlatformApi } from "../../../sdk/platform-client.js";
 import { createPlatformClient } from "../../../sdk/platform-client.js";
 import { buildApp } from "../../../server/app.js";
 import { openPlatform } from "../../../server/open-platform.js";
+import { defaultWebRoot } from "../../../server/web-ui-routes.js";
 import { directInvocations, directServerFactory } from "../../../serving/direct-invocations.js";
 import { servingRoutes } from "../../../serving/serving-routes.js";
 import { mapTargets } from "../../../serving/serving-targets.js";
@@ -97,6 +98,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
       monitoring,
       version: VERSION,
       serverFactory: directServerFactory(directInvocations(serving)),
+      webRoot: defaultWebRoot(),
     });
     await app.register(servingRoutes, serving);
     const url = await listenOn(app, "127.0.0.1", options.port);
