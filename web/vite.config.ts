@@ -4,6 +4,8 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
+// `npm run web:dev` proxies the API to a running `modelworks up` (MODELWORKS_API, default port 5000).
+const api = process.env.MODELWORKS_API ?? "http://127.0.0.1:5000";
 
 export default defineConfig({
   root,
@@ -15,12 +17,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    // `npm run web:dev` proxies the API to a local `modelworks up` (default port 5000).
-    proxy: {
-      "/api": "http://127.0.0.1:5000",
-      "/ajax-api": "http://127.0.0.1:5000",
-      "/get-artifact": "http://127.0.0.1:5000",
-      "/model-versions": "http://127.0.0.1:5000",
-    },
+    proxy: { "/api": api, "/ajax-api": api, "/get-artifact": api, "/model-versions": api },
   },
 });

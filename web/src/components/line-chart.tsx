@@ -17,7 +17,7 @@ export interface LineChartProps {
   time?: boolean;
   height?: number;
   title?: string;
-  /** Called once the chart has drawn (the browser test measures render time with it). */
+  /** Called after each draw. */
   onDrawn?: () => void;
 }
 
@@ -35,7 +35,15 @@ export function LineChart({ x, series, time, height = 260, title, onDrawn }: Lin
       height,
       scales: { x: { time: Boolean(time) } },
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5 }))],
-      hooks: onDrawn ? { draw: [() => onDrawn()] } : {},
+      hooks: {
+        draw: [
+          () => {
+            // Browser tests read this to measure time to first render.
+            el.dataset.drawnAt = String(performance.now());
+            onDrawn?.();
+          },
+        ],
+      },
     };
     const plot = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(320, el.clientWidth), height }));
@@ -45,5 +53,5 @@ export function LineChart({ x, series, time, height = 260, title, onDrawn }: Lin
       plot.destroy();
     };
   }, [x, series, time, height, title, onDrawn]);
-  return <div className="chart" ref={box} />;
+  return <div className="chart" ref={box} data-testid="metric-chart" />;
 }
