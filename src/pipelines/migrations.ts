@@ -42,4 +42,18 @@ export const pipelineMigrations: readonly Migration[] = [
       "CREATE INDEX pipeline_step_runs_by_key ON pipeline_step_runs (pipeline, cache_key)",
     ],
   },
+  {
+    module: "pipelines",
+    version: 2,
+    name: "run leases across processes and cancellation requests",
+    statements: [
+      `CREATE TABLE pipeline_locks (
+        pipeline TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        run_id TEXT,
+        expires_at BIGINT NOT NULL
+      )`,
+      "ALTER TABLE pipeline_runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
 ];

@@ -63,6 +63,7 @@ describe("notifying failed runs", () => {
     service = new PipelineService({
       runner: f.runner,
       store: f.store,
+      leases: f.leases,
       notify: pipelineNotifier({
         log: (l) => lines.push(l),
         warn: (l) => warnings.push(l),

@@ -13,7 +13,7 @@ import type { TrackingStore } from "../tracking/tracking-store.js";
 import type { PipelineSpec, StepType } from "./pipeline-spec.js";
 import { PipelineTracking } from "./pipeline-tracking.js";
 import type { StepEvent } from "./run-execution.js";
-import { RunExecution } from "./run-execution.js";
+import { CANCELLED, RunExecution } from "./run-execution.js";
 import type { PipelineRun, RunStore, StepRun } from "./run-store.js";
 import type { Sleep } from "./step-attempts.js";
 import { realSleep } from "./step-attempts.js";
@@ -88,18 +88,22 @@ export class PipelineRunner {
   }
 
   /** Continue a run that crashed or failed: succeeded and cached steps are kept, the rest run again. */
-  async resume(runId: string, onEvent?: (event: StepEvent) => void): Promise<PipelineRun> {
+  async resume(runId: string, onEvent?: (event: StepEvent) => void, signal?: AbortSignal): Promise<PipelineRun> {
     const run = await this.deps.store.get(runId);
     if (run.status === "succeeded") throw new MwError("INVALID_STATE", `Pipeline run '${runId}' already succeeded.`);
     for (const s of await this.deps.store.steps(runId)) {
       if (s.status !== "succeeded" && s.status !== "cached") await this.deps.store.resetStep(runId, s.step);
     }
     await this.deps.store.update(runId, { status: "queued", error: undefined, endTime: undefined });
-    return this.execute(runId, onEvent);
+    return this.execute(runId, onEvent, signal);
   }
 
-  /** Execute the pending steps of a stored run; the returned run holds the final status. */
-  async execute(runId: string, onEvent: (event: StepEvent) => void = () => {}): Promise<PipelineRun> {
+  /** Execute the pending steps of a stored run; the returned run holds the final status. `signal` cancels it. */
+  async execute(
+    runId: string,
+    onEvent: (event: StepEvent) => void = () => {},
+    signal?: AbortSignal,
+  ): Promise<PipelineRun> {
     let run = await this.deps.store.get(runId);
     const now = this.clock.now();
     const tracking = this.deps.tracking ? await PipelineTracking.open(this.deps.tracking, run.pipeline) : undefined;
@@ -128,6 +132,7 @@ export class PipelineRunner {
           sleep: this.deps.sleep ?? realSleep,
           maxParallel: Math.max(1, this.deps.maxParallel ?? 2),
           onEvent,
+          ...(signal ? { signal } : {}),
         },
         run,
         await this.deps.store.steps(runId),
@@ -139,9 +144,12 @@ export class PipelineRunner {
       error = `the runner failed: ${e instanceof Error ? e.message : String(e)}`;
     }
     const end = this.clock.now();
-    const status = error ? "failed" : "succeeded";
+    const status = error === CANCELLED ? "cancelled" : error ? "failed" : "succeeded";
+    // Why it stopped: a `pipeline cancel`, or a lease lost to another process.
+    if (status === "cancelled" && signal?.reason instanceof Error) error = signal.reason.message;
     await this.deps.store.update(runId, { status, endTime: end, ...(error ? { error } : {}) });
-    if (tracking && trackingRunId) await tracking.end(trackingRunId, error ? "FAILED" : "FINISHED", end);
+    const final = status === "cancelled" ? "KILLED" : error ? "FAILED" : "FINISHED";
+    if (tracking && trackingRunId) await tracking.end(trackingRunId, final, end);
     return this.deps.store.get(runId);
   }
 }

@@ -21,7 +21,7 @@ describe("PipelineService", () => {
   };
   before(async () => {
     f = await runnerFixture([["evaluate", blocking]]);
-    service = new PipelineService({ runner: f.runner, store: f.store });
+    service = new PipelineService({ runner: f.runner, store: f.store, leases: f.leases });
   });
   after(() => f.close());
 

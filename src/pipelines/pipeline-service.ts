@@ -1,6 +1,7 @@
 /**
  * Pipelines as the CLI, the server and triggers use them: start from a file, list, show, resume,
- * with the spec's concurrency per pipeline name (`queue` waits for the running one, `skip` refuses).
+ * cancel, with the spec's concurrency per pipeline name across processes (`queue` waits for the
+ * running one, `skip` refuses) through a lease in the store.
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -10,6 +11,8 @@ import { parsePipeline } from "./parse-pipeline.js";
 import type { PipelineRunner, StartOptions } from "./pipeline-runner.js";
 import type { PipelineSpec } from "./pipeline-spec.js";
 import type { StepEvent } from "./run-execution.js";
+import type { HeldLease, RunLeases } from "./run-lease.js";
+import { newHolder } from "./run-lease.js";
 import type { PipelineRun, RunStore, StepRun } from "./run-store.js";
 
 /** A run with its steps. */
@@ -18,12 +21,16 @@ export interface RunDetails {
   steps: StepRun[];
 }
 
-/** Starts and inspects pipeline runs. Concurrency is enforced within this process. */
+/** Starts and inspects pipeline runs; one run per pipeline name at a time, in any process. */
 export class PipelineService {
-  /** The tail of the work queued or running per pipeline name. */
+  /** The tail of the work queued or running per pipeline name in this process (keeps local order). */
   private readonly tails = new Map<string, { runId: string; done: Promise<unknown> }>();
+  /** Runs executing in this process, so a local cancel is immediate. */
+  private readonly active = new Map<string, AbortController>();
 
-  constructor(private readonly deps: { runner: PipelineRunner; store: RunStore; notify?: PipelineNotifier }) {}
+  constructor(
+    private readonly deps: { runner: PipelineRunner; store: RunStore; leases: RunLeases; notify?: PipelineNotifier },
+  ) {}
 
   /** Parse a pipeline file (errors name its lines). */
   async load(path: string): Promise<PipelineSpec> {
@@ -40,25 +47,63 @@ export class PipelineService {
     return this.run(await this.load(abs), { ...options, specPath: abs });
   }
 
-  /** Run `spec` to its end: after the running one (queue) or not at all while one runs (skip). */
+  /** Run `spec` to its end: after the running one (queue) or not at all while one runs anywhere (skip). */
   async run(spec: PipelineSpec, options: StartOptions = {}): Promise<PipelineRun> {
     const busy = this.tails.get(spec.name);
-    if (busy && spec.concurrency === "skip") {
-      throw new MwError(
-        "RESOURCE_CONFLICT",
-        `Pipeline '${spec.name}' is already running (run ${busy.runId}); its concurrency is 'skip', so this run was not started.`,
-      );
+    if (spec.concurrency === "skip") {
+      const holder = newHolder();
+      const taken = busy ? { heldBy: busy.runId } : await this.deps.leases.tryTake(spec.name, holder);
+      if ("heldBy" in taken) throw alreadyRunning(spec.name, taken.heldBy);
+      const run = await this.deps.runner.create(spec, options).catch(async (e: unknown) => {
+        await taken.release();
+        throw e;
+      });
+      await taken.cover(run.id);
+      return this.serialize(spec.name, run.id, () => this.execute(taken, run.id, options.onEvent));
     }
     const run = await this.deps.runner.create(spec, options);
-    return this.serialize(spec.name, run.id, () => this.deps.runner.execute(run.id, options.onEvent));
+    return this.serialize(spec.name, run.id, async () => {
+      const lease = await this.deps.leases.waitFor(spec.name, newHolder(), run.id);
+      if (!lease) return this.cancelledBeforeStart(run.id);
+      return this.execute(lease, run.id, options.onEvent);
+    });
   }
 
-  /** Continue a failed or crashed run (after any run of the same pipeline in progress here). */
+  /** Continue a failed, cancelled or crashed run (after any run of the same pipeline in progress). */
   async resume(runId: string, onEvent?: (event: StepEvent) => void): Promise<PipelineRun> {
     const run = await this.deps.store.get(runId);
-    const busy = this.tails.get(run.pipeline);
-    if (busy?.runId === runId) throw new MwError("INVALID_STATE", `Pipeline run '${runId}' is running.`);
-    return this.serialize(run.pipeline, runId, () => this.deps.runner.resume(runId, onEvent));
+    if (
+      this.active.has(runId) ||
+      (run.status === "running" && !(await this.deps.leases.orphaned(run.pipeline, runId)))
+    ) {
+      throw new MwError("INVALID_STATE", `Pipeline run '${runId}' is running.`);
+    }
+    return this.serialize(run.pipeline, runId, async () => {
+      const lease = await this.deps.leases.waitFor(run.pipeline, newHolder(), runId);
+      if (!lease) return this.deps.store.get(runId);
+      return this.execute(lease, runId, onEvent, true);
+    });
+  }
+
+  /**
+   * Stop a run: a queued one never starts; a running one's steps are aborted (commands are killed)
+   * by the process running it, within a second or so; a run whose process stopped is marked at once.
+   */
+  async cancel(runId: string): Promise<PipelineRun> {
+    const run = await this.deps.store.get(runId);
+    if (run.status !== "queued" && run.status !== "running") {
+      throw new MwError(
+        "INVALID_STATE",
+        `Pipeline run '${runId}' is ${run.status}; only queued or running runs can be cancelled.`,
+      );
+    }
+    await this.deps.store.requestCancel(runId);
+    const local = this.active.get(runId);
+    if (local) local.abort(new Error("cancelled"));
+    else if (run.status === "queued" || (await this.deps.leases.orphaned(run.pipeline, runId))) {
+      return this.cancelledBeforeStart(runId);
+    }
+    return this.deps.store.get(runId);
   }
 
   list(options: { pipeline?: string; limit?: number } = {}): Promise<PipelineRun[]> {
@@ -67,6 +112,38 @@ export class PipelineService {
 
   async show(runId: string): Promise<RunDetails> {
     return { run: await this.deps.store.get(runId), steps: await this.deps.store.steps(runId) };
+  }
+
+  /** Execute (or resume) `runId` while holding `lease`; a cancel request aborts it. */
+  private async execute(
+    lease: HeldLease,
+    runId: string,
+    onEvent?: (event: StepEvent) => void,
+    resume = false,
+  ): Promise<PipelineRun> {
+    const controller = new AbortController();
+    const onLease = () => controller.abort(lease.signal.reason);
+    lease.signal.addEventListener("abort", onLease, { once: true });
+    this.active.set(runId, controller);
+    try {
+      if ((await this.deps.store.get(runId)).status === "cancelled") return this.deps.store.get(runId);
+      const runner = this.deps.runner;
+      return resume
+        ? await runner.resume(runId, onEvent, controller.signal)
+        : await runner.execute(runId, onEvent, controller.signal);
+    } finally {
+      this.active.delete(runId);
+      lease.signal.removeEventListener("abort", onLease);
+      await lease.release();
+    }
+  }
+
+  private async cancelledBeforeStart(runId: string): Promise<PipelineRun> {
+    const run = await this.deps.store.get(runId);
+    if (run.status === "queued" || run.status === "running") {
+      await this.deps.store.update(runId, { status: "cancelled", endTime: Date.now(), error: "cancelled" });
+    }
+    return this.deps.store.get(runId);
   }
 
   /** Tell the pipeline's notify targets about a failed run; notification problems never fail the run. */
@@ -79,7 +156,7 @@ export class PipelineService {
       .catch(() => {});
   }
 
-  /** Run `work` after everything queued before it for `name`. */
+  /** Run `work` after everything queued before it for `name` in this process. */
   private serialize(name: string, runId: string, work: () => Promise<PipelineRun>): Promise<PipelineRun> {
     const previous = this.tails.get(name)?.done ?? Promise.resolve();
     const result = previous
@@ -96,4 +173,11 @@ export class PipelineService {
     });
     return result;
   }
+}
+
+function alreadyRunning(pipeline: string, runId: string): MwError {
+  return new MwError(
+    "RESOURCE_CONFLICT",
+    `Pipeline '${pipeline}' is already running (run ${runId}); its concurrency is 'skip', so this run was not started.`,
+  );
 }

@@ -40,7 +40,12 @@ export interface ExecutionDeps {
   sleep: Sleep;
   maxParallel: number;
   onEvent(event: StepEvent): void;
+  /** Aborted when the run is cancelled: no step starts after it, running steps see it. */
+  signal?: AbortSignal;
 }
+
+/** The error of a run that was cancelled. */
+export const CANCELLED = "cancelled";
 
 const LOG_FLUSH_MS = 1000;
 const DONE_OK: ReadonlySet<StepRunStatus> = new Set(["succeeded", "cached"]);
@@ -71,7 +76,7 @@ export class RunExecution {
     for (;;) {
       await this.skipBlocked();
       for (const spec of this.run.spec.steps) {
-        if (active.size >= this.deps.maxParallel) break;
+        if (active.size >= this.deps.maxParallel || this.deps.signal?.aborted) break;
         if (this.status(spec.name) !== "pending" || active.has(spec.name) || !this.ready(spec)) continue;
         active.set(
           spec.name,
@@ -80,6 +85,10 @@ export class RunExecution {
       }
       if (active.size === 0) break;
       await Promise.race(active.values());
+    }
+    if (this.deps.signal?.aborted) {
+      await this.skipPending(CANCELLED);
+      return CANCELLED;
     }
     const failed = this.run.spec.steps.find((s) => this.status(s.name) === "failed");
     return failed
@@ -101,9 +110,19 @@ export class RunExecution {
       if (this.status(spec.name) !== "failed") continue;
       for (const name of dependentsOf(this.run.spec.steps, spec.name)) {
         if (this.status(name) !== "pending") continue;
-        await this.set(name, { status: "skipped", error: `skipped: '${spec.name}' failed` });
-        this.deps.onEvent({ runId: this.run.id, step: name, status: "skipped", error: `'${spec.name}' failed` });
+        const reason = this.deps.signal?.aborted ? CANCELLED : `'${spec.name}' failed`;
+        await this.set(name, { status: "skipped", error: `skipped: ${reason}` });
+        this.deps.onEvent({ runId: this.run.id, step: name, status: "skipped", error: reason });
       }
+    }
+  }
+
+  /** Every step still pending is skipped with `reason` (the run was cancelled). */
+  private async skipPending(reason: string): Promise<void> {
+    for (const spec of this.run.spec.steps) {
+      if (this.status(spec.name) !== "pending") continue;
+      await this.set(spec.name, { status: "skipped", error: `skipped: ${reason}` });
+      this.deps.onEvent({ runId: this.run.id, step: spec.name, status: "skipped", error: reason });
     }
   }
 
@@ -182,6 +201,7 @@ export class RunExecution {
             this.deps.onEvent({ runId: this.run.id, step: spec.name, status: "running", attempt: n });
           },
           retrying: async (n, error, waitMs) => {
+            if (this.deps.signal?.aborted) throw new PermanentStepError(CANCELLED);
             log += `attempt ${n} failed: ${error.message}; retrying in ${waitMs}ms\n`;
             await flush();
             this.deps.onEvent({
@@ -195,22 +215,24 @@ export class RunExecution {
           },
         },
         (signal) =>
-          executor.run({
-            pipelineRunId: this.run.id,
-            runId: trackingRunId,
-            step: resolved,
-            settings,
-            params: this.run.params,
-            upstream: Object.fromEntries(spec.needs.map((n) => [n, this.outputs[n] ?? {}])),
-            workDir,
-            ...(this.deps.trackingUri ? { trackingUri: this.deps.trackingUri } : {}),
-            log: (line) => {
-              log += `${line}\n`;
-            },
-            signal,
-            baseDir: this.baseDir,
-            pipeline: this.run.pipeline,
-          }),
+          this.cancellable(signal, (stepSignal) =>
+            executor.run({
+              pipelineRunId: this.run.id,
+              runId: trackingRunId,
+              step: resolved,
+              settings,
+              params: this.run.params,
+              upstream: Object.fromEntries(spec.needs.map((n) => [n, this.outputs[n] ?? {}])),
+              workDir,
+              ...(this.deps.trackingUri ? { trackingUri: this.deps.trackingUri } : {}),
+              log: (line) => {
+                log += `${line}\n`;
+              },
+              signal: stepSignal,
+              baseDir: this.baseDir,
+              pipeline: this.run.pipeline,
+            }),
+          ),
       );
       const outputs = JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>;
       const missing = await missingPaths(resolved.outputs, this.baseDir);
@@ -224,6 +246,17 @@ export class RunExecution {
       await this.finishFailed(spec, started, (e as { attempts?: number }).attempts ?? 1, e);
     } finally {
       clearInterval(timer);
+    }
+  }
+
+  /** Run an attempt under its timeout signal and the run's cancel signal; a cancelled attempt is not retried. */
+  private async cancellable<T>(timeout: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const run = this.deps.signal;
+    try {
+      return await work(run ? AbortSignal.any([timeout, run]) : timeout);
+    } catch (e) {
+      if (run?.aborted) throw new PermanentStepError(CANCELLED);
+      throw e;
     }
   }
 

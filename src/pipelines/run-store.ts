@@ -30,6 +30,8 @@ export interface PipelineRun {
   startTime?: number;
   endTime?: number;
   error?: string;
+  /** Someone asked for the run to stop; the process running it aborts its steps. */
+  cancelRequested?: boolean;
 }
 
 /** One step of a run. */
@@ -68,6 +70,8 @@ export interface RunStore {
   resetStep(runId: string, step: string): Promise<void>;
   /** Append to a step's log, keeping the last {@link MAX_LOG_BYTES}. */
   appendLog(runId: string, step: string, text: string): Promise<void>;
+  /** Flag the run for cancellation (read by whichever process runs it). */
+  requestCancel(id: string): Promise<void>;
   /** The newest succeeded step run of `pipeline` with this cache key and recorded outputs. */
   findCached(pipeline: string, cacheKey: string): Promise<StepRun | undefined>;
 }

@@ -1,6 +1,7 @@
 /** `modelworks pipeline`: ingest → validate → train on the Telco CSV, the cache, failures, ls/show/resume. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,20 +159,62 @@ steps:
       const killed = spawnSync(
         process.execPath,
         ["--import", import.meta.resolve("tsx"), entry, "pipeline", "run", "crash.yaml", "--home", home],
-        {
-          cwd: dir,
-          encoding: "utf8",
-        },
+        // A short lease, so the killed process's lease has expired by the time we resume.
+        { cwd: dir, encoding: "utf8", env: { ...process.env, MODELWORKS_PIPELINE_LEASE_MS: "300" } },
       );
       assert.equal(killed.signal, "SIGKILL", killed.stderr);
       const crashed = JSON.parse((await run("pipeline", "ls", "--pipeline", "crashy", "--json")).out)[0];
       assert.equal(crashed.status, "running", "the store still says running: nobody finished it");
+      await new Promise((r) => setTimeout(r, 400));
       const resumed = await run("pipeline", "resume", crashed.run_id, "--json");
       assert.equal(resumed.code, 0, resumed.err);
       const steps = JSON.parse(resumed.out).steps.map((s: { step: string; status: string }) => `${s.step}:${s.status}`);
       assert.deepEqual(steps, ["first:succeeded", "crash:succeeded", "last:succeeded"]);
       assert.equal(readFileSync(join(dir, "first.count"), "utf8"), "x", "first ran once");
       assert.equal(readFileSync(join(dir, "last.count"), "utf8"), "x");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("pipeline cancel from another process stops a running pipeline run (its command is killed)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mw-pipeline-cancel-"));
+    try {
+      writeFileSync(
+        join(dir, "slow.yaml"),
+        "name: slow\nsteps:\n  - {name: wait, type: command, run: [node, -e, 'setTimeout(() => {}, 60000)']}\n  - {name: after, type: command, needs: [wait], run: [node, -e, '1']}\n",
+      );
+      const entry = fileURLToPath(new URL("../entry.ts", import.meta.url));
+      const child = spawn(
+        process.execPath,
+        ["--import", import.meta.resolve("tsx"), entry, "pipeline", "run", join(dir, "slow.yaml"), "--home", home],
+        { cwd: dir, env: { ...process.env, MODELWORKS_PIPELINE_LEASE_MS: "2000" } },
+      );
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        out += d;
+      });
+      const exited = once(child, "exit");
+      let id = "";
+      for (let i = 0; i < 600 && !id; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const runs = JSON.parse((await run("pipeline", "ls", "--pipeline", "slow", "--json")).out);
+        if (runs[0]?.status === "running" && out.includes("wait")) id = runs[0].run_id;
+      }
+      assert.ok(id, "the run started");
+      const started = Date.now();
+      const cancel = await run("pipeline", "cancel", id);
+      assert.equal(cancel.code, 0, cancel.err);
+      assert.match(cancel.out, /cancel requested/);
+      const [code] = await exited;
+      assert.equal(code, 1);
+      assert.ok(Date.now() - started < 15_000, "stopped long before the 60 s command would end");
+      assert.match(out, new RegExp(`Pipeline slow run ${id}: cancelled`));
+      const shown = JSON.parse((await run("pipeline", "show", id, "--json")).out);
+      assert.deepEqual(
+        shown.steps.map((s: { step: string; status: string }) => `${s.step}:${s.status}`),
+        ["wait:failed", "after:skipped"],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -190,6 +233,11 @@ steps:
     assert.match(broken.err, /broken.yaml:3: steps\[0\].retries.limit: expected a whole number from 0 to 10, got -1/);
     assert.match((await run("pipeline", "run", "churn.yaml", "--param", "nope=1")).err, /Unknown param 'nope'/);
     assert.match((await run("pipeline", "show", "nope")).err, /Pipeline run 'nope' does not exist/);
+    const finished = JSON.parse((await run("pipeline", "ls", "--json")).out)[0];
+    const cancel = await run("pipeline", "cancel", finished.run_id);
+    assert.equal(cancel.code, 1);
+    assert.match(cancel.err, /only queued or running runs can be cancelled/);
+    assert.match((await run("pipeline", "cancel")).err, /pipeline cancel needs a RUN id/);
     assert.equal((await run("pipeline", "frobnicate")).code, 2);
   });
 });

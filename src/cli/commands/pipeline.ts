@@ -1,6 +1,7 @@
-/** `modelworks pipeline run|ls|show|resume`: run pipeline YAML files on the embedded store. */
-import { join } from "node:path";
+/** `modelworks pipeline run|ls|show|resume|cancel`: run pipeline YAML files on the embedded store. */
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
 import { formatDuration } from "../../core/duration.js";
 import { gitCommitOf } from "../../data/versions/git-commit.js";
@@ -11,7 +12,9 @@ import { pipelineNotifier } from "../../pipelines/notify.js";
 import { PipelineRunner } from "../../pipelines/pipeline-runner.js";
 import { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { StepEvent } from "../../pipelines/run-execution.js";
+import { RunLeases } from "../../pipelines/run-lease.js";
 import type { PipelineRun, StepRun } from "../../pipelines/run-store.js";
+import { SqlRunLocks } from "../../pipelines/sql/sql-run-locks.js";
 import { SqlRunStore } from "../../pipelines/sql/sql-run-store.js";
 import { deployExecutor } from "../../pipelines/steps/deploy.js";
 import { evaluateExecutor } from "../../pipelines/steps/evaluate.js";
@@ -30,11 +33,14 @@ export const PIPELINE_HELP = `Usage:
   modelworks pipeline run FILE [--param k=v]... [--json]   run a pipeline file (exit 1 when it fails)
   modelworks pipeline ls [--pipeline NAME] [--json]          recent runs
   modelworks pipeline show RUN [--json]                      steps: status, attempts, duration, outputs, log tail
-  modelworks pipeline resume RUN [--json]                    rerun what did not succeed in a failed or crashed run
+  modelworks pipeline resume RUN [--json]                    rerun what did not succeed in a failed, cancelled or crashed run
+  modelworks pipeline cancel RUN                             stop a queued or running run (in any process)
 
 Steps run in dependency order (two at a time), with retries, timeouts and, for steps with
 'cache: true', reuse of an earlier result whose cache key (step definition, input bytes, params,
-git commit) is the same. Runs use the embedded store in --home / MODELWORKS_HOME.`;
+git commit) is the same. One run per pipeline at a time across processes ('concurrency: queue'
+waits, 'skip' refuses); a run whose process stopped is marked interrupted when the next one
+starts. Runs use the embedded store in --home / MODELWORKS_HOME.`;
 
 /** Run the `pipeline` command. */
 export async function pipelineCommand(argv: string[], io: CliIo): Promise<number> {
@@ -48,8 +54,8 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
     io.out(PIPELINE_HELP);
     return values.help ? 0 : 2;
   }
-  if (!["run", "ls", "show", "resume"].includes(sub)) {
-    throw new CliError(`unknown subcommand 'pipeline ${sub}' (expected run, ls, show or resume)`);
+  if (!["run", "ls", "show", "resume", "cancel"].includes(sub)) {
+    throw new CliError(`unknown subcommand 'pipeline ${sub}' (expected run, ls, show, resume or cancel)`);
   }
   if (sub !== "ls" && !arg) throw new CliError(`pipeline ${sub} needs ${sub === "run" ? "a FILE" : "a RUN id"}`);
   const conn = await connect(values, io);
@@ -62,10 +68,19 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
       return 0;
     }
     if (sub === "show") return await show(service, arg as string, values.json === true, io);
+    if (sub === "cancel") {
+      const cancelled = await service.cancel(arg as string);
+      const note = cancelled.status === "cancelled" ? "cancelled" : "cancel requested; the process running it stops it";
+      io.out(values.json ? JSON.stringify(runJson(cancelled), null, 2) : `Pipeline run ${cancelled.id}: ${note}`);
+      return 0;
+    }
     let run: PipelineRun;
     if (sub === "run") {
       const params = Object.fromEntries((values.param ?? []).map(splitParam));
-      run = await service.runFile(join(io.cwd, arg as string), { params, ...(progress ? { onEvent: progress } : {}) });
+      run = await service.runFile(resolve(io.cwd, arg as string), {
+        params,
+        ...(progress ? { onEvent: progress } : {}),
+      });
     } else {
       run = await service.resume(arg as string, progress);
     }
@@ -129,7 +144,14 @@ export function pipelineService(
     workRoot: join(home, "pipelines"),
     tracking: platform.tracking,
   });
-  return new PipelineService({ runner, store, notify: pipelineNotifier({ log: notify, warn: notify, env }) });
+  const leaseMs = Number(env.MODELWORKS_PIPELINE_LEASE_MS ?? "");
+  const leases = new RunLeases({
+    locks: new SqlRunLocks(platform.db),
+    store,
+    clock: systemClock,
+    ...(Number.isFinite(leaseMs) && leaseMs >= 100 ? { ttlMs: leaseMs, pollMs: Math.min(1000, leaseMs / 4) } : {}),
+  });
+  return new PipelineService({ runner, store, leases, notify: pipelineNotifier({ log: notify, warn: notify, env }) });
 }
 
 /** `train` steps do what `modelworks train` does, in the same process. */

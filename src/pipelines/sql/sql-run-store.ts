@@ -7,6 +7,7 @@ import { tailBytes } from "../run-store.js";
 
 const RUN_COLUMNS =
   "id, pipeline, spec_json, spec_path, params_json, status, trigger_kind, tracking_run_id, created_time, start_time, end_time, error";
+const RUN_SELECT = `${RUN_COLUMNS}, cancel_requested`;
 const STEP_COLUMNS =
   "run_id, step, status, attempts, cache_key, outputs_json, tracking_run_id, start_time, end_time, error, log";
 
@@ -23,6 +24,7 @@ interface RunRow {
   start_time: number | string | null;
   end_time: number | string | null;
   error: string | null;
+  cancel_requested?: number | string | boolean;
 }
 
 interface StepRow {
@@ -101,7 +103,7 @@ export class SqlRunStore implements RunStore {
   }
 
   async get(id: string): Promise<PipelineRun> {
-    const row = await this.db.get<RunRow>(`SELECT ${RUN_COLUMNS} FROM pipeline_runs WHERE id = ?`, [id]);
+    const row = await this.db.get<RunRow>(`SELECT ${RUN_SELECT} FROM pipeline_runs WHERE id = ?`, [id]);
     if (!row) throw notFound(`Pipeline run '${id}' does not exist.`);
     return toRun(row);
   }
@@ -111,7 +113,7 @@ export class SqlRunStore implements RunStore {
     const where = options.pipeline === undefined ? "" : "WHERE pipeline = ?";
     const params: SqlValue[] = options.pipeline === undefined ? [limit] : [options.pipeline, limit];
     const rows = await this.db.all<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM pipeline_runs ${where} ORDER BY created_time DESC, id DESC LIMIT ?`,
+      `SELECT ${RUN_SELECT} FROM pipeline_runs ${where} ORDER BY created_time DESC, id DESC LIMIT ?`,
       params,
     );
     return rows.map(toRun);
@@ -121,6 +123,11 @@ export class SqlRunStore implements RunStore {
     const { sets, values } = assignments(patch, RUN_FIELDS, () => undefined);
     if (sets.length === 0) return;
     const n = await this.db.run(`UPDATE pipeline_runs SET ${sets.join(", ")} WHERE id = ?`, [...values, id]);
+    if (n === 0) throw notFound(`Pipeline run '${id}' does not exist.`);
+  }
+
+  async requestCancel(id: string): Promise<void> {
+    const n = await this.db.run("UPDATE pipeline_runs SET cancel_requested = 1 WHERE id = ?", [id]);
     if (n === 0) throw notFound(`Pipeline run '${id}' does not exist.`);
   }
 
@@ -218,6 +225,7 @@ function toRun(r: RunRow): PipelineRun {
     ...opt("startTime", num(r.start_time)),
     ...opt("endTime", num(r.end_time)),
     ...(r.error !== null ? { error: r.error } : {}),
+    ...(Number(r.cancel_requested ?? 0) ? { cancelRequested: true } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../../core/clock.js";
+import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
 import { trackingMigrations } from "../../tracking/migrations.js";
@@ -13,12 +14,17 @@ import { parsePipeline } from "../parse-pipeline.js";
 import { PipelineRunner } from "../pipeline-runner.js";
 import type { StepType } from "../pipeline-spec.js";
 import type { StepEvent } from "../run-execution.js";
+import { RunLeases } from "../run-lease.js";
+import { SqlRunLocks } from "../sql/sql-run-locks.js";
 import { SqlRunStore } from "../sql/sql-run-store.js";
 import type { StepExecutor } from "../step-executor.js";
 
 export interface RunnerFixture {
   dir: string;
+  db: Database;
   store: SqlRunStore;
+  /** Pipeline leases on the same database (short poll so queued runs start promptly). */
+  leases: RunLeases;
   tracking: SqlTrackingStore;
   runner: PipelineRunner;
   sleeps: number[];
@@ -40,6 +46,7 @@ export async function runnerFixture(
   const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });
   await tracking.init();
   const store = new SqlRunStore(db);
+  const leases = new RunLeases({ locks: new SqlRunLocks(db), store, clock: systemClock, pollMs: 20 });
   const sleeps: number[] = [];
   const events: StepEvent[] = [];
   const runner = new PipelineRunner({
@@ -57,7 +64,9 @@ export async function runnerFixture(
   const specPath = join(dir, "pipeline.yaml");
   return {
     dir,
+    db,
     store,
+    leases,
     tracking,
     runner,
     sleeps,
