@@ -5,9 +5,11 @@ import Fastify from "fastify";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { MwError } from "../core/errors.js";
 import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
+import type { RunStore } from "../pipelines/run-store.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { RolloutService } from "../rollout/rollout-service.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
+import type { TrafficSource } from "../serving/metrics/traffic-windows.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
 import { installErrorHandlers } from "./errors.js";
@@ -20,9 +22,12 @@ import { datasetHandlers } from "./platform/dataset-handlers.js";
 import type { DatasetServices } from "./platform/dataset-services.js";
 import { deploymentHandlers } from "./platform/deployment-handlers.js";
 import type { PlatformHandlers } from "./platform/handlers.js";
+import { metricHistoryHandlers } from "./platform/metric-history-handlers.js";
 import { monitorHandlers } from "./platform/monitor-handlers.js";
 import { platformRoutesPlugin } from "./platform/mount-routes.js";
+import { pipelineHandlers } from "./platform/pipeline-handlers.js";
 import { rolloutHandlers } from "./platform/rollout-handlers.js";
+import { trafficHandlers } from "./platform/traffic-handlers.js";
 import { webUiRoutes } from "./web-ui-routes.js";
 
 export interface AppDeps {
@@ -37,6 +42,10 @@ export interface AppDeps {
   rollouts?: RolloutService;
   /** Live monitoring; the platform API's monitor and alert routes are mounted when set. */
   monitoring?: MonitoringService;
+  /** Pipeline runs (read only); the platform API's pipeline run routes are mounted when set. */
+  pipelineRuns?: RunStore;
+  /** Live per-variant traffic of the deployments this process serves (`up`); absent, traffic is `available: false`. */
+  traffic?: TrafficSource;
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
@@ -74,7 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   uiArtifactRoutes(app, deps);
   if (deps.webRoot) webUiRoutes(app, deps.webRoot);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
-  if (deps.datasets || deps.deployments) await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
+  if (deps.datasets || deps.deployments || deps.pipelineRuns)
+    await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
   return app;
 }
 
@@ -88,7 +98,16 @@ function platformHandlers(deps: AppDeps): PlatformHandlers {
     ...(deps.datasets
       ? datasetHandlers(deps.datasets, { maxUploadBytes: deps.maxUploadBytes, tracking: deps.tracking })
       : {}),
+    ...metricHistoryHandlers(deps.tracking),
     ...(deps.deployments ? deploymentHandlers(deps.deployments) : {}),
+    ...(deps.deployments
+      ? trafficHandlers({
+          deployments: deps.deployments,
+          registry: deps.registry,
+          ...(deps.traffic ? { traffic: deps.traffic } : {}),
+        })
+      : {}),
+    ...(deps.pipelineRuns ? pipelineHandlers(deps.pipelineRuns) : {}),
     ...(deps.rollouts ? rolloutHandlers(deps.rollouts) : {}),
     ...(deps.monitoring ? monitorHandlers(deps.monitoring) : {}),
   };

@@ -13,6 +13,7 @@ import { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import { SqlMonitorStore } from "../monitoring/live/sql/sql-monitor-store.js";
 import { monitoringMigrations } from "../monitoring/migrations.js";
 import { pipelineMigrations } from "../pipelines/migrations.js";
+import { SqlRunStore } from "../pipelines/sql/sql-run-store.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
 import { rolloutMigrations } from "../rollout/migrations.js";
@@ -51,6 +52,8 @@ export interface Platform {
   rolloutStore: SqlRolloutStore;
   /** Live monitoring of deployments; `withServing` adds the gauges and error rates of a serving process. */
   monitoring: MonitoringService;
+  /** Pipeline runs and their steps. */
+  pipelineRuns: SqlRunStore;
   close(): Promise<void>;
 }
 
@@ -105,6 +108,7 @@ export async function openPlatform(
       rollouts,
       rolloutStore,
       monitoring,
+      pipelineRuns: new SqlRunStore(db),
       close: () => db.close(),
     };
   } catch (e) {

@@ -46,6 +46,25 @@ export interface BulkIntervalQuery {
   maxResults: number;
 }
 
+/** One plotted point of a downsampled history: the bucket's last point with the bucket's min and max. */
+export interface HistoryPoint {
+  step: number;
+  timestamp: number;
+  value: number;
+  min: number;
+  max: number;
+}
+
+/** A metric's history reduced for a chart (see {@link TrackingStore.getMetricHistoryDownsampled}). */
+export interface DownsampledHistory {
+  /** Points stored for the run and key. */
+  totalPoints: number;
+  /** False when `points` holds every (finite) stored point. */
+  downsampled: boolean;
+  /** Ascending by step. */
+  points: HistoryPoint[];
+}
+
 export interface TrackingStore {
   createExperiment(input: { name: string; artifactLocation?: string; tags?: KeyValue[] }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
@@ -81,5 +100,10 @@ export interface TrackingStore {
   /** One page of a metric's history in (step, timestamp) order. */
   getMetricHistory(runId: string, key: string, page: { maxResults: number; pageToken?: string }): Promise<Page<Metric>>;
   getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]>;
+  /**
+   * A metric's history in at most `maxPoints` step buckets (each its last point with min and max);
+   * every point when there are no more. RESOURCE_DOES_NOT_EXIST for an unknown run.
+   */
+  getMetricHistoryDownsampled(runId: string, key: string, maxPoints: number): Promise<DownsampledHistory>;
   searchDatasets(experimentIds: readonly string[]): Promise<DatasetSummary[]>;
 }

@@ -9,6 +9,7 @@ import { hooksRoutes } from "../../server/hooks-routes.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
+import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
 import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
@@ -76,6 +77,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   const host = hostFor(platform, config, pollMs, io);
+  // Live per-variant traffic for the UI: snapshots of the serving totals, differenced over a window.
+  const traffic = new TrafficWindows(host.metrics, () => host.runtimes.keys(), systemClock);
   let timer: NodeJS.Timeout | undefined;
   let controller: ReturnType<typeof startRolloutController> | undefined;
   let monitor: MonitorScheduler | undefined;
@@ -105,7 +108,14 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       log: (line) => io.err(line),
       ...(pipelines ? { onFired: pipelines.onAlertFired } : {}),
     });
-    const app = await buildApp({ ...platform, monitoring, version: VERSION, serverFactory, webRoot: defaultWebRoot() });
+    const app = await buildApp({
+      ...platform,
+      monitoring,
+      traffic,
+      version: VERSION,
+      serverFactory,
+      webRoot: defaultWebRoot(),
+    });
     await app.register(servingRoutes, serving);
     if (pipelines) await app.register(hooksRoutes, pipelines.hooks);
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
@@ -114,6 +124,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     monitor = new MonitorScheduler(monitoring, { tickMs: monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });
     monitor.start();
     pipelines?.scheduler.start(triggerTickMs);
+    traffic.start();
     io.out(
       values.json
         ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
@@ -123,6 +134,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     await closeGracefully(app);
     return 0;
   } finally {
+    traffic.stop();
     pipelines?.scheduler.stop();
     if (timer) clearInterval(timer);
     await controller?.stop();

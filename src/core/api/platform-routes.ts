@@ -4,6 +4,7 @@
  */
 import type { Key, Path, Source } from "../schema.js";
 import { Field, s } from "../schema.js";
+import { metricHistoryRoutes, pipelineRunRoutes, trafficRoutes } from "./insight-routes.js";
 import { route } from "./route.js";
 
 /** A dataset version on the wire. `schema` and `profile` are present on single-version reads. */
@@ -481,7 +482,15 @@ export const monitorRoutes = {
   ),
 };
 
-export const platformRoutes = { ...datasetRoutes, ...deploymentRoutes, ...rolloutRoutes, ...monitorRoutes };
+export const platformRoutes = {
+  ...datasetRoutes,
+  ...deploymentRoutes,
+  ...rolloutRoutes,
+  ...monitorRoutes,
+  ...metricHistoryRoutes,
+  ...pipelineRunRoutes,
+  ...trafficRoutes,
+};
 
 export type PlatformRoutes = typeof platformRoutes;
 export type DatasetRouteName = keyof typeof datasetRoutes;

@@ -25,6 +25,8 @@ export interface VariantTotals {
   requests: number;
   /** Requests answered with a 5xx status. */
   errors: number;
+  /** Requests answered with any status other than 2xx (4xx included). */
+  failures: number;
   latency: { bounds: readonly number[]; counts: number[] };
   scores: { bounds: readonly number[]; counts: number[] };
 }
@@ -194,6 +196,7 @@ export class ServingMetrics {
     const totals: VariantTotals = {
       requests: 0,
       errors: 0,
+      failures: 0,
       latency: { bounds: LATENCY_BUCKETS, counts: new Array(LATENCY_BUCKETS.length + 1).fill(0) },
       scores: { bounds: SCORE_BUCKETS, counts: new Array(SCORE_BUCKETS.length + 1).fill(0) },
     };
@@ -203,6 +206,7 @@ export class ServingMetrics {
         for (const [status, cell] of p.byStatus) {
           totals.requests += cell.value;
           if (status >= 500) totals.errors += cell.value;
+          if (status < 200 || status >= 300) totals.failures += cell.value;
         }
         addCounts(totals.latency.counts, p.duration.counts);
       }

@@ -123,8 +123,10 @@ export function encodeChunk(p: Points): Buffer {
 
 /** Unpack a chunk blob. */
 export function decodeChunk(blob: Uint8Array): Points {
-  // Copy (Buffer#slice would not): a driver's buffer may be a view into a pool, unaligned.
-  const all = new Float64Array(new Uint8Array(blob).buffer, 0, blob.byteLength / 8);
+  // A driver's buffer may be a small view into a shared pool at an odd offset: copy those. Large
+  // blobs own their (8-aligned) memory, and skipping the copy matters when a chart reads 1M points.
+  const bytes = blob.byteOffset % 8 === 0 ? blob : new Uint8Array(blob);
+  const all = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
   const n = all.length / 3;
   return { step: all.subarray(0, n), ts: all.subarray(n, 2 * n), value: all.subarray(2 * n) };
 }

@@ -4,10 +4,11 @@ import { fromWireDouble, toWireDouble } from "../../core/api/mlflow-entities.js"
 import type { Database } from "../../core/db/database.js";
 import { invalidParam } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
-import type { BulkIntervalQuery } from "../tracking-store.js";
+import type { BulkIntervalQuery, DownsampledHistory } from "../tracking-store.js";
 import type { Points } from "./metric-chunk.js";
 import { comparePoint } from "./metric-chunk.js";
 import { scanChunks } from "./metric-chunk-store.js";
+import { downsampleSeries } from "./metric-downsample.js";
 import { placeholders } from "./rows.js";
 
 /** The last point returned: (step, timestamp, value) is unique within a series. */
@@ -66,6 +67,13 @@ export class MetricHistory {
       }
     }
     return more && last ? { items, nextPageToken: encodeCursor(last) } : { items };
+  }
+
+  /** The history reduced to at most `maxPoints` step buckets (see metric-downsample.ts). */
+  async downsampled(runId: string, key: string, maxPoints: number): Promise<DownsampledHistory> {
+    const series = await this.seriesId(runId, key);
+    if (series === undefined) return { totalPoints: 0, downsampled: false, points: [] };
+    return downsampleSeries(this.db, series, maxPoints);
   }
 
   /** Up to `maxResults` points per run, spread evenly over the steps in range (MLflow's UI sampling). */

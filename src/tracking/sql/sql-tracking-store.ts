@@ -14,7 +14,13 @@ import type { Database, Queryable } from "../../core/db/database.js";
 import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import { newRunId, randomRunName } from "../../core/ids.js";
 import type { Page } from "../../core/page.js";
-import type { BulkIntervalQuery, MetricInput, RunSearchQuery, TrackingStore } from "../tracking-store.js";
+import type {
+  BulkIntervalQuery,
+  DownsampledHistory,
+  MetricInput,
+  RunSearchQuery,
+  TrackingStore,
+} from "../tracking-store.js";
 import { validateBatch, validateKey, validateTagValue } from "../validation.js";
 import { writeMetrics, writeParams, writeTags } from "./log-batch.js";
 import { MetricHistory } from "./metric-history.js";
@@ -208,6 +214,13 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
 
   async getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<MetricWithRunId[]> {
     return this.history.bulkInterval(query);
+  }
+
+  async getMetricHistoryDownsampled(runId: string, key: string, maxPoints: number): Promise<DownsampledHistory> {
+    if (!Number.isSafeInteger(maxPoints) || maxPoints < 1)
+      throw invalidParam(`Invalid value ${maxPoints} for parameter 'max_points': expected a positive integer.`);
+    await this.runRow(this.db, runId);
+    return this.history.downsampled(runId, key, maxPoints);
   }
 
   async searchDatasets(experimentIds: readonly string[]): Promise<DatasetSummary[]> {

@@ -21,6 +21,7 @@ import { buildApp } from "../../../server/app.js";
 import { openPlatform } from "../../../server/open-platform.js";
 import { defaultWebRoot } from "../../../server/web-ui-routes.js";
 import { directInvocations, directServerFactory } from "../../../serving/direct-invocations.js";
+import { TrafficWindows } from "../../../serving/metrics/traffic-windows.js";
 import { servingRoutes } from "../../../serving/serving-routes.js";
 import { mapTargets } from "../../../serving/serving-targets.js";
 import { VERSION } from "../../../version.js";
@@ -96,6 +97,8 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
     const app = await buildApp({
       ...platform,
       monitoring,
+      // Its timer is unref'd and reads nothing once the host is closed, so it needs no stopping.
+      traffic: new TrafficWindows(host.metrics, () => host.runtimes.keys(), systemClock).start(),
       version: VERSION,
       serverFactory: directServerFactory(directInvocations(serving)),
       webRoot: defaultWebRoot(),
