@@ -8,6 +8,8 @@ export interface Series {
   label: string;
   /** y values aligned with the chart's x values; null for a gap. */
   values: (number | null)[];
+  /** Draw across nulls (series sampled at different x values share one x axis). */
+  spanGaps?: boolean;
 }
 
 export interface LineChartProps {
@@ -34,7 +36,15 @@ export function LineChart({ x, series, time, height = 260, title, onDrawn }: Lin
       width: Math.max(320, el.clientWidth),
       height,
       scales: { x: { time: Boolean(time) } },
-      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5 }))],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: COLORS[i % COLORS.length],
+          width: 1.5,
+          spanGaps: s.spanGaps,
+        })),
+      ],
       hooks: {
         draw: [
           () => {

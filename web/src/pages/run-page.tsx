@@ -1,6 +1,196 @@
-/** Run */
+/** One run: its facts, children, params, metrics (with charts), tags, dataset inputs and artifacts. */
 import type { ReactNode } from "react";
+import { useState } from "react";
+import type { FileInfo, Run } from "../../../src/core/api/mlflow-entities";
+import { ArtifactPreview } from "../components/runs/artifact-preview";
+import { ArtifactTree } from "../components/runs/artifact-tree";
+import { KeyValueTable } from "../components/runs/key-value-table";
+import { MetricHistoryChart } from "../components/runs/metric-history-chart";
+import { RunFacts } from "../components/runs/run-facts";
+import { ErrorBox, Loading } from "../components/status";
+import { mlflow } from "../lib/api";
+import { formatNumber, formatTime } from "../lib/format";
+import { href, replaceQuery } from "../lib/router";
+import { runName, toNumber } from "../lib/runs/run-fields";
+import { useAsync } from "../lib/use-async";
 
-export function RunPage(_props: { runId: string; query: URLSearchParams }): ReactNode {
-  return <h1>Run</h1>;
+/** `#/runs/:id` (`?metric=KEY` opens that metric's chart straight away). */
+export function RunPage({ runId, query }: { runId: string; query: URLSearchParams }): ReactNode {
+  const metric = query.get("metric") ?? "";
+  const [axis, setAxis] = useState<"step" | "time">("step");
+  const [file, setFile] = useState<FileInfo>();
+  const loaded = useAsync(() => mlflow.getRun({ run_id: runId }), [runId]);
+  const run = loaded.data?.run;
+  const showMetric = (key: string) => replaceQuery(`/runs/${runId}`, { metric: key || undefined });
+  return (
+    <div>
+      <p className="muted">
+        <a href={href("/experiments")}>Experiments</a>
+        {run ? (
+          <>
+            {" / "}
+            <a href={href(`/experiments/${run.info.experiment_id}`)}>experiment {run.info.experiment_id}</a>
+          </>
+        ) : null}{" "}
+        / run
+      </p>
+      <h1>{run ? runName(run) : loaded.error ? `Run ${runId}` : "…"}</h1>
+      <ErrorBox error={loaded.error} />
+      <Loading when={loaded.loading && !run} />
+      {run ? <RunFacts run={run} /> : null}
+      {run ? <Params run={run} /> : null}
+      <section>
+        <h2>Metrics</h2>
+        {/* The chart does not wait for the run: with ?metric=KEY both requests go out at once. */}
+        {metric ? (
+          <div>
+            <div className="toolbar">
+              <strong>{metric}</strong>
+              <label htmlFor="run-metric-axis">X axis</label>
+              <select
+                id="run-metric-axis"
+                value={axis}
+                onChange={(e) => setAxis(e.target.value === "time" ? "time" : "step")}
+              >
+                <option value="step">Step</option>
+                <option value="time">Time</option>
+              </select>
+              <button type="button" onClick={() => showMetric("")}>
+                Close chart
+              </button>
+            </div>
+            <MetricHistoryChart runs={[{ id: runId, label: metric }]} metricKey={metric} axis={axis} band />
+          </div>
+        ) : null}
+        {run ? <Metrics run={run} current={metric} onPick={showMetric} /> : null}
+      </section>
+      {run ? <Tags run={run} /> : null}
+      {run ? <Datasets run={run} /> : null}
+      {run ? (
+        <section>
+          <h2>Artifacts</h2>
+          <div style={{ display: "grid", gridTemplateColumns: "minmax(200px, 300px) 1fr", gap: 16 }}>
+            <ArtifactTree runId={runId} selected={file?.path} onSelect={setFile} />
+            <ArtifactPreview runId={runId} file={file} />
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function Params({ run }: { run: Run }): ReactNode {
+  return (
+    <section>
+      <h2>Parameters</h2>
+      <KeyValueTable
+        label="Parameters"
+        rows={run.data.params ?? []}
+        rowKey={(p) => p.key}
+        headers={["Name", "Value"]}
+        cells={(p) => [
+          p.key,
+          <span key="v" className="mono">
+            {p.value}
+          </span>,
+        ]}
+        empty="No parameters logged."
+      />
+    </section>
+  );
+}
+
+function Metrics({ run, current, onPick }: { run: Run; current: string; onPick: (k: string) => void }): ReactNode {
+  return (
+    <KeyValueTable
+      label="Metrics"
+      rows={run.data.metrics ?? []}
+      rowKey={(m) => m.key}
+      headers={["Name", "Latest value", "Step", "Logged"]}
+      cells={(m) => [
+        <button
+          key="k"
+          type="button"
+          className="link"
+          style={{ color: "#2563eb", fontWeight: m.key === current ? 600 : undefined }}
+          aria-pressed={m.key === current}
+          title="Show this metric's history"
+          onClick={() => onPick(m.key)}
+        >
+          {m.key}
+        </button>,
+        formatNumber(toNumber(m.value)),
+        m.step,
+        formatTime(m.timestamp),
+      ]}
+      empty="No metrics logged."
+    />
+  );
+}
+
+function Tags({ run }: { run: Run }): ReactNode {
+  const all = run.data.tags ?? [];
+  // MLflow's own bookkeeping tags are useful but noisy; they go behind a disclosure.
+  const user = all.filter((t) => !t.key.startsWith("mlflow."));
+  const system = all.filter((t) => t.key.startsWith("mlflow."));
+  const cells = (t: { key: string; value: string }) => [
+    t.key,
+    <span key="v" className="mono">
+      {t.value}
+    </span>,
+  ];
+  return (
+    <section>
+      <h2>Tags</h2>
+      <KeyValueTable
+        label="Tags"
+        rows={user}
+        rowKey={(t) => t.key}
+        headers={["Name", "Value"]}
+        cells={cells}
+        empty="No tags."
+      />
+      {system.length ? (
+        <details>
+          <summary>System tags ({system.length})</summary>
+          <KeyValueTable
+            label="System tags"
+            rows={system}
+            rowKey={(t) => t.key}
+            headers={["Name", "Value"]}
+            cells={cells}
+            empty=""
+          />
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function Datasets({ run }: { run: Run }): ReactNode {
+  const inputs = run.inputs?.dataset_inputs ?? [];
+  return (
+    <section>
+      <h2>Datasets</h2>
+      <KeyValueTable
+        label="Datasets"
+        rows={inputs}
+        rowKey={(d) => `${d.dataset.name}@${d.dataset.digest}`}
+        headers={["Name", "Digest", "Context", "Source"]}
+        cells={(d) => [
+          <a key="n" href={href(`/datasets/${encodeURIComponent(d.dataset.name)}`, { digest: d.dataset.digest })}>
+            {d.dataset.name}
+          </a>,
+          <span key="d" className="mono">
+            {d.dataset.digest}
+          </span>,
+          d.tags?.find((t) => t.key === "mlflow.data.context")?.value ?? "",
+          <span key="s" className="mono">
+            {d.dataset.source_type}: {d.dataset.source}
+          </span>,
+        ]}
+        empty="No dataset inputs logged."
+      />
+    </section>
+  );
 }

@@ -1,0 +1,39 @@
+/** A deployment's event trail (deployment changes and rollout events), newest first. */
+import type { ReactNode } from "react";
+import type { DeploymentEventInfo } from "../../../../src/core/api/platform-routes";
+import { formatTime } from "../../lib/format";
+import { eventTone } from "../../lib/ops/rollout-view";
+import { Badge } from "../status";
+
+/** Time, type and message of each event; the message carries the evidence in words. */
+export function EventsTable({ events }: { events: DeploymentEventInfo[] }): ReactNode {
+  return (
+    <table className="data" aria-label="Events">
+      <thead>
+        <tr>
+          <th style={{ width: 170 }}>Time</th>
+          <th style={{ width: 170 }}>Type</th>
+          <th>Message</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr key={e.id}>
+            <td>{formatTime(e.time)}</td>
+            <td>
+              <Badge tone={eventTone(e.type)}>{e.type}</Badge>
+            </td>
+            <td>{e.message}</td>
+          </tr>
+        ))}
+        {events.length === 0 ? (
+          <tr>
+            <td colSpan={3} className="muted">
+              No events.
+            </td>
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,18 @@
+/** Badge tones for pipeline run and step states. */
+import type { PipelineRunWire, PipelineStepWire } from "../wire";
+
+/** Green for success, red for failure, blue while it runs. */
+export function runTone(
+  status: PipelineRunWire["status"] | PipelineStepWire["status"],
+): "ok" | "bad" | "warn" | "info" | undefined {
+  if (status === "succeeded" || status === "cached") return "ok";
+  if (status === "failed") return "bad";
+  if (status === "cancelled" || status === "skipped") return "warn";
+  if (status === "running" || status === "queued") return "info";
+  return undefined;
+}
+
+/** True while the run can still change (the page keeps polling). */
+export function isRunLive(status: PipelineRunWire["status"] | undefined): boolean {
+  return status === "running" || status === "queued";
+}
