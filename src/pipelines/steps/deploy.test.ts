@@ -79,6 +79,8 @@ test("a challenger on an existing deployment starts a canary rollout; a retry fi
     steps: "10, 50, 100",
     interval: "2m",
     threshold: "3",
+    shadow_first: true,
+    checks: { max_score_psi: 1.5, min_requests: "50" },
   };
   const out = await executor().run(ctx(settings));
   assert.equal(typeof out.rollout_id, "string");
@@ -89,6 +91,10 @@ test("a challenger on an existing deployment starts a canary rollout; a retry fi
   assert.deepEqual(r?.spec.steps, [10, 50, 100]);
   assert.equal(r?.spec.intervalMs, 120_000);
   assert.equal(r?.spec.threshold, 3);
+  assert.equal(r?.spec.shadowFirst, true);
+  assert.equal(r?.spec.thresholds.maxScorePsi, 1.5);
+  assert.equal(r?.spec.thresholds.minRequests, 50);
+  assert.equal(r?.spec.thresholds.latencyRatio, 1.5, "limits not named keep their defaults");
   const retry = await executor().run(ctx(settings));
   assert.equal(retry.rollout_id, out.rollout_id);
   assert.equal((await f.service.list("prod")).length, 1);
@@ -168,4 +174,10 @@ test("bad settings are permanent errors naming the setting", async () => {
   await bad({ deployment: "prod", candidate: "m/1", steps: "5,x" }, /'steps'/);
   await bad({ deployment: "prod", candidate: "m/1", interval: "soon" }, /'interval'/);
   await bad({ deployment: "prod", candidate: "m/1", wait: "yes" }, /'wait'/);
+  await bad(
+    { deployment: "prod", candidate: "m/1", checks: { max_psi: 1 } },
+    /'checks.max_psi' \(expected one of .*max_score_psi/,
+  );
+  await bad({ deployment: "prod", candidate: "m/1", checks: { min_requests: "many" } }, /'checks.min_requests'/);
+  await bad({ deployment: "prod", candidate: "m/1", checks: [1] }, /'checks': expected a map/);
 });

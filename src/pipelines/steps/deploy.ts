@@ -7,10 +7,11 @@ import { setTimeout as delay } from "node:timers/promises";
 import { parseDuration } from "../../core/duration.js";
 import { invalidParam, isMwError, MwError } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
-import type { Rollout } from "../../rollout/rollout.js";
+import type { AnalysisThresholds, Rollout } from "../../rollout/rollout.js";
 import { isActivePhase } from "../../rollout/rollout.js";
 import type { RolloutService } from "../../rollout/rollout-service.js";
 import type { RolloutSpecInput } from "../../rollout/rollout-spec.js";
+import { THRESHOLD_WIRE_NAMES } from "../../rollout/rollout-spec.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
 import { lookupVersion, parseModelRef } from "../../serving/model-resolver.js";
 import type { StepContext, StepExecutor } from "../step-executor.js";
@@ -128,7 +129,10 @@ async function primaryVersion(registry: RegistryStore, primary: string, model: s
   return lookupVersion(ref, registry).catch(() => undefined);
 }
 
-/** Parse `{deployment, candidate, steps, interval, threshold, wait, poll_interval}`. */
+/**
+ * Parse `{deployment, candidate, steps, interval, threshold, shadow_first, checks, notify, wait,
+ * poll_interval}`; `checks` sets the canary analysis limits by their wire names (`max_score_psi`, ...).
+ */
 export function deploySettings(w: Record<string, unknown>): DeploySettings {
   const text = (field: string): string => {
     const v = w[field];
@@ -139,6 +143,9 @@ export function deploySettings(w: Record<string, unknown>): DeploySettings {
   if (w.steps !== undefined) spec.steps = steps(w.steps);
   if (w.interval !== undefined) spec.intervalMs = duration("interval", w.interval);
   if (w.threshold !== undefined) spec.threshold = numberSetting("threshold", w.threshold);
+  if (w.shadow_first !== undefined) spec.shadowFirst = bool("shadow_first", w.shadow_first);
+  if (w.checks !== undefined) spec.thresholds = checkLimits(w.checks);
+  if (w.notify !== undefined) spec.notifyUrl = text("notify");
   return {
     deployment: text("deployment"),
     candidate: text("candidate"),
@@ -146,6 +153,25 @@ export function deploySettings(w: Record<string, unknown>): DeploySettings {
     wait: w.wait === undefined ? false : bool("wait", w.wait),
     pollMs: w.poll_interval === undefined ? 1000 : duration("poll_interval", w.poll_interval),
   };
+}
+
+/** `checks: {max_score_psi: 0.5, min_requests: 50}`: rollout analysis limits; an unknown name is refused. */
+function checkLimits(v: unknown): Partial<AnalysisThresholds> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw invalidParam("Invalid value for deploy setting 'checks': expected a map such as {max_score_psi: 0.5}.");
+  }
+  const byWire = new Map(
+    Object.entries(THRESHOLD_WIRE_NAMES).map(([k, wire]) => [wire, k as keyof AnalysisThresholds]),
+  );
+  const out: Partial<AnalysisThresholds> = {};
+  for (const [name, value] of Object.entries(v)) {
+    const key = byWire.get(name);
+    if (!key) {
+      throw invalidParam(`Unknown deploy setting 'checks.${name}' (expected one of ${[...byWire.keys()].join(", ")}).`);
+    }
+    out[key] = numberSetting(`checks.${name}`, value);
+  }
+  return out;
 }
 
 function steps(v: unknown): number[] {
