@@ -17,7 +17,8 @@ test("the demo tells the churn story end to end and exits 0", { timeout: 600_000
     assert.equal(code, 0, `${out}\n${io.stderr.join("\n")}`);
     assert.match(out, /champion promoted: churn\/1 is churn@champion/);
     assert.match(out, /ALERT dataset_drift fired on churn: .*Contract/);
-    assert.match(out, /gate: PROMOTE — challenger log_loss/);
+    assert.match(out, /gate: PROMOTE — challenger roc_auc 0\.8\d+ vs champion 0\.8\d+: improvement/);
+    assert.match(out, /the deploy step started a canary of churn\/2/);
     for (const w of [5, 25, 50, 100]) assert.match(out, new RegExp(`rollout_step: Step \\d: ${w} % of traffic`));
     assert.match(out, /challenger promoted: churn\/2 is now churn@champion/);
     assert.match(out, /✘ error-rate .*candidate/);

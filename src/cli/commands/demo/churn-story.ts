@@ -50,7 +50,7 @@ export interface ChurnStoryOptions {
 const DEPLOYMENT = "churn";
 const INTERVAL_MS = 1500;
 /** The champion is deliberately small; the challenger has more trees and more data. */
-const CHAMPION_PARAMS = { n_estimators: 8, learning_rate: 0.3, max_depth: 2 };
+const CHAMPION_PARAMS = { n_estimators: 5, learning_rate: 0.3, max_depth: 2 };
 const CHALLENGER_PARAMS = { n_estimators: 120, learning_rate: 0.1, max_depth: 3 };
 
 /** Tell the story; returns the exit code. */
@@ -174,8 +174,8 @@ class Story {
     await writeFile(file("shifted.csv"), toCsv(data.header, data.shifted));
     await writeFile(file("telco-v2.csv"), toCsv(data.header, [...data.v1, ...data.shifted]));
     await writeFile(file("corrupt.csv"), toCsv(data.corrupt.header, data.corrupt.rows));
-    await writeFile(file("churn-first.yaml"), pipelineYaml("churn", true));
-    await writeFile(file("churn-retrain.yaml"), pipelineYaml("churn-retrain", false));
+    await writeFile(file("churn-first.yaml"), pipelineYaml("churn"));
+    await writeFile(file("churn-retrain.yaml"), pipelineYaml("churn-retrain"));
 
     // 2. Data v1 → first champion.
     say.heading("Telco data v1 → validate → train → gate → first champion → deployment");
@@ -243,6 +243,8 @@ class Story {
     await this.writeDriftReport(file("telco-v1.csv"), file("shifted.csv"), this.reportPath);
 
     say.line("the alert triggers pipeline churn-retrain on data v2 = v1 + the shifted batch");
+    // Customers keep coming while the pipeline runs: its deploy step starts the canary on live traffic.
+    const load = traffic.loop([...data.shifted, ...data.everyday], 8, 2, 3, 5);
     const retrain = await this.runPipeline(
       pipelines,
       "churn-retrain.yaml",
@@ -254,16 +256,16 @@ class Story {
       },
       "alert",
     );
-    if (retrain.run.status !== "succeeded") return false;
     const gate = retrain.outputs.gate ?? {};
     const v2 = retrain.outputs.train?.version;
-    if (!gate.promote) return false;
-
+    if (retrain.run.status !== "succeeded" || !gate.promote) {
+      await load.stop();
+      return false;
+    }
     say.line(
-      `canary: \`modelworks rollout start churn --candidate churn/${v2} --steps 5,25,50,100 --interval 1.5s --threshold 2 --min-requests 10 --max-psi 1.5\``,
+      `the deploy step started a canary of churn/${v2}: steps 5,25,50,100 every 1.5 s, rollback after 2 failed analyses, score PSI ≤ 3 (a retrained, larger model is meant to score differently)`,
     );
-    const load = traffic.loop([...data.shifted, ...data.everyday], 8, 2, 3, 5);
-    const good = await this.rollout(`churn/${v2}`, 2, 1.5);
+    const good = await this.follow();
     await load.stop();
     if (good !== "succeeded") return false;
     say.line(`challenger promoted: churn/${v2} is now churn@champion (5 → 25 → 50 → 100 %)`);
@@ -346,8 +348,14 @@ class Story {
       thresholds: { min_requests: 10, ...(maxScorePsi === undefined ? {} : { max_score_psi: maxScorePsi }) },
     });
     say.line(
-      `rollout of ${candidate} started: steps 5,25,50,100 every 1.5 s, rollback after ${threshold} failed analysis(es)${maxScorePsi === undefined ? "" : `, score PSI ≤ ${maxScorePsi} (a retrained model is meant to score differently)`}`,
+      `rollout of ${candidate} started: steps 5,25,50,100 every 1.5 s, rollback after ${threshold} failed analysis(es)${maxScorePsi === undefined ? "" : `, score PSI ≤ ${maxScorePsi}`}`,
     );
+    return this.follow();
+  }
+
+  /** Narrate the deployment's latest rollout until it ends; returns the final phase. */
+  private async follow(): Promise<string> {
+    const { say, api } = this;
     const seen = new Set<string>();
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -440,8 +448,8 @@ function gateEvidence(gate: Record<string, unknown>): string[] {
   return out;
 }
 
-/** The pipeline: ingest → validate (against telco@1) → train → gate [→ deploy]. */
-function pipelineYaml(name: string, deploy: boolean): string {
+/** The pipeline: ingest → validate (against telco@1) → train → gate → deploy (canary). */
+function pipelineYaml(name: string): string {
   return `# Written by 'modelworks demo'.
 name: ${name}
 params:
@@ -479,22 +487,24 @@ steps:
       model: churn
       candidate: "\${steps.train.outputs.version}"
       eval: "\${steps.ingest_holdout.outputs.dataset}@\${steps.ingest_holdout.outputs.version}"
-      metric: log_loss
+      metric: roc_auc
       floor: 0.75
       min_improvement: 0.002
-      guardrails: {roc_auc: 0.005}
-${
-  deploy
-    ? `  - name: deploy
+      guardrails: {log_loss: 0.01}
+  - name: deploy
     type: deploy
     needs: [train, gate]
     when: "\${steps.gate.outputs.promote}"
     with:
       deployment: churn
       candidate: "churn/\${steps.train.outputs.version}"
-`
-    : ""
-}`;
+      # The canary of a challenger (the first model is deployed as champion without one).
+      steps: [5, 25, 50, 100]
+      interval: 1.5s
+      threshold: 2
+      # A retrained model is meant to score differently: a looser score-distribution check.
+      checks: {min_requests: 10, max_score_psi: 3}
+`;
 }
 
 function pct(x: number): string {
