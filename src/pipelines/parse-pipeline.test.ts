@@ -122,18 +122,20 @@ triggers:
   - cron: "every day"
   - git: {branch: main, secret: X}
   - webhook: {}
+  - cron: "61 * * * *"
 steps:
   - {name: a, type: command, run: [ls], timeout: soon, cache: "yes"}
 `);
     assert.match(msg, /^churn.yaml:2: concurrency: expected one of queue, skip, got 'parallel'$/m);
     assert.match(
       msg,
-      /^churn.yaml:4: triggers\[0\].cron: expected a cron schedule such as "0 3 \* \* \*", got 'every day'$/m,
+      /^churn.yaml:4: triggers\[0\].cron: Invalid cron expression 'every day': expected 5 fields .*got 2\. \(for example "0 3 \* \* \*"\)$/m,
     );
+    assert.match(msg, /^churn.yaml:7: triggers\[3\].cron: .*minute.*61/m);
     assert.match(msg, /^churn.yaml:5: triggers\[1\].git.secret: unknown key/m);
     assert.match(msg, /^churn.yaml:6: triggers\[2\]: expected exactly one of cron, git, folder, alert$/m);
-    assert.match(msg, /^churn.yaml:8: steps\[0\].timeout: expected a duration such as 500ms, 30s or 5m, got 'soon'$/m);
-    assert.match(msg, /^churn.yaml:8: steps\[0\].cache: expected true or false, got 'yes'$/m);
+    assert.match(msg, /^churn.yaml:9: steps\[0\].timeout: expected a duration such as 500ms, 30s or 5m, got 'soon'$/m);
+    assert.match(msg, /^churn.yaml:9: steps\[0\].cache: expected true or false, got 'yes'$/m);
   });
 
   test("references must name declared params and upstream steps", () => {

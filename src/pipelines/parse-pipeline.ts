@@ -11,6 +11,7 @@ import { dependentsOf, findCycle } from "./dag.js";
 import type { NotifySpec, PipelineSpec, RetrySpec, StepSpec, StepType, TriggerSpec } from "./pipeline-spec.js";
 import { STEP_TYPES } from "./pipeline-spec.js";
 import { referencesIn } from "./substitute.js";
+import { parseCron } from "./triggers/cron.js";
 import type { FieldPath } from "./yaml-fields.js";
 import { FieldReader } from "./yaml-fields.js";
 
@@ -143,7 +144,6 @@ function readRetries(r: FieldReader, path: FieldPath, raw: unknown): RetrySpec {
   };
 }
 
-const CRON_FIELD = /^[0-9A-Za-z*/,?-]+$/;
 
 function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): TriggerSpec | undefined {
   const o = r.object(path, raw);
@@ -156,10 +156,12 @@ function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): TriggerSpec
     r.knownKeys(path, o, ["cron", "timezone"]);
     const schedule = r.string(p, o.cron);
     if (schedule !== undefined) {
-      const fields = schedule.trim().split(/\s+/);
-      const ok = (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f));
-      if (!ok && !schedule.startsWith("@"))
-        return r.fail(p, `expected a cron schedule such as "0 3 * * *", got '${schedule}'`);
+      // The scheduler's own parser, so a file `pipeline run` accepts is one `up` can schedule.
+      try {
+        parseCron(schedule);
+      } catch (e) {
+        return r.fail(p, `${(e as Error).message} (for example "0 3 * * *")`);
+      }
     }
     const timezone = r.optionalString([...path, "timezone"], o.timezone);
     return { type: "cron", schedule: schedule ?? "", ...(timezone ? { timezone } : {}) };

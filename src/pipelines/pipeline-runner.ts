@@ -26,8 +26,11 @@ export interface PipelineRunnerDeps {
   workRoot: string;
   /** Records each run and step as MLflow runs when given. */
   tracking?: TrackingStore;
-  /** Handed to `command` steps as MLFLOW_TRACKING_URI / MODELWORKS_TRACKING_URI. */
-  trackingUri?: string;
+  /**
+   * Handed to `command` steps as MLFLOW_TRACKING_URI / MODELWORKS_TRACKING_URI; a function when the
+   * server's address is known only once it listens.
+   */
+  trackingUri?: string | (() => string | undefined);
   clock?: Clock;
   sleep?: Sleep;
   /** Steps running at once (default 2). */
@@ -119,6 +122,8 @@ export class PipelineRunner {
     const baseDir = run.specPath ? dirname(run.specPath) : process.cwd();
     await mkdir(this.deps.workRoot, { recursive: true });
     const commit = (await (this.deps.gitCommit ?? gitCommitOf)(baseDir)) ?? "none";
+    const uri = this.deps.trackingUri;
+    const trackingUri = typeof uri === "function" ? uri() : uri;
     let error: string | undefined;
     try {
       const execution = new RunExecution(
@@ -126,7 +131,7 @@ export class PipelineRunner {
           store: this.deps.store,
           executors: this.deps.executors,
           ...(tracking ? { tracking } : {}),
-          ...(this.deps.trackingUri ? { trackingUri: this.deps.trackingUri } : {}),
+          ...(trackingUri ? { trackingUri } : {}),
           workRoot: this.deps.workRoot,
           clock: this.clock,
           sleep: this.deps.sleep ?? realSleep,

@@ -153,6 +153,9 @@ describe("PipelineService across processes", () => {
       old.error ?? "",
       /interrupted: the process running it stopped; continue it with 'modelworks pipeline resume/,
     );
+    const [step] = await f.store.steps(id);
+    assert.equal(step?.status, "failed");
+    assert.equal(step?.error, "interrupted");
     // The stalled process wakes up: it has lost the lease, so it stops instead of carrying on.
     releases.shift()?.();
     const woke = await late;

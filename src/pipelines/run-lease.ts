@@ -100,6 +100,12 @@ export class RunLeases {
   private async interrupted(runId: string): Promise<void> {
     const run = await this.o.store.get(runId).catch(() => undefined);
     if (!run || (run.status !== "running" && run.status !== "queued")) return;
+    const now = this.o.clock.now();
+    for (const step of await this.o.store.steps(runId)) {
+      if (step.status === "running") {
+        await this.o.store.updateStep(runId, step.step, { status: "failed", endTime: now, error: "interrupted" });
+      }
+    }
     await this.o.store.update(runId, {
       status: "failed",
       endTime: this.o.clock.now(),

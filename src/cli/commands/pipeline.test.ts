@@ -220,6 +220,30 @@ steps:
     }
   });
 
+  test("a command step logs to MLflow over HTTP through MLFLOW_TRACKING_URI (the embedded store, served while the run lasts)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mw-pipeline-uri-"));
+    try {
+      writeFileSync(
+        join(dir, "log.js"),
+        `const uri = process.env.MLFLOW_TRACKING_URI;
+if (!uri || uri !== process.env.MODELWORKS_TRACKING_URI) process.exit(4);
+const body = { run_id: process.env.MODELWORKS_RUN_ID, key: "from_command", value: 0.75, timestamp: Date.now(), step: 0 };
+fetch(uri + "/api/2.0/mlflow/runs/log-metric", {
+  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+}).then((r) => { if (!r.ok) process.exit(3); });
+`,
+      );
+      writeFileSync(join(dir, "uri.yaml"), "name: uri\nsteps:\n  - {name: log, type: command, run: [node, log.js]}\n");
+      const r = await run("pipeline", "run", join(dir, "uri.yaml"), "--json");
+      assert.equal(r.code, 0, r.err + r.out);
+      const step = JSON.parse(r.out).steps[0];
+      const shown = await run("runs", "show", step.tracking_run_id);
+      assert.match(shown.out, /from_command = 0\.75/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("ls lists runs; bad files, params and ids are one-line errors", async () => {
     const ls = await run("pipeline", "ls");
     assert.match(ls.out, /RUN\s+PIPELINE\s+STATUS/);

@@ -1,6 +1,7 @@
 /** `modelworks pipeline run|ls|show|resume|cancel`: run pipeline YAML files on the embedded store. */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { FastifyInstance } from "fastify";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
 import { formatDuration } from "../../core/duration.js";
@@ -22,7 +23,9 @@ import type { GateExecutorDeps } from "../../pipelines/steps/gate-executor.js";
 import { gateExecutor } from "../../pipelines/steps/gate-executor.js";
 import { registerExecutor } from "../../pipelines/steps/register.js";
 import type { Trainer } from "../../pipelines/steps/train-step.js";
+import { buildApp } from "../../server/app.js";
 import { loadVersion } from "../../serving/model-resolver.js";
+import { VERSION } from "../../version.js";
 import type { CliIo, Connection } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { lockfileDigest } from "./train.js";
@@ -59,8 +62,15 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
   }
   if (sub !== "ls" && !arg) throw new CliError(`pipeline ${sub} needs ${sub === "run" ? "a FILE" : "a RUN id"}`);
   const conn = await connect(values, io);
+  let server: FastifyInstance | undefined;
   try {
-    const service = openService(conn, resolveConfig(values, io.env, io.cwd).home, io);
+    let trackingUri: string | undefined;
+    if ((sub === "run" || sub === "resume") && conn.platform) {
+      // `command` steps log to MLflow over HTTP: serve the embedded store on loopback while the run lasts.
+      server = await buildApp({ ...conn.platform, version: VERSION });
+      trackingUri = await server.listen({ host: "127.0.0.1", port: 0 });
+    }
+    const service = openService(conn, resolveConfig(values, io.env, io.cwd).home, io, () => trackingUri);
     const progress = values.json ? undefined : (e: StepEvent) => io.out(formatEvent(e));
     if (sub === "ls") {
       const runs = await service.list(values.pipeline ? { pipeline: values.pipeline } : {});
@@ -88,13 +98,19 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
     else io.out(`Pipeline ${run.pipeline} run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ""}`);
     return run.status === "succeeded" ? 0 : 1;
   } finally {
+    await server?.close();
     await conn.close();
   }
 }
 
-function openService(conn: Connection, home: string, io: CliIo): PipelineService {
+function openService(
+  conn: Connection,
+  home: string,
+  io: CliIo,
+  trackingUri: () => string | undefined,
+): PipelineService {
   if (!conn.platform) throw new CliError("pipelines run on the embedded store for now; drop --tracking-uri");
-  return pipelineService(conn, home, { ...process.env, ...io.env }, (line) => io.err(line));
+  return pipelineService(conn, home, { ...process.env, ...io.env }, (line) => io.err(line), trackingUri);
 }
 
 /**
@@ -108,6 +124,8 @@ export function pipelineService(
   home: string,
   env: NodeJS.ProcessEnv,
   notify: (line: string) => void,
+  /** The tracking server `command` steps log to (MLFLOW_TRACKING_URI), once it listens. */
+  trackingUri?: () => string | undefined,
 ): PipelineService {
   const platform = conn.platform;
   if (!platform) throw new CliError("pipelines need the embedded store");
@@ -143,6 +161,7 @@ export function pipelineService(
     ]),
     workRoot: join(home, "pipelines"),
     tracking: platform.tracking,
+    ...(trackingUri ? { trackingUri } : {}),
   });
   const leaseMs = Number(env.MODELWORKS_PIPELINE_LEASE_MS ?? "");
   const leases = new RunLeases({

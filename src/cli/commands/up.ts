@@ -1,24 +1,15 @@
 /** `modelworks up`: the platform in one process — tracking/registry/platform API and every active deployment. */
 import { parseArgs } from "node:util";
-import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
-import { servingTotals } from "../../monitoring/alerts/error-rates.js";
-import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
-import { buildApp } from "../../server/app.js";
 import { hooksRoutes } from "../../server/hooks-routes.js";
 import { openPlatform } from "../../server/open-platform.js";
-import { defaultWebRoot } from "../../server/web-ui-routes.js";
-import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
-import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
-import { servingRoutes } from "../../serving/serving-routes.js";
-import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
-import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
+import { closeGracefully, waitForSignal } from "./listen.js";
 import { pipelineService } from "./pipeline.js";
-import { startRolloutController } from "./rollout-controller.js";
-import { hostFor } from "./serving-host.js";
+import type { PlatformProcess } from "./platform-process.js";
+import { startPlatformProcess } from "./platform-process.js";
 import type { UpPipelines } from "./up-pipelines.js";
 import { loadUpPipelines } from "./up-pipelines.js";
 
@@ -76,90 +67,48 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const triggerTickMs = intFlag("trigger-tick-ms", values["trigger-tick-ms"], 1000, 20, 3_600_000);
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
-  const host = hostFor(platform, config, pollMs, io);
-  // Live per-variant traffic for the UI: snapshots of the serving totals, differenced over a window.
-  const traffic = new TrafficWindows(host.metrics, () => host.runtimes.keys(), systemClock);
-  let timer: NodeJS.Timeout | undefined;
-  let controller: ReturnType<typeof startRolloutController> | undefined;
-  let monitor: MonitorScheduler | undefined;
+  let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
   try {
     if (values.pipeline?.length) {
-      const service = pipelineService(platformConnection(platform), config.home, { ...process.env, ...io.env }, (l) =>
-        io.err(l),
+      const service = pipelineService(
+        platformConnection(platform),
+        config.home,
+        { ...process.env, ...io.env },
+        (l) => io.err(l),
+        () => running?.url,
       );
       pipelines = await loadUpPipelines(values.pipeline, service, io);
     }
-    const first = await host.syncActive();
-    const serving = {
-      targets: mapTargets(host.runtimes),
-      version: VERSION,
-      metrics: host.metrics,
-      logger: host.logger,
-      feedback: host.predictions,
-      clock: systemClock,
-      layout: "multi" as const,
-    };
-    const serverFactory = directServerFactory(directInvocations(serving));
-    // Monitors publish their gauges on the serving registry and read error rates from its totals.
-    const monitoring = platform.monitoring.withServing({
-      registry: host.metrics.registry,
-      totals: servingTotals(host.metrics),
-      log: (line) => io.err(line),
-      ...(pipelines ? { onFired: pipelines.onAlertFired } : {}),
-    });
-    const app = await buildApp({
-      ...platform,
-      monitoring,
-      traffic,
-      version: VERSION,
-      serverFactory,
-      webRoot: defaultWebRoot(),
-    });
-    await app.register(servingRoutes, serving);
-    if (pipelines) await app.register(hooksRoutes, pipelines.hooks);
-    const url = await listenOn(app, values.host ?? "127.0.0.1", port);
-    timer = followDeployments(host, syncMs, io);
-    controller = startRolloutController(platform, host, io, rolloutTickMs);
-    monitor = new MonitorScheduler(monitoring, { tickMs: monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });
-    monitor.start();
+    const hooks = pipelines?.hooks;
+    running = await startPlatformProcess(
+      platform,
+      config,
+      {
+        host: values.host ?? "127.0.0.1",
+        port,
+        pollMs,
+        syncMs,
+        rolloutTickMs,
+        monitorTickMs,
+        ...(pipelines ? { onAlertFired: pipelines.onAlertFired } : {}),
+        ...(hooks ? { routes: async (app) => void (await app.register(hooksRoutes, hooks)) } : {}),
+      },
+      io,
+    );
     pipelines?.scheduler.start(triggerTickMs);
-    traffic.start();
+    const { url, first } = running;
     io.out(
       values.json
         ? JSON.stringify({ url, deployments: first.started, failed: first.failed })
         : `Modelworks ${VERSION} up on ${url}; serving ${first.started.length ? first.started.join(", ") : "no deployments yet"}`,
     );
     await waitForSignal();
-    await closeGracefully(app);
+    await closeGracefully(running.app);
     return 0;
   } finally {
-    traffic.stop();
     pipelines?.scheduler.stop();
-    if (timer) clearInterval(timer);
-    await controller?.stop();
-    await monitor?.stop();
-    await host.close();
+    await running?.stop();
     await platform.close();
   }
-}
-
-/** Start and stop runtimes as deployments are created, stopped or deleted. */
-function followDeployments(host: ReturnType<typeof hostFor>, everyMs: number, io: CliIo): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const r = await host.syncActive();
-      for (const n of r.started) io.err(`serving deployment ${n}`);
-      for (const n of r.stopped) io.err(`stopped serving deployment ${n}`);
-    } catch (e) {
-      io.err(`warning: cannot list deployments: ${(e as Error).message}`);
-    } finally {
-      running = false;
-    }
-  }, everyMs);
-  timer.unref();
-  return timer;
 }

@@ -180,4 +180,11 @@ test("bad settings are permanent errors naming the setting", async () => {
   );
   await bad({ deployment: "prod", candidate: "m/1", checks: { min_requests: "many" } }, /'checks.min_requests'/);
   await bad({ deployment: "prod", candidate: "m/1", checks: [1] }, /'checks': expected a map/);
+  await registerTwoVersions(f.registry, "m");
+  await f.deployments.create({ name: "prod", primary: "m@champion" });
+  // Refused by the rollout itself (out of range): as permanent as a malformed setting.
+  await assert.rejects(
+    executor().run(ctx({ deployment: "prod", candidate: "m/2", checks: { max_score_psi: 500 } })),
+    (e) => e instanceof PermanentStepError && /max_score_psi/.test(e.message),
+  );
 });

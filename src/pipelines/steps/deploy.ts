@@ -64,7 +64,7 @@ export function deployExecutor(deps: DeployExecutorDeps): StepExecutor {
       const rollout =
         latest && isActivePhase(latest.phase) && latest.spec.candidate === candidate
           ? latest
-          : await deps.rollouts.start(s.deployment, { ...s.spec, candidate });
+          : await deps.rollouts.start(s.deployment, { ...s.spec, candidate }).catch(refusalIsPermanent);
       ctx.log(`rollout ${rollout.id} of ${candidate} on ${s.deployment}: ${rollout.phase}`);
       const final = s.wait ? await waitForEnd(deps.rollouts, rollout, s.pollMs, sleep, ctx) : rollout;
       if (final.phase === "rolled_back") {
@@ -107,6 +107,12 @@ function permanentSettings<T>(step: string, parse: () => T): T {
     if (isMwError(e)) throw new PermanentStepError(`step '${step}': ${e.message}`, { cause: e });
     throw e;
   }
+}
+
+/** A rollout refused for its settings is refused again on a retry: fail the step at once. */
+function refusalIsPermanent(e: unknown): never {
+  if (isMwError(e) && e.code === "INVALID_PARAMETER_VALUE") throw new PermanentStepError(e.message, { cause: e });
+  throw e;
 }
 
 function missingAsUndefined(e: unknown): undefined {
@@ -189,8 +195,9 @@ function numberSetting(field: string, v: unknown): number {
   return n;
 }
 
+/** A duration such as `30s`; a bare number is seconds, as everywhere else in a pipeline file. */
 function duration(field: string, v: unknown): number {
-  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v * 1000;
   if (typeof v === "string") return parseDuration(field, v);
   throw invalidParam(`Invalid value for deploy setting '${field}': expected a duration such as 30s.`);
 }

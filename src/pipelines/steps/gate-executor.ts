@@ -53,7 +53,8 @@ export function gateExecutor(deps: GateExecutorDeps): StepExecutor {
       const s = permanentSettings(ctx.step.name, () => gateSettings(ctx.settings));
       const candidate = (await deps.registry.getModelVersion({ name: s.model, version: s.candidate })).version;
       const champion = await championVersion(deps.registry, s.model);
-      const data = await deps.loadEval(s.eval, ctx.workDir);
+      // Relative paths are relative to the pipeline file's folder, as for every other step.
+      const data = await deps.loadEval(s.eval, ctx.baseDir ?? ctx.workDir);
       const challengerModel = await deps.loadModel(s.model, candidate);
       // Both models score the very same table, so the comparison is on one dataset version.
       const championModel = champion === null ? undefined : await deps.loadModel(s.model, champion);

@@ -7,32 +7,23 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { systemClock } from "../../../core/clock.js";
 import { resolveConfig } from "../../../core/config.js";
-import { servingTotals } from "../../../monitoring/alerts/error-rates.js";
 import type { Alert } from "../../../monitoring/live/monitor.js";
-import { MonitorScheduler } from "../../../monitoring/live/monitor-scheduler.js";
 import type { StepEvent } from "../../../pipelines/run-execution.js";
 import type { PipelineRun } from "../../../pipelines/run-store.js";
 import { formatCheck } from "../../../rollout/rollout-format.js";
 import type { PlatformApi } from "../../../sdk/platform-client.js";
 import { createPlatformClient } from "../../../sdk/platform-client.js";
-import { buildApp } from "../../../server/app.js";
 import { openPlatform } from "../../../server/open-platform.js";
-import { defaultWebRoot } from "../../../server/web-ui-routes.js";
-import { directInvocations, directServerFactory } from "../../../serving/direct-invocations.js";
-import { TrafficWindows } from "../../../serving/metrics/traffic-windows.js";
-import { servingRoutes } from "../../../serving/serving-routes.js";
-import { mapTargets } from "../../../serving/serving-targets.js";
 import { VERSION } from "../../../version.js";
 import type { CliIo, Connection } from "../../cli-context.js";
 import { platformConnection } from "../../cli-context.js";
 import { driftCommand } from "../drift.js";
-import { closeGracefully, listenOn, waitForSignal } from "../listen.js";
+import { closeGracefully, waitForSignal } from "../listen.js";
 import { faultModel } from "../models-fault.js";
 import { pipelineService } from "../pipeline.js";
-import { startRolloutController } from "../rollout-controller.js";
-import { hostFor } from "../serving-host.js";
+import type { PlatformProcess } from "../platform-process.js";
+import { startPlatformProcess } from "../platform-process.js";
 import { churnBatches, readTelco, toCsv } from "./churn-data.js";
 import { Narrator } from "./narrator.js";
 import { Traffic } from "./traffic.js";
@@ -70,53 +61,37 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
       if (/alert|warning/i.test(line)) say.detail(`log: ${line}`);
     },
   };
-  const host = hostFor(platform, config, 100, quiet);
-  let sync: NodeJS.Timeout | undefined;
-  let controller: ReturnType<typeof startRolloutController> | undefined;
-  let monitor: MonitorScheduler | undefined;
   const fired: Alert[] = [];
+  let running: PlatformProcess | undefined;
   try {
-    await host.syncActive();
-    const serving = {
-      targets: mapTargets(host.runtimes),
-      version: VERSION,
-      metrics: host.metrics,
-      logger: host.logger,
-      feedback: host.predictions,
-      clock: systemClock,
-      layout: "multi" as const,
-    };
-    const monitoring = platform.monitoring.withServing({
-      registry: host.metrics.registry,
-      totals: servingTotals(host.metrics),
-      log: (line) => quiet.err(line),
-      onFired: (alert) => {
-        fired.push(alert);
+    running = await startPlatformProcess(
+      platform,
+      config,
+      {
+        host: "127.0.0.1",
+        port: options.port,
+        pollMs: 100,
+        syncMs: 200,
+        rolloutTickMs: 100,
+        monitorTickMs: 200,
+        onAlertFired: (alert) => {
+          fired.push(alert);
+        },
       },
-    });
-    const app = await buildApp({
-      ...platform,
-      monitoring,
-      // Its timer is unref'd and reads nothing once the host is closed, so it needs no stopping.
-      traffic: new TrafficWindows(host.metrics, () => host.runtimes.keys(), systemClock).start(),
-      version: VERSION,
-      serverFactory: directServerFactory(directInvocations(serving)),
-      webRoot: defaultWebRoot(),
-    });
-    await app.register(servingRoutes, serving);
-    const url = await listenOn(app, "127.0.0.1", options.port);
-    sync = setInterval(() => void host.syncActive().catch(() => {}), 200);
-    sync.unref();
-    controller = startRolloutController(platform, host, quiet, 100);
-    monitor = new MonitorScheduler(monitoring, { tickMs: 200, warn: (m) => quiet.err(`warning: ${m}`) });
-    monitor.start();
+      quiet,
+    );
+    const { url, app } = running;
     say.line(`Modelworks ${VERSION} up on ${url} — home ${config.home} (embedded SQLite + local artifacts)`);
     say.detail("serving host, rollout controller (tick 100 ms), monitor scheduler (tick 200 ms)");
 
     const api = createPlatformClient({ baseUrl: url });
     const conn = platformConnection(platform);
-    const pipelines = pipelineService(conn, config.home, { ...process.env, ...io.env }, (l) =>
-      say.detail(`notice: ${l}`),
+    const pipelines = pipelineService(
+      conn,
+      config.home,
+      { ...process.env, ...io.env },
+      (l) => say.detail(`notice: ${l}`),
+      () => url,
     );
     const story = new Story(say, api, url, config.home, options.seed, fired, conn);
     const ok = await story.tell(pipelines);
@@ -127,6 +102,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
     say.line(`training runs:   npx modelworks runs ls --home ${config.home}`);
     say.line(`rollouts:        npx modelworks rollout status ${DEPLOYMENT} --home ${config.home}`);
     say.line(`deployment log:  npx modelworks deployments events ${DEPLOYMENT} --home ${config.home}`);
+    say.line(`web UI:          ${url}/#/deployments/${DEPLOYMENT} (runs, models, monitoring, pipelines)`);
     say.line(`models:          npx modelworks models show churn --home ${config.home}`);
     say.line(
       `${ok ? "The story is told" : "The story did not go as planned"} in ${say.elapsedSeconds().toFixed(1)} s.`,
@@ -138,10 +114,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
     await closeGracefully(app, 1000);
     return ok ? 0 : 1;
   } finally {
-    if (sync) clearInterval(sync);
-    await controller?.stop();
-    await monitor?.stop();
-    await host.close();
+    await running?.stop();
     await platform.close();
   }
 }
