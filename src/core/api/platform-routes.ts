@@ -379,6 +379,8 @@ export interface FeatureDriftInfo {
   threshold: number | null;
   drifted: boolean;
   problem?: string;
+  /** Reference vs current counts per bin (`edges`, numbers) or category (`labels`); with `histograms=true`. */
+  histogram?: { edges?: number[]; labels?: string[]; reference: number[]; current: number[] };
 }
 
 /** What one monitor run found for one model version (no model for an empty window or a failed run). */
@@ -472,7 +474,14 @@ export const monitorRoutes = {
   listMonitorResults: route<{ results: MonitorResultInfo[] }>()(
     "GET",
     "/deployments/:name/monitor/results",
-    s.object({ name, limit: s.int64(), since_time: s.int64(), model: s.string(), version: s.string() }),
+    s.object({
+      name,
+      limit: s.int64(),
+      since_time: s.int64(),
+      model: s.string(),
+      version: s.string(),
+      histograms: s.bool(),
+    }),
   ),
   /** Alerts, newest first: firing only unless `status` is `resolved` or `all`. */
   listAlerts: route<{ alerts: AlertInfo[] }>()(

@@ -151,6 +151,7 @@ function featureVerdicts(report: DriftReport): FeatureDrift[] {
     threshold: c.threshold,
     drifted: c.drifted,
     ...(c.problem ? { problem: c.problem } : {}),
+    ...(c.histogram ? { histogram: c.histogram } : {}),
   }));
 }
 

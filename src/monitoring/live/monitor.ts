@@ -2,6 +2,7 @@
  * Live monitoring of a deployment: what is watched (the config), what each run of the monitor job
  * found (a result per model version served in the window) and the alerts raised from those results.
  */
+import type { ColumnHistogram } from "../drift/drift-types.js";
 
 /** Which predictions a run looks at: the last `ms` milliseconds, or the last `rows` predictions. */
 export type MonitorWindow = { kind: "time"; ms: number } | { kind: "rows"; rows: number };
@@ -53,6 +54,8 @@ export interface FeatureDrift {
   drifted: boolean;
   /** Why the feature was not tested, when it was not. */
   problem?: string;
+  /** Reference vs current counts over shared bins (numbers) or the top categories, for plots. */
+  histogram?: ColumnHistogram;
 }
 
 /** What one run found for one model version over its window. */

@@ -153,7 +153,23 @@ describe("platform API: monitoring", () => {
     const results = await send("GET", `/deployments/prod/monitor/results?limit=1&model=churn&version=${version}`);
     assert.equal(results.body.results.length, 1);
     assert.notEqual(results.body.results[0].id, r.id);
-    assert.equal((await send("GET", "/deployments/prod/monitor/results")).body.results.length, 2);
+    const listed = (await send("GET", "/deployments/prod/monitor/results")).body.results;
+    assert.equal(listed.length, 2);
+    assert.ok(
+      listed.every((x: { features: { histogram?: unknown }[] }) => x.features.every((f) => f.histogram === undefined)),
+      "no histograms unless asked for",
+    );
+    const plotted = (await send("GET", "/deployments/prod/monitor/results?limit=1&histograms=true")).body.results[0];
+    const tenure = plotted.features.find((f: { column: string }) => f.column === "tenure").histogram;
+    assert.equal(tenure.edges.length, tenure.reference.length + 1);
+    assert.equal(
+      tenure.current.reduce((a: number, b: number) => a + b, 0),
+      300,
+      "the window's 300 rows are counted",
+    );
+    const contract = plotted.features.find((f: { column: string }) => f.column === "Contract").histogram;
+    assert.ok(contract.labels.includes("Month-to-month"));
+    assert.equal((await send("GET", "/deployments/prod/monitor/results?histograms=maybe")).status, 400);
     const alerts = await send("GET", "/alerts?deployment=prod");
     assert.equal(alerts.body.alerts.length, 1, "still one firing alert after a second run");
     assert.equal((await send("GET", "/alerts?status=resolved")).body.alerts.length, 0);

@@ -1,5 +1,5 @@
 /** Handlers for the monitoring routes of the platform API (used by the server and the in-process CLI). */
-import type { MonitorRouteName } from "../../core/api/platform-routes.js";
+import type { MonitorResultInfo, MonitorRouteName } from "../../core/api/platform-routes.js";
 import { invalidParam } from "../../core/errors.js";
 import { toAlertInfo } from "../../monitoring/alerts/alert-wire.js";
 import { toConfigInfo, toResultInfo } from "../../monitoring/live/monitor-wire.js";
@@ -44,7 +44,9 @@ export function monitorHandlers(monitoring: MonitoringService): MonitorHandlers 
         ...(req.model !== undefined ? { modelName: req.model } : {}),
         ...(req.version !== undefined ? { modelVersion: req.version } : {}),
       });
-      return { results: results.map(toResultInfo) };
+      // Histograms are ~20 bins per feature per result: sent only when asked for (the latest result's plots).
+      const infos = results.map(toResultInfo);
+      return { results: req.histograms ? infos : infos.map(withoutHistograms) };
     },
     listAlerts: async (req) => {
       const status = req.status ?? "firing";
@@ -64,4 +66,8 @@ function limitOf(field: string, v: number | undefined, fallback: number): number
     throw invalidParam(`Invalid value for '${field}': expected a whole number from 1 to 10000, got ${v}.`);
   }
   return v;
+}
+
+function withoutHistograms(r: MonitorResultInfo): MonitorResultInfo {
+  return { ...r, features: r.features.map(({ histogram: _, ...f }) => f) };
 }

@@ -4,6 +4,7 @@ import type { MonitorResultInfo } from "../../../../src/core/api/platform-routes
 import { formatNumber } from "../../lib/format";
 import type { ColumnProfile, DatasetProfile } from "../../lib/ops/profile-types";
 import { Badge } from "../status";
+import { HistogramPair } from "./histogram-pair";
 import { Distribution } from "./profile-table";
 
 /** A bar scaled so the threshold sits at a fixed mark; past it the bar turns red. */
@@ -27,6 +28,16 @@ function ScoreBar({ score, threshold }: { score: number | null; threshold: numbe
   );
 }
 
+function PairCell({
+  column,
+  h,
+}: {
+  column: string;
+  h: NonNullable<MonitorResultInfo["features"][number]["histogram"]> | undefined;
+}): ReactNode {
+  return h ? <HistogramPair column={column} h={h} /> : null;
+}
+
 function RefCell({ column }: { column: ColumnProfile | undefined }): ReactNode {
   return column ? <Distribution column={column} /> : null;
 }
@@ -35,9 +46,12 @@ function RefCell({ column }: { column: ColumnProfile | undefined }): ReactNode {
 export function DriftTable({
   result,
   reference,
+  histograms,
 }: {
   result: MonitorResultInfo;
   reference?: DatasetProfile;
+  /** The same result's reference-vs-current histograms per column, when loaded. */
+  histograms?: Map<string, NonNullable<MonitorResultInfo["features"][number]["histogram"]>>;
 }): ReactNode {
   const refColumn = new Map((reference?.columns ?? []).map((c) => [c.name, c]));
   const rel = (f: MonitorResultInfo["features"][number]) =>
@@ -53,7 +67,13 @@ export function DriftTable({
           <th className="right">Threshold</th>
           <th>Score vs threshold (mark)</th>
           <th>Verdict</th>
-          {reference ? <th>Reference distribution</th> : null}
+          {histograms?.size ? (
+            <th>
+              Reference <span className="swatch ref" /> vs current <span className="swatch cur" />
+            </th>
+          ) : reference ? (
+            <th>Reference distribution</th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
@@ -73,7 +93,11 @@ export function DriftTable({
                 <Badge tone={f.drifted ? "bad" : "ok"}>{f.drifted ? "drifted" : "stable"}</Badge>
               )}
             </td>
-            {reference ? (
+            {histograms?.size ? (
+              <td>
+                <PairCell column={f.column} h={histograms.get(f.column)} />
+              </td>
+            ) : reference ? (
               <td>
                 <RefCell column={refColumn.get(f.column)} />
               </td>

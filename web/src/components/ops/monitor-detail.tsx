@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import { useMemo, useState } from "react";
 import type { AlertInfo, MonitorResultInfo, MonitorStatusInfo } from "../../../../src/core/api/platform-routes";
+import { platform } from "../../lib/api";
 import { formatDuration, formatNumber, formatPercent, formatTime } from "../../lib/format";
 import {
   driftSeries,
@@ -44,6 +45,26 @@ export function MonitorDetail({
   const reference = useAsync(
     async () => (model && modelVersion ? loadReferenceProfile(model, modelVersion) : undefined),
     [model, modelVersion],
+  );
+  // The latest result again, with its reference-vs-current histograms (sent only on request).
+  const latestId = latest?.id;
+  const plotted = useAsync(async () => {
+    if (!latestId || !model || !modelVersion) return undefined;
+    const { results: found } = await platform.listMonitorResults({
+      name: m.deployment,
+      limit: 1,
+      model,
+      version: modelVersion,
+      histograms: true,
+    });
+    // Monitors keep running: this may be a newer result than `latest`; the section shows this one.
+    return found[0];
+  }, [latestId, model, modelVersion, m.deployment]);
+  const shownResult = plotted.data ?? latest;
+  const histograms = useMemo(
+    () =>
+      new Map((plotted.data?.features ?? []).flatMap((f) => (f.histogram ? [[f.column, f.histogram] as const] : []))),
+    [plotted.data],
   );
   const [chosen, setChosen] = useState<string[]>();
   const shown = chosen ?? topFeatures(latest, 5);
@@ -88,28 +109,27 @@ export function MonitorDetail({
         </>
       )}
       <h2>Distributions</h2>
-      {latest ? (
+      {shownResult ? (
         <>
           <p>
-            Latest result {formatTime(latest.time)}: {latest.rows} rows against the {latest.reference ?? "training"}{" "}
-            reference ·{" "}
-            {latest.dataset_drift === null ? (
+            Latest result {formatTime(shownResult.time)}: {shownResult.rows} rows against the{" "}
+            {shownResult.reference ?? "training"} reference ·{" "}
+            {shownResult.dataset_drift === null ? (
               <span className="muted">drift not computed</span>
             ) : (
-              <Badge tone={latest.dataset_drift ? "bad" : "ok"}>
-                {latest.dataset_drift ? "dataset drift" : "no dataset drift"}
+              <Badge tone={shownResult.dataset_drift ? "bad" : "ok"}>
+                {shownResult.dataset_drift ? "dataset drift" : "no dataset drift"}
               </Badge>
             )}{" "}
-            {latest.drifted_features ?? 0} of {latest.features.length} features drifted
+            {shownResult.drifted_features ?? 0} of {shownResult.features.length} features drifted
           </p>
           <p className="muted">
-            Monitor results carry each feature's test statistic, not the current window's histograms: the bars show the
-            score against its threshold (the mark), next to the reference distribution from the model package's training
-            profile{reference.data ? "" : " (none found for this version)"}. The drift report (
-            <code>modelworks drift</code>) draws both sides in full.
+            Each feature's test score against its threshold (the mark), and its distribution in the reference (grey) and
+            in the monitored window (blue) over shared bins or the top categories; hover a bin for its shares.
+            {histograms.size ? "" : " Histograms are not recorded for this result: the reference profile is shown."}
           </p>
-          {latest.notes.length ? <p className="muted">{latest.notes.join(" · ")}</p> : null}
-          <DriftTable result={latest} reference={reference.data} />
+          {shownResult.notes.length ? <p className="muted">{shownResult.notes.join(" · ")}</p> : null}
+          <DriftTable result={shownResult} reference={reference.data} histograms={histograms} />
         </>
       ) : (
         <Empty>No result for this version.</Empty>
