@@ -144,7 +144,6 @@ function readRetries(r: FieldReader, path: FieldPath, raw: unknown): RetrySpec {
   };
 }
 
-
 function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): TriggerSpec | undefined {
   const o = r.object(path, raw);
   if (!o) return undefined;
