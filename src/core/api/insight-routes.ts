@@ -1,6 +1,6 @@
 /**
  * Read-only platform routes the web UI draws from: downsampled metric history, pipeline runs with
- * their DAG and logs, and a deployment's live traffic. The shapes match `web/src/lib/wire.ts`.
+ * their DAG and logs, and a deployment's live traffic. The web UI reads these types.
  */
 import { s } from "../schema.js";
 import { route } from "./route.js";

@@ -1,5 +1,5 @@
 /** The UI's only way to the server: the typed SDK clients over the same route tables as the server. */
-import { createMlflowClient } from "../../../src/sdk/mlflow-client";
+import { createMlflowClient, MlflowApiError } from "../../../src/sdk/mlflow-client";
 import { createPlatformClient } from "../../../src/sdk/platform-client";
 
 const baseUrl = window.location.origin + window.location.pathname.replace(/\/[^/]*$/, "");
@@ -9,23 +9,9 @@ export const mlflow = createMlflowClient({ baseUrl });
 /** Modelworks platform API (`/api/modelworks/v1/...`). */
 export const platform = createPlatformClient({ baseUrl });
 
-/** GET a JSON document from a path under the server root (routes outside the typed tables). */
-export async function getJson<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) q.append(k, String(v));
-  const qs = q.toString();
-  const res = await fetch(`${baseUrl}${path}${qs ? `?${qs}` : ""}`);
-  const text = await res.text();
-  if (!res.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      // Not JSON: keep the text.
-    }
-    throw new Error(`${res.status}: ${message}`);
-  }
-  return JSON.parse(text) as T;
+/** HTTP status of a failed SDK call (e.g. 404 for a route or resource the server lacks); undefined otherwise. */
+export function httpStatusOf(e: unknown): number | undefined {
+  return e instanceof MlflowApiError ? e.httpStatus : undefined;
 }
 
 /** URL of a run artifact as the browser can load it (MLflow's `/get-artifact`). */

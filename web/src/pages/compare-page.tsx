@@ -14,6 +14,8 @@ import { useAsync } from "../lib/use-async";
 
 /** Comparing more runs than this is unreadable side by side (and costs a request each). */
 const MAX_RUNS = 20;
+/** Up to this many runs, the parameter and metric tables fit next to each other at 1280 px. */
+const SIDE_BY_SIDE = 3;
 
 /** `#/compare?runs=a,b,c` */
 export function ComparePage({ query }: { query: URLSearchParams }): ReactNode {
@@ -104,12 +106,14 @@ function CompareBody({ runs }: { runs: Run[] }): ReactNode {
           onChange={(e) => setKeyFilter(e.target.value)}
         />
       </div>
-      <div className="grid2">
-        <section>
+      {/* Side by side while both tables fit in half the page; with more runs, one above the other. */}
+      <div className={runs.length <= SIDE_BY_SIDE ? "grid2" : undefined}>
+        {/* min-width 0 lets a grid cell shrink to the page so its table scrolls instead of pushing past it. */}
+        <section style={{ minWidth: 0 }}>
           <h2>Parameters</h2>
           <CompareTable label="Parameters" runs={cols} values={params} onlyDiffs={onlyDiffs} keyFilter={keyFilter} />
         </section>
-        <section>
+        <section style={{ minWidth: 0 }}>
           <h2>Metrics</h2>
           <CompareTable label="Metrics" runs={cols} values={metrics} onlyDiffs={onlyDiffs} keyFilter={keyFilter} />
         </section>
@@ -138,7 +142,7 @@ function CompareBody({ runs }: { runs: Run[] }): ReactNode {
               <option value="time">Time</option>
             </select>
           </div>
-          <MetricHistoryChart runs={cols} metricKey={metric} axis={axis} />
+          <MetricHistoryChart runs={cols} metricKey={metric} axis={axis} band />
           <h3>Parameters against {metric}</h3>
           <ParallelCoordinates runs={parallel} metricKey={metric} />
         </>

@@ -16,6 +16,8 @@ import { useAsync } from "../lib/use-async";
 /** `#/deployments/:name`; polls every 2 s while a rollout is active (else every 15 s). */
 export function DeploymentPage({ name }: { name: string }): ReactNode {
   const [active, setActive] = useState(false);
+  // Bumped after promote, abort or rollback so the traffic table shows the new split at once.
+  const [actions, setActions] = useState(0);
   const state = useAsync(
     async () => {
       const [dep, events, rollouts] = await Promise.all([
@@ -74,14 +76,17 @@ export function DeploymentPage({ name }: { name: string }): ReactNode {
           </div>
           {d.description ? <p>{d.description}</p> : null}
           <h2>Traffic</h2>
-          <TrafficTable name={name} />
+          <TrafficTable name={name} refresh={actions} />
           <h2>Rollout</h2>
           {data.rollout ? (
             <RolloutPanel
               name={name}
               rollout={data.rollout.rollout}
               events={data.rollout.events}
-              onChanged={state.reload}
+              onChanged={() => {
+                state.reload();
+                setActions((n) => n + 1);
+              }}
             />
           ) : (
             <p className="muted">

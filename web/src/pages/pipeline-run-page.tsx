@@ -1,26 +1,20 @@
 /** One pipeline run: the DAG, each step's state and cache use, and the selected step's log. */
 import type { ReactNode } from "react";
 import { useEffect, useState } from "react";
+import type { PipelineStepInfo } from "../../../src/core/api/insight-routes";
 import { DataTable } from "../components/data-table";
 import { PipelineDag } from "../components/ops/pipeline-dag";
 import { Badge, ErrorBox, Loading } from "../components/status";
-import { getJson } from "../lib/api";
+import { platform } from "../lib/api";
 import { formatDuration, formatTime } from "../lib/format";
 import { isRunLive, runTone } from "../lib/ops/pipeline-view";
 import { href } from "../lib/router";
 import { useAsync } from "../lib/use-async";
-import type { PipelineRunDetailWire, PipelineStepWire, StepLogWire } from "../lib/wire";
-
-const BASE = "/api/modelworks/v1/pipelines/runs";
 
 /** `#/pipelines/runs/:id`; polls every 2 s while the run is queued or running. */
 export function PipelineRunPage({ runId }: { runId: string }): ReactNode {
   const [live, setLive] = useState(false);
-  const state = useAsync(
-    () => getJson<PipelineRunDetailWire>(`${BASE}/${encodeURIComponent(runId)}`),
-    [runId],
-    live ? 2000 : undefined,
-  );
+  const state = useAsync(() => platform.getPipelineRun({ run_id: runId }), [runId], live ? 2000 : undefined);
   const status = state.data?.run.status;
   useEffect(() => setLive(isRunLive(status)), [status]);
   const [picked, setPicked] = useState<string>();
@@ -78,7 +72,7 @@ export function PipelineRunPage({ runId }: { runId: string }): ReactNode {
           <h2>Graph</h2>
           <PipelineDag steps={steps} selected={selected} onSelect={setPicked} />
           <h2>Steps</h2>
-          <DataTable<PipelineStepWire>
+          <DataTable<PipelineStepInfo>
             label="Steps"
             rows={steps}
             rowKey={(s) => s.step}
@@ -157,7 +151,7 @@ export function PipelineRunPage({ runId }: { runId: string }): ReactNode {
 
 function StepLog({ runId, step, poll }: { runId: string; step: string; poll: boolean }): ReactNode {
   const log = useAsync(
-    () => getJson<StepLogWire>(`${BASE}/${encodeURIComponent(runId)}/steps/${encodeURIComponent(step)}/log`),
+    () => platform.getPipelineStepLog({ run_id: runId, step }),
     [runId, step],
     poll ? 2000 : undefined,
   );

@@ -1,23 +1,19 @@
 /** Pipelines: recent pipeline runs, newest first. */
 import type { ReactNode } from "react";
 import { useState } from "react";
+import type { PipelineRunInfo } from "../../../src/core/api/insight-routes";
 import { DataTable } from "../components/data-table";
 import { Badge, ErrorBox, Loading } from "../components/status";
-import { getJson } from "../lib/api";
+import { platform } from "../lib/api";
 import { formatDuration, formatTime } from "../lib/format";
 import { runTone } from "../lib/ops/pipeline-view";
 import { href } from "../lib/router";
 import { useAsync } from "../lib/use-async";
-import type { PipelineRunsWire, PipelineRunWire } from "../lib/wire";
 
 /** The pipeline run list (`#/pipelines`), refreshed every 5 s. */
 export function PipelinesPage(): ReactNode {
   const [pipeline, setPipeline] = useState("");
-  const { data, error, loading } = useAsync(
-    () => getJson<PipelineRunsWire>("/api/modelworks/v1/pipelines/runs", { max_results: 200 }),
-    [],
-    5000,
-  );
+  const { data, error, loading } = useAsync(() => platform.listPipelineRuns({ max_results: 200 }), [], 5000);
   return (
     <>
       <h1>Pipelines</h1>
@@ -37,7 +33,7 @@ export function PipelinesPage(): ReactNode {
       <ErrorBox error={error} />
       <Loading when={loading && !data} />
       {data ? (
-        <DataTable<PipelineRunWire>
+        <DataTable<PipelineRunInfo>
           label="Pipeline runs"
           rows={pipeline ? data.runs.filter((r) => r.pipeline === pipeline) : data.runs}
           rowKey={(r) => r.run_id}
@@ -86,7 +82,7 @@ export function PipelinesPage(): ReactNode {
   );
 }
 
-function runDuration(r: PipelineRunWire): number | undefined {
+function runDuration(r: PipelineRunInfo): number | undefined {
   if (r.start_time === undefined) return undefined;
   return (r.end_time ?? Date.now()) - r.start_time;
 }

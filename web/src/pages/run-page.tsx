@@ -1,6 +1,6 @@
 /** One run: its facts, children, params, metrics (with charts), tags, dataset inputs and artifacts. */
-import type { ReactNode } from "react";
-import { useState } from "react";
+import type { ReactNode, RefObject } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { FileInfo, Run } from "../../../src/core/api/mlflow-entities";
 import { ArtifactPreview } from "../components/runs/artifact-preview";
 import { ArtifactTree } from "../components/runs/artifact-tree";
@@ -22,6 +22,7 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
   const loaded = useAsync(() => mlflow.getRun({ run_id: runId }), [runId]);
   const run = loaded.data?.run;
   const showMetric = (key: string) => replaceQuery(`/runs/${runId}`, { metric: key || undefined });
+  const chartBox = useScrollWhenAsked(metric, run !== undefined);
   return (
     <div>
       <p className="muted">
@@ -43,7 +44,7 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
         <h2>Metrics</h2>
         {/* The chart does not wait for the run: with ?metric=KEY both requests go out at once. */}
         {metric ? (
-          <div>
+          <div ref={chartBox.ref} style={{ scrollMarginTop: 48 }}>
             <div className="toolbar">
               <strong>{metric}</strong>
               <label htmlFor="run-metric-axis">X axis</label>
@@ -59,7 +60,13 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
                 Close chart
               </button>
             </div>
-            <MetricHistoryChart runs={[{ id: runId, label: metric }]} metricKey={metric} axis={axis} band />
+            <MetricHistoryChart
+              runs={[{ id: runId, label: metric }]}
+              metricKey={metric}
+              axis={axis}
+              band
+              onDrawn={chartBox.onDrawn}
+            />
           </div>
         ) : null}
         {run ? <Metrics run={run} current={metric} onPick={showMetric} /> : null}
@@ -77,6 +84,28 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
       ) : null}
     </div>
   );
+}
+
+/**
+ * A link with `?metric=KEY` is followed to see that chart, which sits below the run's facts and params:
+ * once it is drawn and the run above it has rendered (so nothing moves it down again), scroll it into
+ * view, once. Charts opened by clicking a metric on the page stay where the reader put them.
+ */
+function useScrollWhenAsked(
+  metric: string,
+  runShown: boolean,
+): { ref: RefObject<HTMLDivElement | null>; onDrawn: () => void } {
+  const ref = useRef<HTMLDivElement>(null);
+  const asked = useRef(metric);
+  const done = useRef(false);
+  const [drawn, setDrawn] = useState(false);
+  const onDrawn = useCallback(() => setDrawn(true), []);
+  useEffect(() => {
+    if (done.current || !drawn || !runShown || !asked.current || metric !== asked.current) return;
+    done.current = true;
+    ref.current?.scrollIntoView({ block: "start" });
+  }, [drawn, runShown, metric]);
+  return { ref, onDrawn };
 }
 
 function Params({ run }: { run: Run }): ReactNode {

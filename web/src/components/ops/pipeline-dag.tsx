@@ -1,11 +1,11 @@
 /** A pipeline run's DAG as SVG: columns by depth from `needs`, nodes coloured by state, cache hits marked. */
 import type { KeyboardEvent, ReactNode } from "react";
 import { useMemo } from "react";
+import type { PipelineStepInfo } from "../../../../src/core/api/insight-routes";
 import { formatDuration } from "../../lib/format";
 import { layoutDag } from "../../lib/ops/dag-layout";
-import type { PipelineStepWire } from "../../lib/wire";
 
-const FILL: Record<PipelineStepWire["status"], [string, string]> = {
+const FILL: Record<PipelineStepInfo["status"], [string, string]> = {
   pending: ["#f3f4f6", "#9ca3af"],
   running: ["#dbeafe", "#2563eb"],
   succeeded: ["#dcfce7", "#15803d"],
@@ -24,7 +24,7 @@ export function PipelineDag({
   selected,
   onSelect,
 }: {
-  steps: PipelineStepWire[];
+  steps: PipelineStepInfo[];
   selected?: string;
   onSelect: (step: string) => void;
 }): ReactNode {

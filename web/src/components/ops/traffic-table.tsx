@@ -1,36 +1,43 @@
 /** Live traffic per variant of a deployment, polled from the serving process every 2 s. */
 import type { ReactNode } from "react";
 import { useEffect, useState } from "react";
-import { getJson } from "../../lib/api";
+import type { DeploymentTrafficInfo } from "../../../../src/core/api/insight-routes";
+import { httpStatusOf, platform } from "../../lib/api";
 import { formatNumber, formatPercent } from "../../lib/format";
 import { useAsync } from "../../lib/use-async";
-import type { DeploymentTrafficWire } from "../../lib/wire";
 import { Badge, ErrorBox } from "../status";
 
 const ms = (v: number | null) => (v === null ? "–" : `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`);
 
-/** Weight, requests per second, error rate, p50 and p99 of each variant over the last minute. */
-export function TrafficTable({ name }: { name: string }): ReactNode {
-  // A server without the route answers 404: stop asking instead of logging an error every 2 s.
+/** The traffic, or why this server has none (a 404: no such route here, or no such deployment). */
+type Loaded = { traffic: DeploymentTrafficInfo; missing?: undefined } | { traffic?: undefined; missing: string };
+
+/**
+ * Weight, requests per second, error rate, p50 and p99 of each variant over the last minute.
+ * A change of `refresh` reloads at once (after promote, abort or rollback) instead of at the next poll.
+ */
+export function TrafficTable({ name, refresh = 0 }: { name: string; refresh?: number }): ReactNode {
+  // Without the route there is nothing to poll for: stop instead of asking every 2 s.
   const [missing, setMissing] = useState(false);
-  const t = useAsync(
-    () =>
-      getJson<DeploymentTrafficWire>(`/api/modelworks/v1/deployments/${encodeURIComponent(name)}/traffic`, {
-        window: "60s",
-      }),
-    [name],
+  const t = useAsync<Loaded>(
+    async () => {
+      try {
+        return { traffic: await platform.getDeploymentTraffic({ name, window: "60s" }) };
+      } catch (e) {
+        if (httpStatusOf(e) !== 404) throw e;
+        return { missing: e instanceof Error ? e.message : String(e) };
+      }
+    },
+    [name, refresh],
     missing ? undefined : 2000,
   );
-  const notFound = t.error !== undefined && /^404\b/.test(t.error);
+  const notFound = t.data?.missing !== undefined;
   useEffect(() => setMissing(notFound), [notFound]);
-  if (t.error && !t.data) {
-    return notFound ? (
-      <p className="muted">Live traffic is not available from this server yet ({t.error}).</p>
-    ) : (
-      <ErrorBox error={t.error} />
-    );
+  if (t.error && !t.data) return <ErrorBox error={t.error} />;
+  if (t.data?.missing !== undefined) {
+    return <p className="muted">Live traffic is not available from this server yet ({t.data.missing}).</p>;
   }
-  const d = t.data;
+  const d = t.data?.traffic;
   if (!d) return <p className="muted">Loading live traffic…</p>;
   if (!d.available) {
     return <p className="muted">No live numbers here: live numbers come from the serving process (modelworks up).</p>;

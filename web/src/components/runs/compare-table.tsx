@@ -1,9 +1,15 @@
 /** Keys down, runs across: one row per param or metric, rows whose values differ marked `diff`. */
 import type { ReactNode } from "react";
 import { formatNumber } from "../../lib/format";
+import { ScrollBox } from "../scroll-box";
 
 /** Thousands of metric keys must not become thousands of rows at once; the key filter finds the rest. */
 const MAX_ROWS = 500;
+
+/** The key column stays put while the runs scroll sideways (ten runs are wider than the page). */
+const stickyKey = { position: "sticky", left: 0, zIndex: 1, boxShadow: "1px 0 0 var(--line)" } as const;
+/** Long values (paths, JSON) are cut; the full value is in the cell's title. */
+const cell = { maxWidth: "18em", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" } as const;
 
 export interface CompareTableProps {
   label: string;
@@ -33,13 +39,15 @@ export function CompareTable({ label, runs, values, onlyDiffs, keyFilter }: Comp
   if (keys.size === 0) return <p className="muted">None logged.</p>;
   return (
     <>
-      <div style={{ overflowX: "auto" }}>
+      <ScrollBox label={`${label}, scrolls sideways`}>
         <table className="data" aria-label={label}>
           <thead>
             <tr>
-              <th scope="col">Key</th>
+              <th scope="col" style={{ ...stickyKey, zIndex: 2 }}>
+                Key
+              </th>
               {runs.map((r) => (
-                <th key={r.id} scope="col">
+                <th key={r.id} scope="col" style={cell} title={r.label}>
                   {r.label}
                 </th>
               ))}
@@ -48,7 +56,11 @@ export function CompareTable({ label, runs, values, onlyDiffs, keyFilter }: Comp
           <tbody>
             {rows.slice(0, MAX_ROWS).map((r) => (
               <tr key={r.key} data-key={r.key} className={r.diff ? "diff" : undefined}>
-                <th scope="row" style={{ fontWeight: 500, background: "none", position: "static" }}>
+                <th
+                  scope="row"
+                  title={r.key}
+                  style={{ ...stickyKey, ...cell, fontWeight: 500, background: r.diff ? "#fffbeb" : "var(--bg)" }}
+                >
                   {r.key}
                 </th>
                 {values.map((v, i) => {
@@ -58,6 +70,7 @@ export function CompareTable({ label, runs, values, onlyDiffs, keyFilter }: Comp
                       key={runs[i]?.id ?? i}
                       className={typeof x === "number" ? "right" : undefined}
                       title={x === undefined ? undefined : String(x)}
+                      style={cell}
                     >
                       {x === undefined ? <span className="muted">—</span> : typeof x === "number" ? formatNumber(x) : x}
                     </td>
@@ -67,7 +80,7 @@ export function CompareTable({ label, runs, values, onlyDiffs, keyFilter }: Comp
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       {rows.length === 0 ? <p className="muted">No {onlyDiffs ? "differing " : ""}keys.</p> : null}
       {rows.length > MAX_ROWS ? (
         <p className="muted">

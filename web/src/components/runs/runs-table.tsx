@@ -6,6 +6,7 @@ import { formatDuration, formatNumber, formatTime } from "../../lib/format";
 import { href } from "../../lib/router";
 import { kvMap, metricMap, runName } from "../../lib/runs/run-fields";
 import type { RunRow } from "../../lib/runs/run-tree";
+import { ScrollBox } from "../scroll-box";
 import { Badge } from "../status";
 
 export interface RunsTableProps {
@@ -41,7 +42,7 @@ export function RunsTable(props: RunsTableProps): ReactNode {
     </th>
   );
   return (
-    <div style={{ overflowX: "auto" }}>
+    <ScrollBox label="Runs table, scrolls sideways">
       <table className="data" aria-label="Runs">
         <thead>
           <tr>
@@ -119,7 +120,7 @@ export function RunsTable(props: RunsTableProps): ReactNode {
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

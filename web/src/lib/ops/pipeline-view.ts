@@ -1,9 +1,9 @@
 /** Badge tones for pipeline run and step states. */
-import type { PipelineRunWire, PipelineStepWire } from "../wire";
+import type { PipelineRunInfo, PipelineStepInfo } from "../../../../src/core/api/insight-routes";
 
 /** Green for success, red for failure, blue while it runs. */
 export function runTone(
-  status: PipelineRunWire["status"] | PipelineStepWire["status"],
+  status: PipelineRunInfo["status"] | PipelineStepInfo["status"],
 ): "ok" | "bad" | "warn" | "info" | undefined {
   if (status === "succeeded" || status === "cached") return "ok";
   if (status === "failed") return "bad";
@@ -13,6 +13,6 @@ export function runTone(
 }
 
 /** True while the run can still change (the page keeps polling). */
-export function isRunLive(status: PipelineRunWire["status"] | undefined): boolean {
+export function isRunLive(status: PipelineRunInfo["status"] | undefined): boolean {
   return status === "running" || status === "queued";
 }
