@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { invalidParam, MwError } from "../core/errors.js";
+import { markCancelled, requestRunCancel } from "./cancel-run.js";
 import type { PipelineNotifier } from "./notify.js";
 import { parsePipeline } from "./parse-pipeline.js";
 import type { PipelineRunner, StartOptions } from "./pipeline-runner.js";
@@ -90,20 +91,14 @@ export class PipelineService {
    * by the process running it, within a second or so; a run whose process stopped is marked at once.
    */
   async cancel(runId: string): Promise<PipelineRun> {
-    const run = await this.deps.store.get(runId);
-    if (run.status !== "queued" && run.status !== "running") {
-      throw new MwError(
-        "INVALID_STATE",
-        `Pipeline run '${runId}' is ${run.status}; only queued or running runs can be cancelled.`,
-      );
-    }
-    await this.deps.store.requestCancel(runId);
     const local = this.active.get(runId);
-    if (local) local.abort(new Error("cancelled"));
-    else if (run.status === "queued" || (await this.deps.leases.orphaned(run.pipeline, runId))) {
-      return this.cancelledBeforeStart(runId);
+    // Running here: abort at once; the flag still tells everyone else.
+    if (local) {
+      await this.deps.store.requestCancel(runId);
+      local.abort(new Error("cancelled"));
+      return this.deps.store.get(runId);
     }
-    return this.deps.store.get(runId);
+    return requestRunCancel({ store: this.deps.store, leases: this.deps.leases, now: Date.now }, runId);
   }
 
   list(options: { pipeline?: string; limit?: number } = {}): Promise<PipelineRun[]> {
@@ -139,10 +134,7 @@ export class PipelineService {
   }
 
   private async cancelledBeforeStart(runId: string): Promise<PipelineRun> {
-    const run = await this.deps.store.get(runId);
-    if (run.status === "queued" || run.status === "running") {
-      await this.deps.store.update(runId, { status: "cancelled", endTime: Date.now(), error: "cancelled" });
-    }
+    await markCancelled({ store: this.deps.store, now: Date.now }, runId);
     return this.deps.store.get(runId);
   }
 

@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { MwError } from "../core/errors.js";
 import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
+import type { RunLocks } from "../pipelines/run-locks.js";
 import type { RunStore } from "../pipelines/run-store.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { RolloutService } from "../rollout/rollout-service.js";
@@ -42,8 +43,10 @@ export interface AppDeps {
   rollouts?: RolloutService;
   /** Live monitoring; the platform API's monitor and alert routes are mounted when set. */
   monitoring?: MonitoringService;
-  /** Pipeline runs (read only); the platform API's pipeline run routes are mounted when set. */
+  /** Pipeline runs; the platform API's pipeline run routes are mounted when set. */
   pipelineRuns?: RunStore;
+  /** Pipeline leases, so a cancel reaches the process running the run (required for cancelling). */
+  pipelineLocks?: RunLocks;
   /** Live per-variant traffic of the deployments this process serves (`up`); absent, traffic is `available: false`. */
   traffic?: TrafficSource;
   version: string;
@@ -107,7 +110,7 @@ function platformHandlers(deps: AppDeps): PlatformHandlers {
           ...(deps.traffic ? { traffic: deps.traffic } : {}),
         })
       : {}),
-    ...(deps.pipelineRuns ? pipelineHandlers(deps.pipelineRuns) : {}),
+    ...(deps.pipelineRuns ? pipelineHandlers(deps.pipelineRuns, deps.pipelineLocks) : {}),
     ...(deps.rollouts ? rolloutHandlers(deps.rollouts) : {}),
     ...(deps.monitoring ? monitorHandlers(deps.monitoring) : {}),
   };

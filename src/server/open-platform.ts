@@ -13,6 +13,7 @@ import { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import { SqlMonitorStore } from "../monitoring/live/sql/sql-monitor-store.js";
 import { monitoringMigrations } from "../monitoring/migrations.js";
 import { pipelineMigrations } from "../pipelines/migrations.js";
+import { SqlRunLocks } from "../pipelines/sql/sql-run-locks.js";
 import { SqlRunStore } from "../pipelines/sql/sql-run-store.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
@@ -54,6 +55,8 @@ export interface Platform {
   monitoring: MonitoringService;
   /** Pipeline runs and their steps. */
   pipelineRuns: SqlRunStore;
+  /** The leases that keep one run per pipeline across processes. */
+  pipelineLocks: SqlRunLocks;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,7 @@ export async function openPlatform(
       rolloutStore,
       monitoring,
       pipelineRuns: new SqlRunStore(db),
+      pipelineLocks: new SqlRunLocks(db),
       close: () => db.close(),
     };
   } catch (e) {

@@ -1,5 +1,5 @@
 /**
- * Read-only platform routes the web UI draws from: downsampled metric history, pipeline runs with
+ * Platform routes the web UI draws from: downsampled metric history, pipeline runs with
  * their DAG and logs, and a deployment's live traffic. The web UI reads these types.
  */
 import { s } from "../schema.js";
@@ -97,6 +97,12 @@ export const pipelineRunRoutes = {
     "GET",
     "/pipelines/runs/:run_id/steps/:step/log",
     s.object({ run_id: s.string().required(), step: s.string().required() }),
+  ),
+  /** Stop a queued or running run (in whichever process runs it); 400 INVALID_STATE when it has ended. */
+  cancelPipelineRun: route<{ run: PipelineRunInfo }>()(
+    "POST",
+    "/pipelines/runs/:run_id/cancel",
+    s.object({ run_id: s.string().required() }),
   ),
 };
 

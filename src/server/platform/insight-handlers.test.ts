@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../core/config.js";
 import type { PipelineSpec, StepSpec } from "../../pipelines/pipeline-spec.js";
+import type { PipelineRun } from "../../pipelines/run-store.js";
 import { ServingMetrics } from "../../serving/metrics/serving-metrics.js";
 import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
 import { buildApp } from "../app.js";
@@ -35,6 +36,7 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
   let app: FastifyInstance;
   let serverApp: FastifyInstance;
   let runId: string;
+  let baseRun: (id: string, createdTime: number, pipeline?: string) => PipelineRun;
   let now = 1_700_000_000_000;
   const metrics = new ServingMetrics();
   const traffic = new TrafficWindows(metrics, () => ["prod"], { now: () => now });
@@ -65,7 +67,7 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
       triggers: [],
       steps: [stepSpec("ingest", "ingest", [], true), stepSpec("train", "train", ["ingest"], false)],
     };
-    const run = (id: string, createdTime: number, pipeline = "retrain") => ({
+    baseRun = (id: string, createdTime: number, pipeline = "retrain") => ({
       id,
       pipeline,
       spec: { ...spec, name: pipeline },
@@ -76,6 +78,7 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
       startTime: createdTime + 1,
       endTime: createdTime + 100,
     });
+    const run = baseRun;
     await platform.pipelineRuns.create(run("r1", 1000), [
       {
         runId: "r1",
@@ -223,6 +226,31 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
     assert.equal((await get("/pipelines/runs/nope")).status, 404);
     assert.equal((await get("/pipelines/runs/nope/steps/train/log")).status, 404);
     assert.equal((await get("/pipelines/runs/r1/steps/nope/log")).status, 404);
+  });
+
+  test("cancel: a queued run is cancelled at once; a running one is flagged for its process; ended runs are 400", async () => {
+    const queued = { ...baseRun("q1", 4000), status: "queued" as const };
+    await platform.pipelineRuns.create(queued, [
+      { runId: "q1", step: "ingest", status: "pending", attempts: 0, log: "" },
+    ]);
+    const post = (path: string) =>
+      app
+        .inject({ method: "POST", url: `/api/modelworks/v1${path}` })
+        .then((r) => ({ status: r.statusCode, body: r.json() }));
+    const q = await post("/pipelines/runs/q1/cancel");
+    assert.equal(q.status, 200, JSON.stringify(q.body));
+    assert.equal(q.body.run.status, "cancelled");
+    // Running, and its process holds the lease: only flagged (that process aborts it).
+    await platform.pipelineRuns.create({ ...baseRun("run1", 5000), status: "running" }, []);
+    await platform.pipelineLocks.acquire("retrain", "elsewhere", "run1", Date.now(), 60_000);
+    const r = await post("/pipelines/runs/run1/cancel");
+    assert.equal(r.body.run.status, "running");
+    assert.equal((await platform.pipelineRuns.get("run1")).cancelRequested, true);
+    await platform.pipelineLocks.release("retrain", "elsewhere");
+    const ended = await post("/pipelines/runs/r1/cancel");
+    assert.equal(ended.status, 400);
+    assert.match(ended.body.message, /is succeeded; only queued or running runs can be cancelled/);
+    assert.equal((await post("/pipelines/runs/nope/cancel")).status, 404);
   });
 
   test("traffic: per-variant rate, error rate and latency quantiles over the window", async () => {

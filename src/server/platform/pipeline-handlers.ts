@@ -1,15 +1,24 @@
 /** Handlers of the pipeline run routes: runs, their steps as a DAG, and step logs. */
 import type { PipelineRunInfo, PipelineStepInfo } from "../../core/api/insight-routes.js";
-import { invalidParam, notFound } from "../../core/errors.js";
+import { systemClock } from "../../core/clock.js";
+import { invalidParam, MwError, notFound } from "../../core/errors.js";
+import { requestRunCancel } from "../../pipelines/cancel-run.js";
 import type { StepSpec } from "../../pipelines/pipeline-spec.js";
+import { RunLeases } from "../../pipelines/run-lease.js";
+import type { RunLocks } from "../../pipelines/run-locks.js";
 import type { PipelineRun, RunStore, StepRun } from "../../pipelines/run-store.js";
 import type { PlatformHandlers } from "./handlers.js";
 
-type PipelineRouteName = "listPipelineRuns" | "getPipelineRun" | "getPipelineStepLog";
+type PipelineRouteName = "listPipelineRuns" | "getPipelineRun" | "getPipelineStepLog" | "cancelPipelineRun";
 
-/** Handlers for the pipeline run routes over a run store (read only). */
-export function pipelineHandlers(runs: RunStore): Pick<PlatformHandlers, PipelineRouteName> {
+/** Handlers for the pipeline run routes over a run store; cancelling needs the leases too. */
+export function pipelineHandlers(runs: RunStore, locks?: RunLocks): Pick<PlatformHandlers, PipelineRouteName> {
+  const leases = locks ? new RunLeases({ locks, store: runs, clock: systemClock }) : undefined;
   return {
+    cancelPipelineRun: async (req) => {
+      if (!leases) throw new MwError("NOT_IMPLEMENTED", "This server cannot cancel pipeline runs.");
+      return { run: runInfo(await requestRunCancel({ store: runs, leases, now: Date.now }, req.run_id)) };
+    },
     listPipelineRuns: async (req) => {
       const limit = req.max_results ?? 100;
       if (limit < 1 || limit > 1000)

@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import { useEffect, useState } from "react";
 import type { PipelineStepInfo } from "../../../src/core/api/insight-routes";
+import { ConfirmButton } from "../components/confirm-button";
 import { DataTable } from "../components/data-table";
 import { PipelineDag } from "../components/ops/pipeline-dag";
 import { Badge, ErrorBox, Loading } from "../components/status";
@@ -43,7 +44,18 @@ export function PipelineRunPage({ runId }: { runId: string }): ReactNode {
             <dt>Status</dt>
             <dd>
               <Badge tone={runTone(run.status)}>{run.status}</Badge>
-              {run.error ? <span style={{ color: "var(--bad)" }}> {run.error}</span> : null}
+              {run.error ? <span style={{ color: "var(--bad)" }}> {run.error}</span> : null}{" "}
+              {run.status === "queued" || run.status === "running" ? (
+                <ConfirmButton
+                  label="Cancel run"
+                  danger
+                  question={`Cancel ${run.pipeline} run ${runId}? Running commands are stopped and the remaining steps skipped.`}
+                  onConfirm={async () => {
+                    await platform.cancelPipelineRun({ run_id: runId });
+                    state.reload();
+                  }}
+                />
+              ) : null}
             </dd>
             <dt>Trigger</dt>
             <dd>{run.trigger}</dd>
