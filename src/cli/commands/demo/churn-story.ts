@@ -53,15 +53,18 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
 
   say.heading("Start the platform (as `modelworks up` does)");
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
-  // Log lines of the platform (the log notifier, the rollout controller) join the narration.
+  const fired: Alert[] = [];
+  // Log lines of the platform (the log notifier, the rollout controller) join the narration. Once
+  // the story has its drift alert, the monitor's later firing/resolved flips (the canary's traffic
+  // mixes shifted and ordinary customers) are left out.
   const quiet: CliIo = {
     ...io,
     out: () => {},
     err: (line) => {
+      if (/^alert (firing|resolved)/.test(line) && fired.length > 0) return;
       if (/alert|warning/i.test(line)) say.detail(`log: ${line}`);
     },
   };
-  const fired: Alert[] = [];
   let running: PlatformProcess | undefined;
   try {
     running = await startPlatformProcess(
