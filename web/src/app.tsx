@@ -1,8 +1,27 @@
 /** The shell: a top bar with the sections and the page the hash names. */
 import type { ReactNode } from "react";
-import { useEffect } from "react";
-import { href, match, useLocation } from "./lib/router";
-import { NAV, ROUTES } from "./routes";
+import { Component, StrictMode, Suspense, useEffect } from "react";
+import { createRoot } from "react-dom/client";
+import { ErrorBox, Loading } from "./components/status";
+import { href, useLocation } from "./lib/router";
+import { NAV, preloadAllPages, preloadPage, routeFor } from "./routes";
+
+/**
+ * Render the UI into `root` once the current page's code is in: a page that suspends on the first
+ * render shows "Loading…" and React then holds it back for its fallback throttle (~300 ms) before
+ * its data requests even start. Then, when the browser is idle, fetch the other pages' code too.
+ */
+export async function mountApp(root: HTMLElement): Promise<void> {
+  const [path = "/", qs = ""] = (window.location.hash.replace(/^#/, "") || "/").split("?", 2);
+  await preloadPage(path, new URLSearchParams(qs)).catch(() => undefined);
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+  const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+  window.setTimeout(() => idle(() => void preloadAllPages()), 1500);
+}
 
 /** The whole UI. */
 export function App(): ReactNode {
@@ -16,13 +35,10 @@ export function App(): ReactNode {
       </p>
     </div>
   );
-  for (const r of ROUTES) {
-    const params = match(r.pattern, loc.path);
-    if (params) {
-      section = r.section;
-      page = r.render(params, loc.query);
-      break;
-    }
+  const found = routeFor(loc.path);
+  if (found) {
+    section = found.route.section;
+    page = found.route.render(found.params, loc.query);
   }
   useEffect(() => {
     const label = NAV.find((n) => n.section === section)?.label;
@@ -42,7 +58,38 @@ export function App(): ReactNode {
           ))}
         </nav>
       </header>
-      <main key={loc.path}>{page}</main>
+      <main key={loc.path}>
+        {/* Pages are lazy chunks: a line shows while the page's code arrives (first visit only). */}
+        <PageErrorBoundary>
+          <Suspense fallback={<Loading when />}>{page}</Suspense>
+        </PageErrorBoundary>
+      </main>
     </>
   );
+}
+
+/**
+ * Shows a page that failed to render or whose code failed to load (say the server was upgraded
+ * while this tab was open, so the old chunk names are gone) as an error instead of a blank app.
+ */
+class PageErrorBoundary extends Component<{ children: ReactNode }, { error?: string }> {
+  override state: { error?: string } = {};
+
+  static getDerivedStateFromError(error: unknown): { error: string } {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+
+  override render(): ReactNode {
+    if (this.state.error === undefined) return this.props.children;
+    return (
+      <>
+        <ErrorBox error={`This page failed to load: ${this.state.error}`} />
+        <p>
+          <button type="button" onClick={() => window.location.reload()}>
+            Reload
+          </button>
+        </p>
+      </>
+    );
+  }
 }
