@@ -93,7 +93,7 @@ describe("notifying failed runs", () => {
       run_id: run.id,
       status: "failed",
       failed_step: "check",
-      error: "data validation failed: validation failed: Churn: not_null",
+      error: "data validation failed: Churn: not_null",
     });
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? "", /^pipeline notified run \w+: data validation failed at step 'check': /);

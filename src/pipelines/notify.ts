@@ -37,7 +37,8 @@ export type PipelineNotifier = (spec: PipelineSpec, run: PipelineRun, steps: Ste
 export function failureNotice(spec: PipelineSpec, run: PipelineRun, steps: StepRun[]) {
   const failed = steps.find((s) => s.status === "failed");
   const type = spec.steps.find((s) => s.name === failed?.step)?.type;
-  const error = failed?.error ?? run.error ?? "unknown error";
+  // The validate step's own error already starts with "validation failed: "; say it once.
+  const error = (failed?.error ?? run.error ?? "unknown error").replace(/^validation failed: /, "");
   const payload: PipelineFailurePayload = {
     pipeline: run.pipeline,
     run_id: run.id,

@@ -138,6 +138,13 @@ steps:
     assert.match(msg, /^churn.yaml:9: steps\[0\].cache: expected true or false, got 'yes'$/m);
   });
 
+  test("a step without a type gets one error naming the types", () => {
+    const msg = errorOf("name: x\nsteps:\n  - {name: a, run: [ls]}\n");
+    const lines = msg.split("\n").filter((l) => l.includes("steps[0].type"));
+    assert.equal(lines.length, 1, msg);
+    assert.match(lines[0] ?? "", /^churn.yaml:3: steps\[0\].type: missing \(expected one of ingest, /);
+  });
+
   test("references must name declared params and upstream steps", () => {
     const msg = errorOf(`name: x
 steps:

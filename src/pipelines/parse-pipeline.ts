@@ -89,8 +89,9 @@ function readStep(r: FieldReader, path: FieldPath, raw: unknown): StepSpec | und
   if (!o) return undefined;
   r.knownKeys(path, o, STEP_KEYS);
   const name = r.string([...path, "name"], o.name, NAME) ?? `#${path[1]}`;
-  const type = r.oneOf<StepType | "">([...path, "type"], o.type ?? "", [...STEP_TYPES], "");
+  let type: StepType | "" = "";
   if (o.type === undefined) r.fail([...path, "type"], `missing (expected one of ${STEP_TYPES.join(", ")})`);
+  else type = r.oneOf<StepType | "">([...path, "type"], o.type, [...STEP_TYPES], "") ?? "";
   const run = o.run === undefined ? undefined : r.stringList([...path, "run"], o.run);
   if (type === "command" && (!run || run.length === 0)) {
     r.fail([...path, "run"], "a command step needs run: a list of strings (the executable and its arguments)");

@@ -180,6 +180,10 @@ test("bad settings are permanent errors naming the setting", async () => {
   );
   await bad({ deployment: "prod", candidate: "m/1", checks: { min_requests: "many" } }, /'checks.min_requests'/);
   await bad({ deployment: "prod", candidate: "m/1", checks: [1] }, /'checks': expected a map/);
+  await bad(
+    { deployment: "prod", candidate: "m/1", intervall: "1s" },
+    /Unknown deploy setting 'intervall' \(expected one of deployment, candidate/,
+  );
   await registerTwoVersions(f.registry, "m");
   await f.deployments.create({ name: "prod", primary: "m@champion" });
   // Refused by the rollout itself (out of range): as permanent as a malformed setting.

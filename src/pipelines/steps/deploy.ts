@@ -16,6 +16,7 @@ import type { DeploymentService } from "../../serving/deployments/deployment-ser
 import { lookupVersion, parseModelRef } from "../../serving/model-resolver.js";
 import type { StepContext, StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import { knownSettings } from "./gate-settings.js";
 
 export interface DeployExecutorDeps {
   rollouts: RolloutService;
@@ -135,11 +136,25 @@ async function primaryVersion(registry: RegistryStore, primary: string, model: s
   return lookupVersion(ref, registry).catch(() => undefined);
 }
 
+const DEPLOY_KEYS = [
+  "deployment",
+  "candidate",
+  "steps",
+  "interval",
+  "threshold",
+  "shadow_first",
+  "checks",
+  "notify",
+  "wait",
+  "poll_interval",
+];
+
 /**
  * Parse `{deployment, candidate, steps, interval, threshold, shadow_first, checks, notify, wait,
  * poll_interval}`; `checks` sets the canary analysis limits by their wire names (`max_score_psi`, ...).
  */
 export function deploySettings(w: Record<string, unknown>): DeploySettings {
+  knownSettings("deploy", w, DEPLOY_KEYS);
   const text = (field: string): string => {
     const v = w[field];
     if (typeof v !== "string" || v.trim() === "") throw invalidParam(`Missing value for deploy setting '${field}'.`);

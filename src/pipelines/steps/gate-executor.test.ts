@@ -147,5 +147,9 @@ test("bad settings and unknown versions fail the step with a named field", async
   await bad({ model: "churn", candidate: 1, eval: "telco", metric: "accuracy" }, /'metric'/);
   await bad({ model: "churn", candidate: 1, eval: "telco", floor: "high" }, /'floor'/);
   await bad({ model: "churn", candidate: 1, eval: "telco", guardrails: { f1: 0.1 } }, /guardrails.f1/);
+  await bad(
+    { model: "churn", candidate: 1, eval: "telco", min_improvment: 0.01 },
+    /Unknown gate setting 'min_improvment'/,
+  );
   await assert.rejects(executor().run(ctx({ model: "churn", candidate: 9, eval: "telco" })), MwError);
 });

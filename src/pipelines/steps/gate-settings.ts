@@ -17,7 +17,10 @@ export interface GateSettings {
 }
 
 /** Parse `{model, candidate, eval, metric, floor, min_improvement, bootstrap, guardrails}`. */
+const GATE_KEYS = ["model", "candidate", "eval", "metric", "min_improvement", "floor", "bootstrap", "guardrails"];
+
 export function gateSettings(w: Record<string, unknown>): GateSettings {
+  knownSettings("gate", w, GATE_KEYS);
   const model = text("model", w.model);
   const s: GateSettings = {
     model,
@@ -75,4 +78,12 @@ function guardrails(v: unknown): Partial<Record<GateMetric, number>> {
   const out: Partial<Record<GateMetric, number>> = {};
   for (const [k, max] of Object.entries(v)) out[gateMetric(`guardrails.${k}`, k)] = num(`guardrails.${k}`, max);
   return out;
+}
+
+/** A misspelt setting would be silently ignored (a gate without its floor): refuse it, naming the known ones. */
+export function knownSettings(step: string, w: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(w).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw invalidParam(`Unknown ${step} setting '${unknown[0]}' (expected one of ${known.join(", ")}).`);
+  }
 }
