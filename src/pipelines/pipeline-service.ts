@@ -50,6 +50,17 @@ export class PipelineService {
 
   /** Run `spec` to its end: after the running one (queue) or not at all while one runs anywhere (skip). */
   async run(spec: PipelineSpec, options: StartOptions = {}): Promise<PipelineRun> {
+    return (await this.start(spec, options)).done;
+  }
+
+  /**
+   * Create a run of `spec` and set it going; resolves once the run exists (a `skip` refusal or bad
+   * params reject here), with `done` for its end.
+   */
+  async start(
+    spec: PipelineSpec,
+    options: StartOptions = {},
+  ): Promise<{ run: PipelineRun; done: Promise<PipelineRun> }> {
     const busy = this.tails.get(spec.name);
     if (spec.concurrency === "skip") {
       const holder = newHolder();
@@ -60,14 +71,15 @@ export class PipelineService {
         throw e;
       });
       await taken.cover(run.id);
-      return this.serialize(spec.name, run.id, () => this.execute(taken, run.id, options.onEvent));
+      return { run, done: this.serialize(spec.name, run.id, () => this.execute(taken, run.id, options.onEvent)) };
     }
     const run = await this.deps.runner.create(spec, options);
-    return this.serialize(spec.name, run.id, async () => {
+    const done = this.serialize(spec.name, run.id, async () => {
       const lease = await this.deps.leases.waitFor(spec.name, newHolder(), run.id);
       if (!lease) return this.cancelledBeforeStart(run.id);
       return this.execute(lease, run.id, options.onEvent);
     });
+    return { run, done };
   }
 
   /** Continue a failed, cancelled or crashed run (after any run of the same pipeline in progress). */

@@ -154,9 +154,10 @@ describe("alerts start pipelines", () => {
       const started: { name: string; trigger: string | undefined }[] = [];
       const service = {
         load: (path: string) => new PipelineService({} as never).load(path),
-        run: async (spec: PipelineSpec, o: StartOptions) => {
+        start: async (spec: PipelineSpec, o: StartOptions) => {
           started.push({ name: spec.name, trigger: o.trigger });
-          return { id: "r", status: "succeeded" } as PipelineRun;
+          const run = { id: "r", status: "succeeded" } as PipelineRun;
+          return { run, done: Promise.resolve(run) };
         },
       } as unknown as PipelineService;
       const io = { ...captureIo(dir), env: {} };

@@ -1,6 +1,5 @@
 /** The pipelines `modelworks up --pipeline FILE` runs from their triggers (cron, folder, git, alert). */
 import { dirname, resolve } from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { systemClock } from "../../core/clock.js";
 import type { Alert } from "../../monitoring/live/monitor.js";
 import type { PipelineService } from "../../pipelines/pipeline-service.js";
@@ -49,21 +48,17 @@ export async function loadUpPipelines(
     if (!spec) throw new Error(`no --pipeline file defines '${name}'`);
     // Trigger details a pipeline declares as params (e.g. `file` of a folder trigger) are passed in.
     const params = Object.fromEntries(Object.entries(fired.data).filter(([k]) => k in spec.params));
-    const run = service.run(spec, { specPath: paths.get(name) as string, params, trigger: fired.trigger.type });
-    io.err(`pipeline ${name}: starting (${fired.reason})`);
-    run.then(
+    // A refusal (concurrency 'skip', bad params) rejects here, before the run exists; the run goes on.
+    const { run, done } = await service.start(spec, {
+      specPath: paths.get(name) as string,
+      params,
+      trigger: fired.trigger.type,
+    });
+    io.err(`pipeline ${name}: started run ${run.id} (${fired.reason})`);
+    done.then(
       (r) => io.err(`pipeline ${name} run ${r.id}: ${r.status}${r.error ? ` (${r.error})` : ""}`),
       (e: unknown) => io.err(`warning: pipeline ${name}: ${(e as Error).message}`),
     );
-    // A refusal (concurrency 'skip', bad params) comes at once; the run itself goes on.
-    const refused = await Promise.race([
-      run.then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-      nextTurn().then(() => undefined),
-    ]);
-    if (refused) throw refused;
   };
 
   const scheduler = new TriggerScheduler(specs, {

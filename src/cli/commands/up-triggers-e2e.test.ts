@@ -210,7 +210,7 @@ describe("modelworks up runs the churn pipeline from cron, folder, git and alert
 
     await traffic(500);
     const [run] = (await finishedRuns("alert")) as [RunRow];
-    assert.match(server.stderr(), /pipeline churn: starting \(alert dataset_drift on churn/);
+    assert.match(server.stderr(), /pipeline churn: started run \w+ \(alert dataset_drift on churn/);
     const alerts = captureIo(home);
     assert.equal(await main(["monitor", "alerts", "churn", "--json", "--tracking-uri", url], alerts), 0);
     const firing = JSON.parse(alerts.stdout.join("\n")) as { alerts: { rule: string; pipeline?: string }[] };
