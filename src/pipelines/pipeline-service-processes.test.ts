@@ -135,6 +135,10 @@ describe("PipelineService across processes", () => {
       (await f.store.steps(id)).map((s) => s.status),
       ["pending"],
     );
+    // Resuming takes the cancellation back and runs it.
+    const resumed = await two.resume(id);
+    assert.equal(resumed.status, "succeeded");
+    assert.equal(resumed.cancelRequested, undefined);
   });
 
   test("a run whose process stopped is marked interrupted when the next run takes its expired lease", async () => {

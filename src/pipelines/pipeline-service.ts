@@ -91,6 +91,10 @@ export class PipelineService {
     ) {
       throw new MwError("INVALID_STATE", `Pipeline run '${runId}' is running.`);
     }
+    // Resuming a cancelled run takes the cancellation back.
+    if (run.status === "cancelled" || run.cancelRequested) {
+      await this.deps.store.update(runId, { status: "queued", cancelRequested: false, error: undefined });
+    }
     return this.serialize(run.pipeline, runId, async () => {
       const lease = await this.deps.leases.waitFor(run.pipeline, newHolder(), runId);
       if (!lease) return this.deps.store.get(runId);

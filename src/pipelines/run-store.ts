@@ -50,7 +50,9 @@ export interface StepRun {
   log: string;
 }
 
-export type RunPatch = Partial<Pick<PipelineRun, "status" | "trackingRunId" | "startTime" | "endTime" | "error">>;
+export type RunPatch = Partial<
+  Pick<PipelineRun, "status" | "trackingRunId" | "startTime" | "endTime" | "error" | "cancelRequested">
+>;
 export type StepPatch = Partial<
   Pick<StepRun, "status" | "attempts" | "cacheKey" | "outputs" | "trackingRunId" | "startTime" | "endTime" | "error">
 >;

@@ -47,6 +47,7 @@ const RUN_FIELDS: Record<keyof RunPatch, string> = {
   startTime: "start_time",
   endTime: "end_time",
   error: "error",
+  cancelRequested: "cancel_requested",
 };
 
 const STEP_FIELDS: Record<keyof StepPatch, string> = {
@@ -120,7 +121,9 @@ export class SqlRunStore implements RunStore {
   }
 
   async update(id: string, patch: RunPatch): Promise<void> {
-    const { sets, values } = assignments(patch, RUN_FIELDS, () => undefined);
+    const { sets, values } = assignments(patch, RUN_FIELDS, (k, v) =>
+      k === "cancelRequested" ? (v ? 1 : 0) : undefined,
+    );
     if (sets.length === 0) return;
     const n = await this.db.run(`UPDATE pipeline_runs SET ${sets.join(", ")} WHERE id = ?`, [...values, id]);
     if (n === 0) throw notFound(`Pipeline run '${id}' does not exist.`);
