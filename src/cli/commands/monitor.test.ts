@@ -95,6 +95,10 @@ describe("modelworks monitor (embedded store)", () => {
     assert.match(set.out, /Set monitor of prod: every 1m over the last 300 predictions/);
     assert.match(set.out, /feature_drift:tenure → pipeline retrain, error_rate>0\.02/);
     assert.match(set.out, /webhook 127\.0\.0\.1:9 \(signed\), log/);
+    const ls = await run("ls");
+    assert.match(ls.out, /DEPLOYMENT\s+INTERVAL\s+WINDOW\s+ALERTS\s+LAST RUN/);
+    assert.match(ls.out, /prod\s+1m\s+300 rows\s+feature_drift, error_rate\s+never/);
+    assert.equal((await run("ls", "prod")).code, 2);
     const m: MonitorConfigInfo = (await json("status", "prod")).monitor;
     assert.deepEqual([m.interval_ms, m.window_rows, m.notify[0]?.secret_set], [60_000, 300, true]);
     const shifted = records(

@@ -1,12 +1,13 @@
-/** `modelworks monitor set|status|run|alerts|rm` */
+/** `modelworks monitor set|ls|status|run|alerts|rm` */
 import { parseArgs } from "node:util";
 import type { AlertRuleInfo } from "../../core/api/platform-routes.js";
+import { formatDuration } from "../../core/duration.js";
 import { formatAlerts, formatConfig, formatResult, formatStatus } from "../../monitoring/live/monitor-format.js";
 import type { SetMonitorWire } from "../../monitoring/live/monitor-wire.js";
 import type { PlatformApi } from "../../sdk/platform-client.js";
 import { monitorHandlers } from "../../server/platform/monitor-handlers.js";
 import type { CliIo } from "../cli-context.js";
-import { CliError, CONNECTION_FLAGS, connectPlatformApi } from "../cli-context.js";
+import { CliError, CONNECTION_FLAGS, connectPlatformApi, table } from "../cli-context.js";
 import { countFlag, durationFlag, numberFlag } from "../cli-flags.js";
 
 export const MONITOR_HELP = `Usage:
@@ -14,6 +15,7 @@ export const MONITOR_HELP = `Usage:
                      [--auc-margin 0.05] [--log-loss-margin 0.1] [--drift-share 0.5]
                      [--alert RULE]... [--notify TARGET]... [--secret S]
                      (replaces the deployment's monitor; options left out take their defaults)
+  modelworks monitor ls                               every monitored deployment: interval, window, alert rules
   modelworks monitor status DEPLOYMENT [--limit 20]   settings, the latest result per model version
                                                       with per-feature verdicts, recent runs, firing alerts
   modelworks monitor run DEPLOYMENT                   run the monitor once now and print what it found
@@ -56,9 +58,12 @@ const OPTIONS = {
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
-type MonitorApi = Pick<PlatformApi, "getMonitor" | "setMonitor" | "deleteMonitor" | "runMonitor" | "listAlerts">;
+type MonitorApi = Pick<
+  PlatformApi,
+  "listMonitors" | "getMonitor" | "setMonitor" | "deleteMonitor" | "runMonitor" | "listAlerts"
+>;
 
-const SUBCOMMANDS = ["set", "status", "run", "alerts", "rm"];
+const SUBCOMMANDS = ["set", "ls", "status", "run", "alerts", "rm"];
 const SET_ONLY = Object.keys(OPTIONS).filter((k) => !(k in CONNECTION_FLAGS) && k !== "limit" && k !== "all");
 
 /** Run the `monitor` command. */
@@ -72,7 +77,8 @@ export async function monitorCommand(argv: string[], io: CliIo): Promise<number>
   if (!SUBCOMMANDS.includes(sub)) {
     throw new CliError(`unknown subcommand 'monitor ${sub}' (expected ${SUBCOMMANDS.join(", ")})`);
   }
-  if (!deployment && sub !== "alerts") throw new CliError(`monitor ${sub} needs a DEPLOYMENT name`);
+  if (!deployment && sub !== "alerts" && sub !== "ls") throw new CliError(`monitor ${sub} needs a DEPLOYMENT name`);
+  if (deployment && sub === "ls") throw new CliError(`unexpected argument '${deployment}'`);
   if (extra.length > 0) throw new CliError(`unexpected argument '${extra[0]}'`);
   if (sub !== "set") {
     const misplaced = SET_ONLY.find((k) => values[k as keyof Flags] !== undefined);
@@ -111,6 +117,21 @@ async function run(
     case "set":
       return print(await api.setMonitor({ name: name as string, ...request }), (r) =>
         formatConfig(r.monitor, "Set monitor"),
+      );
+    case "ls":
+      return print(await api.listMonitors({}), (r) =>
+        r.monitors.length === 0
+          ? "No deployment has a monitor (modelworks monitor set DEPLOYMENT)."
+          : table(
+              ["DEPLOYMENT", "INTERVAL", "WINDOW", "ALERTS", "LAST RUN"],
+              r.monitors.map((m) => [
+                m.deployment,
+                formatDuration(m.interval_ms),
+                m.window_rows !== undefined ? `${m.window_rows} rows` : formatDuration(m.window_ms ?? 0),
+                m.alerts.map((a) => a.rule).join(", ") || "-",
+                m.last_run_time === undefined ? "never" : new Date(m.last_run_time).toISOString(),
+              ]),
+            ),
       );
     case "status":
       return print(await api.getMonitor({ name: name as string, ...limit }), formatStatus);

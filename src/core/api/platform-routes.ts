@@ -440,6 +440,8 @@ export interface MonitorStatusInfo {
 
 /** Live monitoring of deployments (drift, realized performance) and alerts. */
 export const monitorRoutes = {
+  /** Every deployment's monitor settings (no results), by deployment name. */
+  listMonitors: route<{ monitors: MonitorConfigInfo[] }>()("GET", "/monitors", s.object({})),
   /** A deployment's monitor status; `limit` bounds the recent results (default 20). */
   getMonitor: route<MonitorStatusInfo>()("GET", "/deployments/:name/monitor", s.object({ name, limit: s.int64() })),
   /**

@@ -157,6 +157,11 @@ export class MonitoringService {
     return { results, changes };
   }
 
+  /** Every monitor's config, by deployment name. */
+  async configs(): Promise<MonitorConfig[]> {
+    return (await this.deps.store.listConfigs()).sort((a, b) => a.deployment.localeCompare(b.deployment));
+  }
+
   /** Configs of active deployments whose interval has passed since their last run. */
   async due(): Promise<MonitorConfig[]> {
     const now = this.deps.clock.now();

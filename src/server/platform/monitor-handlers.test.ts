@@ -136,6 +136,11 @@ describe("platform API: monitoring", () => {
       run.body.alerts.map((c: { change: string; alert: { rule: string } }) => [c.change, c.alert.rule]),
       [["fired", "feature_drift:tenure"]],
     );
+    const monitors = await send("GET", "/monitors");
+    assert.deepEqual(
+      monitors.body.monitors.map((x: { deployment: string }) => x.deployment),
+      ["prod"],
+    );
     const status = await send("GET", "/deployments/prod/monitor");
     assert.equal(status.status, 200);
     const s: MonitorStatusInfo = status.body;

@@ -35,6 +35,7 @@ export function monitorHandlers(monitoring: MonitoringService): MonitorHandlers 
         alerts: changes.map((c) => ({ change: c.change, alert: toAlertInfo(c.alert) })),
       };
     },
+    listMonitors: async () => ({ monitors: (await monitoring.configs()).map(toConfigInfo) }),
     listMonitorResults: async (req) => {
       await monitoring.getConfig(req.name);
       const results = await monitoring.results({

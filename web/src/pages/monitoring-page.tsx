@@ -21,20 +21,13 @@ type Row = { name: string; status: MonitorStatusInfo; firing: number };
 function MonitorList(): ReactNode {
   const { data, error, loading } = useAsync(
     async () => {
-      const { deployments } = await platform.listDeployments({});
-      // There is no "list monitors" route: ask each deployment and keep the ones that have one.
-      const rows = await Promise.all(
-        deployments.map(async (d): Promise<Row | undefined> => {
-          try {
-            const status = await platform.getMonitor({ name: d.name, limit: 1 });
-            return { name: d.name, status, firing: status.alerts.filter((a) => a.status === "firing").length };
-          } catch (e) {
-            if (isNotFound(e instanceof Error ? e.message : String(e))) return undefined;
-            throw e;
-          }
+      const { monitors } = await platform.listMonitors({});
+      return Promise.all(
+        monitors.map(async (m): Promise<Row> => {
+          const status = await platform.getMonitor({ name: m.deployment, limit: 1 });
+          return { name: m.deployment, status, firing: status.alerts.filter((a) => a.status === "firing").length };
         }),
       );
-      return rows.filter((r): r is Row => r !== undefined);
     },
     [],
     10000,
