@@ -1,5 +1,5 @@
 # The Modelworks platform image: `modelworks up` (tracking + registry + platform API + serving +
-# rollouts + monitoring) on embedded storage in /data. Multi-stage: the build stage compiles the
+# rollouts + monitoring + the web UI at /) on embedded storage in /data. Multi-stage: the build stage compiles the
 # TypeScript and better-sqlite3's native addon; the runtime stage holds only what runs.
 
 FROM node:20-bookworm-slim AS build
@@ -15,6 +15,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+# The web UI (Vite) is built into dist/web by the same `npm run build`.
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
