@@ -2,6 +2,8 @@
 import type { ReactNode } from "react";
 import { useMemo, useState } from "react";
 import type { Run } from "../../../src/core/api/mlflow-entities";
+import type { ChartAxis } from "../components/runs/axis-select";
+import { AxisSelect } from "../components/runs/axis-select";
 import { CompareTable, differs } from "../components/runs/compare-table";
 import { MetricHistoryChart } from "../components/runs/metric-history-chart";
 import { ParallelCoordinates } from "../components/runs/parallel-coordinates";
@@ -49,7 +51,7 @@ export function ComparePage({ query }: { query: URLSearchParams }): ReactNode {
 function CompareBody({ runs }: { runs: Run[] }): ReactNode {
   const [onlyDiffs, setOnlyDiffs] = useState(false);
   const [keyFilter, setKeyFilter] = useState("");
-  const [axis, setAxis] = useState<"step" | "time">("step");
+  const [axis, setAxis] = useState<ChartAxis>("step");
   const cols = useMemo(() => runs.map((r) => ({ id: r.info.run_id, label: runName(r) })), [runs]);
   const params = useMemo(() => runs.map((r) => kvMap(r.data.params)), [runs]);
   const metrics = useMemo(() => runs.map((r) => metricMap(r)), [runs]);
@@ -132,15 +134,7 @@ function CompareBody({ runs }: { runs: Run[] }): ReactNode {
                 </option>
               ))}
             </select>
-            <label htmlFor="compare-axis">X axis</label>
-            <select
-              id="compare-axis"
-              value={axis}
-              onChange={(e) => setAxis(e.target.value === "time" ? "time" : "step")}
-            >
-              <option value="step">Step</option>
-              <option value="time">Time</option>
-            </select>
+            <AxisSelect id="compare-axis" value={axis} onChange={setAxis} />
           </div>
           <MetricHistoryChart runs={cols} metricKey={metric} axis={axis} band />
           <h3>Parameters against {metric}</h3>

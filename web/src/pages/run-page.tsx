@@ -4,6 +4,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { FileInfo, Run } from "../../../src/core/api/mlflow-entities";
 import { ArtifactPreview } from "../components/runs/artifact-preview";
 import { ArtifactTree } from "../components/runs/artifact-tree";
+import type { ChartAxis } from "../components/runs/axis-select";
+import { AxisSelect } from "../components/runs/axis-select";
 import { KeyValueTable } from "../components/runs/key-value-table";
 import { MetricHistoryChart } from "../components/runs/metric-history-chart";
 import { RunFacts } from "../components/runs/run-facts";
@@ -17,7 +19,7 @@ import { useAsync } from "../lib/use-async";
 /** `#/runs/:id` (`?metric=KEY` opens that metric's chart straight away). */
 export function RunPage({ runId, query }: { runId: string; query: URLSearchParams }): ReactNode {
   const metric = query.get("metric") ?? "";
-  const [axis, setAxis] = useState<"step" | "time">("step");
+  const [axis, setAxis] = useState<ChartAxis>("step");
   const [file, setFile] = useState<FileInfo>();
   const loaded = useAsync(() => mlflow.getRun({ run_id: runId }), [runId]);
   const run = loaded.data?.run;
@@ -47,15 +49,7 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
           <div ref={chartBox.ref} style={{ scrollMarginTop: 48 }}>
             <div className="toolbar">
               <strong>{metric}</strong>
-              <label htmlFor="run-metric-axis">X axis</label>
-              <select
-                id="run-metric-axis"
-                value={axis}
-                onChange={(e) => setAxis(e.target.value === "time" ? "time" : "step")}
-              >
-                <option value="step">Step</option>
-                <option value="time">Time</option>
-              </select>
+              <AxisSelect id="run-metric-axis" value={axis} onChange={setAxis} />
               <button type="button" onClick={() => showMetric("")}>
                 Close chart
               </button>
