@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 import type { RolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
 import { registerTwoVersions, rolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
-import type { StepContext } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import { stepContext } from "../test-support/step-context.js";
 import type { DeployExecutorDeps } from "./deploy.js";
 import { deployExecutor } from "./deploy.js";
 
@@ -13,34 +13,8 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-function ctx(
-  settings: Record<string, unknown>,
-  signal = new AbortController().signal,
-): StepContext & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    pipelineRunId: "p1",
-    runId: "r1",
-    step: {
-      name: "deploy",
-      type: "deploy",
-      needs: [],
-      with: settings,
-      inputs: [],
-      outputs: [],
-      retries: { limit: 0, backoffMs: 0, factor: 1, maxBackoffMs: 0 },
-      timeoutMs: 60_000,
-      cache: false,
-    },
-    settings,
-    params: {},
-    upstream: {},
-    workDir: "/tmp",
-    log: (l) => lines.push(l),
-    signal,
-    lines,
-  };
-}
+const ctx = (settings: Record<string, unknown>, signal?: AbortSignal) =>
+  stepContext("deploy", settings, signal ? { signal } : {});
 
 const executor = (sleep?: DeployExecutorDeps["sleep"]) =>
   deployExecutor({

@@ -11,8 +11,8 @@ import { fitTelcoPackage } from "../../learn/test-support/telco-models.js";
 import type { RolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
 import { rolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
 import { SqlTrackingStore } from "../../tracking/sql/sql-tracking-store.js";
-import type { StepContext } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import { stepContext } from "../test-support/step-context.js";
 import { evaluateExecutor } from "./evaluate.js";
 import { registerExecutor } from "./register.js";
 
@@ -36,30 +36,6 @@ before(async () => {
   await f.registry.setAlias({ name: "churn", alias: "champion", version: 2 });
 });
 after(() => f.close());
-
-function ctx(type: "evaluate" | "register", settings: Record<string, unknown>, runId = "r1"): StepContext {
-  return {
-    pipelineRunId: "p1",
-    runId,
-    step: {
-      name: type,
-      type,
-      needs: [],
-      with: settings,
-      inputs: [],
-      outputs: [],
-      retries: { limit: 0, backoffMs: 0, factor: 1, maxBackoffMs: 0 },
-      timeoutMs: 60_000,
-      cache: false,
-    },
-    settings,
-    params: {},
-    upstream: {},
-    workDir: "/tmp",
-    log: () => {},
-    signal: new AbortController().signal,
-  };
-}
 
 const evaluate = () =>
   evaluateExecutor({
@@ -108,3 +84,7 @@ test("register makes a run's model folder a new version and sets the alias", asy
   assert.deepEqual(again, { model: "fresh", version: "2" });
   await assert.rejects(exec.run(ctx("register", { model: "fresh" })), /with\.run_id is required/);
 });
+
+function ctx(type: "evaluate" | "register", settings: Record<string, unknown>, runId = "r1") {
+  return stepContext(type, settings, { runId });
+}

@@ -9,8 +9,8 @@ import { predictorFor } from "../../learn/package/load-model.js";
 import { fitTelcoPackage } from "../../learn/test-support/telco-models.js";
 import type { RolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
 import { rolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
-import type { StepContext } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import { stepContext } from "../test-support/step-context.js";
 import type { GateNotice } from "./gate-executor.js";
 import { gateExecutor } from "./gate-executor.js";
 
@@ -46,30 +46,6 @@ const executor = () =>
       notices.push(n);
     },
   });
-
-function ctx(settings: Record<string, unknown>): StepContext {
-  return {
-    pipelineRunId: "p1",
-    runId: "r1",
-    step: {
-      name: "gate",
-      type: "gate",
-      needs: [],
-      with: settings,
-      inputs: [],
-      outputs: [],
-      retries: { limit: 0, backoffMs: 0, factor: 1, maxBackoffMs: 0 },
-      timeoutMs: 60_000,
-      cache: false,
-    },
-    settings,
-    params: {},
-    upstream: {},
-    workDir: "/tmp",
-    log: () => {},
-    signal: new AbortController().signal,
-  };
-}
 
 async function challengerAlias(): Promise<string | undefined> {
   return f.registry.getModelVersionByAlias({ name: "churn", alias: "challenger" }).then(
@@ -153,3 +129,7 @@ test("bad settings and unknown versions fail the step with a named field", async
   );
   await assert.rejects(executor().run(ctx({ model: "churn", candidate: 9, eval: "telco" })), MwError);
 });
+
+function ctx(settings: Record<string, unknown>) {
+  return stepContext("gate", settings);
+}
