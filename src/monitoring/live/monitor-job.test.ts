@@ -7,28 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import type { MonitorConfig, MonitorResult } from "./monitor.js";
-import { MONITOR_DEFAULTS } from "./monitor-wire.js";
+import { monitorConfig } from "./test-support/monitor-config.js";
 import type { TelcoWorld } from "./test-support/telco-world.js";
 import { logRequest, records, registerTelco, sendOutcomes, telcoWorld } from "./test-support/telco-world.js";
 
 const HOUR = 3_600_000;
-
-function config(deployment: string, overrides: Partial<MonitorConfig> = {}): MonitorConfig {
-  return {
-    deployment,
-    intervalMs: MONITOR_DEFAULTS.intervalMs,
-    window: { kind: "time", ms: HOUR },
-    minLabels: 100,
-    aucMargin: 0.05,
-    logLossMargin: 0.1,
-    driftShare: 0.5,
-    alerts: [],
-    notify: [],
-    createdTime: 0,
-    updatedTime: 0,
-    ...overrides,
-  };
-}
 
 /** Rows 0, 7, 14, ... (a spread over the table). */
 function spread(n: number, offset = 0): number[] {
@@ -40,7 +23,7 @@ describe("monitor job on the Telco churn model", () => {
   let v1: string;
 
   const run = async (deployment: string, overrides: Partial<MonitorConfig> = {}): Promise<MonitorResult[]> =>
-    (await w.platform.monitoring.runConfig(config(deployment, overrides))).results;
+    (await w.platform.monitoring.runConfig(monitorConfig(deployment, overrides))).results;
   const feature = (r: MonitorResult, column: string) => {
     const f = r.features.find((x) => x.column === column);
     assert.ok(f, `no verdict for ${column}: ${JSON.stringify(r.features.map((x) => x.column))}`);

@@ -4,22 +4,7 @@ import { test } from "node:test";
 import type { MonitorConfig } from "./monitor.js";
 import { MonitorScheduler } from "./monitor-scheduler.js";
 import type { RunOutcome } from "./monitoring-service.js";
-
-function config(deployment: string): MonitorConfig {
-  return {
-    deployment,
-    intervalMs: 1000,
-    window: { kind: "rows", rows: 10 },
-    minLabels: 100,
-    aucMargin: 0.05,
-    logLossMargin: 0.1,
-    driftShare: 0.5,
-    alerts: [],
-    notify: [],
-    createdTime: 0,
-    updatedTime: 0,
-  };
-}
+import { monitorConfig } from "./test-support/monitor-config.js";
 
 test("due monitors run one at a time; a failure is logged and the next still runs; stop waits", async () => {
   const ran: string[] = [];
@@ -30,7 +15,8 @@ test("due monitors run one at a time; a failure is logged and the next still run
     release = r;
   });
   const service = {
-    due: async () => [config("a"), config("b"), config("c")],
+    due: async () =>
+      ["a", "b", "c"].map((d) => monitorConfig(d, { intervalMs: 1000, window: { kind: "rows", rows: 10 } })),
     runConfig: async (c: MonitorConfig): Promise<RunOutcome> => {
       active++;
       assert.equal(active, 1, "one job at a time");
