@@ -7,7 +7,7 @@ import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
 import { closeGracefully, waitForSignal } from "./listen.js";
-import { pipelineService } from "./pipeline.js";
+import { pipelineService } from "./pipeline-wiring.js";
 import type { PlatformProcess } from "./platform-process.js";
 import { startPlatformProcess } from "./platform-process.js";
 import type { UpPipelines } from "./up-pipelines.js";

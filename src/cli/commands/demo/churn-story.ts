@@ -21,7 +21,7 @@ import { platformConnection } from "../../cli-context.js";
 import { driftCommand } from "../drift.js";
 import { closeGracefully, waitForSignal } from "../listen.js";
 import { faultModel } from "../models-fault.js";
-import { pipelineService } from "../pipeline.js";
+import { pipelineService } from "../pipeline-wiring.js";
 import type { PlatformProcess } from "../platform-process.js";
 import { startPlatformProcess } from "../platform-process.js";
 import { churnBatches, readTelco, toCsv } from "./churn-data.js";
