@@ -9,9 +9,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { resolveConfig } from "../../../core/config.js";
 import type { Alert } from "../../../monitoring/live/monitor.js";
-import type { StepEvent } from "../../../pipelines/run-execution.js";
-import type { PipelineRun } from "../../../pipelines/run-store.js";
-import { formatCheck } from "../../../rollout/rollout-format.js";
 import type { PlatformApi } from "../../../sdk/platform-client.js";
 import { createPlatformClient } from "../../../sdk/platform-client.js";
 import { openPlatform } from "../../../server/open-platform.js";
@@ -25,7 +22,8 @@ import { pipelineService } from "../pipeline-wiring.js";
 import type { PlatformProcess } from "../platform-process.js";
 import { startPlatformProcess } from "../platform-process.js";
 import { churnBatches, readTelco, toCsv } from "./churn-data.js";
-import { gateEvidence, pipelineYaml } from "./churn-pipelines.js";
+import { pipelineYaml } from "./churn-pipelines.js";
+import { followRollout, narratePipelineRun } from "./narrate-runs.js";
 import { Narrator } from "./narrator.js";
 import { Traffic } from "./traffic.js";
 
@@ -242,7 +240,7 @@ class Story {
     say.line(
       `the deploy step started a canary of churn/${v2}: steps 5,25,50,100 every 1.5 s, rollback after 2 failed analyses, score PSI ≤ 3 (a retrained, larger model is meant to score differently)`,
     );
-    const good = await this.follow();
+    const good = await followRollout(this.say, this.api, DEPLOYMENT);
     await load.stop();
     if (good !== "succeeded") return false;
     say.line(`challenger promoted: churn/${v2} is now churn@champion (5 → 25 → 50 → 100 %)`);
@@ -276,90 +274,25 @@ class Story {
     return true;
   }
 
-  /** Run a pipeline file under the demo folder, narrating each step. */
-  private async runPipeline(
-    pipelines: Pipelines,
-    name: string,
-    params: Record<string, string>,
-    trigger?: string,
-  ): Promise<{ run: PipelineRun; outputs: Record<string, Record<string, unknown>>; failedStep?: string }> {
-    const { say } = this;
-    say.line(`pipeline run ${name.replace(".yaml", "")}${trigger ? ` (trigger: ${trigger})` : ""}`);
-    const onEvent = (e: StepEvent) => {
-      if (e.status === "running" && (e.attempt ?? 1) === 1) return;
-      const took = e.durationMs !== undefined ? ` in ${(e.durationMs / 1000).toFixed(1)} s` : "";
-      say.detail(`${e.step}: ${e.status}${took}${e.error ? ` — ${e.error}` : ""}`);
-    };
-    const run = await pipelines.runFile(join(this.dataDir, name), {
-      params,
-      onEvent,
-      ...(trigger ? { trigger } : {}),
-    });
-    const shown = await pipelines.show(run.id);
-    const outputs: Record<string, Record<string, unknown>> = {};
-    let failedStep: string | undefined;
-    for (const s of shown.steps) {
-      if (s.outputs) outputs[s.step] = s.outputs as Record<string, unknown>;
-      if (s.status === "failed" && !failedStep) failedStep = s.step;
-    }
-    say.line(`pipeline ${run.pipeline} run ${run.id}: ${run.status}${failedStep ? ` at ${failedStep}` : ""}`);
-    const metrics = outputs.train?.metrics as Record<string, number> | undefined;
-    if (metrics?.roc_auc !== undefined)
-      say.detail(
-        `trained churn/${outputs.train?.version}: roc_auc ${metrics.roc_auc.toFixed(4)} (training run's evaluation)`,
-      );
-    const gate = outputs.gate;
-    if (gate) for (const line of gateEvidence(gate)) say.detail(line);
-    return { run, outputs, ...(failedStep ? { failedStep } : {}) };
-  }
-
   /** Start a canary and narrate its events until it ends; returns the final phase. */
-  private async rollout(candidate: string, threshold: number, maxScorePsi?: number): Promise<string> {
-    const { say, api } = this;
-    await api.startRollout({
+  private async rollout(candidate: string, threshold: number): Promise<string> {
+    await this.api.startRollout({
       name: DEPLOYMENT,
       candidate,
       steps: [5, 25, 50, 100],
       interval_ms: INTERVAL_MS,
       threshold,
-      thresholds: { min_requests: 10, ...(maxScorePsi === undefined ? {} : { max_score_psi: maxScorePsi }) },
+      thresholds: { min_requests: 10 },
     });
-    say.line(
-      `rollout of ${candidate} started: steps 5,25,50,100 every 1.5 s, rollback after ${threshold} failed analysis(es)${maxScorePsi === undefined ? "" : `, score PSI ≤ ${maxScorePsi}`}`,
+    this.say.line(
+      `rollout of ${candidate} started: steps 5,25,50,100 every 1.5 s, rollback after ${threshold} failed analysis(es)`,
     );
-    return this.follow();
+    return followRollout(this.say, this.api, DEPLOYMENT);
   }
 
-  /** Narrate the deployment's latest rollout until it ends; returns the final phase. */
-  private async follow(): Promise<string> {
-    const { say, api } = this;
-    const seen = new Set<string>();
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const { rollout, events } = await api.getRollout({ name: DEPLOYMENT });
-      for (const e of [...events].reverse()) {
-        if (seen.has(e.id) || e.time < rollout.created_time) continue;
-        seen.add(e.id);
-        say.line(`${e.type}: ${e.message}`);
-        const checks = e.data?.checks;
-        if (Array.isArray(checks) && checks.length > 0) {
-          for (const c of checks as Parameters<typeof formatCheck>[0][]) {
-            if (!c.passed || e.type !== "rollout_analysis") say.detail(formatCheck(c).slice(0, 140));
-          }
-          const passed = (checks as { passed: boolean }[]).filter((c) => c.passed).length;
-          if (passed === checks.length) say.detail(`${passed}/${checks.length} checks passed`);
-        }
-      }
-      if (rollout.phase === "succeeded" || rollout.phase === "rolled_back") {
-        say.line(`rollout ${rollout.phase}${rollout.reason ? `: ${rollout.reason}` : ""}`);
-        return rollout.phase;
-      }
-      if (Date.now() > deadline) {
-        say.line(`✘ rollout still ${rollout.phase} after 60 s`);
-        return rollout.phase;
-      }
-      await sleep(200);
-    }
+  /** Run a pipeline file under the demo folder, narrating each step. */
+  private runPipeline(pipelines: Pipelines, name: string, params: Record<string, string>, trigger?: string) {
+    return narratePipelineRun(this.say, pipelines, join(this.dataDir, name), params, trigger);
   }
 
   /** Wait until the deployment answers. */
