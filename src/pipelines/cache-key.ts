@@ -69,3 +69,10 @@ export function stableJson(value: unknown): string {
       : v,
   );
 }
+
+/** The paths (relative to `baseDir`) that do not exist: declared outputs a step did not write. */
+export async function missingPaths(paths: string[], baseDir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (const p of paths) if (!(await stat(resolve(baseDir, p)).catch(() => undefined))) missing.push(p);
+  return missing;
+}

@@ -13,10 +13,10 @@ import type { TrackingStore } from "../tracking/tracking-store.js";
 import type { PipelineSpec, StepType } from "./pipeline-spec.js";
 import { PipelineTracking } from "./pipeline-tracking.js";
 import type { StepEvent } from "./run-execution.js";
-import { CANCELLED, RunExecution } from "./run-execution.js";
+import { RunExecution } from "./run-execution.js";
 import type { PipelineRun, RunStore, StepRun } from "./run-store.js";
 import type { Sleep } from "./step-attempts.js";
-import { realSleep } from "./step-attempts.js";
+import { CANCELLED, realSleep } from "./step-attempts.js";
 import type { StepExecutor } from "./step-executor.js";
 
 export interface PipelineRunnerDeps {

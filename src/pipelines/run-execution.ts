@@ -2,17 +2,17 @@
  * One execution of a pipeline run: schedules ready steps (bounded parallelism), resolves their
  * settings, skips, reuses cached results, runs attempts, and persists every state change.
  */
-import { mkdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { Clock } from "../core/clock.js";
 import { newRunId } from "../core/ids.js";
-import { cacheKey } from "./cache-key.js";
+import { cacheKey, missingPaths } from "./cache-key.js";
 import { dependentsOf } from "./dag.js";
 import type { StepSpec, StepType } from "./pipeline-spec.js";
 import type { PipelineTracking } from "./pipeline-tracking.js";
 import type { PipelineRun, RunStore, StepPatch, StepRun, StepRunStatus } from "./run-store.js";
 import type { Sleep } from "./step-attempts.js";
-import { runAttempts } from "./step-attempts.js";
+import { CANCELLED, cancellableAttempt, runAttempts } from "./step-attempts.js";
 import type { StepExecutor } from "./step-executor.js";
 import { PermanentStepError } from "./step-executor.js";
 import { isTruthy, substitute } from "./substitute.js";
@@ -43,9 +43,6 @@ export interface ExecutionDeps {
   /** Aborted when the run is cancelled: no step starts after it, running steps see it. */
   signal?: AbortSignal;
 }
-
-/** The error of a run that was cancelled. */
-export const CANCELLED = "cancelled";
 
 const LOG_FLUSH_MS = 1000;
 const DONE_OK: ReadonlySet<StepRunStatus> = new Set(["succeeded", "cached"]);
@@ -215,7 +212,7 @@ export class RunExecution {
           },
         },
         (signal) =>
-          this.cancellable(signal, (stepSignal) =>
+          cancellableAttempt(signal, this.deps.signal, (stepSignal) =>
             executor.run({
               pipelineRunId: this.run.id,
               runId: trackingRunId,
@@ -246,17 +243,6 @@ export class RunExecution {
       await this.finishFailed(spec, started, (e as { attempts?: number }).attempts ?? 1, e);
     } finally {
       clearInterval(timer);
-    }
-  }
-
-  /** Run an attempt under its timeout signal and the run's cancel signal; a cancelled attempt is not retried. */
-  private async cancellable<T>(timeout: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const run = this.deps.signal;
-    try {
-      return await work(run ? AbortSignal.any([timeout, run]) : timeout);
-    } catch (e) {
-      if (run?.aborted) throw new PermanentStepError(CANCELLED);
-      throw e;
     }
   }
 
@@ -318,10 +304,4 @@ export class RunExecution {
     if (!this.deps.tracking || !this.run.trackingRunId) return newRunId();
     return this.deps.tracking.startStep(this.run.trackingRunId, this.run.id, spec.name, spec.type, now);
   }
-}
-
-async function missingPaths(paths: string[], baseDir: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (const p of paths) if (!(await stat(resolve(baseDir, p)).catch(() => undefined))) missing.push(p);
-  return missing;
 }

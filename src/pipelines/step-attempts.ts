@@ -3,6 +3,9 @@ import { formatDuration } from "../core/duration.js";
 import type { RetrySpec } from "./pipeline-spec.js";
 import { PermanentStepError } from "./step-executor.js";
 
+/** The error of a run, and of its attempts, when the run was cancelled. */
+export const CANCELLED = "cancelled";
+
 /** Waits `ms` (tests pass a recording stub). */
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -57,5 +60,22 @@ export async function runAttempts<T>(
       await hooks.retrying(n, error, wait);
       await sleep(wait);
     }
+  }
+}
+
+/**
+ * Run an attempt under its timeout signal and the run's cancel signal (`run`); an attempt that fails
+ * because the run was cancelled fails permanently, so it is not retried.
+ */
+export async function cancellableAttempt<T>(
+  timeout: AbortSignal,
+  run: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(run ? AbortSignal.any([timeout, run]) : timeout);
+  } catch (e) {
+    if (run?.aborted) throw new PermanentStepError(CANCELLED);
+    throw e;
   }
 }
