@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../../src/core/config.js";
 import { buildApp } from "../../src/server/app.js";
+import { AUTH_OFF } from "../../src/server/auth/auth-gate.js";
 import { openPlatform } from "../../src/server/open-platform.js";
 
 const { values } = parseArgs({ options: { points: { type: "string" }, repeats: { type: "string" } } });
@@ -31,7 +32,7 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "mw-bench-history-"));
   const platform = await openPlatform(resolveConfig({ home }, {}, home));
-  const app = await buildApp({ ...platform, version: "bench" });
+  const app = await buildApp({ ...platform, auth: AUTH_OFF, version: "bench" });
   try {
     const exp = await platform.tracking.createExperiment({ name: "history" });
     const runId = (await platform.tracking.createRun({ experimentId: exp, runName: "long-history" })).info.run_id;

@@ -12,6 +12,7 @@ import type { Platform } from "../server/open-platform.js";
 import { openPlatform } from "../server/open-platform.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { HttpArtifactStore } from "../tracking/artifacts/http/http-artifact-store.js";
+import { clientAuthorization, fetchWithAuthorization } from "./client-auth.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -23,12 +24,22 @@ export interface CliIo {
 /** Common connection flags. */
 export const CONNECTION_FLAGS = {
   "tracking-uri": { type: "string" },
+  token: { type: "string" },
   home: { type: "string" },
   store: { type: "string" },
   artifacts: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The flags that say where the platform is and how to sign in to it. */
+export interface ConnectionFlags {
+  "tracking-uri"?: string | undefined;
+  token?: string | undefined;
+  home?: string | undefined;
+  store?: string | undefined;
+  artifacts?: string | undefined;
+}
 
 export interface Connection {
   api: MlflowApi;
@@ -43,15 +54,13 @@ export interface Connection {
  * The MLflow API either over HTTP (`--tracking-uri` or MODELWORKS_TRACKING_URI / MLFLOW_TRACKING_URI
  * with http(s)) or in-process on the embedded store, through the very handlers the server uses.
  */
-export async function connect(
-  flags: { "tracking-uri"?: string; home?: string; store?: string; artifacts?: string },
-  io: CliIo,
-): Promise<Connection> {
+export async function connect(flags: ConnectionFlags, io: CliIo): Promise<Connection> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
+    const authed = fetchWithAuthorization(clientAuthorization(flags, io));
     return {
-      api: createMlflowClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }),
-      artifacts: new HttpArtifactStore(uri),
+      api: createMlflowClient({ baseUrl: uri, fetch: authed }),
+      artifacts: new HttpArtifactStore(uri, authed),
       close: async () => {},
     };
   }
@@ -121,7 +130,7 @@ export function intFlag(name: string, text: string | undefined, fallback: number
  * very handlers the server uses, on the embedded store (so both paths validate and answer alike).
  */
 export async function connectPlatformApi<A>(
-  flags: { "tracking-uri"?: string; home?: string; store?: string; artifacts?: string },
+  flags: ConnectionFlags,
   io: CliIo,
   handlers: (platform: Platform) => unknown,
   options: Parameters<typeof openPlatform>[1] = {},
@@ -129,7 +138,10 @@ export async function connectPlatformApi<A>(
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
     return {
-      api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }) as unknown as A,
+      api: createPlatformClient({
+        baseUrl: uri,
+        fetch: fetchWithAuthorization(clientAuthorization(flags, io)),
+      }) as unknown as A,
       close: async () => {},
     };
   }

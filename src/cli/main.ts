@@ -9,14 +9,17 @@ import { deploymentsCommand } from "./commands/deployments.js";
 import { driftCommand } from "./commands/drift.js";
 import { modelsCommand } from "./commands/models.js";
 import { monitorCommand } from "./commands/monitor.js";
+import { permissionsCommand } from "./commands/permissions.js";
 import { pipelineCommand } from "./commands/pipeline.js";
 import { predictCommand } from "./commands/predict.js";
 import { rolloutCommand } from "./commands/rollout.js";
 import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { serverCommand } from "./commands/server.js";
+import { tokensCommand } from "./commands/tokens.js";
 import { trainCommand } from "./commands/train.js";
 import { upCommand } from "./commands/up.js";
+import { usersCommand } from "./commands/users.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -34,6 +37,9 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
   pipeline: { run: pipelineCommand, summary: "run pipeline files: steps, retries, cache, resume" },
   drift: { run: driftCommand, summary: "data and prediction drift of current data against a reference" },
+  users: { run: usersCommand, summary: "users of the platform: create, ls, delete, passwd" },
+  tokens: { run: tokensCommand, summary: "API tokens: create (shown once), ls, revoke" },
+  permissions: { run: permissionsCommand, summary: "grants on experiments, models, datasets, deployments, pipelines" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
 

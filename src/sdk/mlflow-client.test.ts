@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../core/config.js";
 import { buildApp } from "../server/app.js";
+import { AUTH_OFF } from "../server/auth/auth-gate.js";
 import type { Platform } from "../server/open-platform.js";
 import { openPlatform } from "../server/open-platform.js";
 import type { MlflowApi } from "./mlflow-client.js";
@@ -20,7 +21,7 @@ describe("SDK against a listening server", () => {
   before(async () => {
     home = mkdtempSync(join(tmpdir(), "mw-sdk-"));
     platform = await openPlatform(resolveConfig({ home }, {}, home));
-    app = await buildApp({ ...platform, version: "test" });
+    app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
     const url = await app.listen({ host: "127.0.0.1", port: 0 });
     api = createMlflowClient({ baseUrl: url });
   });

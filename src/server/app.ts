@@ -2,6 +2,7 @@
 
 import type { FastifyInstance, FastifyServerFactory } from "fastify";
 import Fastify from "fastify";
+import { access } from "../core/api/access.js";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { MwError } from "../core/errors.js";
 import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
@@ -13,6 +14,11 @@ import type { DeploymentService } from "../serving/deployments/deployment-servic
 import type { TrafficSource } from "../serving/metrics/traffic-windows.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
+import type { AuthPolicy } from "./auth/auth-gate.js";
+import { installAuthGate } from "./auth/auth-gate.js";
+import { authRoutesPlugin } from "./auth/auth-routes-plugin.js";
+import { ResourceResolver } from "./auth/resource-resolver.js";
+import { sessionRoutes } from "./auth/session-routes.js";
 import { installErrorHandlers } from "./errors.js";
 import { artifactRoutes } from "./mlflow/artifact-routes.js";
 import { mountMlflowRoutes } from "./mlflow/mount-routes.js";
@@ -32,6 +38,8 @@ import { trafficHandlers } from "./platform/traffic-handlers.js";
 import { webUiRoutes } from "./web-ui-routes.js";
 
 export interface AppDeps {
+  /** Who may do what: authentication on (with the users and grants) or explicitly off. */
+  auth: AuthPolicy;
   tracking: TrackingStore;
   registry: RegistryStore;
   artifacts: ArtifactStore;
@@ -71,9 +79,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   installErrorHandlers(app);
-  app.get("/health", async (_req, reply) => reply.type("text/plain").send("OK"));
-  app.get("/version", async (_req, reply) => reply.type("text/plain").send(deps.version));
-  app.get("/api/3.0/mlflow/server-info", async () => ({
+  installAuthGate(app, deps.auth, resolverFor(deps));
+  const open = { config: { access: access.public } };
+  app.get("/health", open, async (_req, reply) => reply.type("text/plain").send("OK"));
+  app.get("/version", open, async (_req, reply) => reply.type("text/plain").send(deps.version));
+  app.get("/api/3.0/mlflow/server-info", { config: { access: access.user } }, async () => ({
     multipart_uploads_enabled: false,
     multipart_downloads_enabled: false,
   }));
@@ -83,12 +93,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...registryHandlers({ registry: deps.registry }),
     });
   });
+  const authService = deps.auth.mode === "on" ? deps.auth.service : undefined;
+  await app.register(authRoutesPlugin, { auth: authService });
+  await app.register(sessionRoutes, { auth: authService });
   uiArtifactRoutes(app, deps);
   if (deps.webRoot) webUiRoutes(app, deps.webRoot);
   await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
   if (deps.datasets || deps.deployments || deps.pipelineRuns)
     await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
   return app;
+}
+
+function resolverFor(deps: AppDeps): ResourceResolver {
+  return new ResourceResolver({
+    tracking: deps.tracking,
+    datasets: deps.datasets?.store,
+    deployments: deps.deployments,
+    pipelineRuns: deps.pipelineRuns,
+  });
 }
 
 /** Handlers for every platform route; routes of a capability this app was built without answer 501. */

@@ -3,6 +3,7 @@
  * read raw so `X-Hub-Signature-256` can be checked on the exact bytes GitHub signed.
  */
 import type { FastifyInstance } from "fastify";
+import { access } from "../core/api/access.js";
 import type { PipelineSpec } from "../pipelines/pipeline-spec.js";
 import { verifyGithubSignature } from "../pipelines/triggers/git-webhook.js";
 import type { WebhookAuth } from "../pipelines/triggers/trigger-scheduler.js";
@@ -24,7 +25,8 @@ export async function hooksRoutes(app: FastifyInstance, opts: HooksRoutesOptions
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024 }, (_r, b, done) =>
     done(null, b),
   );
-  app.post("/hooks/git", async (req, reply) => {
+  // The signature over the body is the caller's proof, not a user's credentials.
+  app.post("/hooks/git", { config: { access: access.public } }, async (req, reply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = header(req.headers["x-hub-signature-256"]);
     const secrets = configuredSecrets(opts);

@@ -1,5 +1,9 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
 import { fileURLToPath } from "node:url";
+import { AuthService } from "../auth/auth-service.js";
+import { authMigrations } from "../auth/migrations.js";
+import type { Permission } from "../auth/permission.js";
+import { SqlAuthStore } from "../auth/sql/sql-auth-store.js";
 import { systemClock } from "../core/clock.js";
 import type { PlatformConfig } from "../core/config.js";
 import type { Database } from "../core/db/database.js";
@@ -40,6 +44,7 @@ export const ALL_MIGRATIONS = [
   ...rolloutMigrations,
   ...monitoringMigrations,
   ...pipelineMigrations,
+  ...authMigrations,
 ];
 
 export interface Platform {
@@ -57,13 +62,20 @@ export interface Platform {
   pipelineRuns: SqlRunStore;
   /** The leases that keep one run per pipeline across processes. */
   pipelineLocks: SqlRunLocks;
+  /** Users, tokens, sessions and grants. */
+  authService: AuthService;
   close(): Promise<void>;
 }
 
 /** Connect to the configured stores and bring the schema up to date. */
 export async function openPlatform(
   config: PlatformConfig,
-  options: { warn?: (message: string) => void; log?: (line: string) => void } = {},
+  options: {
+    warn?: (message: string) => void;
+    log?: (line: string) => void;
+    /** What signed-in users may do on resources without a grant (default READ, as MLflow). */
+    defaultPermission?: Permission;
+  } = {},
 ): Promise<Platform> {
   const db = openDatabase(config.storeUri);
   try {
@@ -113,6 +125,11 @@ export async function openPlatform(
       monitoring,
       pipelineRuns: new SqlRunStore(db),
       pipelineLocks: new SqlRunLocks(db),
+      authService: new AuthService({
+        store: new SqlAuthStore(db),
+        clock: systemClock,
+        ...(options.defaultPermission ? { defaultPermission: options.defaultPermission } : {}),
+      }),
       close: () => db.close(),
     };
   } catch (e) {

@@ -7,6 +7,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../core/config.js";
 import { buildApp } from "./app.js";
+import { AUTH_OFF } from "./auth/auth-gate.js";
 import type { Platform } from "./open-platform.js";
 import { openPlatform } from "./open-platform.js";
 import { acceptedEncodings } from "./web-ui-routes.js";
@@ -38,8 +39,8 @@ before(async () => {
   writeFileSync(join(dir, "outside.txt"), SECRET);
   mkdirSync(join(dir, "empty"));
   platform = await openPlatform(resolveConfig({ home: join(dir, "home") }, {}, join(dir, "home")));
-  app = await buildApp({ ...platform, version: "test", webRoot: web });
-  unbuilt = await buildApp({ ...platform, version: "test", webRoot: join(dir, "empty") });
+  app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test", webRoot: web });
+  unbuilt = await buildApp({ ...platform, auth: AUTH_OFF, version: "test", webRoot: join(dir, "empty") });
 });
 after(async () => {
   await app.close();

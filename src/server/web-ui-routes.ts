@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { access } from "../core/api/access.js";
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -72,7 +73,7 @@ export function webUiRoutes(app: FastifyInstance, webRoot: string): void {
   const root = resolve(webRoot);
   const assets = join(root, "assets");
   const indexPath = join(root, "index.html");
-  app.get("/", async (req, reply) => {
+  app.get("/", { config: { access: access.public } }, async (req, reply) => {
     const sent = await sendFile(req, reply, indexPath, {
       // index.html names the hashed assets of the current build: always revalidate it.
       "cache-control": "no-cache",
@@ -84,7 +85,7 @@ export function webUiRoutes(app: FastifyInstance, webRoot: string): void {
       .type("text/plain; charset=utf-8")
       .send(`The web UI is not built (no ${indexPath}). Run \`npm run build\` in the Modelworks checkout.`);
   });
-  app.get("/assets/*", async (req, reply) => {
+  app.get("/assets/*", { config: { access: access.public } }, async (req, reply) => {
     const rest = (req.params as { "*": string })["*"];
     const file = resolve(assets, rest);
     if (!file.startsWith(assets + sep)) return reply.code(404).send({ ...NO_ASSET, message: "No such asset." });

@@ -31,6 +31,11 @@ export interface DirectInvocationsOptions {
   bodyLimit?: number;
   maxRows?: number;
   layout: "single" | "multi";
+  /**
+   * True when the caller may be answered here (a token seen lately with predict permission);
+   * otherwise the request goes to the app, which authenticates it fully. Absent: no checks.
+   */
+  authorize?: (req: IncomingMessage, deployment: string | undefined) => boolean;
 }
 
 /** A request handler that answers `true` when it took the request, `false` to pass it on. */
@@ -87,6 +92,7 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
     const rt = runtimeFor(req.url);
     const length = Number(req.headers["content-length"]);
     if (!rt?.ready || !(length <= bodyLimit)) return false;
+    if (opts.authorize && !opts.authorize(req, rt.name)) return false;
     // Left to Fastify, rare and with rules of their own: chunked bodies, no declared content type.
     if (req.headers["transfer-encoding"] !== undefined || req.headers["content-type"] === undefined) return false;
     const t0 = performance.now();

@@ -3,6 +3,7 @@
  * protocol, Open Inference Protocol v2, feedback, metrics). `buildServingApp(deps)` returns the app;
  * only the CLI listens.
  */
+import type { IncomingMessage } from "node:http";
 import type { FastifyInstance } from "fastify";
 import Fastify from "fastify";
 import { directInvocations, directServerFactory } from "./direct-invocations.js";
@@ -10,7 +11,20 @@ import { installServingNotFound } from "./serving-errors.js";
 import type { ServingRoutesOptions } from "./serving-routes.js";
 import { servingRoutes } from "./serving-routes.js";
 
-export type ServingAppDeps = Omit<ServingRoutesOptions, "layout">;
+export type ServingAppDeps = Omit<ServingRoutesOptions, "layout"> & {
+  /**
+   * Installs authentication (the CLI always passes it); it may also decide which `/invocations`
+   * the direct path answers (`fastAuthorize`). Without it, as in unit tests, routes are open.
+   */
+  guard?: ServingGuard;
+};
+
+/** Authentication for a serving app: hooks on the app, and the direct path's quick check. */
+export interface ServingGuard {
+  install(app: FastifyInstance): void;
+  /** True when a request may be answered on the direct path (its caller is known to be allowed). */
+  fastAuthorize(req: IncomingMessage, deployment: string | undefined): boolean;
+}
 
 /** Build the inference app for one deployment. */
 export function buildServingApp(deps: ServingAppDeps): FastifyInstance {
@@ -18,8 +32,15 @@ export function buildServingApp(deps: ServingAppDeps): FastifyInstance {
     logger: false,
     bodyLimit: deps.bodyLimit ?? 5 * 1024 * 1024,
     // Listening servers answer /invocations directly; inject() exercises the Fastify route.
-    serverFactory: directServerFactory(directInvocations({ ...deps, layout: "single" })),
+    serverFactory: directServerFactory(
+      directInvocations({
+        ...deps,
+        layout: "single",
+        ...(deps.guard ? { authorize: deps.guard.fastAuthorize } : {}),
+      }),
+    ),
   });
+  deps.guard?.install(app);
   installServingNotFound(app);
   app.register(servingRoutes, { ...deps, layout: "single" });
   return app;

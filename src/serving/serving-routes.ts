@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { access } from "../core/api/access.js";
 import type { Clock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
 import type { ServingMetrics } from "./metrics/serving-metrics.js";
@@ -63,6 +64,13 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
   });
 
   const multi = opts.layout === "multi";
+  // Each route declares what its caller needs; predicting needs a grant on the deployment it names.
+  const deployment = (req: FastifyRequest) => {
+    const p = req.params as { deployment?: string; name?: string };
+    return multi ? (p.deployment ?? p.name) : opts.targets.all()[0]?.name;
+  };
+  const open = { config: { access: access.public } };
+  const predict = { config: { access: access.predict, deployment } };
   const ping = async (req: FastifyRequest, reply: FastifyReply) => {
     const rt = target(opts.targets, req);
     return reply
@@ -71,11 +79,11 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
       .send("\n");
   };
   const base = multi ? "/deployments/:deployment" : "";
-  app.get(`${base}/ping`, ping);
-  app.get(`${base}/health`, ping);
-  app.get(`${base}/version`, async (_req, reply) => reply.type("text/plain").send(opts.version));
+  app.get(`${base}/ping`, open, ping);
+  app.get(`${base}/health`, open, ping);
+  app.get(`${base}/version`, open, async (_req, reply) => reply.type("text/plain").send(opts.version));
 
-  app.post(`${base}/invocations`, { bodyLimit }, async (req, reply) => {
+  app.post(`${base}/invocations`, { bodyLimit, ...predict }, async (req, reply) => {
     const snap = target(opts.targets, req).current;
     const ctx = begin(req.headers, snap, "mlflow", opts);
     req.scoring = ctx;
@@ -88,6 +96,8 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
   });
 
   v2Routes(app, {
+    open,
+    predict,
     targets: opts.targets,
     clock: opts.clock,
     metrics: opts.metrics,
@@ -109,7 +119,11 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
     await opts.feedback.appendFeedback(records);
     return { accepted: records.length };
   };
-  app.post("/feedback", { bodyLimit }, feedback);
-  if (multi) app.post(`${base}/feedback`, { bodyLimit }, feedback);
-  app.get("/metrics", async (_req, reply) => reply.type(opts.metrics.contentType).send(await opts.metrics.text()));
+  // Feedback at the root of `up` names its deployments in the body: any signed-in caller.
+  app.post("/feedback", { bodyLimit, ...(multi ? { config: { access: access.user } } : predict) }, feedback);
+  if (multi) app.post(`${base}/feedback`, { bodyLimit, ...predict }, feedback);
+  // Prometheus scrapes without credentials: counts and latencies per deployment, no data.
+  app.get("/metrics", open, async (_req, reply) =>
+    reply.type(opts.metrics.contentType).send(await opts.metrics.text()),
+  );
 }

@@ -1,6 +1,7 @@
 /** Open Inference Protocol v2 routes: server and model health, model metadata, inference. */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Access } from "../core/api/access.js";
 import type { Clock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
 import { Table } from "../data/table.js";
@@ -22,29 +23,33 @@ export interface V2RouteOptions {
   maxRows: number;
   bodyLimit: number;
   version: string;
+  /** Route options declaring public access (health) and predict access (metadata, infer). */
+  open: { config: { access: Access } };
+  predict: { config: { access: Access; deployment: (req: FastifyRequest) => string | undefined } };
 }
 
 type V2Params = { name: string; version?: string };
 
 /** Register the V2 routes. */
 export function v2Routes(app: FastifyInstance, opts: V2RouteOptions): void {
-  app.get("/v2", async () => ({ name: "modelworks", version: opts.version, extensions: [] }));
-  app.get("/v2/health/live", async () => ({ live: true }));
-  app.get("/v2/health/ready", async (_req, reply) => {
+  const { open, predict } = opts;
+  app.get("/v2", open, async () => ({ name: "modelworks", version: opts.version, extensions: [] }));
+  app.get("/v2/health/live", open, async () => ({ live: true }));
+  app.get("/v2/health/ready", open, async (_req, reply) => {
     const ready = opts.targets.all().every((t) => t.ready);
     return reply.status(ready ? 200 : 503).send({ ready });
   });
   for (const prefix of ["/v2/models/:name", "/v2/models/:name/versions/:version"]) {
-    app.get(prefix, async (req) => {
+    app.get(prefix, predict, async (req) => {
       const { snap, variant } = resolve(opts.targets, req);
       const m = variant?.model ?? snap.primary.model;
       return v2ModelMetadata(nameOf(req), m.version, variant ? m.predictor.signature : snap.v2Signature);
     });
-    app.get(`${prefix}/ready`, async (req) => {
+    app.get(`${prefix}/ready`, predict, async (req) => {
       resolve(opts.targets, req);
       return { name: nameOf(req), ready: true };
     });
-    app.post(`${prefix}/infer`, { bodyLimit: opts.bodyLimit }, async (req, reply) => {
+    app.post(`${prefix}/infer`, { bodyLimit: opts.bodyLimit, ...predict }, async (req, reply) => {
       const { snap, variant } = resolve(opts.targets, req);
       const pinned = variant ? pin(snap, variant) : snap;
       const ctx = begin(req.headers, pinned, "v2", opts);

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Component, StrictMode, Suspense, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 import { ErrorBox, Loading } from "./components/status";
+import { UserBox } from "./components/user-box";
 import { href, useLocation } from "./lib/router";
 import { NAV, preloadAllPages, preloadPage, routeFor } from "./routes";
 
@@ -57,6 +58,7 @@ export function App(): ReactNode {
             </a>
           ))}
         </nav>
+        <UserBox />
       </header>
       <main key={loc.path}>
         {/* Pages are lazy chunks: a line shows while the page's code arrives (first visit only). */}

@@ -18,6 +18,7 @@ export const PAGE_CHUNKS = {
   pipelines: () => import("./pages/pipelines-page"),
   run: () => import("./pages/run-page"),
   runs: () => import("./pages/runs-page"),
+  signIn: () => import("./pages/sign-in-page"),
 } as const;
 
 const ROUTE_CHUNKS: [pattern: string, chunk: keyof typeof PAGE_CHUNKS][] = [

@@ -57,6 +57,7 @@ const PipelineRunPage = page(() => PAGE_CHUNKS.pipelineRun().then((m) => m.Pipel
 const PipelinesPage = page(() => PAGE_CHUNKS.pipelines().then((m) => m.PipelinesPage));
 const RunPage = page(() => PAGE_CHUNKS.run().then((m) => m.RunPage));
 const RunsPage = page(() => PAGE_CHUNKS.runs().then((m) => m.RunsPage));
+const SignInPage = page(() => PAGE_CHUNKS.signIn().then((m) => m.SignInPage));
 
 export interface RouteDef {
   pattern: string;
@@ -67,6 +68,7 @@ export interface RouteDef {
 
 export const ROUTES: RouteDef[] = [
   { pattern: "/", section: "experiments", render: () => <ExperimentsPage /> },
+  { pattern: "/sign-in", section: "", render: (_p, q) => <SignInPage query={q} /> },
   { pattern: "/experiments", section: "experiments", render: () => <ExperimentsPage /> },
   {
     pattern: "/experiments/:id",

@@ -21,6 +21,7 @@ import { formatReport } from "../../validation/report.js";
 import { schemaFromYaml } from "../../validation/schema.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { clientAuthorization, fetchWithAuthorization } from "../client-auth.js";
 
 export const DATA_HELP = `Usage:
   modelworks data add FILE --name NAME [--label COL] [--type COL=TYPE]... [--json]
@@ -123,7 +124,7 @@ function print<T>(io: CliIo, flags: Flags, value: T, human: (v: T) => string): n
 async function connectData(flags: Flags, io: CliIo): Promise<DataConnection> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
-    const api = createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN });
+    const api = createPlatformClient({ baseUrl: uri, fetch: fetchWithAuthorization(clientAuthorization(flags, io)) });
     return { api, remote: true, close: async () => {} };
   }
   const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));

@@ -10,6 +10,7 @@ import type { MlflowApi } from "../../sdk/mlflow-client.js";
 import { createMlflowClient } from "../../sdk/mlflow-client.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { clientAuthorization, fetchWithAuthorization } from "../client-auth.js";
 import { churnStory } from "./demo/churn-story.js";
 import { waitForSignal } from "./listen.js";
 import { startServer } from "./server.js";
@@ -64,7 +65,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const server = await startServer({ ...values, host: "127.0.0.1", port }, io);
   try {
     io.out(`Modelworks tracking server on ${server.url} (embedded SQLite + local artifacts)\n`);
-    await walkThrough(createMlflowClient({ baseUrl: server.url }), server.url, io);
+    const authed = fetchWithAuthorization(clientAuthorization(values, io));
+    await walkThrough(createMlflowClient({ baseUrl: server.url, fetch: authed }), server.url, authed, io);
     io.out(`\nPoint any MLflow client at it:  export MLFLOW_TRACKING_URI=${server.url}`);
     io.out(`List what was logged:           npx modelworks runs ls --tracking-uri ${server.url}`);
     if (!values.exit) {
@@ -77,7 +79,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function walkThrough(api: MlflowApi, url: string, io: CliIo): Promise<void> {
+async function walkThrough(api: MlflowApi, url: string, fetch: typeof globalThis.fetch, io: CliIo): Promise<void> {
   const step = (py: string, what: string) => io.out(`  ${py.padEnd(58)} → ${what}`);
   const name = "churn-walkthrough";
   const found = await api.getExperimentByName({ experiment_name: name }).catch(() => undefined);

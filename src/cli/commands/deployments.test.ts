@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../../server/app.js";
+import { AUTH_OFF } from "../../server/auth/auth-gate.js";
 import type { Platform } from "../../server/open-platform.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { main } from "../main.js";
@@ -180,7 +181,7 @@ describe("modelworks deployments --tracking-uri (over HTTP)", () => {
     root = mkdtempSync(join(tmpdir(), "mw-deploy-remote-"));
     platform = await openPlatform(resolveConfig({ home: join(root, "server-home") }, {}, root));
     await registerModels(platform);
-    app = await buildApp({ ...platform, version: "test" });
+    app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
     await app.listen({ host: "127.0.0.1", port: 0 });
     uri = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });

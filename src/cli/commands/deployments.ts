@@ -10,6 +10,7 @@ import { deploymentHandlers } from "../../server/platform/deployment-handlers.js
 import { formatDeployment, formatDeploymentList, formatEvents } from "../../serving/deployments/deployment-format.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { clientAuthorization, fetchWithAuthorization } from "../client-auth.js";
 
 export const DEPLOYMENTS_HELP = `Usage:
   modelworks deployments create NAME --model MODEL@ALIAS|MODEL/VERSION [--candidate REF] [--weight N]
@@ -167,7 +168,10 @@ function print<T>(io: CliIo, flags: Flags, value: T, human: (v: T) => string): n
 async function connectDeployments(flags: Flags, io: CliIo): Promise<{ api: DeploymentApi; close(): Promise<void> }> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
-    return { api: createPlatformClient({ baseUrl: uri, token: io.env.MLFLOW_TRACKING_TOKEN }), close: async () => {} };
+    return {
+      api: createPlatformClient({ baseUrl: uri, fetch: fetchWithAuthorization(clientAuthorization(flags, io)) }),
+      close: async () => {},
+    };
   }
   const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
   // The very handlers the server uses, so both paths validate and answer alike.

@@ -14,6 +14,7 @@ import { predictorFor } from "../../learn/package/load-model.js";
 import type { ModelPackage } from "../../learn/package/model-package.js";
 import { fitTelcoPackage } from "../../learn/test-support/telco-models.js";
 import { buildApp } from "../../server/app.js";
+import { AUTH_OFF } from "../../server/auth/auth-gate.js";
 import type { Platform } from "../../server/open-platform.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { resolveModel } from "../../serving/model-resolver.js";
@@ -142,7 +143,7 @@ describe("modelworks models fault --tracking-uri (over HTTP)", () => {
     const serverHome = join(root, "server-home");
     await registerModels(serverHome, "churn", [pkg]);
     platform = await openPlatform(resolveConfig({ home: serverHome }, {}, root));
-    app = await buildApp({ ...platform, version: "test" });
+    app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
     await app.listen({ host: "127.0.0.1", port: 0 });
     uri = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });

@@ -8,6 +8,7 @@ import type { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { StepEvent } from "../../pipelines/run-execution.js";
 import type { PipelineRun, StepRun } from "../../pipelines/run-store.js";
 import { buildApp } from "../../server/app.js";
+import { AUTH_OFF } from "../../server/auth/auth-gate.js";
 import { VERSION } from "../../version.js";
 import type { CliIo, Connection } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
@@ -48,7 +49,8 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
     let trackingUri: string | undefined;
     if ((sub === "run" || sub === "resume") && conn.platform) {
       // `command` steps log to MLflow over HTTP: serve the embedded store on loopback while the run lasts.
-      server = await buildApp({ ...conn.platform, version: VERSION });
+      // Loopback only and gone with the run; its commands get no credentials, so no checks here.
+      server = await buildApp({ ...conn.platform, auth: AUTH_OFF, version: VERSION });
       trackingUri = await server.listen({ host: "127.0.0.1", port: 0 });
     }
     const service = openService(conn, resolveConfig(values, io.env, io.cwd).home, io, () => trackingUri);

@@ -10,6 +10,8 @@ import { servingTotals } from "../../monitoring/alerts/error-rates.js";
 import type { Alert } from "../../monitoring/live/monitor.js";
 import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
 import { buildApp } from "../../server/app.js";
+import type { AuthPolicy } from "../../server/auth/auth-gate.js";
+import { fastAuthorizer } from "../../server/auth/serving-guard.js";
 import type { Platform } from "../../server/open-platform.js";
 import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
@@ -23,6 +25,8 @@ import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
 
 export interface PlatformProcessOptions {
+  /** Authentication of every route (see `serverAuthPolicy`). */
+  auth: AuthPolicy;
   host: string;
   port: number;
   /** How often each deployment checks for changes and alias moves. */
@@ -90,7 +94,8 @@ export async function startPlatformProcess(
       monitoring,
       traffic,
       version: VERSION,
-      serverFactory: directServerFactory(directInvocations(serving)),
+      auth: o.auth,
+      serverFactory: directServerFactory(directInvocations({ ...serving, authorize: fastAuthorizer(o.auth) })),
       webRoot: defaultWebRoot(),
     });
     await app.register(servingRoutes, serving);

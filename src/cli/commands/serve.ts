@@ -1,12 +1,15 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
+import { ResourceResolver } from "../../server/auth/resource-resolver.js";
+import { servingGuard } from "../../server/auth/serving-guard.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { buildServingApp } from "../../serving/serving-app.js";
 import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
@@ -33,7 +36,11 @@ Options:
   --max-rows N        most rows per request (default 10000)
   --body-limit BYTES  largest request body (default 5242880)
   --home DIR | --store URI | --artifacts DIR   the platform's stores (as for 'server')
-  --json              print {"url", "deployment", "served"} once listening`;
+${SERVER_AUTH_HELP}
+  --json              print {"url", "deployment", "served"} once listening
+
+Predicting needs a token (Authorization: Bearer) with read on the deployment, unless the
+deployment is public; /ping, /health, /version, /v2/health and /metrics are open.`;
 
 /** Run the `serve` command until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
@@ -42,6 +49,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       ...CONNECTION_FLAGS,
+      ...SERVER_AUTH_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       deployment: { type: "string" },
@@ -62,10 +70,16 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const maxRows = intFlag("max-rows", values["max-rows"], 10_000, 1, 10_000_000);
   const bodyLimit = intFlag("body-limit", values["body-limit"], 5 * 1024 * 1024, 1024, 2 ** 31 - 1);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
+  const listenHost = values.host ?? "127.0.0.1";
+  const defaultPermission = defaultPermissionFlag(values["default-permission"]);
+  const platform = await openPlatform(config, {
+    warn: (m) => io.err(`warning: ${m}`),
+    ...(defaultPermission ? { defaultPermission } : {}),
+  });
   const host = hostFor(platform, config, pollMs, io);
   let controller: ReturnType<typeof startRolloutController> | undefined;
   try {
+    const auth = await serverAuthPolicy(values, listenHost, platform, config.home, io);
     const runtime = values.deployment
       ? await host.addDeployment(values.deployment)
       : await host.addModel(ref as string);
@@ -78,8 +92,12 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       clock: systemClock,
       maxRows,
       bodyLimit,
+      guard: servingGuard(
+        auth,
+        new ResourceResolver({ tracking: platform.tracking, deployments: platform.deployments }),
+      ),
     });
-    const url = await listenOn(app, values.host ?? "127.0.0.1", port);
+    const url = await listenOn(app, listenHost, port);
     // A stored deployment's replicas share its rollouts; a lease picks the one that drives each.
     if (values.deployment) controller = startRolloutController(platform, host, io);
     const snap = runtime.current;

@@ -7,6 +7,7 @@ import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
@@ -15,7 +16,10 @@ Runs the MLflow-compatible tracking and model registry server.
   --store      sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db
                (default: sqlite in --home, MODELWORKS_HOME or ./.modelworks)
   --artifacts  folder for proxied artifacts (default: <home>/artifacts)
-Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT.`;
+${SERVER_AUTH_HELP}
+Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT and MLFLOW_TRACKING_TOKEN (or
+MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD). The first start creates the admin user and saves
+its token in the home ('modelworks tokens create' makes more).`;
 
 export interface RunningServer {
   url: string;
@@ -24,13 +28,25 @@ export interface RunningServer {
 
 /** Open the stores, build the app and listen. */
 export async function startServer(
-  opts: { host: string; port: number; home?: string; store?: string; artifacts?: string },
+  opts: {
+    host: string;
+    port: number;
+    home?: string;
+    store?: string;
+    artifacts?: string;
+    "no-auth"?: boolean;
+    "default-permission"?: string;
+  },
   io: CliIo,
 ): Promise<RunningServer> {
-  const platform = await openPlatform(resolveConfig(opts, io.env, io.cwd));
-  const app = await buildApp({ ...platform, version: VERSION, webRoot: defaultWebRoot() });
+  const config = resolveConfig(opts, io.env, io.cwd);
+  const defaultPermission = defaultPermissionFlag(opts["default-permission"]);
+  const platform = await openPlatform(config, defaultPermission ? { defaultPermission } : {});
   let url: string;
+  let app: Awaited<ReturnType<typeof buildApp>>;
   try {
+    const auth = await serverAuthPolicy(opts, opts.host, platform, config.home, io);
+    app = await buildApp({ ...platform, auth, version: VERSION, webRoot: defaultWebRoot() });
     url = await listenOn(app, opts.host, opts.port);
   } catch (e) {
     await platform.close();
@@ -49,7 +65,7 @@ export async function startServer(
 export async function serverCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONNECTION_FLAGS, host: { type: "string" }, port: { type: "string" } },
+    options: { ...CONNECTION_FLAGS, ...SERVER_AUTH_FLAGS, host: { type: "string" }, port: { type: "string" } },
   });
   if (values.help) {
     io.out(SERVER_HELP);

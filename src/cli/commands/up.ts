@@ -6,6 +6,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
+import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import { closeGracefully, waitForSignal } from "./listen.js";
 import { pipelineService } from "./pipeline-wiring.js";
 import type { PlatformProcess } from "./platform-process.js";
@@ -37,7 +38,12 @@ Options:
                  webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
                  of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
-  --json         print {"url", "deployments"} once listening`;
+${SERVER_AUTH_HELP}
+  --json         print {"url", "deployments"} once listening
+
+Authentication is on: the first start creates the admin user and saves its token in the home
+(the CLI on this machine uses it); inference needs a token with read on the deployment unless
+the deployment is public ('modelworks permissions set deployment NAME --user "*" READ').`;
 
 /** Run the platform until SIGINT/SIGTERM. */
 export async function upCommand(argv: string[], io: CliIo): Promise<number> {
@@ -45,6 +51,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv,
     options: {
       ...CONNECTION_FLAGS,
+      ...SERVER_AUTH_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       "sync-ms": { type: "string" },
@@ -66,10 +73,16 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const monitorTickMs = intFlag("monitor-tick-ms", values["monitor-tick-ms"], 1000, 20, 60_000);
   const triggerTickMs = intFlag("trigger-tick-ms", values["trigger-tick-ms"], 1000, 20, 3_600_000);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
+  const host = values.host ?? "127.0.0.1";
+  const defaultPermission = defaultPermissionFlag(values["default-permission"]);
+  const platform = await openPlatform(config, {
+    warn: (m) => io.err(`warning: ${m}`),
+    ...(defaultPermission ? { defaultPermission } : {}),
+  });
   let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
   try {
+    const auth = await serverAuthPolicy(values, host, platform, config.home, io);
     if (values.pipeline?.length) {
       const service = pipelineService(
         platformConnection(platform),
@@ -85,7 +98,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       platform,
       config,
       {
-        host: values.host ?? "127.0.0.1",
+        auth,
+        host,
         port,
         pollMs,
         syncMs,

@@ -3,6 +3,7 @@
  * their DAG and logs, and a deployment's live traffic. The web UI reads these types.
  */
 import { s } from "../schema.js";
+import { access } from "./access.js";
 import { route } from "./route.js";
 
 /** A metric's history reduced for a chart; non-finite values are counted but not plotted. */
@@ -75,6 +76,7 @@ export const metricHistoryRoutes = {
     "GET",
     "/runs/:run_id/metric-history",
     s.object({ run_id: s.string().required(), key: s.string().required(), max_points: s.int64() }),
+    access.on("experiment", "read", "run"),
   ),
 };
 
@@ -85,24 +87,28 @@ export const pipelineRunRoutes = {
     "GET",
     "/pipelines/runs",
     s.object({ pipeline: s.string(), max_results: s.int64() }),
+    access.list("pipeline"),
   ),
   /** A run with its steps in spec order. */
   getPipelineRun: route<{ run: PipelineRunInfo; steps: PipelineStepInfo[] }>()(
     "GET",
     "/pipelines/runs/:run_id",
     s.object({ run_id: s.string().required() }),
+    access.on("pipeline", "read", "pipeline_run"),
   ),
   /** The kept tail of a step's log. */
   getPipelineStepLog: route<{ run_id: string; step: string; log: string }>()(
     "GET",
     "/pipelines/runs/:run_id/steps/:step/log",
     s.object({ run_id: s.string().required(), step: s.string().required() }),
+    access.on("pipeline", "read", "pipeline_run"),
   ),
   /** Stop a queued or running run (in whichever process runs it); 400 INVALID_STATE when it has ended. */
   cancelPipelineRun: route<{ run: PipelineRunInfo }>()(
     "POST",
     "/pipelines/runs/:run_id/cancel",
     s.object({ run_id: s.string().required() }),
+    access.on("pipeline", "edit", "pipeline_run"),
   ),
 };
 
@@ -113,5 +119,6 @@ export const trafficRoutes = {
     "GET",
     "/deployments/:name/traffic",
     s.object({ name: s.string().required(), window: s.string() }),
+    access.on("deployment", "read", "name"),
   ),
 };

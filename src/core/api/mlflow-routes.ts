@@ -3,6 +3,7 @@
  * `/api/2.0` and `/ajax-api/2.0`. Field rules follow MLflow's protos and handlers.
  */
 import { s } from "../schema.js";
+import { access } from "./access.js";
 import type {
   DatasetSummary,
   Experiment,
@@ -50,51 +51,61 @@ export const mlflowRoutes = {
     "POST",
     "/mlflow/experiments/create",
     s.object({ name: s.string().required(), artifact_location: s.string(), tags }),
+    access.creates("experiment"),
   ),
   getExperiment: route<{ experiment: Experiment }>()(
     "GET",
     "/mlflow/experiments/get",
     s.object({ experiment_id: s.string().required() }),
+    access.on("experiment", "read", "experiment_id"),
   ),
   getExperimentByName: route<{ experiment: Experiment }>()(
     "GET",
     "/mlflow/experiments/get-by-name",
     s.object({ experiment_name: s.string().required() }),
+    access.user,
   ),
   searchExperiments: route<{ experiments?: Experiment[]; next_page_token?: string }>()(
     ["POST", "GET"],
     "/mlflow/experiments/search",
     s.object({ ...search, view_type: s.enum(VIEW_TYPES) }),
+    access.list("experiment"),
   ),
   updateExperiment: route<Empty>()(
     "POST",
     "/mlflow/experiments/update",
     s.object({ experiment_id: s.string().required(), new_name: s.string() }),
+    access.on("experiment", "edit", "experiment_id"),
   ),
   deleteExperiment: route<Empty>()(
     "POST",
     "/mlflow/experiments/delete",
     s.object({ experiment_id: s.string().required() }),
+    access.on("experiment", "manage", "experiment_id"),
   ),
   restoreExperiment: route<Empty>()(
     "POST",
     "/mlflow/experiments/restore",
     s.object({ experiment_id: s.string().required() }),
+    access.on("experiment", "manage", "experiment_id"),
   ),
   setExperimentTag: route<Empty>()(
     "POST",
     "/mlflow/experiments/set-experiment-tag",
     s.object({ experiment_id: s.string().required(), key: s.string().required(), value: s.string() }),
+    access.on("experiment", "edit", "experiment_id"),
   ),
   deleteExperimentTag: route<Empty>()(
     "POST",
     "/mlflow/experiments/delete-experiment-tag",
     s.object({ experiment_id: s.string().required(), key: s.string().required() }),
+    access.on("experiment", "edit", "experiment_id"),
   ),
   searchDatasets: route<{ dataset_summaries?: DatasetSummary[] }>()(
     "POST",
     "/mlflow/experiments/search-datasets",
     s.object({ experiment_ids: s.array(s.string()) }),
+    access.on("experiment", "read", "experiment_ids"),
   ),
 
   // Runs
@@ -108,19 +119,37 @@ export const mlflowRoutes = {
       start_time: s.int64(),
       tags,
     }),
+    access.on("experiment", "edit", "experiment_id"),
   ),
   updateRun: route<{ run_info: RunInfo }>()(
     "POST",
     "/mlflow/runs/update",
     s.object({ ...runId, status: s.enum(RUN_STATUSES), end_time: s.int64(), run_name: s.string() }),
+    access.on("experiment", "edit", "run"),
   ),
-  deleteRun: route<Empty>()("POST", "/mlflow/runs/delete", s.object({ ...runId })),
-  restoreRun: route<Empty>()("POST", "/mlflow/runs/restore", s.object({ ...runId })),
-  getRun: route<{ run: Run }>()("GET", "/mlflow/runs/get", s.object({ ...runId })),
+  deleteRun: route<Empty>()(
+    "POST",
+    "/mlflow/runs/delete",
+    s.object({ ...runId }),
+    access.on("experiment", "manage", "run"),
+  ),
+  restoreRun: route<Empty>()(
+    "POST",
+    "/mlflow/runs/restore",
+    s.object({ ...runId }),
+    access.on("experiment", "manage", "run"),
+  ),
+  getRun: route<{ run: Run }>()(
+    "GET",
+    "/mlflow/runs/get",
+    s.object({ ...runId }),
+    access.on("experiment", "read", "run"),
+  ),
   searchRuns: route<{ runs?: Run[]; next_page_token?: string }>()(
     "POST",
     "/mlflow/runs/search",
     s.object({ ...search, experiment_ids: s.array(s.string()), run_view_type: s.enum(VIEW_TYPES) }),
+    access.on("experiment", "read", "experiment_ids"),
   ),
   logMetric: route<Empty>()(
     "POST",
@@ -132,33 +161,49 @@ export const mlflowRoutes = {
       timestamp: s.int64().required(),
       step: s.int64(),
     }),
+    access.on("experiment", "edit", "run"),
   ),
   logParam: route<Empty>()(
     "POST",
     "/mlflow/runs/log-parameter",
     s.object({ ...runId, key: s.string().required(), value: s.string() }),
+    access.on("experiment", "edit", "run"),
   ),
   setTag: route<Empty>()(
     "POST",
     "/mlflow/runs/set-tag",
     s.object({ ...runId, key: s.string().required(), value: s.string() }),
+    access.on("experiment", "edit", "run"),
   ),
-  deleteTag: route<Empty>()("POST", "/mlflow/runs/delete-tag", s.object({ ...runId, key: s.string().required() })),
+  deleteTag: route<Empty>()(
+    "POST",
+    "/mlflow/runs/delete-tag",
+    s.object({ ...runId, key: s.string().required() }),
+    access.on("experiment", "edit", "run"),
+  ),
   logBatch: route<Empty>()(
     "POST",
     "/mlflow/runs/log-batch",
     s.object({ ...runId, metrics: s.array(metric), params: s.array(keyValue), tags }),
+    access.on("experiment", "edit", "run"),
   ),
-  logModel: route<Empty>()("POST", "/mlflow/runs/log-model", s.object({ ...runId, model_json: s.string().required() })),
+  logModel: route<Empty>()(
+    "POST",
+    "/mlflow/runs/log-model",
+    s.object({ ...runId, model_json: s.string().required() }),
+    access.on("experiment", "edit", "run"),
+  ),
   logInputs: route<Empty>()(
     "POST",
     "/mlflow/runs/log-inputs",
     s.object({ ...runId, datasets: s.array(s.object({ tags, dataset: dataset.required() })) }),
+    access.on("experiment", "edit", "run"),
   ),
   getMetricHistory: route<{ metrics?: Metric[]; next_page_token?: string }>()(
     "GET",
     "/mlflow/metrics/get-history",
     s.object({ ...runId, metric_key: s.string().required(), max_results: s.int64(), page_token: s.string() }),
+    access.on("experiment", "read", "run"),
   ),
   getMetricHistoryBulkInterval: route<{ metrics?: MetricWithRunId[] }>()(
     "GET",
@@ -170,11 +215,13 @@ export const mlflowRoutes = {
       end_step: s.int64(),
       max_results: s.int64(),
     }),
+    access.on("experiment", "read", "run_ids"),
   ),
   listArtifacts: route<{ root_uri?: string; files?: FileInfo[]; next_page_token?: string }>()(
     "GET",
     "/mlflow/artifacts/list",
     s.object({ ...runId, path: s.string(), page_token: s.string() }),
+    access.on("experiment", "read", "run"),
   ),
 
   // Registered models
@@ -182,61 +229,73 @@ export const mlflowRoutes = {
     "POST",
     "/mlflow/registered-models/create",
     s.object({ name: s.string().required(), tags, description: s.string() }),
+    access.creates("registered_model"),
   ),
   renameRegisteredModel: route<{ registered_model: RegisteredModel }>()(
     "POST",
     "/mlflow/registered-models/rename",
     s.object({ name: s.string().required(), new_name: s.string().required() }),
+    access.on("registered_model", "edit", "name"),
   ),
   updateRegisteredModel: route<{ registered_model: RegisteredModel }>()(
     "PATCH",
     "/mlflow/registered-models/update",
     s.object({ name: s.string().required(), description: s.string() }),
+    access.on("registered_model", "edit", "name"),
   ),
   deleteRegisteredModel: route<Empty>()(
     "DELETE",
     "/mlflow/registered-models/delete",
     s.object({ name: s.string().required() }),
+    access.on("registered_model", "manage", "name"),
   ),
   getRegisteredModel: route<{ registered_model: RegisteredModel }>()(
     "GET",
     "/mlflow/registered-models/get",
     s.object({ name: s.string().required() }),
+    access.on("registered_model", "read", "name"),
   ),
   searchRegisteredModels: route<{ registered_models?: RegisteredModel[]; next_page_token?: string }>()(
     "GET",
     "/mlflow/registered-models/search",
     s.object(search),
+    access.list("registered_model"),
   ),
   getLatestVersions: route<{ model_versions?: ModelVersion[] }>()(
     ["POST", "GET"],
     "/mlflow/registered-models/get-latest-versions",
     s.object({ name: s.string().required(), stages: s.array(s.string()) }),
+    access.on("registered_model", "read", "name"),
   ),
   setRegisteredModelTag: route<Empty>()(
     "POST",
     "/mlflow/registered-models/set-tag",
     s.object({ name: s.string().required(), key: s.string().required(), value: s.string().required() }),
+    access.on("registered_model", "edit", "name"),
   ),
   deleteRegisteredModelTag: route<Empty>()(
     "DELETE",
     "/mlflow/registered-models/delete-tag",
     s.object({ name: s.string().required(), key: s.string().required() }),
+    access.on("registered_model", "edit", "name"),
   ),
   setRegisteredModelAlias: route<Empty>()(
     "POST",
     "/mlflow/registered-models/alias",
     s.object({ name: s.string().required(), alias: s.string().required(), version: s.string().required() }),
+    access.on("registered_model", "edit", "name"),
   ),
   deleteRegisteredModelAlias: route<Empty>()(
     "DELETE",
     "/mlflow/registered-models/alias",
     s.object({ name: s.string().required(), alias: s.string().required() }),
+    access.on("registered_model", "manage", "name"),
   ),
   getModelVersionByAlias: route<{ model_version: ModelVersion }>()(
     "GET",
     "/mlflow/registered-models/alias",
     s.object({ name: s.string().required(), alias: s.string().required() }),
+    access.on("registered_model", "read", "name"),
   ),
 
   // Model versions
@@ -251,38 +310,55 @@ export const mlflowRoutes = {
       run_link: s.string(),
       description: s.string(),
     }),
+    access.on("registered_model", "edit", "name"),
   ),
   updateModelVersion: route<{ model_version: ModelVersion }>()(
     "PATCH",
     "/mlflow/model-versions/update",
     s.object({ ...nameVersion, description: s.string() }),
+    access.on("registered_model", "edit", "name"),
   ),
   transitionModelVersionStage: route<{ model_version: ModelVersion }>()(
     "POST",
     "/mlflow/model-versions/transition-stage",
     s.object({ ...nameVersion, stage: s.enum(STAGES).required(), archive_existing_versions: s.bool() }),
+    access.on("registered_model", "edit", "name"),
   ),
-  deleteModelVersion: route<Empty>()("DELETE", "/mlflow/model-versions/delete", s.object(nameVersion)),
-  getModelVersion: route<{ model_version: ModelVersion }>()("GET", "/mlflow/model-versions/get", s.object(nameVersion)),
+  deleteModelVersion: route<Empty>()(
+    "DELETE",
+    "/mlflow/model-versions/delete",
+    s.object(nameVersion),
+    access.on("registered_model", "manage", "name"),
+  ),
+  getModelVersion: route<{ model_version: ModelVersion }>()(
+    "GET",
+    "/mlflow/model-versions/get",
+    s.object(nameVersion),
+    access.on("registered_model", "read", "name"),
+  ),
   searchModelVersions: route<{ model_versions?: ModelVersion[]; next_page_token?: string }>()(
     "GET",
     "/mlflow/model-versions/search",
     s.object(search),
+    access.list("registered_model"),
   ),
   getModelVersionDownloadUri: route<{ artifact_uri: string }>()(
     "GET",
     "/mlflow/model-versions/get-download-uri",
     s.object(nameVersion),
+    access.on("registered_model", "read", "name"),
   ),
   setModelVersionTag: route<Empty>()(
     "POST",
     "/mlflow/model-versions/set-tag",
     s.object({ ...nameVersion, key: s.string().required(), value: s.string().required() }),
+    access.on("registered_model", "edit", "name"),
   ),
   deleteModelVersionTag: route<Empty>()(
     "DELETE",
     "/mlflow/model-versions/delete-tag",
     s.object({ ...nameVersion, key: s.string().required() }),
+    access.on("registered_model", "manage", "name"),
   ),
 } as const;
 

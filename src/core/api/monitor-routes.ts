@@ -3,6 +3,7 @@
  * (drift per feature, realized performance) and the alerts raised from them.
  */
 import { s } from "../schema.js";
+import { access } from "./access.js";
 import { route } from "./route.js";
 
 const name = s.string().required();
@@ -110,9 +111,14 @@ export interface MonitorStatusInfo {
 /** Live monitoring of deployments (drift, realized performance) and alerts. */
 export const monitorRoutes = {
   /** Every deployment's monitor settings (no results), by deployment name. */
-  listMonitors: route<{ monitors: MonitorConfigInfo[] }>()("GET", "/monitors", s.object({})),
+  listMonitors: route<{ monitors: MonitorConfigInfo[] }>()("GET", "/monitors", s.object({}), access.list("deployment")),
   /** A deployment's monitor status; `limit` bounds the recent results (default 20). */
-  getMonitor: route<MonitorStatusInfo>()("GET", "/deployments/:name/monitor", s.object({ name, limit: s.int64() })),
+  getMonitor: route<MonitorStatusInfo>()(
+    "GET",
+    "/deployments/:name/monitor",
+    s.object({ name, limit: s.int64() }),
+    access.on("deployment", "read", "name"),
+  ),
   /**
    * Set (replace) a deployment's monitor; unset fields take their defaults. `alerts`:
    * [{rule, feature?, max?, pipeline?}]; `notify`: [{type: webhook|slack|log, url?, secret?}].
@@ -132,14 +138,21 @@ export const monitorRoutes = {
       alerts: s.any(),
       notify: s.any(),
     }),
+    access.on("deployment", "edit", "name"),
   ),
   /** Stop monitoring a deployment (its results and alerts are kept). */
-  deleteMonitor: route<Record<string, never>>()("DELETE", "/deployments/:name/monitor", s.object({ name })),
+  deleteMonitor: route<Record<string, never>>()(
+    "DELETE",
+    "/deployments/:name/monitor",
+    s.object({ name }),
+    access.on("deployment", "edit", "name"),
+  ),
   /** Run the monitor once now: its results and the alerts that fired or resolved. */
   runMonitor: route<{ results: MonitorResultInfo[]; alerts: { change: "fired" | "resolved"; alert: AlertInfo }[] }>()(
     "POST",
     "/deployments/:name/monitor/run",
     s.object({ name }),
+    access.on("deployment", "edit", "name"),
   ),
   /** A deployment's monitor results, newest first. */
   listMonitorResults: route<{ results: MonitorResultInfo[] }>()(
@@ -153,11 +166,13 @@ export const monitorRoutes = {
       version: s.string(),
       histograms: s.bool(),
     }),
+    access.on("deployment", "read", "name"),
   ),
   /** Alerts, newest first: firing only unless `status` is `resolved` or `all`. */
   listAlerts: route<{ alerts: AlertInfo[] }>()(
     "GET",
     "/alerts",
     s.object({ deployment: s.string(), status: s.enum(["firing", "resolved", "all"] as const), limit: s.int64() }),
+    access.list("deployment"),
   ),
 };

@@ -4,6 +4,7 @@
  */
 import type { Key, Path, Source } from "../schema.js";
 import { Field, s } from "../schema.js";
+import { access } from "./access.js";
 import { metricHistoryRoutes, pipelineRunRoutes, trafficRoutes } from "./insight-routes.js";
 import { monitorRoutes } from "./monitor-routes.js";
 import { route } from "./route.js";
@@ -172,43 +173,55 @@ export const datasetRoutes = {
       /** Column type overrides, `COL=TYPE,COL=TYPE`. */
       types: s.string(),
     }),
+    access.create("dataset", "name"),
   ),
-  listDatasets: route<{ datasets: DatasetListing[] }>()("GET", "/datasets", s.object({})),
-  getDataset: route<{ name: string; versions: DatasetVersionInfo[] }>()("GET", "/datasets/:name", s.object({ name })),
+  listDatasets: route<{ datasets: DatasetListing[] }>()("GET", "/datasets", s.object({}), access.list("dataset")),
+  getDataset: route<{ name: string; versions: DatasetVersionInfo[] }>()(
+    "GET",
+    "/datasets/:name",
+    s.object({ name }),
+    access.on("dataset", "read", "name"),
+  ),
   getDatasetVersion: route<{ dataset_version: DatasetVersionInfo }>()(
     "GET",
     "/datasets/:name/versions/:version",
     s.object({ name, version }),
+    access.on("dataset", "read", "name"),
   ),
   /** `a` and `b` are versions of `name` (or `OTHER@VERSION`); `latest` is allowed. */
   diffDatasets: route<DatasetDiff>()(
     "GET",
     "/datasets/:name/diff",
     s.object({ name, a: s.string().required(), b: s.string().required() }),
+    access.on("dataset", "read", "name"),
   ),
   /** Validate a CSV (the raw body, or JSON `{path}` for a server-local file) against a version's schema. */
   validateDataset: route<ValidationReportWire>()(
     "POST",
     "/datasets/:name/versions/:version/validate",
     s.object({ name, version, path: s.string() }),
+    access.on("dataset", "read", "name"),
   ),
   /** A version's schema as JSON (`format=json`, the default) or YAML text. */
   getDatasetSchema: route<{ schema: unknown; text: string }>()(
     "GET",
     "/datasets/:name/versions/:version/schema",
     s.object({ name, version, format: s.enum(["json", "yaml"] as const) }),
+    access.on("dataset", "read", "name"),
   ),
   /** Replace a version's schema with an edited one (JSON or YAML text); checked before it is stored. */
   setDatasetSchema: route<{ schema: unknown }>()(
     "PUT",
     "/datasets/:name/versions/:version/schema",
     s.object({ name, version, schema: s.string().required() }),
+    access.on("dataset", "edit", "name"),
   ),
   /** Record a version as an input of a tracking run (MLflow `runs/log-inputs`), for lineage. */
   logDatasetInput: route<Record<string, never>>()(
     "POST",
     "/datasets/:name/versions/:version/log-input",
     s.object({ name, version, run_id: s.string().required(), context: s.string() }),
+    access.on("dataset", "read", "name"),
   ),
 };
 
@@ -218,17 +231,20 @@ export const deploymentRoutes = {
     "GET",
     "/deployments",
     s.object({ status: deploymentStatus }),
+    access.list("deployment"),
   ),
   createDeployment: route<{ deployment: DeploymentInfo }>()(
     "POST",
     "/deployments",
     s.object({ name, primary: s.string().required(), ...deploymentSettings }),
+    access.create("deployment", "name"),
   ),
   /** A deployment with its 20 latest events. */
   getDeployment: route<{ deployment: DeploymentInfo; events: DeploymentEventInfo[] }>()(
     "GET",
     "/deployments/:name",
     s.object({ name }),
+    access.on("deployment", "read", "name"),
   ),
   /** Change the fields given; `null` removes candidate, routing_key or description. */
   updateDeployment: route<{ deployment: DeploymentInfo }>()(
@@ -245,13 +261,20 @@ export const deploymentRoutes = {
       /** Apply only if the deployment is still at this generation (else 409 RESOURCE_CONFLICT). */
       expected_generation: s.int64(),
     }),
+    access.on("deployment", "edit", "name"),
   ),
-  deleteDeployment: route<Record<string, never>>()("DELETE", "/deployments/:name", s.object({ name })),
+  deleteDeployment: route<Record<string, never>>()(
+    "DELETE",
+    "/deployments/:name",
+    s.object({ name }),
+    access.on("deployment", "manage", "name"),
+  ),
   /** A deployment's events, newest first. */
   listDeploymentEvents: route<{ events: DeploymentEventInfo[] }>()(
     "GET",
     "/deployments/:name/events",
     s.object({ name, limit: s.int64(), since_time: s.int64() }),
+    access.on("deployment", "read", "name"),
   ),
 };
 
@@ -325,29 +348,43 @@ export const rolloutRoutes = {
       prometheus: s.any(),
       notify_url: s.string(),
     }),
+    access.on("deployment", "edit", "name"),
   ),
   /** A deployment's rollouts, newest first. */
   listRollouts: route<{ rollouts: RolloutInfo[] }>()(
     "GET",
     "/deployments/:name/rollouts",
     s.object({ name, limit: s.int64() }),
+    access.on("deployment", "read", "name"),
   ),
   /** The latest rollout with every event recorded about it (each analysis with its checks), newest first. */
   getRollout: route<{ rollout: RolloutInfo; events: DeploymentEventInfo[] }>()(
     "GET",
     "/deployments/:name/rollout",
     s.object({ name }),
+    access.on("deployment", "read", "name"),
   ),
   /** Skip the remaining steps and analysis and promote the candidate now. */
-  promoteRollout: route<{ rollout: RolloutInfo }>()("POST", "/deployments/:name/rollout/promote", s.object({ name })),
+  promoteRollout: route<{ rollout: RolloutInfo }>()(
+    "POST",
+    "/deployments/:name/rollout/promote",
+    s.object({ name }),
+    access.on("deployment", "edit", "name"),
+  ),
   /** Stop the active rollout: traffic back to the primary, candidate removed. */
   abortRollout: route<{ rollout: RolloutInfo }>()(
     "POST",
     "/deployments/:name/rollout/abort",
     s.object({ name, reason: s.string() }),
+    access.on("deployment", "edit", "name"),
   ),
   /** Undo the latest promotion (alias and primary back to the former champion); aborts an active rollout. */
-  rollbackRollout: route<{ rollout: RolloutInfo }>()("POST", "/deployments/:name/rollout/rollback", s.object({ name })),
+  rollbackRollout: route<{ rollout: RolloutInfo }>()(
+    "POST",
+    "/deployments/:name/rollout/rollback",
+    s.object({ name }),
+    access.on("deployment", "edit", "name"),
+  ),
 };
 
 export const platformRoutes = {

@@ -1,5 +1,6 @@
 /** A typed route: method, path, request schema and (phantom) response type. Server and SDK share it. */
 import type { InferShape, ObjectSchema } from "../schema.js";
+import type { Access } from "./access.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 
@@ -8,15 +9,23 @@ export interface RouteDef<S extends ObjectSchema = ObjectSchema, Res = unknown> 
   readonly methods: readonly HttpMethod[];
   readonly path: string;
   readonly request: S;
+  /** What the caller needs; the server refuses to mount a route without it. */
+  readonly access: Access;
   readonly _res?: Res;
 }
 
 /** Declare a route. `Res` is given as a type argument: `route<Res>()(...)`. */
 export function route<Res>() {
-  return <S extends ObjectSchema>(methods: HttpMethod | HttpMethod[], path: string, request: S): RouteDef<S, Res> => ({
+  return <S extends ObjectSchema>(
+    methods: HttpMethod | HttpMethod[],
+    path: string,
+    request: S,
+    access: Access,
+  ): RouteDef<S, Res> => ({
     methods: Array.isArray(methods) ? methods : [methods],
     path,
     request,
+    access,
   });
 }
 

@@ -1,10 +1,16 @@
 /** The proxied artifact API (`/api/2.0/mlflow-artifacts/...`): streamed upload, download, list, delete. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { access } from "../../core/api/access.js";
 import { MwError } from "../../core/errors.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
 import { sendArtifact } from "./content-type.js";
 
 const PREFIXES = ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"];
+
+// MLflow's rule: a proxied artifact path starts with its experiment's id, which decides.
+const READ = access.on("experiment", "read", "artifact_path");
+const EDIT = access.on("experiment", "edit", "artifact_path");
+const MANAGE = access.on("experiment", "manage", "artifact_path");
 
 /** Register the artifact routes in their own context, where any request body stays a raw stream. */
 export async function artifactRoutes(
@@ -15,16 +21,16 @@ export async function artifactRoutes(
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
   for (const prefix of PREFIXES) {
-    app.get(`${prefix}/artifacts`, async (req) => {
+    app.get(`${prefix}/artifacts`, { config: { access: READ } }, async (req) => {
       const path = (req.query as { path?: string | string[] }).path;
       const dir = Array.isArray(path) ? (path[0] ?? "") : (path ?? "");
       const files = await store.list(dir);
       return files.length ? { files } : {};
     });
-    app.get(`${prefix}/artifacts/*`, async (req, reply) => {
+    app.get(`${prefix}/artifacts/*`, { config: { access: READ } }, async (req, reply) => {
       return sendArtifact(reply, store, wildcard(req), "attachment");
     });
-    app.put(`${prefix}/artifacts/*`, async (req) => {
+    app.put(`${prefix}/artifacts/*`, { config: { access: EDIT } }, async (req) => {
       const declared = Number(req.headers["content-length"] ?? Number.NaN);
       // Refuse a declared oversize body before reading it, so the 413 reaches the client.
       if (opts.maxUploadBytes !== undefined && declared > opts.maxUploadBytes) {
@@ -36,16 +42,16 @@ export async function artifactRoutes(
       await store.put(wildcard(req), req.raw, { maxBytes: opts.maxUploadBytes });
       return {};
     });
-    app.delete(`${prefix}/artifacts/*`, async (req) => {
+    app.delete(`${prefix}/artifacts/*`, { config: { access: MANAGE } }, async (req) => {
       await store.delete(wildcard(req));
       return {};
     });
     for (const op of ["create", "complete", "abort"]) {
-      app.post(`${prefix}/mpu/${op}/*`, async () => {
+      app.post(`${prefix}/mpu/${op}/*`, { config: { access: EDIT } }, async () => {
         throw new MwError("NOT_IMPLEMENTED", "Multipart upload is not supported by this server; upload with PUT.");
       });
     }
-    app.get(`${prefix}/presigned/*`, async () => {
+    app.get(`${prefix}/presigned/*`, { config: { access: READ } }, async () => {
       throw new MwError("NOT_IMPLEMENTED", "Presigned downloads are not supported by this server.");
     });
   }

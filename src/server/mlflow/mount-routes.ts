@@ -3,8 +3,8 @@ import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { MlflowRouteName } from "../../core/api/mlflow-routes.js";
 import { mlflowRoutes } from "../../core/api/mlflow-routes.js";
+import type { RouteDef } from "../../core/api/route.js";
 import { invalidParam } from "../../core/errors.js";
-import type { ObjectSchema } from "../../core/schema.js";
 import { parseRequest } from "../../core/schema.js";
 import type { Handlers } from "./handlers.js";
 import { JsonStream } from "./handlers.js";
@@ -15,13 +15,14 @@ export const API_PREFIXES = ["/api/2.0", "/ajax-api/2.0"] as const;
 export function mountMlflowRoutes(app: FastifyInstance, handlers: Handlers<MlflowRouteName>): void {
   installJsonBodyParser(app);
   for (const name of Object.keys(mlflowRoutes) as MlflowRouteName[]) {
-    const def = mlflowRoutes[name] as { methods: readonly string[]; path: string; request: ObjectSchema };
+    const def = mlflowRoutes[name] as RouteDef;
     const handler = handlers[name] as (req: unknown) => Promise<unknown>;
     for (const prefix of API_PREFIXES) {
       for (const method of def.methods) {
         app.route({
           method: method as "GET",
           url: prefix + def.path,
+          config: { access: def.access, routeName: name },
           handler: async (req, reply) => {
             const fields = method === "GET" ? req.query : bodyOf(req);
             const result = await handler(parseRequest(def.request, fields, method === "GET" ? "query" : "json"));

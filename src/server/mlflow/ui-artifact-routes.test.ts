@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../app.js";
+import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
 import { openPlatform } from "../open-platform.js";
 
@@ -16,7 +17,7 @@ let app: FastifyInstance;
 before(async () => {
   home = mkdtempSync(join(tmpdir(), "mw-ui-art-"));
   platform = await openPlatform(resolveConfig({ home }, {}, home));
-  app = await buildApp({ ...platform, version: "test" });
+  app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
 });
 after(async () => {
   await app.close();

@@ -1,5 +1,6 @@
 /** MLflow's non-proto artifact routes the UI uses: `/get-artifact` and `/model-versions/get-artifact`. */
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { access } from "../../core/api/access.js";
 import { invalidParam } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
@@ -27,15 +28,19 @@ export function uiArtifactRoutes(
     const path = rel ? `${root}/${rel.replace(/^\/+/, "")}` : root;
     return sendArtifact(reply, deps.artifacts, path, "inline");
   };
-  app.get("/get-artifact", async (req, reply) => {
+  app.get("/get-artifact", { config: { access: access.on("experiment", "read", "run") } }, async (req, reply) => {
     const q = req.query as Query;
     const runId = one(q, "run_id", false) || one(q, "run_uuid");
     const run = await deps.tracking.getRun(runId);
     return send(reply, run.info.artifact_uri, one(q, "path"));
   });
-  app.get("/model-versions/get-artifact", async (req, reply) => {
-    const q = req.query as Query;
-    const uri = await deps.registry.getModelVersionDownloadUri({ name: one(q, "name"), version: one(q, "version") });
-    return send(reply, uri, one(q, "path"));
-  });
+  app.get(
+    "/model-versions/get-artifact",
+    { config: { access: access.on("registered_model", "read", "name") } },
+    async (req, reply) => {
+      const q = req.query as Query;
+      const uri = await deps.registry.getModelVersionDownloadUri({ name: one(q, "name"), version: one(q, "version") });
+      return send(reply, uri, one(q, "path"));
+    },
+  );
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../core/config.js";
 import { createPlatformClient } from "../../sdk/platform-client.js";
 import { buildApp } from "../app.js";
+import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
 import { openPlatform } from "../open-platform.js";
 
@@ -32,7 +33,7 @@ describe("platform API: deployments", () => {
     await platform.registry.createRegisteredModel({ name: "churn" });
     for (let i = 0; i < 2; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
     await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
-    app = await buildApp({ ...platform, version: "test" });
+    app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
     await app.ready();
   });
   after(async () => {
@@ -205,7 +206,7 @@ describe("platform API: deployments", () => {
   });
 
   test("an app built without deployments answers 501 on their routes", async () => {
-    const bare = await buildApp({ ...platform, deployments: undefined, version: "test" });
+    const bare = await buildApp({ ...platform, auth: AUTH_OFF, deployments: undefined, version: "test" });
     try {
       const res = await bare.inject({ method: "GET", url: `${V1}/deployments` });
       assert.equal(res.statusCode, 501);

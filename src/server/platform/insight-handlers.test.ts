@@ -11,6 +11,7 @@ import type { PipelineRun } from "../../pipelines/run-store.js";
 import { ServingMetrics } from "../../serving/metrics/serving-metrics.js";
 import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
 import { buildApp } from "../app.js";
+import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
 import { openPlatform } from "../open-platform.js";
 
@@ -116,8 +117,8 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
     });
     await platform.deployments.create({ name: "calm", primary: "churn/1" });
 
-    app = await buildApp({ ...platform, traffic, version: "test" });
-    serverApp = await buildApp({ ...platform, version: "test" });
+    app = await buildApp({ ...platform, auth: AUTH_OFF, traffic, version: "test" });
+    serverApp = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
   });
   after(async () => {
     await app.close();

@@ -12,6 +12,7 @@ import {
   telcoWorld,
 } from "../../monitoring/live/test-support/telco-world.js";
 import { buildApp } from "../app.js";
+import { AUTH_OFF } from "../auth/auth-gate.js";
 
 const V1 = "/api/modelworks/v1";
 
@@ -40,7 +41,7 @@ describe("platform API: monitoring", () => {
     version = await registerTelco(w, "churn");
     await w.platform.registry.setAlias({ name: "churn", alias: "champion", version });
     await w.platform.deployments.create({ name: "prod", primary: "churn@champion" });
-    app = await buildApp({ ...w.platform, version: "test" });
+    app = await buildApp({ ...w.platform, auth: AUTH_OFF, version: "test" });
     await app.ready();
   });
   after(async () => {

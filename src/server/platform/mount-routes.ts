@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PlatformRouteName } from "../../core/api/platform-routes.js";
 import { platformRoutes } from "../../core/api/platform-routes.js";
-import type { ObjectSchema } from "../../core/schema.js";
+import type { RouteDef } from "../../core/api/route.js";
 import { parseRequest } from "../../core/schema.js";
 import { parseJsonBody } from "../mlflow/mount-routes.js";
 import type { PlatformHandlers } from "./handlers.js";
@@ -27,12 +27,13 @@ export async function platformRoutesPlugin(app: FastifyInstance, opts: { handler
   });
   app.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
   for (const name of Object.keys(platformRoutes) as PlatformRouteName[]) {
-    const def = platformRoutes[name] as { methods: readonly string[]; path: string; request: ObjectSchema };
+    const def = platformRoutes[name] as RouteDef;
     const handler = opts.handlers[name] as AnyHandler;
     for (const method of def.methods) {
       app.route({
         method: method as "GET",
         url: PLATFORM_PREFIX + def.path,
+        config: { access: def.access, routeName: name },
         handler: async (req) => {
           const { fields, stream, json } = requestParts(req);
           return handler(parseRequest(def.request, fields, json ? "json" : "query"), stream);

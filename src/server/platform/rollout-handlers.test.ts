@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { RolloutInfo } from "../../core/api/platform-routes.js";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../app.js";
+import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
 import { openPlatform } from "../open-platform.js";
 
@@ -45,7 +46,7 @@ describe("platform API: rollouts", () => {
     for (let i = 0; i < 3; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
     await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
     await platform.deployments.create({ name: "prod", primary: "churn@champion" });
-    app = await buildApp({ ...platform, version: "test" });
+    app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
     await app.ready();
   });
   after(async () => {

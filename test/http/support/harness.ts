@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../../src/core/config.js";
 import { buildApp } from "../../../src/server/app.js";
+import { AUTH_OFF } from "../../../src/server/auth/auth-gate.js";
 import { openPlatform } from "../../../src/server/open-platform.js";
 import type { Transport } from "./client.js";
 import { injectTransport } from "./client.js";
@@ -23,7 +24,7 @@ export async function startHarness(opts: { bodyLimit?: number; maxUploadBytes?: 
   const root = await mkdtemp(join(tmpdir(), "mw-http-"));
   const home = join(root, "home");
   const platform = await openPlatform(resolveConfig({ home }, {}, root));
-  const app = await buildApp({ ...platform, version: "test", ...opts });
+  const app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test", ...opts });
   await app.ready();
   return {
     root,

@@ -1,13 +1,14 @@
 /** The UI's only way to the server: the typed SDK clients over the same route tables as the server. */
 import { createMlflowClient, MlflowApiError } from "../../../src/sdk/mlflow-client";
 import { createPlatformClient } from "../../../src/sdk/platform-client";
+import { uiFetch } from "./session";
 
 const baseUrl = window.location.origin + window.location.pathname.replace(/\/[^/]*$/, "");
 
 /** MLflow REST API (`/api/2.0/mlflow/...`). */
-export const mlflow = createMlflowClient({ baseUrl });
+export const mlflow = createMlflowClient({ baseUrl, fetch: uiFetch });
 /** Modelworks platform API (`/api/modelworks/v1/...`). */
-export const platform = createPlatformClient({ baseUrl });
+export const platform = createPlatformClient({ baseUrl, fetch: uiFetch });
 
 /** HTTP status of a failed SDK call (e.g. 404 for a route or resource the server lacks); undefined otherwise. */
 export function httpStatusOf(e: unknown): number | undefined {
@@ -21,7 +22,7 @@ export function artifactUrl(runId: string, path: string): string {
 
 /** Fetch a run artifact as text (previews). */
 export async function artifactText(runId: string, path: string): Promise<string> {
-  const res = await fetch(artifactUrl(runId, path));
+  const res = await uiFetch(artifactUrl(runId, path));
   if (!res.ok) throw new Error(`${res.status}: ${await res.text()}`);
   return res.text();
 }

@@ -15,6 +15,8 @@ import { openPlatform } from "../../../server/open-platform.js";
 import { VERSION } from "../../../version.js";
 import type { CliIo, Connection } from "../../cli-context.js";
 import { platformConnection } from "../../cli-context.js";
+import { ADMIN_TOKEN_FILE, fetchWithAuthorization, readTokenFile } from "../../client-auth.js";
+import { serverAuthPolicy } from "../../server-auth.js";
 import { driftCommand } from "../drift.js";
 import { closeGracefully, waitForSignal } from "../listen.js";
 import { faultModel } from "../models-fault.js";
@@ -66,10 +68,13 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
   };
   let running: PlatformProcess | undefined;
   try {
+    const auth = await serverAuthPolicy({}, "127.0.0.1", platform, config.home, quiet);
+    const authed = fetchWithAuthorization(`Bearer ${readTokenFile(config.home)}`);
     running = await startPlatformProcess(
       platform,
       config,
       {
+        auth,
         host: "127.0.0.1",
         port: options.port,
         pollMs: 100,
@@ -86,7 +91,8 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
     say.line(`Modelworks ${VERSION} up on ${url} — home ${config.home} (embedded SQLite + local artifacts)`);
     say.detail("serving host, rollout controller (tick 100 ms), monitor scheduler (tick 200 ms)");
 
-    const api = createPlatformClient({ baseUrl: url });
+    say.detail(`authentication on: admin token in ${join(config.home, ADMIN_TOKEN_FILE)} (mode 0600)`);
+    const api = createPlatformClient({ baseUrl: url, fetch: authed });
     const conn = platformConnection(platform);
     const pipelines = pipelineService(
       conn,
@@ -95,7 +101,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
       (l) => say.detail(`notice: ${l}`),
       () => url,
     );
-    const story = new Story(say, api, url, config.home, options.seed, fired, conn);
+    const story = new Story(say, api, url, config.home, options.seed, fired, conn, authed);
     const ok = await story.tell(pipelines);
 
     say.heading("Where to look");
@@ -104,7 +110,9 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
     say.line(`training runs:   npx modelworks runs ls --home ${config.home}`);
     say.line(`rollouts:        npx modelworks rollout status ${DEPLOYMENT} --home ${config.home}`);
     say.line(`deployment log:  npx modelworks deployments events ${DEPLOYMENT} --home ${config.home}`);
-    say.line(`web UI:          ${url}/#/deployments/${DEPLOYMENT} (runs, models, monitoring, pipelines)`);
+    say.line(
+      `web UI:          ${signInUrl(url, config.home)} (signs you in as admin; runs, models, monitoring, pipelines)`,
+    );
     say.line(`models:          npx modelworks models show churn --home ${config.home}`);
     say.line(
       `${ok ? "The story is told" : "The story did not go as planned"} in ${say.elapsedSeconds().toFixed(1)} s.`,
@@ -123,6 +131,14 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
 
 type Pipelines = ReturnType<typeof pipelineService>;
 
+/**
+ * A link that signs the browser in with the home's admin token. The token rides in the fragment,
+ * which browsers never send to servers or put in logs; the page trades it for a session cookie.
+ */
+function signInUrl(url: string, home: string): string {
+  return `${url}/#/sign-in?token=${encodeURIComponent(readTokenFile(home) ?? "")}&next=/deployments/${DEPLOYMENT}`;
+}
+
 class Story {
   reportPath: string | undefined;
   private readonly dataDir: string;
@@ -135,6 +151,7 @@ class Story {
     private readonly seed: number,
     private readonly fired: Alert[],
     private readonly conn: Connection,
+    private readonly fetch: typeof globalThis.fetch,
   ) {
     this.dataDir = join(home, "demo");
   }
@@ -172,7 +189,7 @@ class Story {
 
     // 3. Everyday traffic and outcomes; a monitor watches the inputs.
     say.heading("Customer traffic and outcomes");
-    const traffic = new Traffic(this.url, DEPLOYMENT, data.header);
+    const traffic = new Traffic(this.url, DEPLOYMENT, data.header, this.fetch);
     await traffic.send(data.everyday.slice(0, 600), 10, 2);
     say.line(
       `sent ${traffic.totals.rows} customers in ${traffic.totals.requests} requests to /deployments/churn/invocations; ${traffic.totals.feedback} outcomes to /feedback`,
@@ -298,7 +315,7 @@ class Story {
   /** Wait until the deployment answers. */
   private async waitServing(): Promise<void> {
     const ok = await until(async () => {
-      const res = await fetch(`${this.url}/deployments/${DEPLOYMENT}/invocations`, {
+      const res = await this.fetch(`${this.url}/deployments/${DEPLOYMENT}/invocations`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ dataframe_records: [] }),

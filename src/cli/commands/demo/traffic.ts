@@ -21,6 +21,8 @@ export class Traffic {
     private readonly url: string,
     private readonly deployment: string,
     private readonly header: string[],
+    /** `fetch` that signs in (the demo's admin token). */
+    private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
   ) {
     this.customer = header.indexOf("customerID");
   }
@@ -28,7 +30,7 @@ export class Traffic {
   /** POST one batch; send the outcome of every `feedbackEvery`-th row (0: none). Returns the HTTP status. */
   async batch(rows: string[][], feedbackEvery = 0): Promise<number> {
     const parsed = rows.map((r) => toRecord(this.header, r));
-    const res = await fetch(`${this.url}/deployments/${this.deployment}/invocations`, {
+    const res = await this.fetch(`${this.url}/deployments/${this.deployment}/invocations`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ dataframe_records: parsed.map((p) => p.record) }),
@@ -46,7 +48,7 @@ export class Traffic {
         .filter((f) => f.i % feedbackEvery === 0)
         .map(({ routing_key, outcome }) => ({ routing_key, outcome }));
       if (feedback.length > 0) {
-        const fb = await fetch(`${this.url}/deployments/${this.deployment}/feedback`, {
+        const fb = await this.fetch(`${this.url}/deployments/${this.deployment}/feedback`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ feedback }),

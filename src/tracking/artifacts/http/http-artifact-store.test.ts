@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../../core/config.js";
 import { MwError } from "../../../core/errors.js";
 import { buildApp } from "../../../server/app.js";
+import { AUTH_OFF } from "../../../server/auth/auth-gate.js";
 import type { Platform } from "../../../server/open-platform.js";
 import { openPlatform } from "../../../server/open-platform.js";
 import { HttpArtifactStore } from "./http-artifact-store.js";
@@ -21,7 +22,7 @@ let store: HttpArtifactStore;
 before(async () => {
   home = mkdtempSync(join(tmpdir(), "mw-http-art-"));
   platform = await openPlatform(resolveConfig({ home }, {}, home));
-  app = await buildApp({ ...platform, version: "test" });
+  app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
   store = new HttpArtifactStore(await app.listen({ host: "127.0.0.1", port: 0 }));
 });
 after(async () => {

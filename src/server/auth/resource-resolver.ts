@@ -1,0 +1,106 @@
+/** Finds the resources a request acts on (by the route's declared reference) and whether they exist. */
+
+import { TtlCache } from "../../auth/ttl-cache.js";
+import type { ResourceRef, ResourceType } from "../../core/api/access.js";
+import { invalidParam, isMwError } from "../../core/errors.js";
+import type { DatasetStore } from "../../data/versions/dataset-store.js";
+import type { RunStore } from "../../pipelines/run-store.js";
+import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
+
+export type Fields = Record<string, unknown>;
+
+export interface ResolverDeps {
+  tracking: TrackingStore;
+  datasets?: DatasetStore | undefined;
+  deployments?: DeploymentService | undefined;
+  pipelineRuns?: RunStore | undefined;
+}
+
+/** Resource ids and existence checks for the authorization layer. */
+export class ResourceResolver {
+  // A run never changes experiment, so its experiment is remembered (bounded).
+  private readonly runExperiments = new TtlCache<string, string>(10 * 60_000, 100_000);
+
+  constructor(private readonly deps: ResolverDeps) {}
+
+  /** The ids of the resources `ref` names in a request's fields. */
+  async ids(ref: ResourceRef, fields: Fields): Promise<string[]> {
+    switch (ref) {
+      case "experiment_id":
+        return [requiredText(fields, "experiment_id")];
+      case "experiment_ids":
+        return texts(fields.experiment_ids);
+      case "run":
+        return [await this.experimentOfRun(runIdOf(fields))];
+      case "run_ids":
+        return unique(await Promise.all(texts(fields.run_ids).map((r) => this.experimentOfRun(r))));
+      case "name":
+        return [requiredText(fields, "name")];
+      case "artifact_path":
+        return [experimentOfArtifactPath(fields)];
+      case "pipeline_run": {
+        const runs = this.deps.pipelineRuns;
+        if (!runs) return [];
+        return [(await runs.get(requiredText(fields, "run_id"))).pipeline];
+      }
+    }
+  }
+
+  /** True when the resource exists (for routes that may create it). */
+  async exists(type: ResourceType, id: string): Promise<boolean> {
+    try {
+      if (type === "dataset" && this.deps.datasets) await this.deps.datasets.getVersion(id);
+      else if (type === "deployment" && this.deps.deployments) await this.deps.deployments.get(id);
+      else return true;
+      return true;
+    } catch (e) {
+      if (isMwError(e) && e.status === 404) return false;
+      throw e;
+    }
+  }
+
+  private async experimentOfRun(runId: string): Promise<string> {
+    const cached = this.runExperiments.get(runId);
+    if (cached !== undefined) return cached;
+    const run = await this.deps.tracking.getRun(runId);
+    this.runExperiments.set(runId, run.info.experiment_id);
+    return run.info.experiment_id;
+  }
+}
+
+function runIdOf(fields: Fields): string {
+  const id = fields.run_id ?? fields.run_uuid;
+  if (typeof id !== "string" || id === "") throw invalidParam("Missing value for required parameter 'run_id'.");
+  return id;
+}
+
+function requiredText(fields: Fields, key: string): string {
+  const v = fields[key];
+  const one = Array.isArray(v) ? v[0] : v;
+  if (typeof one === "number") return String(one);
+  if (typeof one !== "string" || one === "") throw invalidParam(`Missing value for required parameter '${key}'.`);
+  return one;
+}
+
+function texts(v: unknown): string[] {
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return unique(list.filter((x): x is string | number => typeof x === "string" || typeof x === "number").map(String));
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Proxied artifact paths start with the experiment id (`<experiment>/<run>/artifacts/...`). */
+function experimentOfArtifactPath(fields: Fields): string {
+  const raw = fields["*"] ?? fields.path;
+  const path = typeof raw === "string" ? raw : Array.isArray(raw) && typeof raw[0] === "string" ? raw[0] : "";
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw invalidParam(`Invalid artifact path '${path}'.`);
+  }
+  return decoded.replace(/^\/+/, "").split("/")[0] ?? "";
+}
