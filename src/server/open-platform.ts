@@ -1,5 +1,6 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
 import { fileURLToPath } from "node:url";
+import { FileRoots } from "../auth/file-roots.js";
 import { systemClock } from "../core/clock.js";
 import type { PlatformConfig } from "../core/config.js";
 import type { Database } from "../core/db/database.js";
@@ -72,7 +73,7 @@ export async function openPlatform(
     await tracking.init();
     const registry = new SqlRegistryStore(db, { clock: systemClock });
     const artifacts = openArtifactStore(config.artifactsUri);
-    const datasets = openDatasetServices(db, config.home, systemClock);
+    const datasets = openDatasetServices(db, config.home, systemClock, FileRoots.of(config.dataRoots));
     const deployments = new DeploymentService({
       store: new SqlDeploymentStore(db, { clock: systemClock }),
       registry,

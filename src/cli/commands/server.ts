@@ -10,11 +10,15 @@ import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
+                         [--data-root DIR]...
 
 Runs the MLflow-compatible tracking and model registry server.
   --store      sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db
                (default: sqlite in --home, MODELWORKS_HOME or ./.modelworks)
   --artifacts  folder for proxied artifacts (default: <home>/artifacts)
+  --data-root  a folder whose files clients may name by server-side path (dataset 'path',
+               validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
+               Default none: clients upload the bytes instead
 Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT.`;
 
 export interface RunningServer {
@@ -24,10 +28,14 @@ export interface RunningServer {
 
 /** Open the stores, build the app and listen. */
 export async function startServer(
-  opts: { host: string; port: number; home?: string; store?: string; artifacts?: string },
+  opts: { host: string; port: number; home?: string; store?: string; artifacts?: string; "data-root"?: string[] },
   io: CliIo,
 ): Promise<RunningServer> {
   const platform = await openPlatform(resolveConfig(opts, io.env, io.cwd));
+  await platform.datasets.fileRoots.verify().catch(async (e: unknown) => {
+    await platform.close();
+    throw e;
+  });
   const app = await buildApp({ ...platform, version: VERSION, webRoot: defaultWebRoot() });
   let url: string;
   try {
@@ -49,7 +57,12 @@ export async function startServer(
 export async function serverCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONNECTION_FLAGS, host: { type: "string" }, port: { type: "string" } },
+    options: {
+      ...CONNECTION_FLAGS,
+      "data-root": { type: "string", multiple: true },
+      host: { type: "string" },
+      port: { type: "string" },
+    },
   });
   if (values.help) {
     io.out(SERVER_HELP);

@@ -14,6 +14,7 @@ import type { UpPipelines } from "./up-pipelines.js";
 import { loadUpPipelines } from "./up-pipelines.js";
 
 export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [--home DIR | --store URI --artifacts DIR]
+                     [--data-root DIR]...
 
 Runs the whole platform in one process on the configured stores (embedded SQLite by default):
   the MLflow-compatible tracking and registry API (/api/2.0/mlflow/...), the platform API
@@ -37,6 +38,9 @@ Options:
                  webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
                  of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
+  --data-root DIR       a folder whose files clients may name by server-side path (dataset
+                 'path', validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
+                 Default none: clients upload the bytes instead
   --json         print {"url", "deployments"} once listening`;
 
 /** Run the platform until SIGINT/SIGTERM. */
@@ -53,6 +57,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       "monitor-tick-ms": { type: "string" },
       pipeline: { type: "string", multiple: true },
       "trigger-tick-ms": { type: "string" },
+      "data-root": { type: "string", multiple: true },
     },
   });
   if (values.help) {
@@ -70,6 +75,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
   try {
+    await platform.datasets.fileRoots.verify();
     if (values.pipeline?.length) {
       const service = pipelineService(
         platformConnection(platform),
