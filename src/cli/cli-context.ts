@@ -72,7 +72,7 @@ export async function connect(flags: ConnectionFlags, io: CliIo): Promise<Connec
 export function platformConnection(platform: Platform): Connection {
   const handlers: Handlers<MlflowRouteName> = {
     ...trackingHandlers({ tracking: platform.tracking, artifacts: platform.artifacts }),
-    ...registryHandlers({ registry: platform.registry }),
+    ...registryHandlers({ registry: platform.registry, tracking: platform.tracking, artifacts: platform.artifacts }),
   };
   const api = {} as Record<string, (req: unknown) => Promise<unknown>>;
   for (const [name, fn] of Object.entries(handlers)) {

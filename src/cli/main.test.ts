@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { connect } from "./cli-context.js";
 import { main } from "./main.js";
@@ -23,6 +24,8 @@ describe("modelworks CLI (embedded store)", () => {
       params: [{ key: "algo", value: "gbdt" }],
     });
     await conn.api.createRegisteredModel({ name: "churn" });
+    // A version's source must be a model package in the artifact store.
+    await conn.artifacts.put(`1/${runId}/artifacts/model/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
     await conn.api.createModelVersion({
       name: "churn",
       source: `mlflow-artifacts:/1/${runId}/artifacts/model`,

@@ -1,5 +1,5 @@
 /** Platform configuration, resolved once at the edge (CLI) and passed inward. */
-import { isAbsolute, join, resolve } from "node:path";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 export interface PlatformConfig {
   /** The embedded storage folder (`MODELWORKS_HOME`, default `./.modelworks`). */
@@ -8,11 +8,13 @@ export interface PlatformConfig {
   storeUri: string;
   /** Artifact root: a folder path or `file://` URI. */
   artifactsUri: string;
+  /** Folders clients may name server-side files under (`--data-root`, MODELWORKS_DATA_ROOTS); none by default. */
+  dataRoots: string[];
 }
 
 /** Resolve the configuration from flags, then environment, then defaults. */
 export function resolveConfig(
-  flags: { home?: string; store?: string; artifacts?: string },
+  flags: { home?: string; store?: string; artifacts?: string; "data-root"?: string[] },
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): PlatformConfig {
@@ -22,5 +24,12 @@ export function resolveConfig(
     home,
     storeUri: flags.store ?? env.MODELWORKS_STORE_URI ?? `sqlite:///${join(home, "modelworks.db")}`,
     artifactsUri: flags.artifacts ?? env.MODELWORKS_ARTIFACTS_URI ?? join(home, "artifacts"),
+    dataRoots: dataRootsFrom(flags["data-root"], env.MODELWORKS_DATA_ROOTS).map((d) => resolve(cwd, d)),
   };
+}
+
+/** Folders from `--data-root` flags, else from the path-delimiter separated MODELWORKS_DATA_ROOTS. */
+function dataRootsFrom(flags: readonly string[] | undefined, envValue: string | undefined): string[] {
+  if (flags?.length) return flags.filter((d) => d !== "");
+  return (envValue ?? "").split(delimiter).filter((d) => d !== "");
 }

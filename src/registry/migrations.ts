@@ -53,4 +53,19 @@ export const registryMigrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    module: "registry",
+    version: 2,
+    name: "model version package folders (store_path), for freezing registered artifacts",
+    statements: [
+      "ALTER TABLE model_versions ADD COLUMN store_path TEXT",
+      "CREATE INDEX model_versions_store_path ON model_versions (store_path)",
+      // Existing versions with a plain `mlflow-artifacts:/a/b` location; authority forms stay unset.
+      `UPDATE model_versions
+         SET store_path = rtrim(ltrim(substr(COALESCE(storage_location, source), 18), '/'), '/')
+       WHERE deleted = 0
+         AND COALESCE(storage_location, source) LIKE 'mlflow-artifacts:/%'
+         AND COALESCE(storage_location, source) NOT LIKE 'mlflow-artifacts://%'`,
+    ],
+  },
 ];

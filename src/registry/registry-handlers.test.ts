@@ -1,11 +1,17 @@
 /** The registry route handlers: wire shapes (§1.3) and the Python client's call sequences (§3.2). */
 import assert from "node:assert/strict";
-import { beforeEach, describe, test } from "node:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, test } from "node:test";
 import { mlflowRoutes } from "../core/api/mlflow-routes.js";
 import { migrate } from "../core/db/migrate.js";
 import { openSqlite } from "../core/db/sqlite/sqlite-database.js";
+import { notFound } from "../core/errors.js";
 import { JsonStream } from "../server/mlflow/handlers.js";
 import { registryHandlers } from "../server/mlflow/registry-handlers.js";
+import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
 import { trackingMigrations } from "../tracking/migrations.js";
 import { registryMigrations } from "./migrations.js";
 import { SqlRegistryStore } from "./sql/sql-registry-store.js";
@@ -20,11 +26,24 @@ async function body<T>(p: Promise<T | JsonStream>): Promise<T> {
 
 describe("registry handlers", () => {
   let api: ReturnType<typeof registryHandlers>;
+  let dir: string;
   beforeEach(async () => {
     const db = openSqlite(":memory:");
     await migrate(db, [...trackingMigrations, ...registryMigrations]);
-    api = registryHandlers({ registry: new SqlRegistryStore(db, { clock: new TestClock() }) });
+    dir = await mkdtemp(join(tmpdir(), "mw-registry-handlers-"));
+    const artifacts = new LocalArtifactStore(dir);
+    // Sources must be model packages in the artifact store.
+    for (const folder of ["0/r1/artifacts/model", "b/1", "b/2"]) {
+      await artifacts.put(`${folder}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
+    }
+    const tracking = {
+      getRun: async (id: string) => {
+        throw notFound(`Run '${id}' not found.`);
+      },
+    };
+    api = registryHandlers({ registry: new SqlRegistryStore(db, { clock: new TestClock() }), tracking, artifacts });
   });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
 
   test("cover exactly the registry routes of the route table", () => {
     const names = Object.keys(mlflowRoutes);
@@ -67,8 +86,8 @@ describe("registry handlers", () => {
 
   test("stage transitions, renames and deletes answer as MLflow does", async () => {
     await api.createRegisteredModel({ name: "m", description: "d" });
-    await api.createModelVersion({ name: "m", source: "s3://b/1" });
-    await api.createModelVersion({ name: "m", source: "s3://b/2" });
+    await api.createModelVersion({ name: "m", source: "mlflow-artifacts:/b/1" });
+    await api.createModelVersion({ name: "m", source: "mlflow-artifacts:/b/2" });
     await api.transitionModelVersionStage({ name: "m", version: "1", stage: "Production" });
     const moved = await body(
       api.transitionModelVersionStage({

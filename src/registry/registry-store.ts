@@ -28,6 +28,8 @@ export interface CreateRegisteredModelInput {
 export interface CreateModelVersionInput {
   name: string;
   source: string;
+  /** Where the files really are when `source` names them indirectly (e.g. `runs:/...`); as MLflow's column. */
+  storageLocation?: string;
   runId?: string;
   runLink?: string;
   description?: string;
@@ -47,6 +49,14 @@ export interface RegistrySearchQuery {
   orderBy?: readonly string[];
   maxResults?: number;
   pageToken?: string;
+}
+
+/** A live model version whose package folder in the artifact store covers a path. */
+export interface CoveringSource {
+  name: string;
+  version: string;
+  /** The version's package folder, as an artifact-store path (`0/<run>/artifacts/model`). */
+  path: string;
 }
 
 /** MLflow's model registry semantics. */
@@ -93,4 +103,10 @@ export interface RegistryStore {
   setModelVersionTag(input: VersionRef & KeyValue): Promise<void>;
   /** Remove a version tag; a missing tag is not an error. */
   deleteModelVersionTag(input: VersionRef & { key: string }): Promise<void>;
+  /**
+   * Live versions whose package folder (in the proxied artifact store) is `path` or one of its
+   * parents, and with `below` also those inside `path`: the versions a write or delete there would
+   * change. At most 10, by name and version.
+   */
+  sourcesCovering(path: string, options?: { below?: boolean }): Promise<CoveringSource[]>;
 }

@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     mountMlflowRoutes(api, {
       ...trackingHandlers({ tracking: deps.tracking, artifacts: deps.artifacts }),
-      ...registryHandlers({ registry: deps.registry }),
+      ...registryHandlers({ registry: deps.registry, tracking: deps.tracking, artifacts: deps.artifacts }),
     });
   });
   const authService = deps.auth.mode === "on" ? deps.auth.service : undefined;
@@ -98,7 +98,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { auth: authService });
   uiArtifactRoutes(app, deps);
   if (deps.webRoot) webUiRoutes(app, deps.webRoot);
-  await app.register(artifactRoutes, { artifacts: deps.artifacts, maxUploadBytes: deps.maxUploadBytes });
+  await app.register(artifactRoutes, {
+    artifacts: deps.artifacts,
+    registry: deps.registry,
+    maxUploadBytes: deps.maxUploadBytes,
+  });
   if (deps.datasets || deps.deployments || deps.pipelineRuns)
     await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
   return app;

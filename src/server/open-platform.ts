@@ -1,6 +1,7 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
 import { fileURLToPath } from "node:url";
 import { AuthService } from "../auth/auth-service.js";
+import { FileRoots } from "../auth/file-roots.js";
 import { authMigrations } from "../auth/migrations.js";
 import type { Permission } from "../auth/permission.js";
 import { SqlAuthStore } from "../auth/sql/sql-auth-store.js";
@@ -84,7 +85,7 @@ export async function openPlatform(
     await tracking.init();
     const registry = new SqlRegistryStore(db, { clock: systemClock });
     const artifacts = openArtifactStore(config.artifactsUri);
-    const datasets = openDatasetServices(db, config.home, systemClock);
+    const datasets = openDatasetServices(db, config.home, systemClock, FileRoots.of(config.dataRoots));
     const deployments = new DeploymentService({
       store: new SqlDeploymentStore(db, { clock: systemClock }),
       registry,

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { TELCO_CSV } from "../../src/core/test-support/shared-data.js";
 import { createPlatformClient } from "../../src/sdk/platform-client.js";
@@ -30,7 +30,8 @@ describe("platform API: datasets", () => {
   };
 
   before(async () => {
-    h = await startHarness({ maxUploadBytes: 4 * 1024 * 1024 });
+    // The shared data folder is the one folder clients may name server-side files in.
+    h = await startHarness({ maxUploadBytes: 4 * 1024 * 1024, dataRoots: [dirname(TELCO)] });
   });
   after(() => h.close());
 

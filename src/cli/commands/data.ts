@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { FileRoots } from "../../auth/file-roots.js";
 import { resolveConfig } from "../../core/config.js";
 import { invalidParam, isMwError } from "../../core/errors.js";
 import { formatProfile, profileTable } from "../../data/profile.js";
@@ -128,7 +129,9 @@ async function connectData(flags: Flags, io: CliIo): Promise<DataConnection> {
     return { api, remote: true, close: async () => {} };
   }
   const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
-  const api = datasetHandlers(platform.datasets, { tracking: platform.tracking }) as unknown as PlatformApi;
+  // In-process, the paths come from the user's own command line: their files, read as them.
+  const fileRoots = FileRoots.unrestricted();
+  const api = datasetHandlers(platform.datasets, { tracking: platform.tracking, fileRoots }) as unknown as PlatformApi;
   return { api, remote: false, close: () => platform.close() };
 }
 

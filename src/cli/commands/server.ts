@@ -11,11 +11,15 @@ import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthP
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
+                         [--data-root DIR]...
 
 Runs the MLflow-compatible tracking and model registry server.
   --store      sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db
                (default: sqlite in --home, MODELWORKS_HOME or ./.modelworks)
   --artifacts  folder for proxied artifacts (default: <home>/artifacts)
+  --data-root  a folder whose files clients may name by server-side path (dataset 'path',
+               validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
+               Default none: clients upload the bytes instead
 ${SERVER_AUTH_HELP}
 Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT and MLFLOW_TRACKING_TOKEN (or
 MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD). The first start creates the admin user and saves
@@ -34,6 +38,7 @@ export async function startServer(
     home?: string;
     store?: string;
     artifacts?: string;
+    "data-root"?: string[];
     "no-auth"?: boolean;
     "default-permission"?: string;
   },
@@ -42,6 +47,10 @@ export async function startServer(
   const config = resolveConfig(opts, io.env, io.cwd);
   const defaultPermission = defaultPermissionFlag(opts["default-permission"]);
   const platform = await openPlatform(config, defaultPermission ? { defaultPermission } : {});
+  await platform.datasets.fileRoots.verify().catch(async (e: unknown) => {
+    await platform.close();
+    throw e;
+  });
   let url: string;
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
@@ -65,7 +74,13 @@ export async function startServer(
 export async function serverCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONNECTION_FLAGS, ...SERVER_AUTH_FLAGS, host: { type: "string" }, port: { type: "string" } },
+    options: {
+      ...CONNECTION_FLAGS,
+      ...SERVER_AUTH_FLAGS,
+      "data-root": { type: "string", multiple: true },
+      host: { type: "string" },
+      port: { type: "string" },
+    },
   });
   if (values.help) {
     io.out(SERVER_HELP);

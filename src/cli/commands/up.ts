@@ -15,6 +15,7 @@ import type { UpPipelines } from "./up-pipelines.js";
 import { loadUpPipelines } from "./up-pipelines.js";
 
 export const UP_HELP = `Usage: modelworks up [--host 127.0.0.1] [--port 5000] [--home DIR | --store URI --artifacts DIR]
+                     [--data-root DIR]...
 
 Runs the whole platform in one process on the configured stores (embedded SQLite by default):
   the MLflow-compatible tracking and registry API (/api/2.0/mlflow/...), the platform API
@@ -38,12 +39,15 @@ Options:
                  webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
                  of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
+  --data-root DIR       a folder whose files clients may name by server-side path (dataset
+                 'path', validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
+                 Default none: clients upload the bytes instead
 ${SERVER_AUTH_HELP}
   --json         print {"url", "deployments"} once listening
 
 Authentication is on: the first start creates the admin user and saves its token in the home
 (the CLI on this machine uses it); inference needs a token with read on the deployment unless
-the deployment is public ('modelworks permissions set deployment NAME --user "*" READ').`;
+the deployment is public ('modelworks permissions set deployment NAME "*" READ').`;
 
 /** Run the platform until SIGINT/SIGTERM. */
 export async function upCommand(argv: string[], io: CliIo): Promise<number> {
@@ -60,6 +64,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       "monitor-tick-ms": { type: "string" },
       pipeline: { type: "string", multiple: true },
       "trigger-tick-ms": { type: "string" },
+      "data-root": { type: "string", multiple: true },
     },
   });
   if (values.help) {
@@ -82,6 +87,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
   try {
+    await platform.datasets.fileRoots.verify();
     const auth = await serverAuthPolicy(values, host, platform, config.home, io);
     if (values.pipeline?.length) {
       const service = pipelineService(

@@ -5,7 +5,9 @@ import { systemClock } from "../../core/clock.js";
 import type { Database, Queryable } from "../../core/db/database.js";
 import { invalidParam } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
+import { storePathOf } from "../model-source.js";
 import type {
+  CoveringSource,
   CreateModelVersionInput,
   RegistrySearchQuery,
   RegistryStore,
@@ -66,10 +68,12 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
       input.name,
     ]);
     const version = Number(row?.v ?? 0) + 1;
+    // The package folder this version freezes in the artifact store (see sourcesCovering).
+    const storePath = storePathOf(input.storageLocation || input.source);
     await tx.run(
       `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage,
-         source, storage_location, run_id, run_link, status, status_message, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, 'None', ?, NULL, ?, ?, 'READY', NULL, 0)`,
+         source, storage_location, run_id, run_link, status, status_message, deleted, store_path)
+       VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, 'READY', NULL, 0, ?)`,
       [
         input.name,
         version,
@@ -78,8 +82,10 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
         input.description ?? null,
         input.userId ?? null,
         input.source,
+        input.storageLocation || null,
         input.runId || null,
         input.runLink || null,
+        storePath ?? null,
       ],
     );
     const tags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
@@ -141,7 +147,7 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
       // The row stays (its number is never reused); its details are dropped, as MLflow does.
       await tx.run(
         `UPDATE model_versions SET deleted = 1, last_updated_time = ?, description = NULL, user_id = NULL, source = ?,
-           storage_location = NULL, run_id = NULL, run_link = NULL, status_message = NULL
+           storage_location = NULL, run_id = NULL, run_link = NULL, status_message = NULL, store_path = NULL
          WHERE name = ? AND version = ?`,
         [now, REDACTED_SOURCE, input.name, version],
       );
@@ -167,6 +173,33 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
     );
     if (!row) throw await this.missingVersion(input.name, version);
     return row.storage_location || row.source;
+  }
+
+  async sourcesCovering(path: string, options: { below?: boolean } = {}): Promise<CoveringSource[]> {
+    const segments = path.split("/").filter((s) => s !== "");
+    const parents = segments.map((_, i) => segments.slice(0, i + 1).join("/"));
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (parents.length > 0) {
+      where.push(`store_path IN (${parents.map(() => "?").join(", ")})`);
+      params.push(...parents);
+    }
+    if (options.below) {
+      if (parents.length === 0) where.push("store_path IS NOT NULL");
+      else {
+        // An exact prefix compare (LIKE is case-insensitive in SQLite); lengths in characters on both engines.
+        const prefix = `${parents[parents.length - 1]}/`;
+        where.push("substr(store_path, 1, ?) = ?");
+        params.push([...prefix].length, prefix);
+      }
+    }
+    if (where.length === 0) return [];
+    const rows = await this.db.all<{ name: string; version: number; store_path: string }>(
+      `SELECT name, version, store_path FROM model_versions WHERE deleted = 0 AND (${where.join(" OR ")})
+       ORDER BY name, version LIMIT 10`,
+      params,
+    );
+    return rows.map((r) => ({ name: r.name, version: String(r.version), path: r.store_path }));
   }
 
   async setModelVersionTag(input: VersionRef & KeyValue): Promise<void> {

@@ -2,7 +2,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { access } from "../../core/api/access.js";
 import { MwError } from "../../core/errors.js";
+import type { RegistryStore } from "../../registry/registry-store.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import { normalizeArtifactPath } from "../../tracking/artifacts/safe-path.js";
 import { sendArtifact } from "./content-type.js";
 
 const PREFIXES = ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"];
@@ -15,9 +17,10 @@ const MANAGE = access.on("experiment", "manage", "artifact_path");
 /** Register the artifact routes in their own context, where any request body stays a raw stream. */
 export async function artifactRoutes(
   app: FastifyInstance,
-  opts: { artifacts: ArtifactStore; maxUploadBytes?: number },
+  opts: { artifacts: ArtifactStore; registry: Pick<RegistryStore, "sourcesCovering">; maxUploadBytes?: number },
 ) {
   const store = opts.artifacts;
+  const frozen = (path: string, below: boolean) => refuseFrozen(opts.registry, path, below);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
   for (const prefix of PREFIXES) {
@@ -39,10 +42,12 @@ export async function artifactRoutes(
           `Upload of ${declared} bytes exceeds the limit of ${opts.maxUploadBytes}.`,
         );
       }
+      await frozen(wildcard(req), false);
       await store.put(wildcard(req), req.raw, { maxBytes: opts.maxUploadBytes });
       return {};
     });
     app.delete(`${prefix}/artifacts/*`, { config: { access: MANAGE } }, async (req) => {
+      await frozen(wildcard(req), true);
       await store.delete(wildcard(req));
       return {};
     });
@@ -55,6 +60,26 @@ export async function artifactRoutes(
       throw new MwError("NOT_IMPLEMENTED", "Presigned downloads are not supported by this server.");
     });
   }
+}
+
+/**
+ * A registered version's package folder is immutable: no file in it may be replaced, added or
+ * deleted (serving and reproductions trust that a version's files never change; a `faults.json`
+ * added later would change behaviour). RESOURCE_CONFLICT (409): the request is well-formed, the
+ * path's state forbids it. Paths no version points at stay writable, as in MLflow.
+ */
+async function refuseFrozen(
+  registry: Pick<RegistryStore, "sourcesCovering">,
+  path: string,
+  below: boolean,
+): Promise<void> {
+  const [hit] = await registry.sourcesCovering(normalizeArtifactPath(path), { below });
+  if (!hit) return;
+  throw new MwError(
+    "RESOURCE_CONFLICT",
+    `Artifact path '${path}' is in the package of model version ${hit.name}/${hit.version} ('${hit.path}'); ` +
+      "registered package files cannot be changed. Log the files under a new path and register a new version.",
+  );
 }
 
 function wildcard(req: FastifyRequest): string {

@@ -1,7 +1,12 @@
 /** The MLflow model registry routes: parsed request in, store call, wire response out. */
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { Page } from "../../core/page.js";
+import { checkModelSource } from "../../registry/model-source.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
+import { validateModelName, validateSource } from "../../registry/validation.js";
+import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import { LocalArtifactStore } from "../../tracking/artifacts/local/local-artifact-store.js";
+import type { TrackingStore } from "../../tracking/tracking-store.js";
 import type { Handlers } from "./handlers.js";
 
 /** The registry's route names in `mlflowRoutes` (createRegisteredModel through deleteModelVersionTag). */
@@ -49,9 +54,21 @@ function versions(list: ModelVersion[]): { model_versions?: ModelVersion[] } {
   return list.length > 0 ? { model_versions: list } : {};
 }
 
+/** What the registry routes need: the registry, and the run and artifact stores that model sources are checked against. */
+export interface RegistryHandlerDeps {
+  registry: RegistryStore;
+  tracking: Pick<TrackingStore, "getRun">;
+  artifacts: ArtifactStore;
+}
+
 /** Handlers for every registry route, backed by a {@link RegistryStore}. */
-export function registryHandlers(deps: { registry: RegistryStore }): Handlers<RegistryRouteName> {
+export function registryHandlers(deps: RegistryHandlerDeps): Handlers<RegistryRouteName> {
   const r = deps.registry;
+  const sources = {
+    tracking: deps.tracking,
+    artifacts: deps.artifacts,
+    ...(deps.artifacts instanceof LocalArtifactStore ? { localRoot: deps.artifacts.root } : {}),
+  };
   return {
     createRegisteredModel: async (req) => ({
       registered_model: await r.createRegisteredModel({ ...req, tags: keyValues(req.tags) }),
@@ -84,16 +101,24 @@ export function registryHandlers(deps: { registry: RegistryStore }): Handlers<Re
       return {};
     },
     getModelVersionByAlias: async (req) => ({ model_version: await r.getModelVersionByAlias(req) }),
-    createModelVersion: async (req) => ({
-      model_version: await r.createModelVersion({
-        name: req.name,
-        source: req.source,
-        runId: req.run_id,
-        runLink: req.run_link,
-        description: req.description,
-        tags: keyValues(req.tags),
-      }),
-    }),
+    createModelVersion: async (req) => {
+      validateModelName(req.name);
+      validateSource(req.source);
+      // A well-formed source for an unknown model answers 404 (MLflow's order: its store raises it).
+      await r.getRegisteredModel({ name: req.name });
+      const { storageLocation } = await checkModelSource(req.source, req.run_id, sources);
+      return {
+        model_version: await r.createModelVersion({
+          name: req.name,
+          source: req.source,
+          storageLocation,
+          runId: req.run_id,
+          runLink: req.run_link,
+          description: req.description,
+          tags: keyValues(req.tags),
+        }),
+      };
+    },
     updateModelVersion: async (req) => ({ model_version: await r.updateModelVersion(req) }),
     transitionModelVersionStage: async (req) => ({
       model_version: await r.transitionModelVersionStage({

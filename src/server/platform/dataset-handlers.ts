@@ -1,6 +1,6 @@
 /** Handlers for the dataset routes of the platform API (used by the server and the in-process CLI). */
-import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import type { FileRoots } from "../../auth/file-roots.js";
 import type { DatasetRouteName } from "../../core/api/platform-routes.js";
 import { invalidParam, MwError } from "../../core/errors.js";
 import { parseTypeOverrides } from "../../data/type-overrides.js";
@@ -19,6 +19,11 @@ export interface DatasetHandlerOptions {
   maxUploadBytes?: number;
   /** Where `log-input` records lineage; without it that route answers NOT_IMPLEMENTED. */
   tracking?: Pick<TrackingStore, "logInputs">;
+  /**
+   * Which server-side files a request's `path` may name; default the services' policy (the
+   * server's `--data-root` folders). The in-process CLI passes `FileRoots.unrestricted()`.
+   */
+  fileRoots?: FileRoots;
 }
 
 /** The dataset handlers over a platform's dataset services. */
@@ -27,13 +32,14 @@ export function datasetHandlers(
   options: DatasetHandlerOptions = {},
 ): Pick<PlatformHandlers, DatasetRouteName> {
   const maxBytes = options.maxUploadBytes;
+  const roots = options.fileRoots ?? ds.fileRoots;
   return {
     createDataset: async (req, body) => {
       const types = req.types ? parseTypeOverrides(req.types) : undefined;
       const opts = { name: req.name, label: req.label, format: req.format, maxBytes, ...(types ? { types } : {}) };
       const result = body
         ? await ds.versions.addStream(body, { ...opts, sourcePath: req.source || `upload:${req.name}` })
-        : await ds.versions.addFile(requirePath(req.path), opts);
+        : await ds.versions.addFile(await roots.resolve(requirePath(req.path)), opts);
       return { dataset_version: toVersionInfo(result.version), created: result.created };
     },
     listDatasets: async () => ({ datasets: (await ds.store.listDatasets()).map(toListing) }),
@@ -52,9 +58,7 @@ export function datasetHandlers(
     validateDataset: async (req, body) => {
       const version = await ds.store.getVersion(req.name, parseVersion(req.version));
       if (!body) {
-        const path = requirePath(req.path);
-        if (!(await stat(path).catch(() => undefined))?.isFile()) throw invalidParam(`File not found: '${path}'.`);
-        return ds.validate(path, version.schemaJson);
+        return ds.validate(await roots.resolve(requirePath(req.path)), version.schemaJson);
       }
       return validateUpload(ds, body, version.schemaJson, maxBytes);
     },

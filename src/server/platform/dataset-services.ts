@@ -1,5 +1,6 @@
 /** The dataset-version services the server and CLI share, wired to the stores of a platform. */
 import { join } from "node:path";
+import { FileRoots } from "../../auth/file-roots.js";
 import type { ValidationReportWire } from "../../core/api/platform-routes.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database } from "../../core/db/database.js";
@@ -17,12 +18,19 @@ export interface DatasetServices {
   versions: DatasetVersions;
   /** Validate a local file against a stored schema (JSON text). */
   validate(path: string, schemaJson: string): Promise<ValidationReportWire>;
+  /** Which server-side files a client may name in the HTTP routes (`path`); none unless configured. */
+  fileRoots: FileRoots;
 }
 
 /** Dataset services on a migrated database, with objects under `<home>/objects`. */
-export function openDatasetServices(db: Database, home: string, clock: Clock): DatasetServices {
+export function openDatasetServices(
+  db: Database,
+  home: string,
+  clock: Clock,
+  fileRoots: FileRoots = FileRoots.none(),
+): DatasetServices {
   const store = new SqlDatasetStore(db);
   const objects = new LocalObjectStore(join(home, "objects"));
   const versions = new DatasetVersions({ store, objects, analyze: analyzeTableFile, clock, gitCommit: gitCommitOf });
-  return { store, objects, versions, validate: validateTableFile };
+  return { store, objects, versions, validate: validateTableFile, fileRoots };
 }

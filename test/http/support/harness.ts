@@ -19,12 +19,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Open a platform in a new temp home and build the app on it. */
-export async function startHarness(opts: { bodyLimit?: number; maxUploadBytes?: number } = {}): Promise<Harness> {
+/** Open a platform in a new temp home and build the app on it; `dataRoots` as `--data-root` (none by default). */
+export async function startHarness(
+  opts: { bodyLimit?: number; maxUploadBytes?: number; dataRoots?: string[] } = {},
+): Promise<Harness> {
+  const { dataRoots, ...appOptions } = opts;
   const root = await mkdtemp(join(tmpdir(), "mw-http-"));
   const home = join(root, "home");
-  const platform = await openPlatform(resolveConfig({ home }, {}, root));
-  const app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test", ...opts });
+  const platform = await openPlatform(resolveConfig({ home, "data-root": dataRoots }, {}, root));
+  const app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test", ...appOptions });
   await app.ready();
   return {
     root,

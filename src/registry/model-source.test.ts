@@ -1,0 +1,134 @@
+/** Model version sources: only model packages inside the platform's artifact store. */
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Run } from "../core/api/mlflow-entities.js";
+import { isMwError, notFound } from "../core/errors.js";
+import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
+import type { ModelSourceDeps } from "./model-source.js";
+import { checkModelSource, storePathOf } from "./model-source.js";
+
+const RUN = "0123456789abcdef0123456789abcdef";
+const ELSEWHERE = "fedcba9876543210fedcba9876543210";
+
+describe("model version sources", () => {
+  let dir: string;
+  let deps: ModelSourceDeps;
+  before(async () => {
+    dir = await realpath(await mkdtemp(join(tmpdir(), "mw-model-source-")));
+    const artifacts = new LocalArtifactStore(join(dir, "artifacts"));
+    for (const folder of [`1/${RUN}/artifacts/model`, "evil/model", `1/${ELSEWHERE}/artifacts/model`]) {
+      await artifacts.put(`${folder}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
+    }
+    await artifacts.put(`1/${RUN}/artifacts/notes.txt`, Readable.from([Buffer.from("n")]));
+    await mkdir(join(dir, "outside", "model"), { recursive: true });
+    await writeFile(join(dir, "outside", "model", "MLmodel"), "flavors: {}\n");
+    await symlink(join(dir, "outside", "model"), join(dir, "artifacts", "1", RUN, "artifacts", "link-out"));
+    const runs: Record<string, string> = {
+      [RUN]: `mlflow-artifacts:/1/${RUN}/artifacts`,
+      [ELSEWHERE]: `file://${join(dir, "outside")}`,
+    };
+    deps = {
+      tracking: {
+        getRun: async (id: string) => {
+          const uri = runs[id];
+          if (!uri) throw notFound(`Run '${id}' not found.`);
+          return { info: { run_id: id, artifact_uri: uri } } as unknown as Run;
+        },
+      },
+      artifacts,
+      localRoot: artifacts.root,
+    };
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const refused = async (source: string, runId?: string, d = deps) => {
+    try {
+      await checkModelSource(source, runId, d);
+    } catch (e) {
+      assert.ok(isMwError(e), String(e));
+      assert.equal(e.code, "INVALID_PARAMETER_VALUE");
+      assert.match(e.message, /parameter 'source'/);
+      return e.message;
+    }
+    assert.fail(`${source} was accepted`);
+  };
+
+  test("mlflow-artifacts: package folders are accepted, with their canonical location", async () => {
+    const want = { storageLocation: `mlflow-artifacts:/1/${RUN}/artifacts/model` };
+    assert.deepEqual(await checkModelSource(`mlflow-artifacts:/1/${RUN}/artifacts/model`, RUN, deps), want);
+    assert.deepEqual(await checkModelSource(`mlflow-artifacts://h:5000/1/${RUN}/artifacts/model/`, "", deps), want);
+    assert.deepEqual(await checkModelSource("mlflow-artifacts:/evil/model", undefined, deps), {
+      storageLocation: "mlflow-artifacts:/evil/model",
+    });
+  });
+
+  test("runs:/RUN/PATH resolves to the run's folder in the store", async () => {
+    assert.deepEqual(await checkModelSource(`runs:/${RUN}/model`, undefined, deps), {
+      storageLocation: `mlflow-artifacts:/1/${RUN}/artifacts/model`,
+    });
+    assert.match(await refused("runs:/nope/model"), /run 'nope' does not exist/);
+    assert.match(await refused(`runs:/${ELSEWHERE}/model`), /not in this server's artifact store/);
+  });
+
+  test("a folder without MLmodel, the store root, or a bare experiment folder is refused", async () => {
+    for (const source of [`mlflow-artifacts:/1/${RUN}/artifacts`, "mlflow-artifacts:/1", `runs:/${RUN}/nothing`]) {
+      assert.match(await refused(source), /MLmodel is missing/, source);
+    }
+    assert.match(await refused("mlflow-artifacts:/"), /expected a model folder/);
+    assert.match(await refused(`mlflow-artifacts:/1/${RUN}/artifacts/notes.txt`), /MLmodel is missing/);
+  });
+
+  test("other schemes and models:/ are refused", async () => {
+    for (const source of [
+      "s3://bucket/model",
+      "https://evil.example/model",
+      "models:/churn/1",
+      "hdfs://x/y",
+      "model",
+    ]) {
+      assert.match(await refused(source), /expected a model folder in this server's artifact store/, source);
+    }
+  });
+
+  test("file: and absolute paths: only inside the run_id's artifact folder in the store", async () => {
+    const inRun = join(dir, "artifacts", "1", RUN, "artifacts", "model");
+    assert.deepEqual(await checkModelSource(pathToFileURL(inRun).href, RUN, deps), {
+      storageLocation: `mlflow-artifacts:/1/${RUN}/artifacts/model`,
+    });
+    assert.deepEqual(await checkModelSource(inRun, RUN, deps), {
+      storageLocation: `mlflow-artifacts:/1/${RUN}/artifacts/model`,
+    });
+    const local = /a local path is accepted only inside the artifact folder of the run given as 'run_id'/;
+    const cases: [string, string | undefined][] = [
+      [inRun, undefined],
+      [join(dir, "artifacts", "evil", "model"), RUN],
+      [join(dir, "artifacts", "1", RUN, "artifacts", "link-out"), RUN],
+      [join(dir, "outside", "model"), ELSEWHERE],
+      ["file:///etc", RUN],
+      ["/etc/passwd", RUN],
+      ["/no/such/folder", RUN],
+      ["file://otherhost/x", RUN],
+    ];
+    for (const [source, runId] of cases) assert.match(await refused(source, runId), local, source);
+    const noLocalStore = { tracking: deps.tracking, artifacts: deps.artifacts };
+    assert.match(await refused(inRun, RUN, noLocalStore), local);
+  });
+
+  test("traversal is refused before anything is looked up", async () => {
+    assert.match(await refused("mlflow-artifacts:/1/../../etc"), /relative path references/);
+    assert.match(await refused("mlflow-artifacts:/evil/model%2f..%2f..", RUN), /relative path references/);
+  });
+
+  test("storePathOf reads only mlflow-artifacts locations", () => {
+    assert.equal(storePathOf("mlflow-artifacts:/0/r/artifacts/model/"), "0/r/artifacts/model");
+    assert.equal(storePathOf("mlflow-artifacts://host:1/0/r"), "0/r");
+    assert.equal(storePathOf("mlflow-artifacts:/"), undefined);
+    assert.equal(storePathOf("s3://b/0/r"), undefined);
+    assert.equal(storePathOf("mlflow-artifacts:/a\\b"), undefined);
+  });
+});
