@@ -34,4 +34,26 @@ export const authMigrations: readonly Migration[] = [
       "CREATE INDEX grants_user ON grants (user_id)",
     ],
   },
+  {
+    module: "auth",
+    version: 2,
+    name: "audit log",
+    statements: [
+      `CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        time BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target_type TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        address TEXT,
+        request_json TEXT,
+        before_json TEXT,
+        after_json TEXT
+      )`,
+      "CREATE INDEX audit_log_time ON audit_log (time)",
+      "CREATE INDEX audit_log_target ON audit_log (target_type, target, time)",
+    ],
+  },
 ];

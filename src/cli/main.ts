@@ -3,6 +3,7 @@ import { isMwError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 import type { CliIo } from "./cli-context.js";
 import { CliError } from "./cli-context.js";
+import { auditCommand } from "./commands/audit.js";
 import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
 import { deploymentsCommand } from "./commands/deployments.js";
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   users: { run: usersCommand, summary: "users of the platform: create, ls, delete, passwd" },
   tokens: { run: tokensCommand, summary: "API tokens: create (shown once), ls, revoke" },
   permissions: { run: permissionsCommand, summary: "grants on experiments, models, datasets, deployments, pipelines" },
+  audit: { run: auditCommand, summary: "who changed what: users, grants, models, deployments, pipelines" },
   demo: { run: demoCommand, summary: "start a server and walk through logging to it" },
 };
 

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { main } from "../cli/main.js";
 import { captureIo } from "../cli/test-support/capture-io.js";
+import { homeAuthorization, homeFetch } from "../cli/test-support/home-auth.js";
 import { registerModels } from "../cli/test-support/register-model.js";
 import type { SpawnedCli } from "../cli/test-support/spawn-cli.js";
 import { spawnCli } from "../cli/test-support/spawn-cli.js";
@@ -45,7 +46,7 @@ describe("rollouts end to end (real server, real traffic)", () => {
   let hooks: CaptureServer;
   let notices: CaptureServer;
 
-  const api = () => createPlatformClient({ baseUrl: url });
+  const api = () => createPlatformClient({ baseUrl: url, fetch: homeFetch(home) });
   const upArgs = () => [
     "up",
     "--home",
@@ -99,6 +100,7 @@ describe("rollouts end to end (real server, real traffic)", () => {
     new LoadGenerator(`${url}/deployments/churn-${scenario}/invocations`, bodies, {
       concurrency: 2,
       pauseMs: 10,
+      headers: { authorization: homeAuthorization(home) },
     }).start();
 
   /** `modelworks rollout ...` in-process against the server's API. */

@@ -2,8 +2,10 @@
 
 import type { FastifyInstance, FastifyServerFactory } from "fastify";
 import Fastify from "fastify";
+import type { AuditLog } from "../auth/audit-log.js";
 import { access } from "../core/api/access.js";
 import { platformRoutes } from "../core/api/platform-routes.js";
+import { systemClock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
 import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import type { RunLocks } from "../pipelines/run-locks.js";
@@ -14,6 +16,7 @@ import type { DeploymentService } from "../serving/deployments/deployment-servic
 import type { TrafficSource } from "../serving/metrics/traffic-windows.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
+import { AuditRecorder } from "./auth/audit-recorder.js";
 import type { AuthPolicy } from "./auth/auth-gate.js";
 import { installAuthGate } from "./auth/auth-gate.js";
 import { authRoutesPlugin } from "./auth/auth-routes-plugin.js";
@@ -40,6 +43,8 @@ import { webUiRoutes } from "./web-ui-routes.js";
 export interface AppDeps {
   /** Who may do what: authentication on (with the users and grants) or explicitly off. */
   auth: AuthPolicy;
+  /** Where changes are recorded (who, what, before and after); nothing is audited without it. */
+  auditLog?: AuditLog;
   tracking: TrackingStore;
   registry: RegistryStore;
   artifacts: ArtifactStore;
@@ -79,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   installErrorHandlers(app);
-  installAuthGate(app, deps.auth, resolverFor(deps));
+  installAuthGate(app, deps.auth, resolverFor(deps), auditFor(deps));
   const open = { config: { access: access.public } };
   app.get("/health", open, async (_req, reply) => reply.type("text/plain").send("OK"));
   app.get("/version", open, async (_req, reply) => reply.type("text/plain").send(deps.version));
@@ -94,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
   const authService = deps.auth.mode === "on" ? deps.auth.service : undefined;
-  await app.register(authRoutesPlugin, { auth: authService });
+  await app.register(authRoutesPlugin, { auth: authService, audit: deps.auditLog });
   await app.register(sessionRoutes, { auth: authService });
   uiArtifactRoutes(app, deps);
   if (deps.webRoot) webUiRoutes(app, deps.webRoot);
@@ -106,6 +111,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.datasets || deps.deployments || deps.pipelineRuns)
     await app.register(platformRoutesPlugin, { handlers: platformHandlers(deps) });
   return app;
+}
+
+function auditFor(deps: AppDeps): AuditRecorder | undefined {
+  if (deps.auth.mode === "off" || !deps.auditLog) return undefined;
+  return new AuditRecorder({
+    log: deps.auditLog,
+    clock: systemClock,
+    auth: deps.auth.service,
+    registry: deps.registry,
+    tracking: deps.tracking,
+    deployments: deps.deployments,
+  });
 }
 
 function resolverFor(deps: AppDeps): ResourceResolver {

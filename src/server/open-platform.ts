@@ -4,6 +4,7 @@ import { AuthService } from "../auth/auth-service.js";
 import { FileRoots } from "../auth/file-roots.js";
 import { authMigrations } from "../auth/migrations.js";
 import type { Permission } from "../auth/permission.js";
+import { SqlAuditLog } from "../auth/sql/sql-audit-log.js";
 import { SqlAuthStore } from "../auth/sql/sql-auth-store.js";
 import { systemClock } from "../core/clock.js";
 import type { PlatformConfig } from "../core/config.js";
@@ -65,6 +66,8 @@ export interface Platform {
   pipelineLocks: SqlRunLocks;
   /** Users, tokens, sessions and grants. */
   authService: AuthService;
+  /** Who changed what, and when. */
+  auditLog: SqlAuditLog;
   close(): Promise<void>;
 }
 
@@ -126,6 +129,7 @@ export async function openPlatform(
       monitoring,
       pipelineRuns: new SqlRunStore(db),
       pipelineLocks: new SqlRunLocks(db),
+      auditLog: new SqlAuditLog(db),
       authService: new AuthService({
         store: new SqlAuthStore(db),
         clock: systemClock,

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { UiBrowser } from "./support/browser.js";
-import { browserSkipReason, openBrowser } from "./support/browser.js";
+import { browserSkipReason, openBrowser, signInWithTokenLink } from "./support/browser.js";
 import { latestChecks, startAnalysedRollout } from "./support/rollout-traffic.js";
 import { runCliOk } from "./support/run-cli.js";
 import type { UiFixture } from "./support/ui-fixture.js";
@@ -32,6 +32,7 @@ describe("web UI pages in Chromium", { skip }, () => {
     pipelineRuns = JSON.parse((await runCliOk(["pipeline", "ls", "--home", fx.home, "--json"])).stdout);
     pipelineRunId = pipelineRuns[0]?.run_id ?? "";
     ui = await openBrowser();
+    await signInWithTokenLink(ui, fx);
   });
 
   after(async () => {
@@ -202,10 +203,10 @@ describe("web UI pages in Chromium", { skip }, () => {
     const parent = pipelineRuns.find((r) => r.pipeline === "churn" && r.tracking_run_id)?.tracking_run_id;
     assert.ok(parent, "the demo's first pipeline run has a tracking run");
     const { experiment } = await getJson<{ experiment: { experiment_id: string } }>(
-      fx.url,
+      fx,
       "/api/2.0/mlflow/experiments/get-by-name?experiment_name=pipeline:churn",
     );
-    const children = await postJson<{ runs?: RunWire[] }>(fx.url, "/api/2.0/mlflow/runs/search", {
+    const children = await postJson<{ runs?: RunWire[] }>(fx, "/api/2.0/mlflow/runs/search", {
       experiment_ids: [experiment.experiment_id],
       filter: `tags.mlflow.parentRunId = '${parent}'`,
       max_results: 100,
@@ -251,7 +252,7 @@ describe("web UI pages in Chromium", { skip }, () => {
     await rows.nth(1).waitFor({ state: "detached", timeout: 10_000 });
     await ui.settle();
     await ui.shot("17-runs-searched");
-    const expected = await postJson<{ runs?: RunWire[] }>(fx.url, "/api/2.0/mlflow/runs/search", {
+    const expected = await postJson<{ runs?: RunWire[] }>(fx, "/api/2.0/mlflow/runs/search", {
       experiment_ids: [fx.trained.experimentId],
       filter,
       max_results: 100,
@@ -308,7 +309,7 @@ describe("web UI pages in Chromium", { skip }, () => {
 
   it("an alias moved in the UI is visible through the MLflow REST API", async () => {
     const alias = "ui-moved";
-    await postJson(fx.url, "/api/2.0/mlflow/registered-models/alias", { name: "churn", alias, version: "1" });
+    await postJson(fx, "/api/2.0/mlflow/registered-models/alias", { name: "churn", alias, version: "1" });
     await visit("/models/churn", "22-model-before-alias-move");
     await ui.page.getByLabel("Alias", { exact: true }).fill(alias);
     await ui.page.getByLabel("Version", { exact: true }).selectOption(fx.trained.version);
@@ -319,7 +320,7 @@ describe("web UI pages in Chromium", { skip }, () => {
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await dialog.waitFor({ state: "hidden", timeout: 10_000 });
     const got = await getJson<{ model_version: { version: string } }>(
-      fx.url,
+      fx,
       `/api/2.0/mlflow/registered-models/alias?name=churn&alias=${alias}`,
     );
     assert.equal(got.model_version.version, fx.trained.version, "the REST API sees the moved alias");
@@ -367,7 +368,7 @@ describe("web UI pages in Chromium", { skip }, () => {
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await dialog.waitFor({ state: "hidden", timeout: 10_000 });
     const ended = await getJson<{ rollout: { phase: string; reason?: string } }>(
-      fx.url,
+      fx,
       "/api/modelworks/v1/deployments/churn/rollout",
     );
     // An abort ends the rollout like a rollback (weight 0, candidate removed) with an "aborted …" reason.

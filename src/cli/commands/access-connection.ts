@@ -38,7 +38,7 @@ export async function connectAccess(flags: ConnectionFlags, io: CliIo, asUser?: 
       const u = await platform.authService.getUser(asUser);
       caller = { userId: u.id, username: u.username, isAdmin: u.isAdmin, via: "local" };
     }
-    const handlers = authHandlers(platform.authService);
+    const handlers = authHandlers(platform.authService, platform.auditLog);
     const api = Object.fromEntries(
       Object.entries(handlers).map(([name, fn]) => [name, (req: Record<string, unknown>) => fn(req, caller)]),
     ) as unknown as AuthApi;

@@ -13,6 +13,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
+import { homeFetch } from "../test-support/home-auth.js";
 import { registerModels } from "../test-support/register-model.js";
 import { spawnCli } from "../test-support/spawn-cli.js";
 
@@ -48,7 +49,7 @@ test("two serve --deployment replicas on PostgreSQL follow one deployment and sh
     const urls = replicas.map((r) => (JSON.parse(r.firstLine) as { url: string }).url);
     const row = telcoRecord(telco, 0);
     const invoke = async (url: string) => {
-      const res = await fetch(`${url}/invocations`, {
+      const res = await homeFetch(home)(`${url}/invocations`, {
         method: "POST",
         body: JSON.stringify({ dataframe_records: [row] }),
         headers: { "content-type": "application/json" },

@@ -12,6 +12,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
+import { homeFetch } from "../test-support/home-auth.js";
 import { registerModels } from "../test-support/register-model.js";
 import type { SpawnedCli } from "../test-support/spawn-cli.js";
 import { spawnCli } from "../test-support/spawn-cli.js";
@@ -26,7 +27,7 @@ describe("modelworks serve --deployment and up", () => {
     return io.stdout.join("\n");
   };
   const invoke = (url: string, headers: Record<string, string> = {}) =>
-    fetch(url, {
+    homeFetch(home)(url, {
       method: "POST",
       body: JSON.stringify({ dataframe_records: [row] }),
       headers: { "content-type": "application/json", ...headers },
@@ -60,6 +61,14 @@ describe("modelworks serve --deployment and up", () => {
         MODELWORKS_HOME: home,
       });
       const { url } = JSON.parse(server.firstLine) as { url: string };
+      const anonymous = await fetch(`${url}/invocations`, {
+        method: "POST",
+        body: JSON.stringify({ dataframe_records: [row] }),
+        headers: { "content-type": "application/json" },
+      });
+      assert.equal(anonymous.status, 401, "predicting needs a token");
+      const forged = await invoke(`${url}/invocations`, { authorization: "Bearer mwt_forged" });
+      assert.equal(forged.status, 401);
       const first = await invoke(`${url}/invocations`, { "x-request-id": "req-1" });
       assert.equal(first.status, 200);
       assert.equal(first.headers.get("x-modelworks-model"), "churn/1");
@@ -79,7 +88,7 @@ describe("modelworks serve --deployment and up", () => {
         await sleep(50);
       }
 
-      const fb = await fetch(`${url}/feedback`, {
+      const fb = await homeFetch(home)(`${url}/feedback`, {
         method: "POST",
         body: JSON.stringify({ request_id: "req-1", outcome: "Yes" }),
         headers: { "content-type": "application/json" },
@@ -139,7 +148,7 @@ describe("modelworks serve --deployment and up", () => {
       const unknown = await invoke(`${url}/deployments/nope/invocations`);
       assert.equal(unknown.status, 404);
       // The tracking API shares the port.
-      const models = await fetch(`${url}/api/2.0/mlflow/registered-models/search`);
+      const models = await homeFetch(home)(`${url}/api/2.0/mlflow/registered-models/search`);
       assert.equal(models.status, 200);
       assert.equal(await up.stop(), 0);
       up = undefined;

@@ -22,6 +22,7 @@ import {
 import { githubPushBody, githubSignature, postGithubPush } from "../../pipelines/test-support/github-push.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
+import { homeFetch } from "../test-support/home-auth.js";
 import type { SpawnedCli } from "../test-support/spawn-cli.js";
 import { spawnCli } from "../test-support/spawn-cli.js";
 
@@ -181,7 +182,7 @@ describe("modelworks up runs the churn pipeline from cron, folder, git and alert
           r.MonthlyCharges = Number(r.MonthlyCharges) + 60;
           return r;
         });
-        const res = await fetch(`${url}/deployments/churn/invocations`, {
+        const res = await homeFetch(home)(`${url}/deployments/churn/invocations`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ dataframe_records }),
@@ -193,7 +194,7 @@ describe("modelworks up runs the churn pipeline from cron, folder, git and alert
     await eventually(
       "the churn deployment to be served",
       async () => {
-        const res = await fetch(`${url}/deployments/churn/invocations`, {
+        const res = await homeFetch(home)(`${url}/deployments/churn/invocations`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ dataframe_records: [telcoRecord(telco, 0)] }),

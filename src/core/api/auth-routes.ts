@@ -114,7 +114,35 @@ export const mlflowAuthRoutes = {
 
 const grantFields = { name: s.string().required(), username, permission: s.string().required() };
 
+/** One audit record on the wire. */
+export interface AuditInfo {
+  id: string;
+  time: number;
+  actor: string;
+  action: string;
+  target_type: string;
+  target: string;
+  status: number;
+  address?: string;
+  request?: unknown;
+  before?: unknown;
+  after?: unknown;
+}
+
 export const platformAuthRoutes = {
+  /** The audit log, newest first (admins only); `limit` 1–10000 (default 100). */
+  listAudit: route<{ records: AuditInfo[] }>()(
+    "GET",
+    "/audit",
+    s.object({
+      limit: s.int64(),
+      since_time: s.int64(),
+      actor: s.string(),
+      target_type: s.string(),
+      target: s.string(),
+    }),
+    access.admin,
+  ),
   /** Every user (admins only). */
   listUsers: route<{ users: UserInfo[] }>()("GET", "/users", s.object({}), access.admin),
   /** The caller's tokens; an admin sees everyone's with `all=true`. */

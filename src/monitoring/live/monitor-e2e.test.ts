@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { main } from "../../cli/main.js";
 import { captureIo } from "../../cli/test-support/capture-io.js";
+import { homeFetch } from "../../cli/test-support/home-auth.js";
 import { registerModels } from "../../cli/test-support/register-model.js";
 import type { SpawnedCli } from "../../cli/test-support/spawn-cli.js";
 import { spawnCli } from "../../cli/test-support/spawn-cli.js";
@@ -93,7 +94,7 @@ describe("monitoring end to end (real server, real traffic)", () => {
         r.tenure = Number(r.tenure) + shift;
         return r;
       });
-      const res = await fetch(`${url}/deployments/prod/invocations`, {
+      const res = await homeFetch(home)(`${url}/deployments/prod/invocations`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ dataframe_records: recs }),

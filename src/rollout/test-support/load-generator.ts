@@ -22,7 +22,7 @@ export class LoadGenerator {
   constructor(
     private readonly url: string,
     private readonly bodies: string[],
-    private readonly options: { concurrency?: number; pauseMs?: number } = {},
+    private readonly options: { concurrency?: number; pauseMs?: number; headers?: Record<string, string> } = {},
   ) {}
 
   /** Start sending. */
@@ -70,7 +70,11 @@ export class LoadGenerator {
         {
           method: "POST",
           agent: this.agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          headers: {
+            ...this.options.headers,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
         },
         (res) => {
           res.resume();

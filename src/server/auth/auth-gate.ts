@@ -8,8 +8,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AuthService } from "../../auth/auth-service.js";
 import { allows } from "../../auth/permission.js";
 import type { Principal } from "../../auth/principal.js";
+import { enterActor } from "../../core/actor.js";
 import type { Access, ResourceType } from "../../core/api/access.js";
 import { MwError } from "../../core/errors.js";
+import type { AuditRecorder } from "./audit-recorder.js";
+import { auditTargetOf } from "./audit-recorder.js";
 import { filterListing } from "./list-filter.js";
 import type { Fields, ResourceResolver } from "./resource-resolver.js";
 
@@ -77,10 +80,16 @@ export function requireDeclaredAccess(app: FastifyInstance): void {
 }
 
 /** Install the checks on `app` (before any route is registered). */
-export function installAuthGate(app: FastifyInstance, policy: AuthPolicy, resolver: ResourceResolver): void {
+export function installAuthGate(
+  app: FastifyInstance,
+  policy: AuthPolicy,
+  resolver: ResourceResolver,
+  audit?: AuditRecorder,
+): void {
   requireDeclaredAccess(app);
   app.decorateRequest("principal", undefined);
   app.decorateRequest("creates", undefined);
+  app.decorateRequest("audit", undefined);
   if (policy.mode === "off") return;
   const auth = policy.service;
   app.addHook("onRequest", async (req, reply) => {
@@ -88,6 +97,7 @@ export function installAuthGate(app: FastifyInstance, policy: AuthPolicy, resolv
     if (!access) return; // no such route: the 404 handler answers
     try {
       req.principal = await auth.authenticate(credentialsOf(req));
+      if (req.principal) enterActor(req.principal.username);
     } catch (e) {
       if (access.kind === "public") return;
       return unauthenticated(req, reply, (e as Error).message, e);
@@ -109,8 +119,13 @@ export function installAuthGate(app: FastifyInstance, policy: AuthPolicy, resolv
   });
   app.addHook("preHandler", async (req) => {
     const config = configOf(req);
-    if (config.access) await authorize(auth, resolver, req, config);
+    if (config.access) await authorize(auth, resolver, req, config, audit);
   });
+  if (audit)
+    app.addHook("onResponse", async (req, reply) => {
+      if (req.audit)
+        await audit.finish(req, reply, configOf(req)).catch((e: unknown) => req.log.error({ err: e }, "audit"));
+    });
   app.addHook("onSend", async (req, reply, payload) => {
     const config = configOf(req);
     if (!config.access || reply.statusCode >= 300 || !req.principal) return payload;
@@ -121,9 +136,21 @@ export function installAuthGate(app: FastifyInstance, policy: AuthPolicy, resolv
   });
 }
 
-async function authorize(auth: AuthService, resolver: ResourceResolver, req: FastifyRequest, config: RouteAuthConfig) {
+async function authorize(
+  auth: AuthService,
+  resolver: ResourceResolver,
+  req: FastifyRequest,
+  config: RouteAuthConfig,
+  audit: AuditRecorder | undefined,
+) {
   const access = config.access as Access;
   const p = req.principal;
+  // Changes are audited with the resources they name, refused or not (admins' too).
+  const changes = audit && p && !SAFE_METHODS.has(req.method);
+  const ids =
+    access.kind === "resource" && (changes || !p?.isAdmin) ? await resolver.ids(access.ref, fieldsOf(req)) : [];
+  const target = changes ? auditTargetOf(req, config, ids) : undefined;
+  if (audit && target) await audit.begin(req, target);
   switch (access.kind) {
     case "public":
     case "user":
@@ -153,8 +180,7 @@ async function authorize(auth: AuthService, resolver: ResourceResolver, req: Fas
     }
     case "resource": {
       if (p?.isAdmin) return;
-      const fields = fieldsOf(req);
-      for (const id of await resolver.ids(access.ref, fields)) {
+      for (const id of ids) {
         if (access.orCreate && !(await resolver.exists(access.type, id))) {
           req.creates = { type: access.type, id };
           continue;

@@ -1,5 +1,6 @@
 /** Handlers of the users, tokens and grants routes (MLflow's auth API and the platform's). */
 
+import type { AuditLog } from "../../auth/audit-log.js";
 import type { AuthService } from "../../auth/auth-service.js";
 import type { GrantRecord, TokenRecord, UserRecord } from "../../auth/auth-store.js";
 import { EVERYONE } from "../../auth/auth-store.js";
@@ -8,14 +9,14 @@ import type { Principal } from "../../auth/principal.js";
 import type { ResourceType } from "../../core/api/access.js";
 import type { GrantInfo, TokenInfo, UserInfo } from "../../core/api/auth-routes.js";
 import { parseDuration } from "../../core/duration.js";
-import { invalidParam } from "../../core/errors.js";
+import { invalidParam, MwError } from "../../core/errors.js";
 
 type Req = Record<string, unknown>;
 /** A handler of an auth route: the parsed request and the caller. */
 export type AuthHandler = (req: Req, caller: Principal) => Promise<unknown>;
 
 /** Every auth route's handler, by route name. */
-export function authHandlers(auth: AuthService): Record<string, AuthHandler> {
+export function authHandlers(auth: AuthService, audit?: AuditLog): Record<string, AuthHandler> {
   const userInfo = async (u: UserRecord): Promise<UserInfo> => {
     const grants = await auth.listGrants({ userId: u.id });
     const of = (t: ResourceType) => grants.filter((g) => g.resourceType === t);
@@ -110,6 +111,31 @@ export function authHandlers(auth: AuthService): Record<string, AuthHandler> {
     deleteRegisteredModelPermission: async (req) => {
       await auth.deleteGrant("registered_model", String(req.name), await userId(req.username));
       return {};
+    },
+    listAudit: async (req) => {
+      if (!audit) throw new MwError("NOT_IMPLEMENTED", "This server keeps no audit log.");
+      const records = await audit.list({
+        ...(req.limit !== undefined ? { limit: Number(req.limit) } : {}),
+        ...(req.since_time !== undefined ? { sinceTime: Number(req.since_time) } : {}),
+        ...(typeof req.actor === "string" ? { actor: req.actor } : {}),
+        ...(typeof req.target_type === "string" ? { targetType: req.target_type } : {}),
+        ...(typeof req.target === "string" ? { target: req.target } : {}),
+      });
+      return {
+        records: records.map((r) => ({
+          id: r.id,
+          time: r.time,
+          actor: r.actor,
+          action: r.action,
+          target_type: r.targetType,
+          target: r.target,
+          status: r.status,
+          ...(r.address !== undefined ? { address: r.address } : {}),
+          ...(r.request !== undefined ? { request: r.request } : {}),
+          ...(r.before !== undefined ? { before: r.before } : {}),
+          ...(r.after !== undefined ? { after: r.after } : {}),
+        })),
+      };
     },
     listUsers: async () => ({ users: await Promise.all((await auth.listUsers()).map(userInfo)) }),
     listTokens: async (req, caller) => ({

@@ -1,5 +1,6 @@
 /** Mounts the users, tokens and grants routes (MLflow's auth API and the platform's) with their handlers. */
 import type { FastifyInstance } from "fastify";
+import type { AuditLog } from "../../auth/audit-log.js";
 import type { AuthService } from "../../auth/auth-service.js";
 import { LOCAL_ADMIN } from "../../auth/principal.js";
 import { mlflowAuthRoutes, platformAuthRoutes } from "../../core/api/auth-routes.js";
@@ -12,7 +13,10 @@ import { fieldsOf } from "./auth-gate.js";
 import { authHandlers } from "./auth-handlers.js";
 
 /** A Fastify plugin (own context: JSON bodies) for the auth routes; 501 when authentication is off. */
-export async function authRoutesPlugin(app: FastifyInstance, opts: { auth?: AuthService | undefined }) {
+export async function authRoutesPlugin(
+  app: FastifyInstance,
+  opts: { auth?: AuthService | undefined; audit?: AuditLog | undefined },
+) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     try {
@@ -21,7 +25,7 @@ export async function authRoutesPlugin(app: FastifyInstance, opts: { auth?: Auth
       done(e as Error, undefined);
     }
   });
-  const handlers = opts.auth ? authHandlers(opts.auth) : undefined;
+  const handlers = opts.auth ? authHandlers(opts.auth, opts.audit) : undefined;
   const mount = (prefixes: readonly string[], table: Record<string, RouteDef>) => {
     for (const [name, def] of Object.entries(table)) {
       for (const prefix of prefixes)

@@ -2,6 +2,8 @@
  * Managing deployments: every change is validated against the registry and the deployment's rules
  * before it is stored, and recorded as an event.
  */
+
+import { currentActor } from "../../core/actor.js";
 import type { Clock } from "../../core/clock.js";
 import { invalidParam, isMwError, MwError } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
@@ -117,11 +119,22 @@ export class DeploymentService {
         `Invalid value for 'type': expected a lower-case word such as model_loaded, got '${event.type}'.`,
       );
     }
-    return this.deps.store.addEvent({ ...event, time: event.time ?? this.deps.clock.now() });
+    const data = withActor(event.data);
+    return this.deps.store.addEvent({
+      ...event,
+      time: event.time ?? this.deps.clock.now(),
+      ...(data ? { data } : {}),
+    });
   }
 
   private async record(name: string, type: string, message: string, data: Record<string, unknown>): Promise<void> {
-    await this.deps.store.addEvent({ deployment: name, time: this.deps.clock.now(), type, message, data });
+    await this.deps.store.addEvent({
+      deployment: name,
+      time: this.deps.clock.now(),
+      type,
+      message,
+      data: withActor(data),
+    });
   }
 
   /** Check every field present in a patch; model references must exist in the registry. */
@@ -197,4 +210,10 @@ function conflict(name: string, actual: number, expected: number): MwError {
     "RESOURCE_CONFLICT",
     `Deployment '${name}' is at generation ${actual}, not the expected ${expected}; read it again and retry.`,
   );
+}
+
+/** An event's evidence with who caused it (the signed-in user of the request), when a request did. */
+function withActor(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const actor = currentActor();
+  return actor === undefined ? data : { ...data, actor };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
+import { readTokenFile } from "../../../src/cli/client-auth.js";
 import { REPO_ROOT } from "./run-cli.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -127,4 +128,17 @@ function describeFocus(): string {
   const el = (globalThis as unknown as FocusGlobals).document.activeElement;
   if (!el) return "";
   return `${el.tagName.toLowerCase()}|${el.getAttribute("aria-label") ?? ""}|${(el.textContent ?? "").trim().slice(0, 40)}`;
+}
+
+/**
+ * Sign the browser in the way the demo tells a person to: the token link (`#/sign-in?token=...`),
+ * traded for a session cookie; resolves once the page has left the sign-in page.
+ */
+export async function signInWithTokenLink(ui: UiBrowser, server: { url: string; home: string }): Promise<void> {
+  const token = readTokenFile(server.home);
+  if (!token) throw new Error(`no admin token in ${server.home}`);
+  await ui.page.goto(`${server.url}/#/sign-in?token=${encodeURIComponent(token)}&next=/experiments`);
+  await ui.page.waitForFunction('window.location.hash.startsWith("#/experiments")', undefined, { timeout: 15_000 });
+  await ui.page.locator("main h1").first().waitFor({ state: "visible", timeout: 15_000 });
+  ui.take();
 }

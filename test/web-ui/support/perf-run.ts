@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnCli } from "../../../src/cli/test-support/spawn-cli.js";
-import { openBrowser, SHOTS_DIR } from "./browser.js";
+import { openBrowser, SHOTS_DIR, signInWithTokenLink } from "./browser.js";
 import type { UiTimings } from "./measure-ui.js";
 import { measureUi, median } from "./measure-ui.js";
 import type { PerfHome } from "./perf-home.js";
@@ -53,11 +53,12 @@ export async function runPerfMeasurement(
     try {
       const { url } = JSON.parse(up.firstLine) as { url: string };
       const hist = await getJson<{ total_points: number; downsampled: boolean; points: unknown[] }>(
-        url,
+        { url, home },
         `/api/modelworks/v1/runs/${seeded.curveRunId}/metric-history?key=loss`,
       );
       const ui = await openBrowser();
       try {
+        await signInWithTokenLink(ui, { url, home });
         const timings = await measureUi(ui, url, seeded, opts.trials);
         const report: PerfReport = {
           runs: seeded.runs,

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { homeFetch } from "../../../src/cli/test-support/home-auth.js";
 import type { SpawnedCli } from "../../../src/cli/test-support/spawn-cli.js";
 import { spawnCli } from "../../../src/cli/test-support/spawn-cli.js";
 import type { CliResult } from "./run-cli.js";
@@ -94,7 +95,12 @@ export async function startUiFixture(): Promise<UiFixture> {
     timings.up = (performance.now() - upStarted) / 1000;
     const { url } = JSON.parse(up.firstLine) as { url: string };
     try {
-      const experimentId = await uploadArtifact(url, trainedOut.run_id, "drift-report.html", readFileSync(driftReport));
+      const experimentId = await uploadArtifact(
+        { url, home },
+        trainedOut.run_id,
+        "drift-report.html",
+        readFileSync(driftReport),
+      );
       return {
         root,
         home,
@@ -127,7 +133,8 @@ export async function startUiFixture(): Promise<UiFixture> {
 }
 
 /** PUT a file into a run's artifacts through the server's artifact proxy; resolves to the run's experiment id. */
-async function uploadArtifact(url: string, runId: string, name: string, body: Buffer): Promise<string> {
+async function uploadArtifact({ url, home }: SignedServer, runId: string, name: string, body: Buffer): Promise<string> {
+  const fetch = homeFetch(home);
   const got = await fetch(`${url}/api/2.0/mlflow/runs/get?run_id=${runId}`);
   const { run } = (await got.json()) as { run: { info: { artifact_uri: string; experiment_id: string } } };
   const rest = run.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, "");
@@ -140,16 +147,22 @@ async function uploadArtifact(url: string, runId: string, name: string, body: Bu
   return run.info.experiment_id;
 }
 
-/** GET a JSON API path of the fixture's server (asserting 2xx). */
-export async function getJson<T>(url: string, path: string): Promise<T> {
-  const r = await fetch(url + path);
+/** A server and the home whose admin token signs requests to it in. */
+export interface SignedServer {
+  url: string;
+  home: string;
+}
+
+/** GET a JSON API path of the fixture's server as its admin (asserting 2xx). */
+export async function getJson<T>({ url, home }: SignedServer, path: string): Promise<T> {
+  const r = await homeFetch(home)(url + path);
   if (!r.ok) throw new Error(`GET ${path} answered ${r.status}: ${await r.text()}`);
   return (await r.json()) as T;
 }
 
-/** POST JSON to the fixture's server (asserting 2xx). */
-export async function postJson<T>(url: string, path: string, body: unknown): Promise<T> {
-  const r = await fetch(url + path, {
+/** POST JSON to the fixture's server as its admin (asserting 2xx). */
+export async function postJson<T>({ url, home }: SignedServer, path: string, body: unknown): Promise<T> {
+  const r = await homeFetch(home)(url + path, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
