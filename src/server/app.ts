@@ -14,6 +14,7 @@ import type { TrafficSource } from "../serving/metrics/traffic-windows.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
 import { installErrorHandlers } from "./errors.js";
+import { DEFAULT_MAX_UPLOAD_BYTES, installAppHardening } from "./hardening/app-hardening.js";
 import { artifactRoutes } from "./mlflow/artifact-routes.js";
 import { mountMlflowRoutes } from "./mlflow/mount-routes.js";
 import { registryHandlers } from "./mlflow/registry-handlers.js";
@@ -52,7 +53,7 @@ export interface AppDeps {
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
-  /** Largest artifact upload in bytes (default unlimited). */
+  /** Largest artifact or dataset upload in bytes (default 2 GiB). */
   maxUploadBytes?: number;
   logger?: boolean;
   /** Creates the HTTP server (e.g. one that answers hot routes before the app); default Fastify's own. */
@@ -63,6 +64,7 @@ export interface AppDeps {
 
 /** Build the app with every route mounted. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  deps = { ...deps, maxUploadBytes: deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 8 * 1024 * 1024,
@@ -71,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   installErrorHandlers(app);
+  installAppHardening(app, deps);
   app.get("/health", async (_req, reply) => reply.type("text/plain").send("OK"));
   app.get("/version", async (_req, reply) => reply.type("text/plain").send(deps.version));
   app.get("/api/3.0/mlflow/server-info", async () => ({

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
+import { requireJsonBody } from "../core/http/media-type.js";
 import type { ServingMetrics } from "./metrics/serving-metrics.js";
 import { parseFeedback } from "./prediction-log/feedback.js";
 import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
@@ -109,7 +110,10 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
     await opts.feedback.appendFeedback(records);
     return { accepted: records.length };
   };
-  app.post("/feedback", { bodyLimit }, feedback);
-  if (multi) app.post(`${base}/feedback`, { bodyLimit }, feedback);
+  // JSON only, checked before the body is read: a web page on another site could otherwise post
+  // labels as text/plain without a preflight and poison the deployment's measured performance.
+  const jsonOnly = async (req: FastifyRequest) => requireJsonBody(req.headers, "POST /feedback");
+  app.post("/feedback", { bodyLimit, onRequest: jsonOnly }, feedback);
+  if (multi) app.post(`${base}/feedback`, { bodyLimit, onRequest: jsonOnly }, feedback);
   app.get("/metrics", async (_req, reply) => reply.type(opts.metrics.contentType).send(await opts.metrics.text()));
 }
