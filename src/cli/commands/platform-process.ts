@@ -10,9 +10,11 @@ import { servingTotals } from "../../monitoring/alerts/error-rates.js";
 import type { Alert } from "../../monitoring/live/monitor.js";
 import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
 import { buildApp } from "../../server/app.js";
+import type { HttpHardening } from "../../server/hardening/request-guard.js";
+import { hardenedServerFactory } from "../../server/hardening/request-guard.js";
 import type { Platform } from "../../server/open-platform.js";
 import { defaultWebRoot } from "../../server/web-ui-routes.js";
-import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
+import { directInvocations } from "../../serving/direct-invocations.js";
 import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
 import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
@@ -35,6 +37,10 @@ export interface PlatformProcessOptions {
   onAlertFired?: (alert: Alert) => void;
   /** More routes on the same app before it listens (e.g. `/hooks/git`). */
   routes?: (app: FastifyInstance) => Promise<void>;
+  /** Allowed hosts, CORS origins, the bound on requests in flight (defaults: see request-guard.ts). */
+  hardening?: HttpHardening;
+  /** Largest artifact or dataset upload (default: the app's). */
+  maxUploadBytes?: number;
 }
 
 /** A running platform process. */
@@ -90,7 +96,8 @@ export async function startPlatformProcess(
       monitoring,
       traffic,
       version: VERSION,
-      serverFactory: directServerFactory(directInvocations(serving)),
+      serverFactory: hardenedServerFactory(o.hardening, directInvocations(serving)),
+      ...(o.maxUploadBytes !== undefined ? { maxUploadBytes: o.maxUploadBytes } : {}),
       webRoot: defaultWebRoot(),
     });
     await app.register(servingRoutes, serving);

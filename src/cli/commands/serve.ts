@@ -1,12 +1,14 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
+import { requestGuard } from "../../server/hardening/request-guard.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { buildServingApp } from "../../serving/serving-app.js";
 import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { HARDENING_FLAGS, HARDENING_HELP, hardeningOf } from "./http-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
@@ -32,6 +34,7 @@ Options:
   --poll-ms MS        how often to check the deployment and aliases for changes (default 1000)
   --max-rows N        most rows per request (default 10000)
   --body-limit BYTES  largest request body (default 5242880)
+${HARDENING_HELP}
   --home DIR | --store URI | --artifacts DIR   the platform's stores (as for 'server')
   --json              print {"url", "deployment", "served"} once listening`;
 
@@ -42,6 +45,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       ...CONNECTION_FLAGS,
+      ...HARDENING_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       deployment: { type: "string" },
@@ -61,6 +65,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
   const maxRows = intFlag("max-rows", values["max-rows"], 10_000, 1, 10_000_000);
   const bodyLimit = intFlag("body-limit", values["body-limit"], 5 * 1024 * 1024, 1024, 2 ** 31 - 1);
+  const guard = requestGuard(hardeningOf(values, io.env));
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   const host = hostFor(platform, config, pollMs, io);
@@ -78,6 +83,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       clock: systemClock,
       maxRows,
       bodyLimit,
+      guard,
     });
     const url = await listenOn(app, values.host ?? "127.0.0.1", port);
     // A stored deployment's replicas share its rollouts; a lease picks the one that drives each.

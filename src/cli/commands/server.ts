@@ -2,11 +2,21 @@
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../../server/app.js";
+import type { HttpHardening } from "../../server/hardening/request-guard.js";
+import { hardenedServerFactory } from "../../server/hardening/request-guard.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import {
+  HARDENING_FLAGS,
+  HARDENING_HELP,
+  hardeningOf,
+  maxUploadBytesOf,
+  UPLOAD_FLAGS,
+  UPLOAD_HELP,
+} from "./http-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
@@ -15,6 +25,8 @@ Runs the MLflow-compatible tracking and model registry server.
   --store      sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db
                (default: sqlite in --home, MODELWORKS_HOME or ./.modelworks)
   --artifacts  folder for proxied artifacts (default: <home>/artifacts)
+${HARDENING_HELP}
+${UPLOAD_HELP}
 Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT.`;
 
 export interface RunningServer {
@@ -24,11 +36,25 @@ export interface RunningServer {
 
 /** Open the stores, build the app and listen. */
 export async function startServer(
-  opts: { host: string; port: number; home?: string; store?: string; artifacts?: string },
+  opts: {
+    host: string;
+    port: number;
+    home?: string;
+    store?: string;
+    artifacts?: string;
+    hardening?: HttpHardening;
+    maxUploadBytes?: number;
+  },
   io: CliIo,
 ): Promise<RunningServer> {
   const platform = await openPlatform(resolveConfig(opts, io.env, io.cwd));
-  const app = await buildApp({ ...platform, version: VERSION, webRoot: defaultWebRoot() });
+  const app = await buildApp({
+    ...platform,
+    version: VERSION,
+    webRoot: defaultWebRoot(),
+    serverFactory: hardenedServerFactory(opts.hardening),
+    ...(opts.maxUploadBytes !== undefined ? { maxUploadBytes: opts.maxUploadBytes } : {}),
+  });
   let url: string;
   try {
     url = await listenOn(app, opts.host, opts.port);
@@ -49,7 +75,13 @@ export async function startServer(
 export async function serverCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONNECTION_FLAGS, host: { type: "string" }, port: { type: "string" } },
+    options: {
+      ...CONNECTION_FLAGS,
+      ...HARDENING_FLAGS,
+      ...UPLOAD_FLAGS,
+      host: { type: "string" },
+      port: { type: "string" },
+    },
   });
   if (values.help) {
     io.out(SERVER_HELP);
@@ -58,7 +90,12 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
   const port = Number(values.port ?? 5000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0-65535, got '${values.port}'`);
-  const server = await startServer({ ...values, host: values.host ?? "127.0.0.1", port }, io);
+  const hardening = hardeningOf(values, io.env);
+  const maxUploadBytes = maxUploadBytesOf(values);
+  const server = await startServer(
+    { ...values, host: values.host ?? "127.0.0.1", port, hardening, maxUploadBytes },
+    io,
+  );
   io.out(values.json ? JSON.stringify({ url: server.url }) : `Modelworks ${VERSION} listening on ${server.url}`);
   await waitForSignal();
   await server.close();

@@ -6,6 +6,14 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
+import {
+  HARDENING_FLAGS,
+  HARDENING_HELP,
+  hardeningOf,
+  maxUploadBytesOf,
+  UPLOAD_FLAGS,
+  UPLOAD_HELP,
+} from "./http-flags.js";
 import { closeGracefully, waitForSignal } from "./listen.js";
 import { pipelineService } from "./pipeline-wiring.js";
 import type { PlatformProcess } from "./platform-process.js";
@@ -37,6 +45,8 @@ Options:
                  webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
                  of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
+${HARDENING_HELP}
+${UPLOAD_HELP}
   --json         print {"url", "deployments"} once listening`;
 
 /** Run the platform until SIGINT/SIGTERM. */
@@ -45,6 +55,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv,
     options: {
       ...CONNECTION_FLAGS,
+      ...HARDENING_FLAGS,
+      ...UPLOAD_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       "sync-ms": { type: "string" },
@@ -65,6 +77,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const rolloutTickMs = intFlag("rollout-tick-ms", values["rollout-tick-ms"], 500, 20, 60_000);
   const monitorTickMs = intFlag("monitor-tick-ms", values["monitor-tick-ms"], 1000, 20, 60_000);
   const triggerTickMs = intFlag("trigger-tick-ms", values["trigger-tick-ms"], 1000, 20, 3_600_000);
+  const hardening = hardeningOf(values, io.env);
+  const maxUploadBytes = maxUploadBytesOf(values);
   const config = resolveConfig(values, io.env, io.cwd);
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
   let running: PlatformProcess | undefined;
@@ -91,6 +105,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
         syncMs,
         rolloutTickMs,
         monitorTickMs,
+        hardening,
+        maxUploadBytes,
         ...(pipelines ? { onAlertFired: pipelines.onAlertFired } : {}),
         ...(hooks ? { routes: async (app) => void (await app.register(hooksRoutes, hooks)) } : {}),
       },
