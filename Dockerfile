@@ -32,6 +32,12 @@ RUN groupadd --system modelworks \
  && useradd --system --gid modelworks --home-dir /data --shell /usr/sbin/nologin modelworks \
  && mkdir -p /data && chown modelworks:modelworks /data
 USER modelworks
+# Host names the server answers to besides localhost and private-network addresses (DNS-rebinding
+# protection: requests naming another Host get 403; /health, /health/ready and /ping answer any).
+# `docker run -p 5000:5000` (localhost) and Kubernetes probes and scrapes (the pod IP) need nothing
+# here; behind a DNS name or a proxy that keeps the Host, list the names clients use:
+#   docker run -e MODELWORKS_ALLOWED_HOSTS=models.example.com,mlflow.example.com ...   ('*' = any)
+ENV MODELWORKS_ALLOWED_HOSTS=""
 VOLUME ["/data"]
 EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -23,6 +23,7 @@ import { authRoutesPlugin } from "./auth/auth-routes-plugin.js";
 import { ResourceResolver } from "./auth/resource-resolver.js";
 import { sessionRoutes } from "./auth/session-routes.js";
 import { installErrorHandlers } from "./errors.js";
+import { DEFAULT_MAX_UPLOAD_BYTES, installAppHardening } from "./hardening/app-hardening.js";
 import { artifactRoutes } from "./mlflow/artifact-routes.js";
 import { mountMlflowRoutes } from "./mlflow/mount-routes.js";
 import { registryHandlers } from "./mlflow/registry-handlers.js";
@@ -65,7 +66,7 @@ export interface AppDeps {
   version: string;
   /** Largest JSON request body in bytes (default 8 MiB). */
   bodyLimit?: number;
-  /** Largest artifact upload in bytes (default unlimited). */
+  /** Largest artifact or dataset upload in bytes (default 2 GiB). */
   maxUploadBytes?: number;
   logger?: boolean;
   /** Creates the HTTP server (e.g. one that answers hot routes before the app); default Fastify's own. */
@@ -76,6 +77,7 @@ export interface AppDeps {
 
 /** Build the app with every route mounted. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  deps = { ...deps, maxUploadBytes: deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 8 * 1024 * 1024,
@@ -84,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   installErrorHandlers(app);
+  installAppHardening(app, deps);
   installAuthGate(app, deps.auth, resolverFor(deps), auditFor(deps));
   const open = { config: { access: access.public } };
   app.get("/health", open, async (_req, reply) => reply.type("text/plain").send("OK"));

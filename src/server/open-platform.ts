@@ -12,6 +12,7 @@ import type { Database } from "../core/db/database.js";
 import { migrate } from "../core/db/migrate.js";
 import { openDatabase } from "../core/db/open-database.js";
 import { invalidParam } from "../core/errors.js";
+import { ensurePrivateDir } from "../core/fs/private-files.js";
 import { dataMigrations } from "../data/migrations.js";
 import { datasetTableLoader } from "../monitoring/live/dataset-table.js";
 import { ModelFactsCache } from "../monitoring/live/model-facts.js";
@@ -81,6 +82,8 @@ export async function openPlatform(
     defaultPermission?: Permission;
   } = {},
 ): Promise<Platform> {
+  // The home holds the database, artifacts and tokens: only its owner may look inside.
+  ensurePrivateDir(config.home);
   const db = openDatabase(config.storeUri);
   try {
     await migrate(db, ALL_MIGRATIONS);

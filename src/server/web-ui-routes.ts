@@ -31,8 +31,9 @@ export type Encoding = "br" | "gzip";
 const SUFFIX: Record<Encoding, string> = { br: ".br", gzip: ".gz" };
 
 // Everything the UI loads comes from this server; artifacts previews may embed images and HTML reports.
+// No other site may frame the UI (clickjacking its buttons).
 const CSP =
-  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'";
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
 const NO_ASSET = { error_code: "RESOURCE_DOES_NOT_EXIST" };
 
@@ -78,6 +79,7 @@ export function webUiRoutes(app: FastifyInstance, webRoot: string): void {
       // index.html names the hashed assets of the current build: always revalidate it.
       "cache-control": "no-cache",
       "content-security-policy": CSP,
+      "x-frame-options": "DENY",
     });
     if (sent) return sent;
     return reply

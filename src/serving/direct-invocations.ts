@@ -123,6 +123,11 @@ class AnswerBatch {
   }
 }
 
+/** Offer a request to each handler in turn until one takes it (e.g. a guard, then the direct path). */
+export function firstOf(...handlers: DirectHandler[]): DirectHandler {
+  return (req, res) => handlers.some((h) => h(req, res));
+}
+
 /** A Fastify server factory whose server offers each request to `direct` before the app. */
 export function directServerFactory(direct: DirectHandler): FastifyServerFactory {
   return (handler, options): Server => {

@@ -6,7 +6,8 @@
 import type { IncomingMessage } from "node:http";
 import type { FastifyInstance } from "fastify";
 import Fastify from "fastify";
-import { directInvocations, directServerFactory } from "./direct-invocations.js";
+import type { DirectHandler } from "./direct-invocations.js";
+import { directInvocations, directServerFactory, firstOf } from "./direct-invocations.js";
 import { installServingNotFound } from "./serving-errors.js";
 import type { ServingRoutesOptions } from "./serving-routes.js";
 import { servingRoutes } from "./serving-routes.js";
@@ -17,6 +18,8 @@ export type ServingAppDeps = Omit<ServingRoutesOptions, "layout"> & {
    * the direct path answers (`fastAuthorize`). Without it, as in unit tests, routes are open.
    */
   guard?: ServingGuard;
+  /** Sees every request first and answers those it refuses (Host check, load shedding; see src/server/hardening). */
+  requestGuard?: DirectHandler;
 };
 
 /** Authentication for a serving app: hooks on the app, and the direct path's quick check. */
@@ -28,16 +31,20 @@ export interface ServingGuard {
 
 /** Build the inference app for one deployment. */
 export function buildServingApp(deps: ServingAppDeps): FastifyInstance {
+  const guards = deps.requestGuard ? [deps.requestGuard] : [];
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimit ?? 5 * 1024 * 1024,
     // Listening servers answer /invocations directly; inject() exercises the Fastify route.
     serverFactory: directServerFactory(
-      directInvocations({
-        ...deps,
-        layout: "single",
-        ...(deps.guard ? { authorize: deps.guard.fastAuthorize } : {}),
-      }),
+      firstOf(
+        ...guards,
+        directInvocations({
+          ...deps,
+          layout: "single",
+          ...(deps.guard ? { authorize: deps.guard.fastAuthorize } : {}),
+        }),
+      ),
     ),
   });
   deps.guard?.install(app);

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { access } from "../core/api/access.js";
 import type { Clock } from "../core/clock.js";
 import { MwError } from "../core/errors.js";
+import { requireJsonBody } from "../core/http/media-type.js";
 import type { ServingMetrics } from "./metrics/serving-metrics.js";
 import { parseFeedback } from "./prediction-log/feedback.js";
 import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
@@ -120,8 +121,12 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
     return { accepted: records.length };
   };
   // Feedback at the root of `up` names its deployments in the body: any signed-in caller.
-  app.post("/feedback", { bodyLimit, ...(multi ? { config: { access: access.user } } : predict) }, feedback);
-  if (multi) app.post(`${base}/feedback`, { bodyLimit, ...predict }, feedback);
+  // JSON only, checked before the body is read: a web page on another site could otherwise post
+  // labels as text/plain without a preflight and poison the deployment's measured performance.
+  const jsonOnly = async (req: FastifyRequest) => requireJsonBody(req.headers, "POST /feedback");
+  const rootFeedback = multi ? { config: { access: access.user } } : predict;
+  app.post("/feedback", { bodyLimit, onRequest: jsonOnly, ...rootFeedback }, feedback);
+  if (multi) app.post(`${base}/feedback`, { bodyLimit, onRequest: jsonOnly, ...predict }, feedback);
   // Prometheus scrapes without credentials: counts and latencies per deployment, no data.
   app.get("/metrics", open, async (_req, reply) =>
     reply.type(opts.metrics.contentType).send(await opts.metrics.text()),

@@ -12,10 +12,11 @@ import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
 import { clientAuthorization, fetchWithAuthorization } from "../client-auth.js";
 import { churnStory } from "./demo/churn-story.js";
+import { hardeningOf } from "./http-flags.js";
 import { waitForSignal } from "./listen.js";
 import { startServer } from "./server.js";
 
-export const DEMO_HELP = `Usage: modelworks demo [--port 5000] [--home DIR] [--seed 1] [--exit] [--walkthrough]
+export const DEMO_HELP = `Usage: modelworks demo [--port 5000] [--home DIR] [--seed 1] [--exit] [--walkthrough] [--allowed-hosts H1,H2]
 
 Tells the churn story end to end in one process on embedded storage (the platform as 'modelworks
 up' runs it), narrating each event:
@@ -31,7 +32,10 @@ a home that already holds data is refused. --seed makes the batches (determinist
 
 --walkthrough: the older tour instead — start the tracking server, log a small churn-model run
 through the MLflow REST API (experiment, params, metric history, an artifact, a registered model
-version and the 'champion' alias) and print each step next to its MLflow Python call.`;
+version and the 'champion' alias) and print each step next to its MLflow Python call.
+
+--allowed-hosts H1,H2: host names the server answers to besides localhost and private-network
+addresses (as for 'modelworks up'; env MODELWORKS_ALLOWED_HOSTS).`;
 
 /** Run the walk-through. */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
@@ -43,6 +47,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       exit: { type: "boolean" },
       seed: { type: "string" },
       walkthrough: { type: "boolean" },
+      "allowed-hosts": { type: "string" },
     },
   });
   if (values.help) {
@@ -52,6 +57,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const port = Number(values.port ?? 5000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0-65535, got '${values.port}'`);
+  const hardening = hardeningOf(values, io.env);
   if (!values.walkthrough) {
     const seed = intFlag("seed", values.seed, 1, 0, 2 ** 31 - 1);
     if (values["tracking-uri"] || values.store || values.artifacts)
@@ -60,9 +66,9 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     const home = given === undefined ? undefined : resolve(io.cwd, given);
     if (home && existsSync(join(home, "modelworks.db")))
       throw new CliError(`${home} already holds a Modelworks store; the demo needs a fresh --home`);
-    return churnStory({ port, seed, exit: values.exit === true, ...(home ? { home } : {}) }, io);
+    return churnStory({ port, seed, exit: values.exit === true, hardening, ...(home ? { home } : {}) }, io);
   }
-  const server = await startServer({ ...values, host: "127.0.0.1", port }, io);
+  const server = await startServer({ ...values, host: "127.0.0.1", port, hardening }, io);
   try {
     io.out(`Modelworks tracking server on ${server.url} (embedded SQLite + local artifacts)\n`);
     const authed = fetchWithAuthorization(clientAuthorization(values, io));

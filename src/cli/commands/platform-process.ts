@@ -12,9 +12,11 @@ import { MonitorScheduler } from "../../monitoring/live/monitor-scheduler.js";
 import { buildApp } from "../../server/app.js";
 import type { AuthPolicy } from "../../server/auth/auth-gate.js";
 import { fastAuthorizer } from "../../server/auth/serving-guard.js";
+import type { HttpHardening } from "../../server/hardening/request-guard.js";
+import { hardenedServerFactory } from "../../server/hardening/request-guard.js";
 import type { Platform } from "../../server/open-platform.js";
 import { defaultWebRoot } from "../../server/web-ui-routes.js";
-import { directInvocations, directServerFactory } from "../../serving/direct-invocations.js";
+import { directInvocations } from "../../serving/direct-invocations.js";
 import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
 import { servingRoutes } from "../../serving/serving-routes.js";
 import { mapTargets } from "../../serving/serving-targets.js";
@@ -39,6 +41,10 @@ export interface PlatformProcessOptions {
   onAlertFired?: (alert: Alert) => void;
   /** More routes on the same app before it listens (e.g. `/hooks/git`). */
   routes?: (app: FastifyInstance) => Promise<void>;
+  /** Allowed hosts, CORS origins, the bound on requests in flight (defaults: see request-guard.ts). */
+  hardening?: HttpHardening;
+  /** Largest artifact or dataset upload (default: the app's). */
+  maxUploadBytes?: number;
 }
 
 /** A running platform process. */
@@ -95,7 +101,11 @@ export async function startPlatformProcess(
       traffic,
       version: VERSION,
       auth: o.auth,
-      serverFactory: directServerFactory(directInvocations({ ...serving, authorize: fastAuthorizer(o.auth) })),
+      serverFactory: hardenedServerFactory(
+        o.hardening,
+        directInvocations({ ...serving, authorize: fastAuthorizer(o.auth) }),
+      ),
+      ...(o.maxUploadBytes !== undefined ? { maxUploadBytes: o.maxUploadBytes } : {}),
       webRoot: defaultWebRoot(),
     });
     await app.register(servingRoutes, serving);

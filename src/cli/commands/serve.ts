@@ -3,6 +3,7 @@ import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
 import { ResourceResolver } from "../../server/auth/resource-resolver.js";
 import { servingGuard } from "../../server/auth/serving-guard.js";
+import { requestGuard } from "../../server/hardening/request-guard.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { buildServingApp } from "../../serving/serving-app.js";
 import { singleTarget } from "../../serving/serving-targets.js";
@@ -10,6 +11,7 @@ import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
+import { HARDENING_FLAGS, HARDENING_HELP, hardeningOf } from "./http-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
@@ -35,6 +37,7 @@ Options:
   --poll-ms MS        how often to check the deployment and aliases for changes (default 1000)
   --max-rows N        most rows per request (default 10000)
   --body-limit BYTES  largest request body (default 5242880)
+${HARDENING_HELP}
   --home DIR | --store URI | --artifacts DIR   the platform's stores (as for 'server')
 ${SERVER_AUTH_HELP}
   --json              print {"url", "deployment", "served"} once listening
@@ -50,6 +53,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
+      ...HARDENING_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       deployment: { type: "string" },
@@ -69,6 +73,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const pollMs = intFlag("poll-ms", values["poll-ms"], 1000, 50, 3_600_000);
   const maxRows = intFlag("max-rows", values["max-rows"], 10_000, 1, 10_000_000);
   const bodyLimit = intFlag("body-limit", values["body-limit"], 5 * 1024 * 1024, 1024, 2 ** 31 - 1);
+  const guard = requestGuard(hardeningOf(values, io.env));
   const config = resolveConfig(values, io.env, io.cwd);
   const listenHost = values.host ?? "127.0.0.1";
   const defaultPermission = defaultPermissionFlag(values["default-permission"]);
@@ -96,6 +101,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         auth,
         new ResourceResolver({ tracking: platform.tracking, deployments: platform.deployments }),
       ),
+      requestGuard: guard,
     });
     const url = await listenOn(app, listenHost, port);
     // A stored deployment's replicas share its rollouts; a lease picks the one that drives each.

@@ -2,12 +2,22 @@
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../../server/app.js";
+import type { HttpHardening } from "../../server/hardening/request-guard.js";
+import { hardenedServerFactory } from "../../server/hardening/request-guard.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
+import {
+  HARDENING_FLAGS,
+  HARDENING_HELP,
+  hardeningOf,
+  maxUploadBytesOf,
+  UPLOAD_FLAGS,
+  UPLOAD_HELP,
+} from "./http-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 
 export const SERVER_HELP = `Usage: modelworks server [--host 127.0.0.1] [--port 5000] [--store URI] [--artifacts DIR] [--home DIR]
@@ -21,6 +31,8 @@ Runs the MLflow-compatible tracking and model registry server.
                validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
                Default none: clients upload the bytes instead
 ${SERVER_AUTH_HELP}
+${HARDENING_HELP}
+${UPLOAD_HELP}
 Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT and MLFLOW_TRACKING_TOKEN (or
 MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD). The first start creates the admin user and saves
 its token in the home ('modelworks tokens create' makes more).`;
@@ -41,6 +53,8 @@ export async function startServer(
     "data-root"?: string[];
     "no-auth"?: boolean;
     "default-permission"?: string;
+    hardening?: HttpHardening;
+    maxUploadBytes?: number;
   },
   io: CliIo,
 ): Promise<RunningServer> {
@@ -55,7 +69,14 @@ export async function startServer(
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
     const auth = await serverAuthPolicy(opts, opts.host, platform, config.home, io);
-    app = await buildApp({ ...platform, auth, version: VERSION, webRoot: defaultWebRoot() });
+    app = await buildApp({
+      ...platform,
+      auth,
+      version: VERSION,
+      webRoot: defaultWebRoot(),
+      serverFactory: hardenedServerFactory(opts.hardening),
+      ...(opts.maxUploadBytes !== undefined ? { maxUploadBytes: opts.maxUploadBytes } : {}),
+    });
     url = await listenOn(app, opts.host, opts.port);
   } catch (e) {
     await platform.close();
@@ -78,6 +99,8 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
       "data-root": { type: "string", multiple: true },
+      ...HARDENING_FLAGS,
+      ...UPLOAD_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
     },
@@ -89,7 +112,12 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
   const port = Number(values.port ?? 5000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0-65535, got '${values.port}'`);
-  const server = await startServer({ ...values, host: values.host ?? "127.0.0.1", port }, io);
+  const hardening = hardeningOf(values, io.env);
+  const maxUploadBytes = maxUploadBytesOf(values);
+  const server = await startServer(
+    { ...values, host: values.host ?? "127.0.0.1", port, hardening, maxUploadBytes },
+    io,
+  );
   io.out(values.json ? JSON.stringify({ url: server.url }) : `Modelworks ${VERSION} listening on ${server.url}`);
   await waitForSignal();
   await server.close();

@@ -7,6 +7,14 @@ import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
+import {
+  HARDENING_FLAGS,
+  HARDENING_HELP,
+  hardeningOf,
+  maxUploadBytesOf,
+  UPLOAD_FLAGS,
+  UPLOAD_HELP,
+} from "./http-flags.js";
 import { closeGracefully, waitForSignal } from "./listen.js";
 import { pipelineService } from "./pipeline-wiring.js";
 import type { PlatformProcess } from "./platform-process.js";
@@ -43,6 +51,8 @@ Options:
                  'path', validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
                  Default none: clients upload the bytes instead
 ${SERVER_AUTH_HELP}
+${HARDENING_HELP}
+${UPLOAD_HELP}
   --json         print {"url", "deployments"} once listening
 
 Authentication is on: the first start creates the admin user and saves its token in the home
@@ -56,6 +66,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
+      ...HARDENING_FLAGS,
+      ...UPLOAD_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       "sync-ms": { type: "string" },
@@ -77,6 +89,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const rolloutTickMs = intFlag("rollout-tick-ms", values["rollout-tick-ms"], 500, 20, 60_000);
   const monitorTickMs = intFlag("monitor-tick-ms", values["monitor-tick-ms"], 1000, 20, 60_000);
   const triggerTickMs = intFlag("trigger-tick-ms", values["trigger-tick-ms"], 1000, 20, 3_600_000);
+  const hardening = hardeningOf(values, io.env);
+  const maxUploadBytes = maxUploadBytesOf(values);
   const config = resolveConfig(values, io.env, io.cwd);
   const host = values.host ?? "127.0.0.1";
   const defaultPermission = defaultPermissionFlag(values["default-permission"]);
@@ -111,6 +125,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
         syncMs,
         rolloutTickMs,
         monitorTickMs,
+        hardening,
+        maxUploadBytes,
         ...(pipelines ? { onAlertFired: pipelines.onAlertFired } : {}),
         ...(hooks ? { routes: async (app) => void (await app.register(hooksRoutes, hooks)) } : {}),
       },

@@ -33,13 +33,15 @@ export async function artifactRoutes(
     app.get(`${prefix}/artifacts/*`, { config: { access: READ } }, async (req, reply) => {
       return sendArtifact(reply, store, wildcard(req), "attachment");
     });
-    app.put(`${prefix}/artifacts/*`, { config: { access: EDIT } }, async (req) => {
+    app.put(`${prefix}/artifacts/*`, { config: { access: EDIT } }, async (req, reply) => {
       const declared = Number(req.headers["content-length"] ?? Number.NaN);
       // Refuse a declared oversize body before reading it, so the 413 reaches the client.
       if (opts.maxUploadBytes !== undefined && declared > opts.maxUploadBytes) {
+        // Close rather than drain the refused body: it may be gigabytes.
+        reply.header("connection", "close");
         throw new MwError(
           "PAYLOAD_TOO_LARGE",
-          `Upload of ${declared} bytes exceeds the limit of ${opts.maxUploadBytes}.`,
+          `Upload of ${declared} bytes exceeds the limit of ${opts.maxUploadBytes} (--max-upload-bytes).`,
         );
       }
       await frozen(wildcard(req), false);

@@ -1,7 +1,8 @@
 /** Artifact downloads: a MIME type guessed from the file name, and the streamed response. */
-import { basename, extname } from "node:path";
+import { extname } from "node:path";
 import type { FastifyReply } from "fastify";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import { artifactHeaders } from "../hardening/artifact-headers.js";
 
 const TYPES: Record<string, string> = {
   ".json": "application/json",
@@ -27,7 +28,10 @@ export function contentTypeFor(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
 }
 
-/** Stream a stored artifact as the response, with its type, size and a safe file name. */
+/**
+ * Stream a stored artifact as the response, with its type, size and a safe file name, sandboxed
+ * (see artifact-headers.ts): `inline` is honoured only for types a browser does not execute.
+ */
 export async function sendArtifact(
   reply: FastifyReply,
   store: ArtifactStore,
@@ -36,9 +40,7 @@ export async function sendArtifact(
 ): Promise<FastifyReply> {
   const { stream, size } = await store.get(path);
   return reply
-    .header("Content-Type", contentTypeFor(path))
-    .header("Content-Length", size)
-    .header("Content-Disposition", `${disposition}; filename="${basename(path).replace(/"/g, "")}"`)
-    .header("X-Content-Type-Options", "nosniff")
+    .headers(artifactHeaders(path, contentTypeFor(path), disposition))
+    .header("content-length", size)
     .send(stream);
 }

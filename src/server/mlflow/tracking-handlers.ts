@@ -6,13 +6,14 @@ import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import { listRunArtifacts } from "./artifact-paths.js";
 import type { Handlers } from "./handlers.js";
-import { JsonStream, keyValues, runIdOf } from "./handlers.js";
+import { keyValues, runIdOf } from "./handlers.js";
 import type { RegistryRouteName } from "./registry-handlers.js";
 
 /** Every MLflow route that is not a registry route. */
 export type TrackingRouteName = Exclude<MlflowRouteName, RegistryRouteName>;
 
-const HISTORY_CHUNK = 10_000;
+/** Most points of one `metrics/get-history` answer, also when the call asks for more or names no `max_results`. */
+export const HISTORY_PAGE_MAX = 25_000;
 
 /** Handlers for every tracking route. */
 export function trackingHandlers(deps: {
@@ -112,17 +113,13 @@ export function trackingHandlers(deps: {
         ),
       ),
     getMetricHistory: async (r) => {
-      const runId = runIdOf(r);
-      if (r.max_results !== undefined) {
-        const page = await t.getMetricHistory(runId, r.metric_key, {
-          maxResults: r.max_results,
-          pageToken: r.page_token,
-        });
-        return paged("metrics", page.items, page.nextPageToken);
-      }
-      // Unpaged (MLflow's default): stream page by page so a long history is never held in memory.
-      const first = await t.getMetricHistory(runId, r.metric_key, { maxResults: HISTORY_CHUNK });
-      return new JsonStream(streamHistory(t, runId, r.metric_key, first));
+      // Always one bounded page: an unpaged call on a million-point run would build ~80 MB per
+      // request. MLflow's client asks for 25,000 points a page and follows next_page_token.
+      const page = await t.getMetricHistory(runIdOf(r), r.metric_key, {
+        maxResults: Math.min(r.max_results ?? HISTORY_PAGE_MAX, HISTORY_PAGE_MAX),
+        pageToken: r.page_token,
+      });
+      return paged("metrics", page.items, page.nextPageToken);
     },
     getMetricHistoryBulkInterval: async (r) => {
       if (r.run_ids.length === 0 || r.run_ids.length > 100) {
@@ -161,25 +158,4 @@ function paged<K extends string, T>(key: K, items: T[], token?: string) {
   if (items.length) (out as Record<K, T[]>)[key] = items;
   if (token) out.next_page_token = token;
   return out;
-}
-
-async function* streamHistory(
-  t: TrackingStore,
-  runId: string,
-  key: string,
-  first: { items: unknown[]; nextPageToken?: string },
-): AsyncGenerator<string> {
-  if (first.items.length === 0) {
-    yield "{}";
-    return;
-  }
-  let page = first;
-  let prefix = '{"metrics":[';
-  for (;;) {
-    yield prefix + page.items.map((m) => JSON.stringify(m)).join(",");
-    prefix = ",";
-    if (!page.nextPageToken) break;
-    page = await t.getMetricHistory(runId, key, { maxResults: HISTORY_CHUNK, pageToken: page.nextPageToken });
-  }
-  yield "]}";
 }

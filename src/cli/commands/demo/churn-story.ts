@@ -8,9 +8,11 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { resolveConfig } from "../../../core/config.js";
+import { ensurePrivateDir } from "../../../core/fs/private-files.js";
 import type { Alert } from "../../../monitoring/live/monitor.js";
 import type { PlatformApi } from "../../../sdk/platform-client.js";
 import { createPlatformClient } from "../../../sdk/platform-client.js";
+import type { HttpHardening } from "../../../server/hardening/request-guard.js";
 import { openPlatform } from "../../../server/open-platform.js";
 import { VERSION } from "../../../version.js";
 import type { CliIo, Connection } from "../../cli-context.js";
@@ -37,6 +39,8 @@ export interface ChurnStoryOptions {
   seed: number;
   /** Stop when the story is told instead of serving until Ctrl-C. */
   exit: boolean;
+  /** Allowed hosts and the rest of the server's hardening (defaults as for `up`). */
+  hardening?: HttpHardening;
 }
 
 const DEPLOYMENT = "churn";
@@ -50,7 +54,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
   const say = new Narrator(io.out);
   const home = options.home ?? (await mkdtemp(join(tmpdir(), "modelworks-demo-")));
   const config = resolveConfig({ home }, {}, io.cwd);
-  await mkdir(config.home, { recursive: true });
+  ensurePrivateDir(config.home);
 
   say.heading("Start the platform (as `modelworks up` does)");
   const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
@@ -81,6 +85,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
         syncMs: 200,
         rolloutTickMs: 100,
         monitorTickMs: 200,
+        ...(options.hardening ? { hardening: options.hardening } : {}),
         onAlertFired: (alert) => {
           fired.push(alert);
         },

@@ -1,8 +1,8 @@
 /** SQLite through better-sqlite3: one connection, WAL, statements cached by SQL text. */
 
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { ensurePrivateDir, ensurePrivateFile } from "../../fs/private-files.js";
 import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
 import { Mutex } from "../mutex.js";
 import type { Checkpointer } from "./checkpointer.js";
@@ -23,9 +23,13 @@ export const sqliteDialect: SqlDialect = {
   lockForMigration: async () => {},
 };
 
-/** Open (creating if needed) a SQLite database file; `:memory:` works too. */
+/** Open (creating if needed, owner-only: 0600 in a 0700 folder) a SQLite database file; `:memory:` works too. */
 export function openSqlite(path: string): Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    ensurePrivateDir(dirname(path));
+    // SQLite gives the -wal and -shm files the mode of the database file, so they are 0600 too.
+    ensurePrivateFile(path);
+  }
   const db = new BetterSqlite3(path);
   db.pragma("journal_mode = WAL");
   // NORMAL survives a killed process (the WAL is fsynced at checkpoints); only an OS crash can
