@@ -44,6 +44,10 @@ export interface StartOptions {
   /** Overrides of the spec's params (only declared ones). */
   params?: Record<string, unknown>;
   trigger?: string;
+  /** What the trigger passed (recorded on the run; git values reach `command` steps as variables). */
+  triggerData?: Record<string, unknown>;
+  /** The webhook delivery that started it. */
+  delivery?: PipelineRun["delivery"];
   onEvent?: (event: StepEvent) => void;
 }
 
@@ -72,6 +76,8 @@ export class PipelineRunner {
       status: "queued",
       trigger: options.trigger ?? "manual",
       createdTime: this.clock.now(),
+      ...(options.triggerData ? { triggerData: options.triggerData } : {}),
+      ...(options.delivery ? { delivery: options.delivery } : {}),
     };
     const steps: StepRun[] = spec.steps.map((s) => ({
       runId: run.id,

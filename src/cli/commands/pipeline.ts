@@ -65,15 +65,22 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
       io.out(values.json ? JSON.stringify(runJson(cancelled), null, 2) : `Pipeline run ${cancelled.id}: ${note}`);
       return 0;
     }
+    // Ctrl-C or SIGTERM: the run's commands (in process groups of their own) are stopped, the run ends cancelled.
+    const onSignal = () => void service.shutdown();
+    process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
     let run: PipelineRun;
-    if (sub === "run") {
-      const params = Object.fromEntries((values.param ?? []).map(splitParam));
-      run = await service.runFile(resolve(io.cwd, arg as string), {
-        params,
-        ...(progress ? { onEvent: progress } : {}),
-      });
-    } else {
-      run = await service.resume(arg as string, progress);
+    try {
+      if (sub === "run") {
+        const params = Object.fromEntries((values.param ?? []).map(splitParam));
+        run = await service.runFile(resolve(io.cwd, arg as string), {
+          params,
+          ...(progress ? { onEvent: progress } : {}),
+        });
+      } else {
+        run = await service.resume(arg as string, progress);
+      }
+    } finally {
+      process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     }
     if (values.json) await show(service, run.id, true, io);
     else io.out(`Pipeline ${run.pipeline} run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ""}`);
@@ -185,6 +192,8 @@ function stepJson(s: StepRun) {
     end_time: s.endTime ?? null,
     duration_ms: s.startTime !== undefined && s.endTime !== undefined ? s.endTime - s.startTime : null,
     error: s.error ?? null,
+    // The command's process group while it may run (a crashed process's is stopped by the next one).
+    process: s.process ? { pid: s.process.pid, process_group: s.process.pgid, host: s.process.host } : null,
     log_tail: s.log.split("\n").slice(-20).join("\n"),
   };
 }

@@ -34,8 +34,10 @@ Options:
                  every --interval of 'modelworks monitor set')
   --pipeline FILE       run this pipeline from its triggers (repeatable): cron schedules and
                  watched folders every --trigger-tick-ms, git pushes to POST /hooks/git (GitHub
-                 webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
-                 of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
+                 webhook, JSON, signed: X-Hub-Signature-256 checked with the trigger's secret_env;
+                 a delivery seen before starts nothing), and alerts of deployment monitors (the
+                 pipeline's alert trigger; a monitor rule may name only a pipeline whose alert
+                 trigger accepts it). Runs interrupted by a previous up are marked at start.
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
   --json         print {"url", "deployments"} once listening`;
 
@@ -91,7 +93,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
         syncMs,
         rolloutTickMs,
         monitorTickMs,
-        ...(pipelines ? { onAlertFired: pipelines.onAlertFired } : {}),
+        ...(pipelines ? { onAlertFired: pipelines.onAlertFired, pipelineProblem: pipelines.pipelineProblem } : {}),
         ...(hooks ? { routes: async (app) => void (await app.register(hooksRoutes, hooks)) } : {}),
       },
       io,
@@ -107,7 +109,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     await closeGracefully(running.app);
     return 0;
   } finally {
-    pipelines?.scheduler.stop();
+    await pipelines?.shutdown();
     await running?.stop();
     await platform.close();
   }
