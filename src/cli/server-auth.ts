@@ -73,3 +73,23 @@ export function saveTokenFile(home: string, token: string): string {
   chmodSync(file, 0o600);
   return file;
 }
+
+/**
+ * A token for the `command` steps of pipelines this process runs, so they can log to it like any
+ * MLflow client; made for the first admin, valid a week, revoked when the process stops.
+ */
+export async function pipelineStepToken(
+  policy: AuthPolicy,
+  platform: Platform,
+): Promise<{ token: string | undefined; revoke(): Promise<void> }> {
+  if (policy.mode === "off") return { token: undefined, revoke: async () => {} };
+  const admin = (await platform.authService.listUsers()).find((u) => u.isAdmin);
+  if (!admin) return { token: undefined, revoke: async () => {} };
+  const { token, record } = await platform.authService.issueToken(
+    admin.id,
+    `pipeline steps (process ${process.pid})`,
+    Date.now() + 7 * 86_400_000,
+  );
+  const by = { userId: admin.id, username: admin.username, isAdmin: true, via: "local" as const };
+  return { token, revoke: () => platform.authService.revokeToken(record.id, by).catch(() => {}) };
+}

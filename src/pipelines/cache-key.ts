@@ -12,6 +12,8 @@ export interface CacheKeyInput {
   type: string;
   settings: Record<string, unknown>;
   run?: unknown[];
+  /** A command's variables (secrets by name only). */
+  env?: Record<string, unknown>;
   inputs: string[];
   outputs: string[];
   params: Record<string, unknown>;
@@ -24,7 +26,15 @@ export async function cacheKey(k: CacheKeyInput, baseDir: string): Promise<strin
   const digests: [string, string][] = [];
   for (const input of k.inputs) digests.push([input, await digestPath(resolve(baseDir, input))]);
   const material = {
-    step: { type: k.type, with: k.settings, run: k.run ?? null, inputs: k.inputs, outputs: k.outputs },
+    step: {
+      type: k.type,
+      with: k.settings,
+      run: k.run ?? null,
+      // Only when declared, so the keys of steps without env stay what they were.
+      ...(k.env ? { env: k.env } : {}),
+      inputs: k.inputs,
+      outputs: k.outputs,
+    },
     inputs: digests,
     params: k.params,
     commit: k.commit,

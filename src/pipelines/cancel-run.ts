@@ -4,6 +4,7 @@
  * marked cancelled at once.
  */
 import { MwError } from "../core/errors.js";
+import { stopOrphanedSteps } from "./orphaned-steps.js";
 import type { RunLeases } from "./run-lease.js";
 import type { PipelineRun, RunStore } from "./run-store.js";
 
@@ -21,6 +22,8 @@ export async function requestRunCancel(
   }
   await deps.store.requestCancel(runId);
   if (run.status === "queued" || (await deps.leases.orphaned(run.pipeline, runId))) {
+    // What a stopped process's commands left running on this machine goes with the run.
+    await stopOrphanedSteps(deps.store, runId);
     await markCancelled(deps, runId);
   }
   return deps.store.get(runId);

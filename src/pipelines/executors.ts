@@ -11,7 +11,10 @@ import { validateExecutor } from "./steps/validate-step.js";
 
 /** What the built-in executors need; a type whose dependency is missing is left out. */
 export interface ExecutorDeps {
-  /** The base environment of `command` steps (the process's by default). */
+  /**
+   * The platform process's environment: `command` steps get a few of its variables and the secrets
+   * they declare (without it there is no `command` executor).
+   */
   env?: NodeJS.ProcessEnv;
   datasets?: ValidateDeps & { versions: Pick<DatasetVersions, "addFile"> };
   train?: Trainer;
@@ -23,7 +26,7 @@ export function stepExecutors(
   extra: Iterable<readonly [StepType, StepExecutor]> = [],
 ): Map<StepType, StepExecutor> {
   const map = new Map<StepType, StepExecutor>();
-  map.set("command", commandExecutor(deps.env ? { env: deps.env } : {}));
+  if (deps.env) map.set("command", commandExecutor({ env: deps.env }));
   if (deps.datasets) {
     map.set("ingest", ingestExecutor(deps.datasets));
     map.set("validate", validateExecutor(deps.datasets));

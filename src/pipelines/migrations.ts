@@ -1,4 +1,7 @@
-/** The pipelines schema: runs and their steps (with the cache key that finds earlier results). */
+/**
+ * The pipelines schema: runs and their steps (with the cache key that finds earlier results), leases,
+ * trigger details and the process group of a running command step.
+ */
 import type { Migration } from "../core/db/migrate.js";
 
 export const pipelineMigrations: readonly Migration[] = [
@@ -54,6 +57,19 @@ export const pipelineMigrations: readonly Migration[] = [
         expires_at BIGINT NOT NULL
       )`,
       "ALTER TABLE pipeline_runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",
+    ],
+  },
+  {
+    module: "pipelines",
+    version: 3,
+    name: "trigger details and webhook deliveries on runs, step process groups",
+    statements: [
+      "ALTER TABLE pipeline_runs ADD COLUMN trigger_json TEXT",
+      "ALTER TABLE pipeline_runs ADD COLUMN delivery_id TEXT",
+      "ALTER TABLE pipeline_runs ADD COLUMN delivery_digest TEXT",
+      "CREATE INDEX pipeline_runs_by_delivery_id ON pipeline_runs (delivery_id)",
+      "CREATE INDEX pipeline_runs_by_delivery_digest ON pipeline_runs (delivery_digest)",
+      "ALTER TABLE pipeline_step_runs ADD COLUMN process_json TEXT",
     ],
   },
 ];

@@ -11,7 +11,7 @@ concurrency: skip
 triggers:
   - cron: "0 3 * * *"
     timezone: Europe/Paris
-  - git: {branch: main}
+  - git: {branch: main, secret_env: HOOK_SECRET}
   - folder: {path: incoming, pattern: "*.csv"}
   - alert: {deployment: churn, rule: drift}
 steps:
@@ -50,7 +50,7 @@ describe("parsePipeline", () => {
     assert.equal(spec.concurrency, "skip");
     assert.deepEqual(spec.triggers, [
       { type: "cron", schedule: "0 3 * * *", timezone: "Europe/Paris" },
-      { type: "git", branch: "main" },
+      { type: "git", branch: "main", secretEnv: "HOOK_SECRET" },
       { type: "folder", path: "incoming", pattern: "*.csv" },
       { type: "alert", deployment: "churn", rule: "drift" },
     ]);
@@ -77,7 +77,7 @@ describe("parsePipeline", () => {
   test("unknown keys are refused at their line", () => {
     assert.equal(
       errorOf("name: x\nsteps:\n  - name: a\n    type: command\n    run: [ls]\n    retry: 3\n"),
-      "churn.yaml:6: steps[0].retry: unknown key (expected one of name, type, needs, with, run, inputs, outputs, when, retries, timeout, cache)",
+      "churn.yaml:6: steps[0].retry: unknown key (expected one of name, type, needs, with, run, env, inputs, outputs, when, retries, timeout, cache)",
     );
     assert.match(errorOf("name: x\nschedule: daily\nsteps: []\n"), /^churn.yaml:2: schedule: unknown key/m);
   });
@@ -120,7 +120,7 @@ steps:
 concurrency: parallel
 triggers:
   - cron: "every day"
-  - git: {branch: main, secret: X}
+  - git: {branch: main, secret_env: X, secret: X}
   - webhook: {}
   - cron: "61 * * * *"
 steps:
@@ -166,5 +166,80 @@ steps:
       /^churn.yaml:1: name: expected a non-empty string, got nothing$/,
     );
     assert.match(errorOf("- a\n"), /^churn.yaml:1: \(top level\): expected a mapping, got a list$/);
+  });
+
+  test("a git trigger without a secret is refused", () => {
+    const msg = errorOf(`name: x
+triggers:
+  - git: {branch: main}
+  - git:
+  - git: {secret_env: "not a name"}
+steps:
+  - {name: a, type: command, run: [ls]}
+`);
+    assert.match(
+      msg,
+      /^churn.yaml:3: triggers\[0\].git.secret_env: a git trigger needs secret_env: the environment variable holding the webhook's secret \(unsigned pushes are refused\)$/m,
+    );
+    assert.match(msg, /^churn.yaml:4: triggers\[1\].git.secret_env: a git trigger needs secret_env/m);
+    assert.match(msg, /^churn.yaml:5: triggers\[2\].git.secret_env: expected an environment variable name/m);
+  });
+
+  test("env: literals and secret references at the top and on command steps", () => {
+    const spec = parsePipeline(
+      `name: x
+params: {region: eu}
+env: {MODE: batch, RETRIES: 3, TOKEN: {secret_env: API_TOKEN}}
+steps:
+  - name: a
+    type: command
+    run: [ls]
+    env: {REGION: "\${params.region}", MODE: online}
+  - {name: b, type: command, needs: [a], run: [ls], env: {OUT: "\${steps.a.outputs.path}"}}
+`,
+      "x.yaml",
+    );
+    assert.deepEqual(spec.env, { MODE: "batch", RETRIES: "3", TOKEN: { secretEnv: "API_TOKEN" } });
+    assert.deepEqual(spec.steps[0]?.env, { REGION: `\${params.region}`, MODE: "online" });
+    assert.deepEqual(spec.steps[1]?.env, { OUT: `\${steps.a.outputs.path}` });
+    const msg = errorOf(`name: x
+env: {"1BAD": x, MODELWORKS_STORE_URI: x, L: [1], S: {secret_env: A, other: 1}, P: "\${params.nope}"}
+steps:
+  - {name: a, type: train, env: {A: b}}
+  - {name: b, type: command, run: [ls], env: {C: "\${steps.z.outputs.y}"}}
+`);
+    assert.match(msg, /^churn.yaml:2: env.1BAD: expected an environment variable name/m);
+    assert.match(msg, /^churn.yaml:2: env.MODELWORKS_STORE_URI: the platform sets MODELWORKS_\*/m);
+    assert.match(msg, /^churn.yaml:2: env.L: expected text or \{secret_env: NAME\}, got a list$/m);
+    assert.match(msg, /^churn.yaml:2: env.S.other: unknown key \(expected one of secret_env\)$/m);
+    assert.match(msg, /^churn.yaml:2: env: \$\{params.nope\} refers to an undeclared param/m);
+    assert.match(msg, /^churn.yaml:4: steps\[0\].env: only command steps take env$/m);
+    assert.match(msg, /^churn.yaml:5: steps\[1\].env: \$\{steps.z...\} refers to 'z', which is not among/m);
+  });
+
+  test("a reference inside code a shell or interpreter runs is refused; as its own argument it is fine", () => {
+    const msg = errorOf(`name: x
+params: {branch: main}
+steps:
+  - {name: a, type: command, run: [sh, -c, "git checkout \${params.branch}"]}
+  - {name: b, type: command, run: [/usr/bin/env, FOO=1, bash, -ec, "echo \${params.branch}"]}
+  - {name: c, type: command, run: [python3, -c, "print('\${params.branch}')"]}
+`);
+    assert.match(
+      msg,
+      /^churn.yaml:4: steps\[0\].run\[2\]: a \$\{\.\.\.\} reference in code a shell or interpreter runs is refused/m,
+    );
+    assert.match(msg, /^churn.yaml:5: steps\[1\].run\[4\]: a \$\{\.\.\.\} reference in code/m);
+    assert.match(msg, /^churn.yaml:6: steps\[2\].run\[2\]: a \$\{\.\.\.\} reference in code/m);
+    const ok = parsePipeline(
+      `name: x
+params: {branch: main}
+steps:
+  - {name: a, type: command, run: [sh, -c, 'git checkout "$1"', sh, "\${params.branch}"], env: {B: "\${params.branch}"}}
+  - {name: b, type: command, run: [git, checkout, "\${params.branch}"]}
+`,
+      "x.yaml",
+    );
+    assert.equal(ok.steps.length, 2);
   });
 });

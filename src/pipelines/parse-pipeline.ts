@@ -6,17 +6,31 @@ import { basename } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { parseDuration } from "../core/duration.js";
 import { invalidParam } from "../core/errors.js";
-import { urlProblem } from "../core/http/post-json.js";
 import { dependentsOf, findCycle } from "./dag.js";
-import type { NotifySpec, PipelineSpec, RetrySpec, StepSpec, StepType, TriggerSpec } from "./pipeline-spec.js";
+import { readEnv } from "./parse-env.js";
+import { readNotify, readTrigger } from "./parse-triggers.js";
+import type { EnvSpec, PipelineSpec, RetrySpec, StepSpec, StepType } from "./pipeline-spec.js";
 import { STEP_TYPES } from "./pipeline-spec.js";
+import { codeArguments } from "./shell-code.js";
 import { referencesIn } from "./substitute.js";
-import { parseCron } from "./triggers/cron.js";
 import type { FieldPath } from "./yaml-fields.js";
 import { FieldReader } from "./yaml-fields.js";
 
-const TOP_KEYS = ["name", "description", "params", "concurrency", "triggers", "steps", "notify"] as const;
-const STEP_KEYS = ["name", "type", "needs", "with", "run", "inputs", "outputs", "when", "retries", "timeout", "cache"];
+const TOP_KEYS = ["name", "description", "params", "concurrency", "triggers", "env", "steps", "notify"] as const;
+const STEP_KEYS = [
+  "name",
+  "type",
+  "needs",
+  "with",
+  "run",
+  "env",
+  "inputs",
+  "outputs",
+  "when",
+  "retries",
+  "timeout",
+  "cache",
+];
 const RETRY_KEYS = ["limit", "backoff", "factor", "max_backoff"];
 const NAME = { re: /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, what: "a name of letters, digits, '_' and '-'" };
 const PIPELINE_NAME = { re: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/, what: "a name of letters, digits, '_', '.' and '-'" };
@@ -53,16 +67,19 @@ function readPipeline(r: FieldReader, raw: unknown): PipelineSpec | undefined {
   const params = top.params === undefined ? {} : (r.object(["params"], top.params) ?? {});
   const concurrency = r.oneOf(["concurrency"], top.concurrency, ["queue", "skip"] as const, "queue");
   const triggers = readList(r, ["triggers"], top.triggers, (p, v) => readTrigger(r, p, v));
+  const env = readEnv(r, ["env"], top.env);
   if (!Array.isArray(top.steps) || top.steps.length === 0) r.fail(["steps"], "expected a non-empty list of steps");
   const steps = readList(r, ["steps"], top.steps, (p, v) => readStep(r, p, v));
   const notify = readList(r, ["notify"], top.notify, (p, v) => readNotify(r, p, v));
   checkGraph(r, steps, params);
+  checkEnv(r, env, steps, params);
   return {
     name,
     ...(description ? { description } : {}),
     params,
     concurrency,
     triggers,
+    ...(env && Object.keys(env).length > 0 ? { env } : {}),
     steps,
     ...(notify.length > 0 ? { notify } : {}),
   };
@@ -97,6 +114,8 @@ function readStep(r: FieldReader, path: FieldPath, raw: unknown): StepSpec | und
     r.fail([...path, "run"], "a command step needs run: a list of strings (the executable and its arguments)");
   }
   if (type !== "command" && type !== "" && o.run !== undefined) r.fail([...path, "run"], "only command steps take run");
+  if (type !== "command" && type !== "" && o.env !== undefined) r.fail([...path, "env"], "only command steps take env");
+  const env = readEnv(r, [...path, "env"], o.env);
   const withValue = o.with === undefined ? {} : (r.object([...path, "with"], o.with) ?? {});
   const when =
     o.when === undefined
@@ -110,6 +129,7 @@ function readStep(r: FieldReader, path: FieldPath, raw: unknown): StepSpec | und
     needs: r.stringList([...path, "needs"], o.needs),
     with: withValue,
     ...(run ? { run } : {}),
+    ...(env && Object.keys(env).length > 0 ? { env } : {}),
     inputs: r.stringList([...path, "inputs"], o.inputs),
     outputs: r.stringList([...path, "outputs"], o.outputs),
     ...(when !== undefined ? { when } : {}),
@@ -145,72 +165,6 @@ function readRetries(r: FieldReader, path: FieldPath, raw: unknown): RetrySpec {
   };
 }
 
-function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): TriggerSpec | undefined {
-  const o = r.object(path, raw);
-  if (!o) return undefined;
-  const kinds = ["cron", "git", "folder", "alert"].filter((k) => k in o);
-  if (kinds.length !== 1) return r.fail(path, "expected exactly one of cron, git, folder, alert");
-  const kind = kinds[0] as string;
-  const p = [...path, kind];
-  if (kind === "cron") {
-    r.knownKeys(path, o, ["cron", "timezone"]);
-    const schedule = r.string(p, o.cron);
-    if (schedule !== undefined) {
-      // The scheduler's own parser, so a file `pipeline run` accepts is one `up` can schedule.
-      try {
-        parseCron(schedule);
-      } catch (e) {
-        return r.fail(p, `${(e as Error).message} (for example "0 3 * * *")`);
-      }
-    }
-    const timezone = r.optionalString([...path, "timezone"], o.timezone);
-    return { type: "cron", schedule: schedule ?? "", ...(timezone ? { timezone } : {}) };
-  }
-  r.knownKeys(path, o, [kind]);
-  const body = o[kind] === null ? {} : r.object(p, o[kind]);
-  if (!body) return undefined;
-  if (kind === "git") {
-    r.knownKeys(p, body, ["branch", "secret_env"]);
-    const branch = r.optionalString([...p, "branch"], body.branch);
-    const secretEnv = r.optionalString([...p, "secret_env"], body.secret_env);
-    return { type: "git", ...(branch ? { branch } : {}), ...(secretEnv ? { secretEnv } : {}) };
-  }
-  if (kind === "folder") {
-    r.knownKeys(p, body, ["path", "pattern"]);
-    const folder = r.string([...p, "path"], body.path) ?? "";
-    const pattern = r.optionalString([...p, "pattern"], body.pattern);
-    return { type: "folder", path: folder, ...(pattern ? { pattern } : {}) };
-  }
-  r.knownKeys(p, body, ["deployment", "rule"]);
-  const deployment = r.optionalString([...p, "deployment"], body.deployment);
-  const rule = r.optionalString([...p, "rule"], body.rule);
-  return { type: "alert", ...(deployment ? { deployment } : {}), ...(rule ? { rule } : {}) };
-}
-
-/** `- webhook: URL` (optional `secret_env: NAME`), `- slack: URL` or `- log`. */
-function readNotify(r: FieldReader, path: FieldPath, raw: unknown): NotifySpec | undefined {
-  if (raw === "log") return { type: "log" };
-  if (typeof raw === "string") return r.fail(path, `expected log, webhook: URL or slack: URL, got '${raw}'`);
-  const o = r.object(path, raw);
-  if (!o) return undefined;
-  const kinds = ["webhook", "slack", "log"].filter((k) => k in o);
-  if (kinds.length !== 1) return r.fail(path, "expected exactly one of webhook, slack, log");
-  const kind = kinds[0] as string;
-  if (kind === "log") {
-    r.knownKeys(path, o, ["log"]);
-    return { type: "log" };
-  }
-  r.knownKeys(path, o, kind === "webhook" ? ["webhook", "secret_env"] : ["slack"]);
-  const url = r.string([...path, kind], o[kind]);
-  if (url !== undefined) {
-    const bad = urlProblem(url);
-    if (bad) return r.fail([...path, kind], bad);
-  }
-  if (kind === "slack") return url === undefined ? undefined : { type: "slack", url };
-  const secretEnv = r.optionalString([...path, "secret_env"], o.secret_env);
-  return url === undefined ? undefined : { type: "webhook", url, ...(secretEnv ? { secretEnv } : {}) };
-}
-
 /** Unique names, known `needs`, no cycles, and references only to declared params and upstream steps. */
 function checkGraph(r: FieldReader, steps: StepSpec[], params: Record<string, unknown>): void {
   const seen = new Map<string, number>();
@@ -236,6 +190,7 @@ function checkGraph(r: FieldReader, steps: StepSpec[], params: Record<string, un
     const fields: [string, unknown][] = [
       ["with", s.with],
       ["run", s.run],
+      ["env", s.env],
       ["inputs", s.inputs],
       ["outputs", s.outputs],
       ["when", s.when],
@@ -252,6 +207,30 @@ function checkGraph(r: FieldReader, steps: StepSpec[], params: Record<string, un
           );
         }
       }
+    }
+  });
+}
+
+/**
+ * A command's code arguments (`sh -c CODE`, `python -c CODE`...) hold no references, so no param or
+ * output text is ever run as code; the pipeline's own `env` may refer only to params.
+ */
+function checkEnv(r: FieldReader, env: EnvSpec | undefined, steps: StepSpec[], params: Record<string, unknown>) {
+  for (const ref of referencesIn(env ?? {})) {
+    if (ref.kind === "steps") r.fail(["env"], `\${steps.${ref.name}...}: the pipeline's env may refer only to params`);
+    else if (!(ref.name in params)) {
+      r.fail(["env"], `\${params.${ref.name}} refers to an undeclared param (declare it under params)`);
+    }
+  }
+  steps.forEach((s, i) => {
+    if (!s.run) return;
+    for (const at of codeArguments(s.run)) {
+      if (referencesIn(s.run[at]).length === 0) continue;
+      r.fail(
+        ["steps", i, "run", at],
+        `a \${...} reference in code a shell or interpreter runs is refused (its text could run as code); ` +
+          `pass the value as an argument of its own or through env: (e.g. env: {FILE: "\${params.file}"}, then "$FILE")`,
+      );
     }
   });
 }

@@ -31,6 +31,8 @@ export interface PipelineRunnerDeps {
    * server's address is known only once it listens.
    */
   trackingUri?: string | (() => string | undefined);
+  /** A token for the tracking server, handed to `command` steps with its URI (the server checks callers). */
+  trackingToken?: () => string | undefined;
   clock?: Clock;
   sleep?: Sleep;
   /** Steps running at once (default 2). */
@@ -44,6 +46,10 @@ export interface StartOptions {
   /** Overrides of the spec's params (only declared ones). */
   params?: Record<string, unknown>;
   trigger?: string;
+  /** What the trigger passed (recorded on the run; git values reach `command` steps as variables). */
+  triggerData?: Record<string, unknown>;
+  /** The webhook delivery that started it. */
+  delivery?: PipelineRun["delivery"];
   onEvent?: (event: StepEvent) => void;
 }
 
@@ -72,6 +78,8 @@ export class PipelineRunner {
       status: "queued",
       trigger: options.trigger ?? "manual",
       createdTime: this.clock.now(),
+      ...(options.triggerData ? { triggerData: options.triggerData } : {}),
+      ...(options.delivery ? { delivery: options.delivery } : {}),
     };
     const steps: StepRun[] = spec.steps.map((s) => ({
       runId: run.id,
@@ -124,6 +132,7 @@ export class PipelineRunner {
     const commit = (await (this.deps.gitCommit ?? gitCommitOf)(baseDir)) ?? "none";
     const uri = this.deps.trackingUri;
     const trackingUri = typeof uri === "function" ? uri() : uri;
+    const trackingToken = this.deps.trackingToken?.();
     let error: string | undefined;
     try {
       const execution = new RunExecution(
@@ -132,6 +141,7 @@ export class PipelineRunner {
           executors: this.deps.executors,
           ...(tracking ? { tracking } : {}),
           ...(trackingUri ? { trackingUri } : {}),
+          ...(trackingToken ? { trackingToken } : {}),
           workRoot: this.deps.workRoot,
           clock: this.clock,
           sleep: this.deps.sleep ?? realSleep,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { systemClock } from "../core/clock.js";
 import { PipelineService } from "./pipeline-service.js";
-import { RunLeases } from "./run-lease.js";
+import { newHolder, RunLeases } from "./run-lease.js";
 import { SqlRunLocks } from "./sql/sql-run-locks.js";
 import type { StepExecutor } from "./step-executor.js";
 import type { RunnerFixture } from "./test-support/runner-fixture.js";
@@ -165,5 +165,56 @@ describe("PipelineService across processes", () => {
     const woke = await late;
     assert.equal(woke.status, "cancelled");
     assert.equal(woke.error, "lost the pipeline's lease");
+  });
+
+  test("a lease held by a process of this machine that is gone is taken over at once, long before it expires", async () => {
+    const leases = new RunLeases({
+      locks: new SqlRunLocks(f.db),
+      store: f.store,
+      clock: systemClock,
+      pollMs: 20,
+      ttlMs: 600_000,
+      host: "this-machine/boot-1",
+      processAlive: (pid) => pid !== 424242,
+    });
+    const here = new PipelineService({ runner: f.runner, store: f.store, leases });
+    const stale = await f.runner.create(f.spec("name: d\nsteps:\n  - {name: a, type: evaluate}\n"));
+    await f.store.update(stale.id, { status: "running" });
+    await f.store.updateStep(stale.id, "a", { status: "running" });
+    const lease = { holder: newHolder("this-machine/boot-1", 424242), expires: Date.now() + 600_000 };
+    await f.db.run("INSERT INTO pipeline_locks (pipeline, holder, run_id, expires_at) VALUES (?, ?, ?, ?)", [
+      "d",
+      lease.holder,
+      stale.id,
+      lease.expires,
+    ]);
+    const next = await here.run(f.spec("name: d\nsteps:\n  - {name: a, type: evaluate}\n"));
+    assert.equal(next.status, "succeeded");
+    const old = await f.store.get(stale.id);
+    assert.equal(old.status, "failed");
+    assert.match(old.error ?? "", /^interrupted: the process running it stopped/);
+    // A holder on another machine cannot be checked: its lease is respected until it expires.
+    await f.db.run("INSERT INTO pipeline_locks (pipeline, holder, run_id, expires_at) VALUES (?, ?, ?, ?)", [
+      "d",
+      newHolder("other-machine/boot-9", 424242),
+      stale.id,
+      lease.expires,
+    ]);
+    assert.equal(await leases.orphaned("d", stale.id), false);
+    await f.db.run("DELETE FROM pipeline_locks WHERE pipeline = 'd'");
+  });
+
+  test("resume refuses while a step's command may still run on another machine", async () => {
+    const run = await f.runner.create(f.spec("name: m\nsteps:\n  - {name: a, type: evaluate}\n"));
+    await f.store.update(run.id, { status: "failed", error: "interrupted" });
+    await f.store.updateStep(run.id, "a", {
+      status: "failed",
+      process: { pid: 4321, pgid: 4321, host: "elsewhere.example/9b1c" },
+    });
+    await assert.rejects(
+      one.resume(run.id),
+      /step 'a' ran on elsewhere.example\/9b1c \(process group 4321\) and may still run there/,
+    );
+    assert.equal((await f.store.steps(run.id))[0]?.status, "failed", "nothing ran");
   });
 });

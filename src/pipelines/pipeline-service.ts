@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { invalidParam, MwError } from "../core/errors.js";
 import { markCancelled, requestRunCancel } from "./cancel-run.js";
 import type { PipelineNotifier } from "./notify.js";
+import { requireNoOrphans } from "./orphaned-steps.js";
 import { parsePipeline } from "./parse-pipeline.js";
 import type { PipelineRunner, StartOptions } from "./pipeline-runner.js";
 import type { PipelineSpec } from "./pipeline-spec.js";
@@ -28,6 +29,8 @@ export class PipelineService {
   private readonly tails = new Map<string, { runId: string; done: Promise<unknown> }>();
   /** Runs executing in this process, so a local cancel is immediate. */
   private readonly active = new Map<string, AbortController>();
+  /** Set by {@link shutdown}: queued runs no longer start here. */
+  private stopping = false;
 
   constructor(
     private readonly deps: { runner: PipelineRunner; store: RunStore; leases: RunLeases; notify?: PipelineNotifier },
@@ -82,9 +85,17 @@ export class PipelineService {
     return { run, done };
   }
 
-  /** Continue a failed, cancelled or crashed run (after any run of the same pipeline in progress). */
+  /**
+   * Continue a failed, cancelled or crashed run (after any run of the same pipeline in progress). A
+   * run whose process on this machine is gone is marked interrupted at once; a step's command that
+   * process left running is stopped first, and the resume is refused while one may still run.
+   */
   async resume(runId: string, onEvent?: (event: StepEvent) => void): Promise<PipelineRun> {
-    const run = await this.deps.store.get(runId);
+    let run = await this.deps.store.get(runId);
+    if (run.status === "running" && !this.active.has(runId)) {
+      await this.deps.leases.recover(run.pipeline);
+      run = await this.deps.store.get(runId);
+    }
     if (
       this.active.has(runId) ||
       (run.status === "running" && !(await this.deps.leases.orphaned(run.pipeline, runId)))
@@ -117,6 +128,46 @@ export class PipelineService {
     return requestRunCancel({ store: this.deps.store, leases: this.deps.leases, now: Date.now }, runId);
   }
 
+  /**
+   * After a crash: for each pipeline whose lease was held by a process of this machine that is gone,
+   * mark its run interrupted and stop what its steps left running (e.g. when `up` starts).
+   */
+  async recover(pipelines: readonly string[]): Promise<string[]> {
+    const runs: string[] = [];
+    for (const name of pipelines) {
+      const runId = await this.deps.leases.recover(name);
+      if (runId) runs.push(runId);
+    }
+    return runs;
+  }
+
+  /**
+   * Stop every run executing in this process (the process is stopping): their commands' groups are
+   * stopped and the runs end `cancelled`, to be resumed later. Waits at most `waitMs` for them.
+   */
+  async shutdown(waitMs = 10_000): Promise<void> {
+    this.stopping = true;
+    for (const [runId, controller] of this.active) {
+      controller.abort(
+        new Error(
+          `interrupted: the process running it stopped; continue it with 'modelworks pipeline resume ${runId}'`,
+        ),
+      );
+    }
+    const pending = [...this.tails.values()].filter((t) => this.active.has(t.runId)).map((t) => t.done);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((done) => {
+      timer = setTimeout(done, waitMs);
+    });
+    await Promise.race([Promise.all(pending), timeout]);
+    clearTimeout(timer);
+  }
+
+  /** True when a stored run was started by this webhook delivery. */
+  async deliverySeen(delivery: { id?: string; digest: string }): Promise<boolean> {
+    return (await this.deps.store.findDelivery(delivery)) !== undefined;
+  }
+
   list(options: { pipeline?: string; limit?: number } = {}): Promise<PipelineRun[]> {
     return this.deps.store.list(options);
   }
@@ -132,6 +183,10 @@ export class PipelineService {
     onEvent?: (event: StepEvent) => void,
     resume = false,
   ): Promise<PipelineRun> {
+    if (this.stopping) {
+      await lease.release();
+      return this.deps.store.get(runId);
+    }
     const controller = new AbortController();
     const onLease = () => controller.abort(lease.signal.reason);
     lease.signal.addEventListener("abort", onLease, { once: true });
@@ -139,9 +194,10 @@ export class PipelineService {
     try {
       if ((await this.deps.store.get(runId)).status === "cancelled") return this.deps.store.get(runId);
       const runner = this.deps.runner;
-      return resume
-        ? await runner.resume(runId, onEvent, controller.signal)
-        : await runner.execute(runId, onEvent, controller.signal);
+      if (!resume) return await runner.execute(runId, onEvent, controller.signal);
+      // Never a second copy of a step whose command may still run.
+      await requireNoOrphans(this.deps.store, runId);
+      return await runner.resume(runId, onEvent, controller.signal);
     } finally {
       this.active.delete(runId);
       lease.signal.removeEventListener("abort", onLease);

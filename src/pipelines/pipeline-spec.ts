@@ -24,6 +24,8 @@ export interface StepSpec {
   with: Record<string, unknown>;
   /** For `command`: the executable and its arguments (no shell). */
   run?: string[];
+  /** For `command`: variables it gets besides the platform's own (over the pipeline's `env`). */
+  env?: EnvSpec;
   /** Files or folders the step reads (content-digested for the cache key) and writes. */
   inputs: string[];
   outputs: string[];
@@ -37,10 +39,20 @@ export interface StepSpec {
   line?: number;
 }
 
-/** What starts a pipeline besides `modelworks pipeline run`. */
+/**
+ * An environment variable of a `command` step: literal text (it may refer to `${params.X}` and
+ * `${steps.S.outputs.Y}`), or a secret taken from the platform process's environment when the
+ * step starts (only its name is stored with the run).
+ */
+export type EnvValue = string | { secretEnv: string };
+
+/** Variable name → value. */
+export type EnvSpec = Record<string, EnvValue>;
+
+/** What starts a pipeline besides `modelworks pipeline run`. A git trigger always has a secret. */
 export type TriggerSpec =
   | { type: "cron"; schedule: string; timezone?: string }
-  | { type: "git"; branch?: string; secretEnv?: string }
+  | { type: "git"; branch?: string; secretEnv: string }
   | { type: "folder"; path: string; pattern?: string }
   | { type: "alert"; deployment?: string; rule?: string };
 
@@ -52,6 +64,8 @@ export interface PipelineSpec {
   /** A run that starts while one is running: `queue` it (default) or `skip` it. */
   concurrency: "queue" | "skip";
   triggers: TriggerSpec[];
+  /** Variables every `command` step gets (a step's own `env` wins). */
+  env?: EnvSpec;
   steps: StepSpec[];
   /** Who is told when a run fails (absent: nobody). */
   notify?: NotifySpec[];

@@ -15,7 +15,7 @@ import type { Sleep } from "./step-attempts.js";
 import { CANCELLED, cancellableAttempt, runAttempts } from "./step-attempts.js";
 import type { StepExecutor } from "./step-executor.js";
 import { PermanentStepError } from "./step-executor.js";
-import { isTruthy, substitute } from "./substitute.js";
+import { isTruthy, resolveEnv, substitute } from "./substitute.js";
 
 /** A step's state change, for progress output. */
 export interface StepEvent {
@@ -35,6 +35,7 @@ export interface ExecutionDeps {
   executors: Map<StepType, StepExecutor>;
   tracking?: PipelineTracking;
   trackingUri?: string;
+  trackingToken?: string;
   workRoot: string;
   clock: Clock;
   sleep: Sleep;
@@ -150,6 +151,7 @@ export class RunExecution {
         ...spec,
         with: settings,
         ...(spec.run ? { run: substitute(spec.run, scope).map(String) } : {}),
+        ...(spec.type === "command" ? { env: resolveEnv({ ...this.run.spec.env, ...spec.env }, scope) } : {}),
         inputs: substitute(spec.inputs, scope).map(String),
         outputs: substitute(spec.outputs, scope).map(String),
       };
@@ -161,6 +163,7 @@ export class RunExecution {
         type: spec.type,
         settings,
         ...(resolved.run ? { run: resolved.run } : {}),
+        ...(resolved.env && Object.keys(resolved.env).length > 0 ? { env: resolved.env } : {}),
         inputs: resolved.inputs,
         outputs: resolved.outputs,
         params: this.run.params,
@@ -222,12 +225,15 @@ export class RunExecution {
               upstream: Object.fromEntries(spec.needs.map((n) => [n, this.outputs[n] ?? {}])),
               workDir,
               ...(this.deps.trackingUri ? { trackingUri: this.deps.trackingUri } : {}),
+              ...(this.deps.trackingToken ? { trackingToken: this.deps.trackingToken } : {}),
               log: (line) => {
                 log += `${line}\n`;
               },
               signal: stepSignal,
               baseDir: this.baseDir,
               pipeline: this.run.pipeline,
+              trigger: { kind: this.run.trigger, data: this.run.triggerData ?? {} },
+              onProcess: (p) => this.deps.store.updateStep(this.run.id, spec.name, { process: p }),
             }),
           ),
       );

@@ -32,6 +32,23 @@ export interface PipelineRun {
   error?: string;
   /** Someone asked for the run to stop; the process running it aborts its steps. */
   cancelRequested?: boolean;
+  /** What its trigger passed (branch, commit, repository of a push; file; alert...), snake_case. */
+  triggerData?: Record<string, unknown>;
+  /** The webhook delivery that started it (so a redelivery or replay starts nothing). */
+  delivery?: { id?: string; digest: string };
+}
+
+/**
+ * The process group a step's command runs in, recorded while it may be alive, so a later process
+ * can stop what a crashed one left running. `start` tells a reused process id apart.
+ */
+export interface StepProcess {
+  pid: number;
+  pgid: number;
+  /** {@link thisHost} of the machine it runs on. */
+  host: string;
+  /** The process's start time as the system counts it (Linux), when known. */
+  start?: string;
 }
 
 /** One step of a run. */
@@ -48,13 +65,18 @@ export interface StepRun {
   error?: string;
   /** The tail of the step's log, at most {@link MAX_LOG_BYTES}. */
   log: string;
+  /** The command's process group while it may be running (cleared once it is known to be gone). */
+  process?: StepProcess;
 }
 
 export type RunPatch = Partial<
   Pick<PipelineRun, "status" | "trackingRunId" | "startTime" | "endTime" | "error" | "cancelRequested">
 >;
 export type StepPatch = Partial<
-  Pick<StepRun, "status" | "attempts" | "cacheKey" | "outputs" | "trackingRunId" | "startTime" | "endTime" | "error">
+  Pick<
+    StepRun,
+    "status" | "attempts" | "cacheKey" | "outputs" | "trackingRunId" | "startTime" | "endTime" | "error" | "process"
+  >
 >;
 
 export interface RunStore {
@@ -76,6 +98,8 @@ export interface RunStore {
   requestCancel(id: string): Promise<void>;
   /** The newest succeeded step run of `pipeline` with this cache key and recorded outputs. */
   findCached(pipeline: string, cacheKey: string): Promise<StepRun | undefined>;
+  /** A run started by a webhook delivery with this id or this body digest. */
+  findDelivery(delivery: { id?: string; digest: string }): Promise<string | undefined>;
 }
 
 /** Keep the last `max` bytes of a text (whole characters). */

@@ -90,7 +90,7 @@ describe("step cache", () => {
     const { stepExecutors } = await import("./executors.js");
     const other = new PipelineRunner({
       store: f.store,
-      executors: stepExecutors(),
+      executors: stepExecutors({ env: process.env }),
       workRoot: join(f.dir, ".work"),
       gitCommit: async () => "0123456789abcdef0123456789abcdef01234567",
     });

@@ -3,12 +3,14 @@
  * executor of its type, which returns the step's outputs (small JSON values other steps refer to).
  */
 import type { StepSpec } from "./pipeline-spec.js";
+import type { StepProcess } from "./run-store.js";
 
 /** What an executor gets for one attempt of one step. */
 export interface StepContext {
   pipelineRunId: string;
   /** The step's own tracking run (a child of the pipeline's run). */
   runId: string;
+  /** After substitution; for `command` steps `env` holds the pipeline's and the step's variables. */
   step: StepSpec;
   /** `with` after `${params.X}` / `${steps.S.outputs.Y}` substitution. */
   settings: Record<string, unknown>;
@@ -19,6 +21,8 @@ export interface StepContext {
   workDir: string;
   /** The tracking server's URI, for commands (MLFLOW_TRACKING_URI / MODELWORKS_TRACKING_URI). */
   trackingUri?: string;
+  /** A token for that server (MLFLOW_TRACKING_TOKEN / MODELWORKS_TOKEN), when it checks callers. */
+  trackingToken?: string;
   /** Write a line to the step's log. */
   log(line: string): void;
   /** Aborted on timeout or cancellation. */
@@ -27,6 +31,10 @@ export interface StepContext {
   baseDir?: string;
   /** The pipeline's name (for executors that name things after it, e.g. an experiment). */
   pipeline?: string;
+  /** What started the run (`git`, `folder`, ...) and the details it passed (branch, commit, file...). */
+  trigger?: { kind: string; data: Record<string, unknown> };
+  /** Record the process group the step runs (undefined: it is gone), so a crash can be cleaned up after. */
+  onProcess?(process: StepProcess | undefined): Promise<void>;
 }
 
 /** Runs the steps of one type. A thrown error fails the attempt (retries apply). */

@@ -1,5 +1,6 @@
 /** `${params.X}` and `${steps.S.outputs.Y}` in step settings: finding the references and resolving them. */
 import { invalidParam } from "../core/errors.js";
+import type { EnvSpec } from "./pipeline-spec.js";
 
 const REF = /\$\{\s*(params|steps)\.([A-Za-z0-9_.-]+)\s*\}/g;
 
@@ -74,6 +75,18 @@ function lookup(ref: Reference, scope: Scope, lenient: boolean): unknown {
 function format(value: unknown): string {
   if (value === undefined || value === null) return "";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * A command's `env` with references in its literals resolved to text; secret references are left
+ * as they are (only the spec's own values can be secret references, never a resolved one).
+ */
+export function resolveEnv(env: EnvSpec, scope: Scope): EnvSpec {
+  const out: EnvSpec = {};
+  for (const [name, value] of Object.entries(env)) {
+    out[name] = typeof value === "string" ? format(substitute(value, scope)) : value;
+  }
+  return out;
 }
 
 /** Truthiness of a resolved `when`: false, 0, "", "false", "no", "0", null and missing are false. */

@@ -35,6 +35,8 @@ export function pipelineService(
   notify: (line: string) => void,
   /** The tracking server `command` steps log to (MLFLOW_TRACKING_URI), once it listens. */
   trackingUri?: () => string | undefined,
+  /** A token for that server (MLFLOW_TRACKING_TOKEN), when it checks callers. */
+  trackingToken?: () => string | undefined,
 ): PipelineService {
   const platform = conn.platform;
   if (!platform) throw new CliError("pipelines need the embedded store");
@@ -71,6 +73,7 @@ export function pipelineService(
     workRoot: join(home, "pipelines"),
     tracking: platform.tracking,
     ...(trackingUri ? { trackingUri } : {}),
+    ...(trackingToken ? { trackingToken } : {}),
   });
   const leaseMs = Number(env.MODELWORKS_PIPELINE_LEASE_MS ?? "");
   const leases = new RunLeases({

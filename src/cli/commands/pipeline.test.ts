@@ -2,13 +2,14 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../core/config.js";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
+import { processAlive } from "../../pipelines/process-groups.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
@@ -177,6 +178,75 @@ steps:
     }
   });
 
+  test("a run whose process got SIGKILL is marked interrupted by resume at once, and its orphaned command group is stopped first", {
+    skip: process.platform !== "linux" && "reads /proc",
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mw-pipeline-orphan-"));
+    const lease = { MODELWORKS_PIPELINE_LEASE_MS: "600000" };
+    try {
+      // First time: start a grandchild in the same group and wait forever. On resume: record whether
+      // the first copy and its grandchild are still alive (a zombie counts as gone).
+      writeFileSync(
+        join(dir, "long.js"),
+        `const fs=require('fs');
+const alive=(p)=>{try{return !/\\) [ZX] /.test(fs.readFileSync('/proc/'+p+'/stat','utf8'))}catch{return false}};
+if(!fs.existsSync('first.pid')){
+  const bg=require('child_process').spawn('sleep',['600'],{stdio:'ignore'});
+  fs.writeFileSync('bg.pid',String(bg.pid));fs.writeFileSync('first.pid',String(process.pid));
+  setInterval(()=>{},1000);
+}else{
+  const pid=(f)=>Number(fs.readFileSync(f,'utf8'));
+  fs.writeFileSync('seen.json',JSON.stringify({first:alive(pid('first.pid')),bg:alive(pid('bg.pid'))}));
+}`,
+      );
+      writeFileSync(
+        join(dir, "long.yaml"),
+        "name: orphan\nsteps:\n  - {name: long, type: command, run: [node, long.js]}\n",
+      );
+      const entry = fileURLToPath(new URL("../entry.ts", import.meta.url));
+      const child = spawn(
+        process.execPath,
+        ["--import", import.meta.resolve("tsx"), entry, "pipeline", "run", "long.yaml", "--home", home],
+        { cwd: dir, env: { ...process.env, ...lease }, stdio: "ignore" },
+      );
+      const exited = once(child, "exit");
+      let runId = "";
+      let recorded: { pid: number; process_group: number } | null = null;
+      for (let i = 0; i < 1200 && !recorded; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const runs = JSON.parse((await run("pipeline", "ls", "--pipeline", "orphan", "--json")).out);
+        runId = runs[0]?.run_id ?? "";
+        if (!runId || !existsSync(join(dir, "bg.pid"))) continue;
+        recorded = JSON.parse((await run("pipeline", "show", runId, "--json")).out).steps[0].process;
+      }
+      assert.ok(recorded, "the step recorded its process group");
+      const first = Number(readFileSync(join(dir, "first.pid"), "utf8"));
+      assert.equal(recorded.pid, first);
+      child.kill("SIGKILL");
+      await exited;
+      const crashed = JSON.parse((await run("pipeline", "ls", "--pipeline", "orphan", "--json")).out)[0];
+      assert.equal(crashed.status, "running", "nobody finished it");
+      assert.equal(processAlive(first), true, "the command outlived the killed process");
+
+      // The lease would last 10 minutes; resume sees its holder is gone and goes on now.
+      const io = captureIo(home);
+      io.env = { ...io.env, ...lease };
+      const code = await main(["pipeline", "resume", runId, "--json"], io);
+      assert.equal(code, 0, io.stderr.join("\n"));
+      const resumed = JSON.parse(io.stdout.join("\n"));
+      assert.equal(resumed.status, "succeeded");
+      assert.deepEqual(
+        JSON.parse(readFileSync(join(dir, "seen.json"), "utf8")),
+        { first: false, bg: false },
+        "the orphaned command and its child were stopped before the step ran again",
+      );
+      assert.match(resumed.steps[0].log_tail, /stopped process group \d+, left running by a stopped process/);
+      assert.equal(resumed.steps[0].process, null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("pipeline cancel from another process stops a running pipeline run (its command is killed)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mw-pipeline-cancel-"));
     try {
@@ -220,7 +290,7 @@ steps:
     }
   });
 
-  test("a command step logs to MLflow over HTTP through MLFLOW_TRACKING_URI (the embedded store, served while the run lasts)", async () => {
+  test("a command step logs to MLflow over HTTP through MLFLOW_TRACKING_URI with its MLFLOW_TRACKING_TOKEN (the embedded store, served while the run lasts, refuses anonymous calls)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mw-pipeline-uri-"));
     try {
       writeFileSync(
@@ -228,9 +298,14 @@ steps:
         `const uri = process.env.MLFLOW_TRACKING_URI;
 if (!uri || uri !== process.env.MODELWORKS_TRACKING_URI) process.exit(4);
 const body = { run_id: process.env.MODELWORKS_RUN_ID, key: "from_command", value: 0.75, timestamp: Date.now(), step: 0 };
-fetch(uri + "/api/2.0/mlflow/runs/log-metric", {
-  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-}).then((r) => { if (!r.ok) process.exit(3); });
+const post = (headers) => fetch(uri + "/api/2.0/mlflow/runs/log-metric", {
+  method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body),
+});
+post({}).then(async (anonymous) => {
+  if (anonymous.status !== 401) process.exit(5);
+  const r = await post({ authorization: "Bearer " + process.env.MLFLOW_TRACKING_TOKEN });
+  if (!r.ok) process.exit(3);
+});
 `,
       );
       writeFileSync(join(dir, "uri.yaml"), "name: uri\nsteps:\n  - {name: log, type: command, run: [node, log.js]}\n");

@@ -8,10 +8,10 @@ import type { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { StepEvent } from "../../pipelines/run-execution.js";
 import type { PipelineRun, StepRun } from "../../pipelines/run-store.js";
 import { buildApp } from "../../server/app.js";
-import { AUTH_OFF } from "../../server/auth/auth-gate.js";
 import { VERSION } from "../../version.js";
 import type { CliIo, Connection } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
+import { pipelineStepToken, serverAuthPolicy } from "../server-auth.js";
 import { pipelineService } from "./pipeline-wiring.js";
 
 export const PIPELINE_HELP = `Usage:
@@ -45,15 +45,25 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
   if (sub !== "ls" && !arg) throw new CliError(`pipeline ${sub} needs ${sub === "run" ? "a FILE" : "a RUN id"}`);
   const conn = await connect(values, io);
   let server: FastifyInstance | undefined;
+  let stepToken: Awaited<ReturnType<typeof pipelineStepToken>> | undefined;
   try {
     let trackingUri: string | undefined;
     if ((sub === "run" || sub === "resume") && conn.platform) {
-      // `command` steps log to MLflow over HTTP: serve the embedded store on loopback while the run lasts.
-      // Loopback only and gone with the run; its commands get no credentials, so no checks here.
-      server = await buildApp({ ...conn.platform, auth: AUTH_OFF, version: VERSION });
+      // `command` steps log to MLflow over HTTP: serve the embedded store on loopback while the run
+      // lasts, checking callers like any server; the steps get a token of their own.
+      const home = resolveConfig(values, io.env, io.cwd).home;
+      const auth = await serverAuthPolicy({}, "127.0.0.1", conn.platform, home, io);
+      stepToken = await pipelineStepToken(auth, conn.platform);
+      server = await buildApp({ ...conn.platform, auth, auditLog: conn.platform.auditLog, version: VERSION });
       trackingUri = await server.listen({ host: "127.0.0.1", port: 0 });
     }
-    const service = openService(conn, resolveConfig(values, io.env, io.cwd).home, io, () => trackingUri);
+    const service = openService(
+      conn,
+      resolveConfig(values, io.env, io.cwd).home,
+      io,
+      () => trackingUri,
+      () => stepToken?.token,
+    );
     const progress = values.json ? undefined : (e: StepEvent) => io.out(formatEvent(e));
     if (sub === "ls") {
       const runs = await service.list(values.pipeline ? { pipeline: values.pipeline } : {});
@@ -67,21 +77,29 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
       io.out(values.json ? JSON.stringify(runJson(cancelled), null, 2) : `Pipeline run ${cancelled.id}: ${note}`);
       return 0;
     }
+    // Ctrl-C or SIGTERM: the run's commands (in process groups of their own) are stopped, the run ends cancelled.
+    const onSignal = () => void service.shutdown();
+    process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
     let run: PipelineRun;
-    if (sub === "run") {
-      const params = Object.fromEntries((values.param ?? []).map(splitParam));
-      run = await service.runFile(resolve(io.cwd, arg as string), {
-        params,
-        ...(progress ? { onEvent: progress } : {}),
-      });
-    } else {
-      run = await service.resume(arg as string, progress);
+    try {
+      if (sub === "run") {
+        const params = Object.fromEntries((values.param ?? []).map(splitParam));
+        run = await service.runFile(resolve(io.cwd, arg as string), {
+          params,
+          ...(progress ? { onEvent: progress } : {}),
+        });
+      } else {
+        run = await service.resume(arg as string, progress);
+      }
+    } finally {
+      process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     }
     if (values.json) await show(service, run.id, true, io);
     else io.out(`Pipeline ${run.pipeline} run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ""}`);
     return run.status === "succeeded" ? 0 : 1;
   } finally {
     await server?.close();
+    await stepToken?.revoke();
     await conn.close();
   }
 }
@@ -91,9 +109,11 @@ function openService(
   home: string,
   io: CliIo,
   trackingUri: () => string | undefined,
+  trackingToken: () => string | undefined,
 ): PipelineService {
   if (!conn.platform) throw new CliError("pipelines run on the embedded store for now; drop --tracking-uri");
-  return pipelineService(conn, home, { ...process.env, ...io.env }, (line) => io.err(line), trackingUri);
+  const env = { ...process.env, ...io.env };
+  return pipelineService(conn, home, env, (line) => io.err(line), trackingUri, trackingToken);
 }
 
 function splitParam(text: string): [string, string] {
@@ -187,6 +207,8 @@ function stepJson(s: StepRun) {
     end_time: s.endTime ?? null,
     duration_ms: s.startTime !== undefined && s.endTime !== undefined ? s.endTime - s.startTime : null,
     error: s.error ?? null,
+    // The command's process group while it may run (a crashed process's is stopped by the next one).
+    process: s.process ? { pid: s.process.pid, process_group: s.process.pgid, host: s.process.host } : null,
     log_tail: s.log.split("\n").slice(-20).join("\n"),
   };
 }

@@ -39,6 +39,8 @@ export interface PlatformProcessOptions {
   monitorTickMs: number;
   /** Monitoring alerts as they fire (pipeline triggers, the demo's narration). */
   onAlertFired?: (alert: Alert) => void;
+  /** Why a monitor rule may not name a pipeline (`up --pipeline`: it must accept the rule's alerts). */
+  pipelineProblem?: (pipeline: string, deployment: string, rule: string) => string | undefined;
   /** More routes on the same app before it listens (e.g. `/hooks/git`). */
   routes?: (app: FastifyInstance) => Promise<void>;
   /** Allowed hosts, CORS origins, the bound on requests in flight (defaults: see request-guard.ts). */
@@ -94,6 +96,7 @@ export async function startPlatformProcess(
       totals: servingTotals(host.metrics),
       log: (line) => io.err(line),
       ...(o.onAlertFired ? { onFired: o.onAlertFired } : {}),
+      ...(o.pipelineProblem ? { pipelineProblem: o.pipelineProblem } : {}),
     });
     const app = await buildApp({
       ...platform,

@@ -1,7 +1,10 @@
-/** `modelworks up --pipeline`: git webhooks (signed, unsigned, bad JSON, branch filter) and cron parsing. */
+/**
+ * `modelworks up --pipeline`: git webhooks (signed only, JSON only, bad JSON, branch filter, git's
+ * naming rules, duplicate deliveries, the push reaching the command as variables) and cron parsing.
+ */
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -17,8 +20,8 @@ import { loadUpPipelines } from "./up-pipelines.js";
 
 const SECRET = "hook-secret";
 
-const push = (branch: string) =>
-  JSON.stringify({ ref: `refs/heads/${branch}`, after: "a".repeat(40), repository: { full_name: "acme/churn" } });
+const push = (branch: string, commit = "a".repeat(40)) =>
+  JSON.stringify({ ref: `refs/heads/${branch}`, after: commit, repository: { full_name: "acme/churn" } });
 const sign = (body: string) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
 
 describe("modelworks up --pipeline", () => {
@@ -44,10 +47,19 @@ describe("modelworks up --pipeline", () => {
       join(home, "hooked.yaml"),
       `name: hooked
 triggers:
-  - git: {branch: main, secret_env: MW_TEST_HOOK_SECRET}
+  - git: {branch: "**", secret_env: MW_TEST_HOOK_SECRET}
 steps:
-  - {name: hello, type: command, run: [node, -e, "console.log('hi')"]}
+  - {name: hello, type: command, run: [node, gitenv.js]}
 `,
+    );
+    // What the command sees of the push, and of the platform's own environment.
+    writeFileSync(
+      join(home, "gitenv.js"),
+      `const e = process.env;
+require("fs").writeFileSync("seen-" + e.MODELWORKS_GIT_COMMIT + ".json", JSON.stringify({
+  branch: e.MODELWORKS_GIT_BRANCH, commit: e.MODELWORKS_GIT_COMMIT, repository: e.MODELWORKS_GIT_REPOSITORY,
+  trigger: e.MODELWORKS_TRIGGER, secret: e.MW_TEST_HOOK_SECRET ?? null, home: e.MODELWORKS_HOME ?? null,
+}));`,
     );
     writeFileSync(
       join(home, "nightly.yaml"),
@@ -90,19 +102,46 @@ steps:
     assert.deepEqual(await runs("hooked"), []);
   });
 
-  test("bad JSON is 400; a push to another branch starts nothing", async () => {
+  test("bad JSON is 400; a push to a branch no trigger takes starts nothing", async () => {
     assert.equal((await post("{nope", { "x-hub-signature-256": sign("{nope") })).status, 400);
-    const other = push("dev");
-    const r = await post(other, { "x-hub-signature-256": sign(other) });
+    const tag = JSON.stringify({ ref: "refs/tags/v1", after: "a".repeat(40), repository: { full_name: "acme/churn" } });
+    const r = await post(tag, { "x-hub-signature-256": sign(tag) });
     assert.equal(r.status, 202);
     assert.deepEqual(await r.json(), { started: [] });
   });
 
-  test("a signed push to main starts the pipeline (trigger git)", async () => {
-    const body = push("main");
-    const r = await post(body, { "x-hub-signature-256": sign(body) });
+  test("a cross-site text/plain POST is refused; a signed body that is not JSON is 415", async () => {
+    const body = push("main", "f".repeat(40));
+    const plain = await fetch(`${url}/hooks/git`, { method: "POST", headers: { "content-type": "text/plain" }, body });
+    assert.equal(plain.status, 401);
+    const signed = await post(body, { "content-type": "text/plain", "x-hub-signature-256": sign(body) });
+    assert.equal(signed.status, 415);
+    assert.deepEqual(await runs("hooked"), []);
+  });
+
+  test("a branch or commit breaking git's rules is 400 and runs nothing", async () => {
+    for (const body of [push("x$(id>pwned)", "e".repeat(40)), push("ok", "e".repeat(39)), push("a..b")]) {
+      const r = await post(body, { "x-hub-signature-256": sign(body) });
+      assert.equal(r.status, 400, body);
+      assert.match(((await r.json()) as { message: string }).message, /Invalid push payload: '(ref|after)'/);
+    }
+    assert.deepEqual(await runs("hooked"), []);
+    assert.equal(existsSync(join(home, "pwned")), false);
+  });
+
+  test("a signed push starts the pipeline once; its branch, commit and repository reach the command as variables", async () => {
+    const commit = `${"0123456789abcdef".repeat(2)}01234567`;
+    const body = push("release/1.2", commit);
+    const headers = { "x-hub-signature-256": sign(body), "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" };
+    const r = await post(body, headers);
     assert.equal(r.status, 202, await r.clone().text());
     assert.deepEqual(await r.json(), { started: ["hooked"] });
+    // GitHub redelivers with the same id; a replay carries the same signed body under a new id.
+    const again = await post(body, headers);
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), { duplicate: true, started: [] });
+    const replay = await post(body, { ...headers, "x-github-delivery": "replayed-1" });
+    assert.deepEqual(await replay.json(), { duplicate: true, started: [] });
     const end = Date.now() + 20_000;
     let found: { status: string; trigger: string }[] = [];
     while (Date.now() < end) {
@@ -112,6 +151,14 @@ steps:
     }
     assert.equal(found.length, 1);
     assert.deepEqual({ status: found[0]?.status, trigger: found[0]?.trigger }, { status: "succeeded", trigger: "git" });
+    assert.deepEqual(JSON.parse(readFileSync(join(home, `seen-${commit}.json`), "utf8")), {
+      branch: "release/1.2",
+      commit,
+      repository: "acme/churn",
+      trigger: "git",
+      secret: null,
+      home: null,
+    });
   });
 
   test("a cron pipeline is accepted (no run before its minute)", async () => {
@@ -137,7 +184,7 @@ steps:
 });
 
 describe("alerts start pipelines", () => {
-  test("a rule's pipeline and a matching alert trigger each start their pipeline once", async () => {
+  test("alerts start pipelines through their alert triggers only; a rule naming another pipeline starts nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mw-up-alerts-"));
     try {
       const file = (name: string, trigger: string) => {
@@ -149,11 +196,12 @@ describe("alerts start pipelines", () => {
       };
       const files = [
         file("retrain", "triggers:\n  - alert: {deployment: churn, rule: dataset_drift}\n"),
-        file("named", ""),
+        file("gitonly", "triggers:\n  - git: {branch: main, secret_env: HOOK}\n"),
       ];
       const started: { name: string; trigger: string | undefined }[] = [];
       const service = {
         load: (path: string) => new PipelineService({} as never).load(path),
+        recover: async () => [],
         start: async (spec: PipelineSpec, o: StartOptions) => {
           started.push({ name: spec.name, trigger: o.trigger });
           const run = { id: "r", status: "succeeded" } as PipelineRun;
@@ -173,14 +221,22 @@ describe("alerts start pipelines", () => {
         threshold: 0.2,
         message: "drift",
       };
-      assert.deepEqual(await p.onAlertFired({ ...alert, pipeline: "named" }), ["retrain", "named"]);
-      assert.deepEqual(await p.onAlertFired({ ...alert, deployment: "other", pipeline: "retrain" }), ["retrain"]);
-      assert.deepEqual(await p.onAlertFired({ ...alert, deployment: "other" }), []);
+      // A rule naming a pipeline without an alert trigger (here: one with only a git trigger) starts nothing.
+      assert.deepEqual(await p.onAlertFired({ ...alert, pipeline: "gitonly" }), ["retrain"]);
+      assert.match(io.stderr.join("\n"), /names pipeline 'gitonly', not started: it has no alert trigger/);
+      assert.deepEqual(await p.onAlertFired({ ...alert, deployment: "other", pipeline: "retrain" }), []);
+      assert.match(
+        io.stderr.join("\n"),
+        /names pipeline 'retrain', not started: it has no alert trigger for dataset_drift on other/,
+      );
+      assert.deepEqual(await p.onAlertFired({ ...alert, pipeline: "retrain" }), ["retrain"]);
       assert.deepEqual(started, [
         { name: "retrain", trigger: "alert" },
-        { name: "named", trigger: "alert" },
         { name: "retrain", trigger: "alert" },
       ]);
+      assert.equal(p.pipelineProblem("retrain", "churn", "dataset_drift"), undefined);
+      assert.match(p.pipelineProblem("gitonly", "churn", "dataset_drift") ?? "", /no alert trigger/);
+      assert.match(p.pipelineProblem("nope", "churn", "dataset_drift") ?? "", /no --pipeline file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,8 +4,9 @@ import { systemClock } from "../../core/clock.js";
 import type { Alert } from "../../monitoring/live/monitor.js";
 import type { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { PipelineSpec } from "../../pipelines/pipeline-spec.js";
+import { GitDeliveries } from "../../pipelines/triggers/git-deliveries.js";
 import type { FiredTrigger } from "../../pipelines/triggers/trigger-scheduler.js";
-import { TriggerScheduler } from "../../pipelines/triggers/trigger-scheduler.js";
+import { alertTriggerFor, TriggerScheduler } from "../../pipelines/triggers/trigger-scheduler.js";
 import type { HooksRoutesOptions } from "../../server/hooks-routes.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError } from "../cli-context.js";
@@ -15,8 +16,12 @@ export interface UpPipelines {
   specs: readonly PipelineSpec[];
   scheduler: TriggerScheduler;
   hooks: HooksRoutesOptions;
-  /** Start the pipelines an alert names (its rule's `pipeline`) or whose alert trigger matches it. */
+  /** Start the pipelines whose alert trigger matches an alert (a rule naming another one is a warning). */
   onAlertFired(alert: Alert): Promise<string[]>;
+  /** Why a monitor rule may not name a pipeline: it is not loaded, or has no alert trigger accepting the rule. */
+  pipelineProblem(pipeline: string, deployment: string, rule: string): string | undefined;
+  /** Stop the triggers and the runs executing here (their commands' process groups included). */
+  shutdown(): Promise<void>;
 }
 
 /**
@@ -41,6 +46,19 @@ export async function loadUpPipelines(
     });
   }
   const byName = new Map(specs.map((s) => [s.name, s]));
+  /** Why a monitor rule of `deployment` may not name `pipeline` (the pipeline file decides what starts it). */
+  const pipelineProblem = (pipeline: string, deployment: string, rule: string): string | undefined => {
+    const spec = byName.get(pipeline);
+    if (!spec) return "no --pipeline file of this server defines it";
+    if (alertTriggerFor(spec, deployment, rule)) return undefined;
+    return `it has no alert trigger for ${rule} on ${deployment} (add '- alert: {deployment: ${deployment}, rule: ${rule}}' to its triggers)`;
+  };
+  // A previous `up` killed mid-run: its runs are interrupted now, and what their commands left running is stopped.
+  for (const id of await service.recover([...byName.keys()])) {
+    io.err(
+      `pipeline run ${id} was interrupted (the process running it stopped); resume it with 'modelworks pipeline resume ${id}'`,
+    );
+  }
   const env = { ...process.env, ...io.env };
 
   const start = async (name: string, fired: FiredTrigger): Promise<void> => {
@@ -53,6 +71,8 @@ export async function loadUpPipelines(
       specPath: paths.get(name) as string,
       params,
       trigger: fired.trigger.type,
+      triggerData: fired.data,
+      ...(fired.delivery ? { delivery: fired.delivery } : {}),
     });
     io.err(`pipeline ${name}: started run ${run.id} (${fired.reason})`);
     done.then(
@@ -65,33 +85,35 @@ export async function loadUpPipelines(
     clock: systemClock,
     start,
     secret: (n) => env[n],
+    deliveries: new GitDeliveries({ stored: (keys) => service.deliverySeen(keys) }),
     warn: (m) => io.err(`warning: ${m}`),
   });
   return {
     specs,
     scheduler,
+    async shutdown() {
+      scheduler.stop();
+      await service.shutdown();
+    },
     hooks: {
       pipelines: () => specs,
       secret: (n) => env[n],
       onGitPush: (payload, auth) => scheduler.onGitPush(payload, auth),
     },
+    pipelineProblem,
     async onAlertFired(alert) {
       const started = await scheduler.onAlert({
         deployment: alert.deployment,
         rule: alert.rule,
         message: alert.message,
+        id: alert.id,
       });
+      // A rule naming a pipeline starts it only through the pipeline's own alert trigger (above).
       if (alert.pipeline !== undefined && !started.includes(alert.pipeline)) {
-        if (!byName.has(alert.pipeline)) {
-          io.err(`warning: alert ${alert.rule} on ${alert.deployment} names pipeline '${alert.pipeline}', not loaded`);
-        } else {
-          await start(alert.pipeline, {
-            trigger: { type: "alert", deployment: alert.deployment, rule: alert.rule },
-            reason: `alert ${alert.rule} on ${alert.deployment}: ${alert.message}`,
-            data: { deployment: alert.deployment, rule: alert.rule, message: alert.message, alert_id: alert.id },
-          });
-          started.push(alert.pipeline);
-        }
+        const why = pipelineProblem(alert.pipeline, alert.deployment, alert.rule) ?? "its start was refused";
+        io.err(
+          `warning: alert ${alert.rule} on ${alert.deployment} names pipeline '${alert.pipeline}', not started: ${why}`,
+        );
       }
       return started;
     },

@@ -6,7 +6,13 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
-import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
+import {
+  defaultPermissionFlag,
+  pipelineStepToken,
+  SERVER_AUTH_FLAGS,
+  SERVER_AUTH_HELP,
+  serverAuthPolicy,
+} from "../server-auth.js";
 import {
   HARDENING_FLAGS,
   HARDENING_HELP,
@@ -44,8 +50,10 @@ Options:
                  every --interval of 'modelworks monitor set')
   --pipeline FILE       run this pipeline from its triggers (repeatable): cron schedules and
                  watched folders every --trigger-tick-ms, git pushes to POST /hooks/git (GitHub
-                 webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
-                 of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
+                 webhook, JSON, signed: X-Hub-Signature-256 checked with the trigger's secret_env;
+                 a delivery seen before starts nothing), and alerts of deployment monitors (the
+                 pipeline's alert trigger; a monitor rule may name only a pipeline whose alert
+                 trigger accepts it). Runs interrupted by a previous up are marked at start.
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
   --data-root DIR       a folder whose files clients may name by server-side path (dataset
                  'path', validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
@@ -100,9 +108,11 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   });
   let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
+  let stepToken: Awaited<ReturnType<typeof pipelineStepToken>> | undefined;
   try {
     await platform.datasets.fileRoots.verify();
     const auth = await serverAuthPolicy(values, host, platform, config.home, io);
+    stepToken = values.pipeline?.length ? await pipelineStepToken(auth, platform) : undefined;
     if (values.pipeline?.length) {
       const service = pipelineService(
         platformConnection(platform),
@@ -110,6 +120,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
         { ...process.env, ...io.env },
         (l) => io.err(l),
         () => running?.url,
+        () => stepToken?.token,
       );
       pipelines = await loadUpPipelines(values.pipeline, service, io);
     }
@@ -127,7 +138,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
         monitorTickMs,
         hardening,
         maxUploadBytes,
-        ...(pipelines ? { onAlertFired: pipelines.onAlertFired } : {}),
+        ...(pipelines ? { onAlertFired: pipelines.onAlertFired, pipelineProblem: pipelines.pipelineProblem } : {}),
         ...(hooks ? { routes: async (app) => void (await app.register(hooksRoutes, hooks)) } : {}),
       },
       io,
@@ -143,7 +154,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     await closeGracefully(running.app);
     return 0;
   } finally {
-    pipelines?.scheduler.stop();
+    await pipelines?.shutdown();
+    await stepToken?.revoke();
     await running?.stop();
     await platform.close();
   }

@@ -17,6 +17,7 @@ import type { AlertNotifier } from "../alerts/notifiers.js";
 import { notifierFor } from "../alerts/notifiers.js";
 import type { ModelFactsCache } from "./model-facts.js";
 import type { Alert, AlertRule, MonitorConfig, MonitorResult } from "./monitor.js";
+import { ruleKey } from "./monitor.js";
 import { MonitorGauges } from "./monitor-gauges.js";
 import { failedResult, runMonitorJob } from "./monitor-job.js";
 import type { AlertQuery, MonitorStore, ResultQuery } from "./monitor-store.js";
@@ -39,6 +40,11 @@ export interface MonitoringDeps {
   notifiers?: (config: MonitorConfig) => AlertNotifier[];
   /** Called once per alert that fires (e.g. to start the pipeline its rule names); failures are warned. */
   onFired?: (alert: Alert) => Promise<unknown> | unknown;
+  /**
+   * Why a rule of `deployment` may not name `pipeline` (e.g. the pipeline declares no alert trigger
+   * for it), or undefined when it may. Set where the process knows its pipelines (`up --pipeline`).
+   */
+  pipelineProblem?: (pipeline: string, deployment: string, rule: string) => string | undefined;
 }
 
 /** What one run did. */
@@ -65,6 +71,7 @@ export class MonitoringService {
     totals?: RequestTotalsReader;
     log?: (line: string) => void;
     onFired?: (alert: Alert) => Promise<unknown> | unknown;
+    pipelineProblem?: MonitoringDeps["pipelineProblem"];
   }): MonitoringService {
     return new MonitoringService({
       ...this.deps,
@@ -72,6 +79,7 @@ export class MonitoringService {
       ...(o.totals ? { errorRates: new ErrorRateTracker(o.totals, this.deps.clock) } : {}),
       ...(o.log ? { log: o.log } : {}),
       ...(o.onFired ? { onFired: o.onFired } : {}),
+      ...(o.pipelineProblem ? { pipelineProblem: o.pipelineProblem } : {}),
     });
   }
 
@@ -80,6 +88,7 @@ export class MonitoringService {
     const d = await this.deps.deployments.get(deployment);
     const settings = settingsFromWire(wire);
     await this.checkFeatures(d, settings.alerts);
+    this.checkPipelines(deployment, settings.alerts);
     const now = this.deps.clock.now();
     return this.deps.store.putConfig({ deployment, ...settings, createdTime: now, updatedTime: now });
   }
@@ -185,6 +194,21 @@ export class MonitoringService {
   }
 
   /** A feature_drift rule must name an input of the primary model (when the model can be read). */
+  /** A rule may name only a pipeline that accepts its alerts (when this process can tell). */
+  private checkPipelines(deployment: string, rules: readonly AlertRule[]): void {
+    const problemOf = this.deps.pipelineProblem;
+    if (!problemOf) return;
+    rules.forEach((r, i) => {
+      if (r.pipeline === undefined) return;
+      const problem = problemOf(r.pipeline, deployment, ruleKey(r));
+      if (problem) {
+        throw invalidParam(
+          `Invalid value for 'alerts[${i}].pipeline': rule ${ruleKey(r)} names pipeline '${r.pipeline}': ${problem}`,
+        );
+      }
+    });
+  }
+
   private async checkFeatures(d: Deployment, rules: readonly AlertRule[]): Promise<void> {
     if (!rules.some((r) => r.type === "feature_drift")) return;
     let inputs: string[];

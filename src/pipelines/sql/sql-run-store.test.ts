@@ -116,5 +116,34 @@ for (const backend of testBackends()) {
         ["r3"],
       );
     });
+
+    test("keeps a run's trigger details and delivery, and finds it by delivery id or body digest", async () => {
+      const data = { branch: "main", commit: "a".repeat(40), repository: "acme/churn", delivery_id: "d-1" };
+      await store.create(
+        { ...run("r4", 4000), trigger: "git", triggerData: data, delivery: { id: "d-1", digest: "b1" } },
+        [],
+      );
+      await store.create({ ...run("r5", 5000), delivery: { digest: "b2" } }, []);
+      const got = await store.get("r4");
+      assert.deepEqual(got.triggerData, data);
+      assert.deepEqual(got.delivery, { id: "d-1", digest: "b1" });
+      assert.deepEqual((await store.get("r5")).delivery, { digest: "b2" });
+      assert.equal((await store.get("r1")).delivery, undefined);
+      assert.equal(await store.findDelivery({ id: "d-1", digest: "other" }), "r4");
+      assert.equal(await store.findDelivery({ id: "new", digest: "b2" }), "r5");
+      assert.equal(await store.findDelivery({ digest: "b1" }), "r4");
+      assert.equal(await store.findDelivery({ id: "new", digest: "new" }), undefined);
+      assert.equal(await store.findDelivery({ digest: "new" }), undefined);
+    });
+
+    test("records a step's process group and clears it", async () => {
+      const p = { pid: 4242, pgid: 4242, host: "box/boot-1", start: "123456" };
+      await store.updateStep("r1", "b", { process: p });
+      assert.deepEqual((await store.steps("r1")).find((s) => s.step === "b")?.process, p);
+      await store.resetStep("r1", "b");
+      assert.deepEqual((await store.steps("r1")).find((s) => s.step === "b")?.process, p, "resume keeps it");
+      await store.updateStep("r1", "b", { process: undefined });
+      assert.equal((await store.steps("r1")).find((s) => s.step === "b")?.process, undefined);
+    });
   });
 }

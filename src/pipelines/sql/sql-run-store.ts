@@ -2,14 +2,14 @@
 import type { Database, SqlValue } from "../../core/db/database.js";
 import { notFound } from "../../core/errors.js";
 import type { PipelineSpec } from "../pipeline-spec.js";
-import type { PipelineRun, RunPatch, RunStore, StepPatch, StepRun } from "../run-store.js";
+import type { PipelineRun, RunPatch, RunStore, StepPatch, StepProcess, StepRun } from "../run-store.js";
 import { tailBytes } from "../run-store.js";
 
 const RUN_COLUMNS =
-  "id, pipeline, spec_json, spec_path, params_json, status, trigger_kind, tracking_run_id, created_time, start_time, end_time, error";
+  "id, pipeline, spec_json, spec_path, params_json, status, trigger_kind, tracking_run_id, created_time, start_time, end_time, error, trigger_json, delivery_id, delivery_digest";
 const RUN_SELECT = `${RUN_COLUMNS}, cancel_requested`;
 const STEP_COLUMNS =
-  "run_id, step, status, attempts, cache_key, outputs_json, tracking_run_id, start_time, end_time, error, log";
+  "run_id, step, status, attempts, cache_key, outputs_json, tracking_run_id, start_time, end_time, error, log, process_json";
 
 interface RunRow {
   id: string;
@@ -24,6 +24,9 @@ interface RunRow {
   start_time: number | string | null;
   end_time: number | string | null;
   error: string | null;
+  trigger_json: string | null;
+  delivery_id: string | null;
+  delivery_digest: string | null;
   cancel_requested?: number | string | boolean;
 }
 
@@ -39,6 +42,7 @@ interface StepRow {
   end_time: number | string | null;
   error: string | null;
   log: string;
+  process_json: string | null;
 }
 
 const RUN_FIELDS: Record<keyof RunPatch, string> = {
@@ -59,6 +63,7 @@ const STEP_FIELDS: Record<keyof StepPatch, string> = {
   startTime: "start_time",
   endTime: "end_time",
   error: "error",
+  process: "process_json",
 };
 
 /** The SQL {@link RunStore}. Needs the "pipelines" migrations applied. */
@@ -67,7 +72,7 @@ export class SqlRunStore implements RunStore {
 
   async create(run: PipelineRun, steps: StepRun[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.run(`INSERT INTO pipeline_runs (${RUN_COLUMNS}) VALUES (${marks(12)})`, [
+      await tx.run(`INSERT INTO pipeline_runs (${RUN_COLUMNS}) VALUES (${marks(15)})`, [
         run.id,
         run.pipeline,
         JSON.stringify(run.spec),
@@ -80,6 +85,9 @@ export class SqlRunStore implements RunStore {
         run.startTime ?? null,
         run.endTime ?? null,
         run.error ?? null,
+        run.triggerData ? JSON.stringify(run.triggerData) : null,
+        run.delivery?.id ?? null,
+        run.delivery?.digest ?? null,
       ]);
       const rows = steps.map((s, i): SqlValue[] => [
         s.runId,
@@ -95,6 +103,7 @@ export class SqlRunStore implements RunStore {
         s.endTime ?? null,
         s.error ?? null,
         tailBytes(s.log),
+        s.process ? JSON.stringify(s.process) : null,
       ]);
       if (rows.length > 0) {
         const cols = ["run_id", "step", "position", "pipeline", ...STEP_COLUMNS.split(", ").slice(2)];
@@ -144,7 +153,7 @@ export class SqlRunStore implements RunStore {
 
   async updateStep(runId: string, step: string, patch: StepPatch): Promise<void> {
     const { sets, values } = assignments(patch, STEP_FIELDS, (k, v) =>
-      k === "outputs" && v !== undefined ? JSON.stringify(v) : undefined,
+      (k === "outputs" || k === "process") && v !== undefined ? JSON.stringify(v) : undefined,
     );
     if (sets.length === 0) return;
     const n = await this.db.run(`UPDATE pipeline_step_runs SET ${sets.join(", ")} WHERE run_id = ? AND step = ?`, [
@@ -188,6 +197,14 @@ export class SqlRunStore implements RunStore {
     );
     return row ? toStep(row) : undefined;
   }
+
+  async findDelivery(delivery: { id?: string; digest: string }): Promise<string | undefined> {
+    const row = await this.db.get<{ id: string }>(
+      "SELECT id FROM pipeline_runs WHERE delivery_digest = ? OR delivery_id = ? LIMIT 1",
+      [delivery.digest, delivery.id ?? null],
+    );
+    return row?.id;
+  }
 }
 
 function marks(n: number): string {
@@ -229,6 +246,10 @@ function toRun(r: RunRow): PipelineRun {
     ...opt("endTime", num(r.end_time)),
     ...(r.error !== null ? { error: r.error } : {}),
     ...(Number(r.cancel_requested ?? 0) ? { cancelRequested: true } : {}),
+    ...(r.trigger_json !== null ? { triggerData: JSON.parse(r.trigger_json) as Record<string, unknown> } : {}),
+    ...(r.delivery_digest !== null
+      ? { delivery: { ...(r.delivery_id !== null ? { id: r.delivery_id } : {}), digest: r.delivery_digest } }
+      : {}),
   };
 }
 
@@ -245,6 +266,7 @@ function toStep(r: StepRow): StepRun {
     ...opt("endTime", num(r.end_time)),
     ...(r.error !== null ? { error: r.error } : {}),
     log: r.log,
+    ...(r.process_json !== null ? { process: JSON.parse(r.process_json) as StepProcess } : {}),
   };
 }
 

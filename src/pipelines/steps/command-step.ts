@@ -1,74 +1,94 @@
 /**
- * The `command` step: run an executable without a shell (arguments are never re-split or expanded),
- * stream its output to the step log, and take `$MODELWORKS_WORK_DIR/outputs.json` as its outputs.
+ * The `command` step: run an executable without a shell (arguments are never re-split or expanded)
+ * in a process group of its own, with a minimal environment (`command-env.ts`), stream its output
+ * to the step log, and take `$MODELWORKS_WORK_DIR/outputs.json` as its outputs. Cancelling, a
+ * timeout or the command's own exit stops the whole group, so nothing it started is left behind.
  */
+import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { KILL_GRACE_MS, processStart, stopGroup, thisHost, trackGroup, untrackGroup } from "../process-groups.js";
 import type { StepContext, StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import { commandEnv, maskSecrets } from "./command-env.js";
 
-/** How long a command gets to exit after SIGTERM before SIGKILL. */
-const KILL_GRACE_MS = 2000;
-
-/** The `command` executor; `env` is the base environment (the process's by default). */
-export function commandExecutor(options: { env?: NodeJS.ProcessEnv } = {}): StepExecutor {
-  return { run: (ctx) => runCommand(ctx, options.env ?? process.env) };
+/** The `command` executor; `env` is the platform process's environment (commands see only part of it). */
+export function commandExecutor(options: { env: NodeJS.ProcessEnv }): StepExecutor {
+  return { run: (ctx) => runCommand(ctx, options.env) };
 }
 
-/** The environment a command sees: the base plus where to log and what to read and write. */
-export function commandEnv(ctx: StepContext, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const dir = ctx.baseDir ?? process.cwd();
-  return {
-    ...base,
-    ...(ctx.trackingUri ? { MLFLOW_TRACKING_URI: ctx.trackingUri, MODELWORKS_TRACKING_URI: ctx.trackingUri } : {}),
-    MODELWORKS_RUN_ID: ctx.runId,
-    MLFLOW_RUN_ID: ctx.runId,
-    MODELWORKS_PIPELINE_RUN_ID: ctx.pipelineRunId,
-    MODELWORKS_STEP: ctx.step.name,
-    MODELWORKS_INPUTS: JSON.stringify(ctx.step.inputs.map((p) => resolve(dir, p))),
-    MODELWORKS_OUTPUTS: JSON.stringify(ctx.step.outputs.map((p) => resolve(dir, p))),
-    MODELWORKS_WORK_DIR: ctx.workDir,
-  };
-}
-
-async function runCommand(ctx: StepContext, base: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+async function runCommand(ctx: StepContext, platformEnv: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
   const argv = (ctx.step.run ?? []).map(String);
   const [file, ...args] = argv;
   if (!file) throw new PermanentStepError("a command step needs run: [executable, args...]");
+  const { env, secrets } = commandEnv(ctx, platformEnv);
+  const log = (line: string) => ctx.log(maskSecrets(line, secrets));
   const outputsFile = join(ctx.workDir, "outputs.json");
   // A previous attempt's outputs must not pass for this one's.
   await rm(outputsFile, { force: true });
-  ctx.log(`$ ${argv.map(quote).join(" ")}`);
-  const code = await new Promise<number | string>((done, fail) => {
-    const child = spawn(file, args, {
-      cwd: ctx.baseDir ?? process.cwd(),
-      env: commandEnv(ctx, base),
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true,
-    });
-    createInterface({ input: child.stdout }).on("line", (l) => ctx.log(l));
-    createInterface({ input: child.stderr }).on("line", (l) => ctx.log(l));
-    let killTimer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
-    };
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      ctx.signal.removeEventListener("abort", onAbort);
-      fail(e.code === "ENOENT" ? new PermanentStepError(`command not found: '${file}'`) : e);
-    });
-    child.on("close", (exitCode, signal) => {
-      ctx.signal.removeEventListener("abort", onAbort);
-      if (killTimer) clearTimeout(killTimer);
-      done(exitCode ?? signal ?? "unknown");
-    });
+  log(`$ ${argv.map(quote).join(" ")}`);
+  const child = spawn(file, args, {
+    cwd: ctx.baseDir ?? process.cwd(),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+    // Its own process group: what it starts is stopped with it, and a terminal's Ctrl-C reaches only us.
+    detached: process.platform !== "win32",
   });
+  const code = await supervise(child, ctx, log);
   if (code !== 0) throw new Error(typeof code === "number" ? `exited with code ${code}` : `killed by ${code}`);
   return readOutputs(outputsFile);
+}
+
+/** Wait for the command, stopping its group on abort and once it exits; resolves to its exit code or signal. */
+async function supervise(child: ChildProcess, ctx: StepContext, log: (line: string) => void) {
+  const pgid = child.pid !== undefined && process.platform !== "win32" ? child.pid : undefined;
+  let recorded = Promise.resolve();
+  if (pgid !== undefined) {
+    trackGroup(pgid);
+    const start = processStart(pgid);
+    recorded = (ctx.onProcess?.({ pid: pgid, pgid, host: thisHost(), ...(start ? { start } : {}) }) ?? recorded).catch(
+      (e: unknown) => log(`warning: could not record the command's process: ${(e as Error).message}`),
+    );
+  }
+  const stop = async () => {
+    if (pgid === undefined) {
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
+      return true;
+    }
+    return stopGroup(pgid, KILL_GRACE_MS);
+  };
+  if (child.stdout) createInterface({ input: child.stdout }).on("line", log);
+  if (child.stderr) createInterface({ input: child.stderr }).on("line", log);
+  const onAbort = () => void stop();
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await new Promise<number | string>((done, fail) => {
+      child.on("error", (e: NodeJS.ErrnoException) => {
+        fail(e.code === "ENOENT" ? new PermanentStepError(`command not found: '${child.spawnfile}'`) : e);
+      });
+      // Whatever it left running in its group is stopped, so its output pipes close and nothing lingers.
+      child.on("exit", () => void stop());
+      child.on("close", (exitCode, sig) => done(exitCode ?? sig ?? "unknown"));
+    });
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
+    if (pgid !== undefined) await forget(pgid, ctx, log, recorded);
+  }
+}
+
+/** The group is gone: stop tracking it and clear its record (kept when it survived, so a resume refuses). */
+async function forget(pgid: number, ctx: StepContext, log: (line: string) => void, recorded: Promise<void>) {
+  await recorded;
+  if (!(await stopGroup(pgid, KILL_GRACE_MS))) {
+    log(`warning: process group ${pgid} could not be stopped`);
+    return;
+  }
+  untrackGroup(pgid);
+  await ctx.onProcess?.(undefined).catch(() => {});
 }
 
 async function readOutputs(path: string): Promise<Record<string, unknown>> {

@@ -38,7 +38,7 @@ export interface RunnerFixture {
 /** A fixture; `extra` executors replace or add types (e.g. a scripted `train`). */
 export async function runnerFixture(
   extra: [StepType, StepExecutor][] = [],
-  options: { maxParallel?: number } = {},
+  options: { maxParallel?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunnerFixture> {
   const dir = await mkdtemp(join(tmpdir(), "mw-pipeline-"));
   const db = openSqlite(":memory:");
@@ -51,10 +51,11 @@ export async function runnerFixture(
   const events: StepEvent[] = [];
   const runner = new PipelineRunner({
     store,
-    executors: stepExecutors({}, extra),
+    executors: stepExecutors({ env: options.env ?? process.env }, extra),
     workRoot: join(dir, ".work"),
     tracking,
     trackingUri: "http://127.0.0.1:5999",
+    trackingToken: () => "mwt_test-step-token",
     sleep: async (ms) => {
       sleeps.push(ms);
     },

@@ -1,6 +1,7 @@
 /** GitHub push webhooks: signature check (`X-Hub-Signature-256`) and the push fields a trigger needs. */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { invalidParam } from "../../core/errors.js";
+import { branchProblem, commitProblem, repositoryProblem } from "./git-names.js";
 import { globRegExp } from "./glob.js";
 
 /**
@@ -33,7 +34,8 @@ const ZERO_SHA = /^0+$/;
 
 /**
  * The branch, head commit and repository of a push event body (parsed JSON). Null for pushes that
- * should not start anything: tags and branch deletions. invalidParam when it is not a push payload.
+ * should not start anything: tags and branch deletions. invalidParam when it is not a push payload,
+ * or when the branch, commit or repository break git's naming rules ({@link branchProblem}).
  */
 export function parsePush(body: unknown): GitPush | null {
   if (typeof body !== "object" || body === null) throw invalidParam("Invalid push payload: expected a JSON object.");
@@ -46,7 +48,16 @@ export function parsePush(body: unknown): GitPush | null {
   const repo = b.repository as Record<string, unknown> | undefined;
   const repository = typeof repo?.full_name === "string" ? repo.full_name : undefined;
   if (repository === undefined) throw invalidParam("Invalid push payload: 'repository.full_name' is missing.");
-  return { branch: b.ref.slice("refs/heads/".length), commit, repository };
+  const branch = b.ref.slice("refs/heads/".length);
+  refuse("ref", branchProblem(branch));
+  refuse("after", commitProblem(commit));
+  refuse("repository.full_name", repositoryProblem(repository));
+  return { branch, commit, repository };
+}
+
+/** The offending value is not repeated: it may be anything. */
+function refuse(field: string, problem: string | undefined): void {
+  if (problem) throw invalidParam(`Invalid push payload: '${field}': ${problem}.`);
 }
 
 function headCommitId(head: unknown): string | undefined {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { test } from "node:test";
 import { MwError } from "../../core/errors.js";
 import type { PipelineSpec, TriggerSpec } from "../pipeline-spec.js";
 import type { FileEntry } from "./folder-watch.js";
+import { GitDeliveries } from "./git-deliveries.js";
 import type { FiredTrigger, Timers } from "./trigger-scheduler.js";
 import { TriggerScheduler } from "./trigger-scheduler.js";
 
@@ -99,26 +100,109 @@ test("folder: a new file starts the pipeline once it is stable, with the file in
 
 test("git: branch filters and signatures", async () => {
   const w = world([
-    pipeline("ci-main", [{ type: "git", branch: "main" }]),
+    pipeline("ci-main", [{ type: "git", branch: "main", secretEnv: "HOOK_SECRET" }]),
     pipeline("release", [{ type: "git", branch: "release/*", secretEnv: "HOOK_SECRET" }]),
     pipeline("unset-secret", [{ type: "git", secretEnv: "MISSING" }]),
     pipeline("cron-only", [{ type: "cron", schedule: "@daily" }]),
   ]);
-  const push = (branch: string) => ({
+  const push = (branch: string, commit = "a".repeat(40)) => ({
     ref: `refs/heads/${branch}`,
+    after: commit,
+    repository: { full_name: "acme/churn" },
+  });
+  const signed = (body: unknown, secret = "s3cret") => {
+    const rawBody = JSON.stringify(body);
+    return { rawBody, signature: `sha256=${createHmac("sha256", secret).update(rawBody).digest("hex")}` };
+  };
+  const send = (body: unknown, auth?: { rawBody: string; signature: string }) =>
+    w.scheduler.onGitPush(body, auth ?? signed(body));
+  assert.deepEqual(await send(push("main")), { started: ["ci-main"], duplicate: false });
+  assert.deepEqual(w.started[0]?.fired.data, { branch: "main", commit: "a".repeat(40), repository: "acme/churn" });
+  assert.deepEqual(await w.scheduler.onGitPush(push("release/2")), { started: [], duplicate: false }, "unsigned");
+  assert.deepEqual(await send(push("release/2", "b".repeat(40))), { started: ["release"], duplicate: false });
+  const bad = { rawBody: JSON.stringify(push("release/3")), signature: "sha256=00" };
+  assert.deepEqual(await send(push("release/3"), bad), { started: [], duplicate: false });
+  assert.deepEqual(await send(push("release/3"), signed(push("release/3"), "other")), {
+    started: [],
+    duplicate: false,
+  });
+  assert.deepEqual(await send({ ...push("main"), ref: "refs/tags/v1" }), { started: [], duplicate: false });
+  assert.ok(w.warnings.some((m) => /MISSING is not set/.test(m)));
+  assert.ok(w.warnings.some((m) => /bad signature/.test(m)));
+});
+
+test("git: branch, commit and repository must follow git's rules; nothing starts otherwise", async () => {
+  const w = world([pipeline("any", [{ type: "git", secretEnv: "HOOK_SECRET" }])]);
+  const body = (ref: string, after = "c".repeat(40), repo = "acme/churn") => ({
+    ref,
+    after,
+    repository: { full_name: repo },
+  });
+  const send = (b: unknown) => {
+    const rawBody = JSON.stringify(b);
+    const signature = `sha256=${createHmac("sha256", "s3cret").update(rawBody).digest("hex")}`;
+    return w.scheduler.onGitPush(b, { rawBody, signature });
+  };
+  for (const ref of [
+    "refs/heads/x$(id>pwned)",
+    "refs/heads/a..b",
+    "refs/heads/a b",
+    "refs/heads/x.lock",
+    "refs/heads/.hidden",
+    "refs/heads/a//b",
+    "refs/heads/a/",
+    "refs/heads/a@{1}",
+    "refs/heads/-rf",
+    "refs/heads/`id`",
+    `refs/heads/${"a".repeat(256)}`,
+  ]) {
+    await assert.rejects(send(body(ref)), (e) => e instanceof MwError && /'ref'/.test(e.message), ref);
+  }
+  await assert.rejects(send(body("refs/heads/main", "abc")), /'after': expected 40 or 64 lowercase hex digits/);
+  await assert.rejects(send(body("refs/heads/main", `${"a".repeat(39)};`)), /'after'/);
+  await assert.rejects(send(body("refs/heads/main", undefined, "acme/x;y")), /'repository.full_name'/);
+  assert.deepEqual(w.started, []);
+  assert.deepEqual(await send(body("refs/heads/feature/JIRA-12_fix.v2+x=y@z", "d".repeat(64))), {
+    started: ["any"],
+    duplicate: false,
+  });
+});
+
+test("git: the same delivery (id or signed body) starts nothing the second time", async () => {
+  const w = world([pipeline("any", [{ type: "git", secretEnv: "HOOK_SECRET" }])]);
+  const stored = new Set<string>();
+  const deliveries = new GitDeliveries({ max: 2, stored: async (k) => stored.has(k.digest) });
+  const scheduler = new TriggerScheduler([pipeline("any", [{ type: "git", secretEnv: "HOOK_SECRET" }])], {
+    clock: { now: () => w.time },
+    start: (p, fired) => {
+      w.started.push({ pipeline: p, fired });
+    },
+    secret: () => "s3cret",
+    deliveries,
+  });
+  const send = (commit: string, deliveryId?: string) => {
+    const b = { ref: "refs/heads/main", after: commit, repository: { full_name: "acme/churn" } };
+    const rawBody = JSON.stringify(b);
+    const signature = `sha256=${createHmac("sha256", "s3cret").update(rawBody).digest("hex")}`;
+    return scheduler.onGitPush(b, { rawBody, signature, ...(deliveryId ? { deliveryId } : {}) });
+  };
+  assert.deepEqual(await send("a".repeat(40), "d-1"), { started: ["any"], duplicate: false });
+  assert.deepEqual(await send("a".repeat(40), "d-1"), { started: [], duplicate: true }, "redelivered");
+  assert.deepEqual(await send("a".repeat(40), "d-2"), { started: [], duplicate: true }, "replayed body, new id");
+  assert.deepEqual(await send("b".repeat(40), "d-1"), { started: [], duplicate: true }, "same id, other body");
+  assert.deepEqual(await send("c".repeat(40), "d-3"), { started: ["any"], duplicate: false });
+  assert.equal(w.started.length, 2);
+  assert.equal(w.started[0]?.fired.delivery?.id, "d-1");
+  assert.equal(w.started[0]?.fired.data.delivery_id, "d-1");
+  // Beyond the memory's bound, the stored runs still know the body.
+  for (const c of ["e", "f", "0"]) await send(c.repeat(40), `d-${c}`);
+  const first = JSON.stringify({
+    ref: "refs/heads/main",
     after: "a".repeat(40),
     repository: { full_name: "acme/churn" },
   });
-  assert.deepEqual(await w.scheduler.onGitPush(push("main")), ["ci-main"]);
-  assert.deepEqual(w.started[0]?.fired.data, { branch: "main", commit: "a".repeat(40), repository: "acme/churn" });
-  assert.deepEqual(await w.scheduler.onGitPush(push("release/2")), [], "unsigned");
-  const body = JSON.stringify(push("release/2"));
-  const signature = `sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`;
-  assert.deepEqual(await w.scheduler.onGitPush(JSON.parse(body), { rawBody: body, signature }), ["release"]);
-  assert.deepEqual(await w.scheduler.onGitPush(JSON.parse(body), { rawBody: body, signature: "sha256=00" }), []);
-  assert.deepEqual(await w.scheduler.onGitPush({ ...push("main"), ref: "refs/tags/v1" }), []);
-  assert.ok(w.warnings.some((m) => /MISSING is not set/.test(m)));
-  assert.ok(w.warnings.some((m) => /bad signature/.test(m)));
+  stored.add(createHash("sha256").update(first).digest("hex"));
+  assert.deepEqual(await send("a".repeat(40), "d-new"), { started: [], duplicate: true });
 });
 
 test("alerts start pipelines whose filter matches; a failing start is a warning", async () => {

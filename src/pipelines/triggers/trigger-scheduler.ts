@@ -10,6 +10,8 @@ import type { CronSchedule } from "./cron.js";
 import { checkTimezone, nextRun, parseCron } from "./cron.js";
 import type { ListFolder } from "./folder-watch.js";
 import { FolderWatcher, listFolder } from "./folder-watch.js";
+import type { DeliveryKeys, GitDeliveries } from "./git-deliveries.js";
+import { deliveryKeys } from "./git-deliveries.js";
 import { branchMatches, parsePush, verifyGithubSignature } from "./git-webhook.js";
 
 /** Why a pipeline is being started. */
@@ -19,6 +21,14 @@ export interface FiredTrigger {
   reason: string;
   /** Details for the run (scheduled time, file, commit, alert), snake_case. */
   data: Record<string, unknown>;
+  /** The webhook delivery that fired it, recorded on the run so it is never started twice. */
+  delivery?: DeliveryKeys;
+}
+
+/** What a push did: the pipelines it started, or nothing because it was delivered before. */
+export interface GitPushOutcome {
+  started: string[];
+  duplicate: boolean;
 }
 
 /** A monitoring alert that may start retraining. */
@@ -26,6 +36,22 @@ export interface AlertEvent {
   deployment?: string;
   rule?: string;
   message?: string;
+  /** The alert's id (passed to the run as `alert_id`). */
+  id?: string;
+}
+
+/** The pipeline's alert trigger that accepts alerts of `rule` on `deployment` (an unset filter accepts any). */
+export function alertTriggerFor(
+  spec: PipelineSpec,
+  deployment: string | undefined,
+  rule: string | undefined,
+): Extract<TriggerSpec, { type: "alert" }> | undefined {
+  return spec.triggers.find(
+    (x): x is Extract<TriggerSpec, { type: "alert" }> =>
+      x.type === "alert" &&
+      (x.deployment === undefined || x.deployment === deployment) &&
+      (x.rule === undefined || x.rule === rule),
+  );
 }
 
 /** Interval timers, injectable so tests drive ticks themselves. */
@@ -42,13 +68,17 @@ export interface TriggerSchedulerDeps {
   timers?: Timers;
   /** A git trigger's secret by its `secretEnv` name (e.g. from process.env). */
   secret?(name: string): string | undefined;
+  /** Deliveries seen before (none are refused as duplicates without it). */
+  deliveries?: GitDeliveries;
   warn?(message: string): void;
 }
 
-/** The raw request of a webhook, for triggers that require a signature. */
+/** The raw request of a webhook: its signature is checked against each trigger's secret. */
 export interface WebhookAuth {
   rawBody: string | Uint8Array;
   signature: string | undefined;
+  /** `X-GitHub-Delivery`. */
+  deliveryId?: string;
 }
 
 interface CronEntry {
@@ -152,45 +182,51 @@ export class TriggerScheduler {
   }
 
   /**
-   * Start the pipelines whose git trigger matches a push payload (parsed JSON). A trigger with a
-   * `secretEnv` only accepts a request whose `X-Hub-Signature-256` verifies with that secret.
+   * Start the pipelines whose git trigger matches a push payload (parsed JSON) and whose secret
+   * verifies the request's `X-Hub-Signature-256`. A delivery seen before starts nothing. invalidParam
+   * for a payload that is not a push or whose branch, commit or repository break git's rules.
    */
-  async onGitPush(payload: unknown, auth?: WebhookAuth): Promise<string[]> {
+  async onGitPush(payload: unknown, auth?: WebhookAuth): Promise<GitPushOutcome> {
     const push = parsePush(payload);
-    if (!push) return [];
-    const started: string[] = [];
-    for (const p of this.pipelines) {
+    if (!push || !auth) return { started: [], duplicate: false };
+    const matched = this.pipelines.flatMap((p) => {
       const t = p.triggers.find(
         (x): x is Extract<TriggerSpec, { type: "git" }> =>
           x.type === "git" && branchMatches(x.branch, push.branch) && this.signed(x, auth, p.name),
       );
-      if (!t) continue;
-      const fired = {
-        trigger: t,
-        reason: `git push to ${push.repository}@${push.branch} (${push.commit.slice(0, 12)})`,
-        data: { ...push },
-      };
-      if (await this.fire(p.name, fired)) started.push(p.name);
+      return t ? [{ pipeline: p.name, trigger: t }] : [];
+    });
+    if (matched.length === 0) return { started: [], duplicate: false };
+    const delivery = deliveryKeys(auth.rawBody, auth.deliveryId);
+    if (await this.deps.deliveries?.seenBefore(delivery)) {
+      this.warn(`git push ${delivery.id ?? delivery.digest.slice(0, 12)} was delivered before; nothing started`);
+      return { started: [], duplicate: true };
     }
-    return started;
+    const started: string[] = [];
+    for (const { pipeline, trigger } of matched) {
+      const fired = {
+        trigger,
+        reason: `git push to ${push.repository}@${push.branch} (${push.commit.slice(0, 12)})`,
+        data: { ...push, ...(delivery.id ? { delivery_id: delivery.id } : {}) },
+        delivery,
+      };
+      if (await this.fire(pipeline, fired)) started.push(pipeline);
+    }
+    return { started, duplicate: false };
   }
 
   /** Start the pipelines whose alert trigger matches (an unset deployment or rule matches any). */
   async onAlert(alert: AlertEvent): Promise<string[]> {
     const started: string[] = [];
     for (const p of this.pipelines) {
-      const t = p.triggers.find(
-        (x): x is Extract<TriggerSpec, { type: "alert" }> =>
-          x.type === "alert" &&
-          (x.deployment === undefined || x.deployment === alert.deployment) &&
-          (x.rule === undefined || x.rule === alert.rule),
-      );
+      const t = alertTriggerFor(p, alert.deployment, alert.rule);
       if (!t) continue;
       const what = [alert.rule, alert.deployment && `on ${alert.deployment}`].filter(Boolean).join(" ");
+      const { id, ...details } = alert;
       const fired = {
         trigger: t,
         reason: `alert ${what || "(unnamed)"}${alert.message ? `: ${alert.message}` : ""}`,
-        data: { ...alert },
+        data: { ...details, ...(id !== undefined ? { alert_id: id } : {}) },
       };
       if (await this.fire(p.name, fired)) started.push(p.name);
     }
@@ -219,14 +255,13 @@ export class TriggerScheduler {
     return new FolderWatcher(options, this.deps.listFolder ?? listFolder);
   }
 
-  private signed(t: Extract<TriggerSpec, { type: "git" }>, auth: WebhookAuth | undefined, pipeline: string): boolean {
-    if (t.secretEnv === undefined) return true;
+  private signed(t: Extract<TriggerSpec, { type: "git" }>, auth: WebhookAuth, pipeline: string): boolean {
     const secret = this.deps.secret?.(t.secretEnv);
     if (!secret) {
       this.warn(`pipeline '${pipeline}': git trigger secret ${t.secretEnv} is not set; push ignored`);
       return false;
     }
-    if (auth && verifyGithubSignature(secret, auth.rawBody, auth.signature)) return true;
+    if (verifyGithubSignature(secret, auth.rawBody, auth.signature)) return true;
     this.warn(`pipeline '${pipeline}': push with a missing or bad signature ignored`);
     return false;
   }

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { Registry } from "prom-client";
 import type { MonitorConfigInfo, MonitorStatusInfo } from "../../core/api/platform-routes.js";
 import type { TelcoWorld } from "../../monitoring/live/test-support/telco-world.js";
 import {
@@ -187,5 +188,41 @@ describe("platform API: monitoring", () => {
     assert.equal((await send("GET", "/deployments/prod/monitor")).status, 404);
     assert.equal((await send("DELETE", "/deployments/prod/monitor")).status, 404);
     assert.equal((await w.platform.monitoring.results({ deployment: "prod" })).length, 2);
+  });
+
+  test("where the process knows its pipelines, a rule may name only one whose alert trigger accepts it", async () => {
+    const problems: string[] = [];
+    const monitoring = w.platform.monitoring.withServing({
+      registry: new Registry(),
+      // As `up --pipeline` answers: 'retrain' has an alert trigger, 'ci' only a git trigger.
+      pipelineProblem: (pipeline, deployment, rule) => {
+        problems.push(`${pipeline} ${deployment} ${rule}`);
+        return pipeline === "retrain" ? undefined : "it has no alert trigger for dataset_drift on prod";
+      },
+    });
+    const guarded = await buildApp({ ...w.platform, auth: AUTH_OFF, monitoring, version: "test" });
+    try {
+      const put = (pipeline: string) =>
+        guarded.inject({
+          method: "PUT",
+          url: `${V1}/deployments/prod/monitor`,
+          payload: {
+            alerts: [
+              { rule: "error_rate", max: 0.5 },
+              { rule: "dataset_drift", pipeline },
+            ],
+          },
+        });
+      const refusedRes = await put("ci");
+      assert.equal(refusedRes.statusCode, 400, refusedRes.body);
+      assert.match(
+        refusedRes.json().message,
+        /'alerts\[1\]\.pipeline': rule dataset_drift names pipeline 'ci': it has no alert trigger/,
+      );
+      assert.equal((await put("retrain")).statusCode, 200);
+      assert.deepEqual(problems, ["ci prod dataset_drift", "retrain prod dataset_drift"]);
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -46,7 +46,11 @@ export async function startSecureApp(
     clock: systemClock,
     layout: "multi",
   });
-  await app.register(hooksRoutes, { pipelines: () => [], secret: () => undefined, onGitPush: async () => [] });
+  await app.register(hooksRoutes, {
+    pipelines: () => [],
+    secret: () => undefined,
+    onGitPush: async () => ({ started: [], duplicate: false }),
+  });
   o.hooks?.(app);
   await app.ready();
   return {

@@ -105,6 +105,7 @@ export async function churnStory(options: ChurnStoryOptions, io: CliIo): Promise
       { ...process.env, ...io.env },
       (l) => say.detail(`notice: ${l}`),
       () => url,
+      () => readTokenFile(config.home),
     );
     const story = new Story(say, api, url, config.home, options.seed, fired, conn, authed);
     const ok = await story.tell(pipelines);
