@@ -36,11 +36,11 @@ interface BatchResult {
 }
 
 /** POST the body once; resolves to the wall time in ms, or throws on a bad answer. */
-async function post(url: string, body: string): Promise<number> {
+async function post(url: string, body: string, authorization?: string): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(`${url}/invocations`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
     body,
   });
   const text = await res.text();
@@ -62,13 +62,13 @@ async function settledLogMetrics(url: string): Promise<Record<string, number> | 
 }
 
 async function measure(server: ChildServer, body: string): Promise<Omit<BatchResult, "logging">> {
-  const answered = await checkInvocation(server.url);
+  const answered = await checkInvocation(server.url, server.authorization);
   log(`${server.label}: ${WARMUP} warm-up + ${REPEATS} requests of ${int(ROWS)} rows`);
   const samples: number[] = [];
   let failure: string | undefined;
   try {
-    for (let i = 0; i < WARMUP; i++) await post(server.url, body);
-    for (let i = 0; i < REPEATS; i++) samples.push(await post(server.url, body));
+    for (let i = 0; i < WARMUP; i++) await post(server.url, body, server.authorization);
+    for (let i = 0; i < REPEATS; i++) samples.push(await post(server.url, body, server.authorization));
   } catch (e) {
     failure = (e as Error).message;
   }

@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     if (args.mode === "deployment") await createDeployment(bench.home, DEPLOYMENT, SAMPLING);
     const anchor = await startAnchor();
     servers.push(anchor);
-    const ours = await startModelServer(bench.home, args.mode);
+    const ours = await startModelServer(bench.home, args.mode, DEPLOYMENT, "off");
     servers.push(ours);
     const answered = await checkInvocation(ours.url);
     const results: [ChildServer, SummaryReport][] = [];

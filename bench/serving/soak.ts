@@ -16,7 +16,15 @@ import type { IntervalReport } from "./lib/open-loop.js";
 import { runOpenLoop } from "./lib/open-loop.js";
 import { checkInvocation, describeLogMetrics, predictionLogMetrics } from "./lib/probe.js";
 import { countsText, fixed, int, machineNote, markdownTable, writeResults } from "./lib/report.js";
-import { createDeployment, finishBench, MODEL, prepareHome, startModelServer, switchPrimary } from "./lib/setup.js";
+import {
+  createDeployment,
+  DEPLOYMENT,
+  finishBench,
+  MODEL,
+  prepareHome,
+  startModelServer,
+  switchPrimary,
+} from "./lib/setup.js";
 
 const args = parseBenchArgs(["minutes", "rate", "swap-every"]);
 const RATE = numberArg(args.values.rate, 500, "rate");
@@ -41,7 +49,7 @@ async function main(): Promise<number> {
   const timers: NodeJS.Timeout[] = [];
   try {
     if (args.mode === "deployment") await createDeployment(bench.home);
-    const ours = await startModelServer(bench.home, args.mode);
+    const ours = await startModelServer(bench.home, args.mode, DEPLOYMENT, "off");
     servers.push(ours);
     const answered = await checkInvocation(ours.url);
     const rss = { idle: ours.rssMiB(), start: Number.NaN, end: Number.NaN, atBoundary: [] as number[] };

@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fetchWithAuthorization } from "../../src/cli/client-auth.js";
 import { resolveConfig } from "../../src/core/config.js";
 import type { MlflowApi } from "../../src/sdk/mlflow-client.js";
 import { createMlflowClient } from "../../src/sdk/mlflow-client.js";
@@ -54,19 +55,21 @@ async function main(): Promise<void> {
   ];
   const loadBefore = loadavg();
   let server: ServerProcess = await startServerProcess(homes[0] as string);
-  let api: MlflowApi = createMlflowClient({ baseUrl: server.url });
+  const client = (s: ServerProcess, base?: typeof fetch) =>
+    createMlflowClient({ baseUrl: s.url, fetch: fetchWithAuthorization(s.authorization, base) });
+  let api: MlflowApi = client(server);
   try {
     const roundTrip = await measureRoundTrip(server.url);
     log(`phase 1: ingest ${SIZES.ingestCalls} × log-batch(${SIZES.perCall})`);
     const ingestExp = (await api.createExperiment({ name: "bench-ingest" })).experiment_id;
     const ingestPrebuilt = await measureIngestPrebuilt(server.url, server, ingestExp, SIZES.ingestCalls, SIZES.perCall);
     const ingest = await measureIngest(api, server, ingestExp, SIZES.ingestCalls, SIZES.perCall);
-    const httpApi = createMlflowClient({ baseUrl: server.url, fetch: nodeHttpFetch() });
+    const httpApi = client(server, nodeHttpFetch());
     const ingestNodeHttp = await measureIngest(httpApi, server, ingestExp, SIZES.ingestCalls, SIZES.perCall);
     if (!sharedStore) {
       await server.stop();
       server = await startServerProcess(searchHome);
-      api = createMlflowClient({ baseUrl: server.url });
+      api = client(server);
     }
 
     log(`phase 2: populate ${SIZES.smallRuns} runs over HTTP`);
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
     );
     await server.stop();
     server = await startServerProcess(searchHome);
-    api = createMlflowClient({ baseUrl: server.url });
+    api = client(server);
     const search100k = [];
     for (const [spec, max] of [
       [SEARCH_AUC, 100],

@@ -179,7 +179,11 @@ export async function measureIngestPrebuilt(
           path: url.pathname,
           method: "POST",
           agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            authorization: server.authorization,
+          },
         },
         (res) => {
           let text = "";

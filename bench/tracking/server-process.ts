@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readTokenFile } from "../../src/cli/client-auth.js";
 import { stopChild } from "../lib/child-process.js";
 
 /** The repository root (bench/tracking/ is two levels down). */
@@ -25,6 +26,8 @@ export interface ServerProcess {
   cpuMs(): number;
   /** Reset VmHWM to the current RSS (`echo 5 > /proc/PID/clear_refs`); false when not permitted. */
   resetPeak(): boolean;
+  /** `Bearer <token>`: the admin token the server saved in its home at first start. */
+  authorization: string;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function startServerProcess(home: string, timeoutMs = 60_000): Prom
   return {
     url,
     pid,
+    authorization: `Bearer ${readTokenFile(home) ?? ""}`,
     memory: () => readMemory(pid),
     cpuMs: () => readCpuMs(pid),
     resetPeak: () => {

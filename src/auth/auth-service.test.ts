@@ -103,7 +103,7 @@ describe("AuthService", () => {
     assert.equal(auth.csrfMatches(s.session, `${s.csrf}x`), false);
     assert.equal(auth.csrfMatches(s.session, undefined), false);
     assert.deepEqual(
-      (await auth.listTokens(p?.userId)).map((t) => t.name),
+      (await auth.listTokens(p?.userId)).map((t) => t.name).sort(),
       ["ci", "short"],
       "sessions are not listed as tokens",
     );
@@ -121,10 +121,19 @@ describe("AuthService", () => {
       code("REQUEST_LIMIT_EXCEEDED"),
       "the user is locked out for a while, from any address",
     );
+    // Token guesses from one address: 401 until the address's limit, then 429; a valid token still works.
+    const { token } = await fresh.issueToken((await fresh.getUser("erin")).id, "ci");
+    for (let i = 0; i < 39; i++)
+      await assert.rejects(
+        fresh.authenticate({ authorization: `Bearer mwt_guess${i}`, address: "10.0.0.9" }),
+        code("UNAUTHENTICATED"),
+      );
     await assert.rejects(
       fresh.authenticate({ authorization: "Bearer mwt_guess", address: "10.0.0.9" }),
       code("REQUEST_LIMIT_EXCEEDED"),
-      "and so is the address",
+      "the address that also guessed passwords is over its limit",
     );
+    const p = await fresh.authenticate({ authorization: `Bearer ${token}`, address: "10.0.0.9" });
+    assert.equal(p?.username, "erin", "a valid token is never throttled");
   });
 });

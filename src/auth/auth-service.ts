@@ -33,6 +33,9 @@ export interface Credentials {
 }
 
 const USERNAME = /^[A-Za-z0-9_.@+-]{1,128}$/;
+/** Failed sign-ins allowed per minute for one user name, and for one address (many users behind a proxy). */
+const USER_LIMIT = 10;
+const ADDRESS_LIMIT = 50;
 const SESSION_NAME = "ui-session";
 
 export class AuthService {
@@ -278,13 +281,15 @@ export class AuthService {
     const hash = hashToken(token);
     const cached = this.principals.get(`t:${hash}`);
     if (cached) return cached;
-    const key = `addr:${address ?? "?"}`;
-    this.throttle(key);
     const found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
     const now = this.clock.now();
     const t = found?.token;
     if (!found || !t || t.revokedTime !== undefined || (t.expiresTime !== undefined && t.expiresTime <= now)) {
+      // Tokens are 256 random bits: guessing is hopeless, so a valid token is never throttled; a
+      // stream of wrong ones from one address is answered 429 instead of 401 once over the limit.
+      const key = `addr:${address ?? "?"}`;
       this.limiter.fail(key, now);
+      this.throttle(key, ADDRESS_LIMIT);
       throw new MwError(
         "UNAUTHENTICATED",
         via === "session" ? "The session has ended: sign in again." : "Invalid, expired or revoked token.",
@@ -324,8 +329,10 @@ export class AuthService {
   }
 
   private async checkPassword(username: string, password: string, address?: string): Promise<UserRecord> {
+    // Passwords can be guessed: a name or an address past its failures waits, right or wrong.
+    this.throttle(`user:${username}`, USER_LIMIT);
+    this.throttle(`addr:${address ?? "?"}`, ADDRESS_LIMIT);
     const keys = [`user:${username}`, `addr:${address ?? "?"}`];
-    for (const k of keys) this.throttle(k);
     const user = await this.store.getUser(username);
     // A missing user costs a hash too, so timing does not tell which names exist.
     const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, DUMMY_HASH);
@@ -337,8 +344,8 @@ export class AuthService {
     return user;
   }
 
-  private throttle(key: string): void {
-    const wait = this.limiter.retryAfterMs(key, this.clock.now());
+  private throttle(key: string, max: number): void {
+    const wait = this.limiter.retryAfterMs(key, this.clock.now(), max);
     if (wait > 0)
       throw new MwError(
         "REQUEST_LIMIT_EXCEEDED",

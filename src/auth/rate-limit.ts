@@ -3,15 +3,12 @@
 export class FailureLimiter {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(
-    private readonly max = 10,
-    private readonly windowMs = 60_000,
-  ) {}
+  constructor(private readonly windowMs = 60_000) {}
 
-  /** Milliseconds until `key` may try again; 0 when it may now. */
-  retryAfterMs(key: string, now: number): number {
+  /** Milliseconds until `key`, allowed `max` failures per window, may try again; 0 when it may now. */
+  retryAfterMs(key: string, now: number, max: number): number {
     const times = this.recent(key, now);
-    if (times.length < this.max) return 0;
+    if (times.length < max) return 0;
     return (times[0] as number) + this.windowMs - now;
   }
 

@@ -6,9 +6,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 const storage = new AsyncLocalStorage<string>();
 
-/** Run the rest of the current async context as `actor` (set once per request by the auth layer). */
-export function enterActor(actor: string): void {
-  storage.enterWith(actor);
+/** Run `fn` (and all the async work it starts) as `actor` (once per request, by the auth layer). */
+export function runAsActor(actor: string, fn: () => void): void {
+  storage.run(actor, fn);
 }
 
 /** The actor of the current request, or undefined for background work (controllers, schedulers). */

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { homeAuthorization } from "../../src/cli/test-support/home-auth.js";
 import type { Experiment, Metric, ModelVersion, RegisteredModel, Run } from "../../src/core/api/mlflow-entities.js";
 import { testBackends } from "../../src/core/db/test-support/backends.js";
 import { fetchTransport, Wire } from "./support/client.js";
@@ -75,7 +76,7 @@ for (const store of STORES) {
 
     const start = async () => {
       server = await startServerProcess(["--home", home, ...extra]);
-      return new Wire(fetchTransport(server.url));
+      return new Wire(fetchTransport(server.url, homeAuthorization(home)));
     };
 
     test("write everything, each answered 200, then kill -9 right after the last one", async () => {

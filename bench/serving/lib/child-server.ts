@@ -21,6 +21,8 @@ export interface ChildServer {
   rssMiB(): number;
   /** The last few KiB of its stderr, for error messages. */
   stderrTail(): string;
+  /** The `Authorization` value clients must send (a `serve` with authentication on); none: open. */
+  authorization?: string;
   stop(): Promise<void>;
 }
 

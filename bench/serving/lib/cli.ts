@@ -1,6 +1,7 @@
 /** Run the Modelworks CLI against a temporary MODELWORKS_HOME, one-shot or as a server. */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { readTokenFile } from "../../../src/cli/client-auth.js";
 import type { ChildServer } from "./child-server.js";
 import { startChildServer } from "./child-server.js";
 import { CLI_ENTRY, REPO_ROOT } from "./paths.js";
@@ -44,10 +45,16 @@ export async function runCli(home: string, args: readonly string[]): Promise<str
   }
 }
 
-/** Start `modelworks serve ARGS --port 0 --json` and wait for its ready line. */
-export function startServe(label: string, home: string, args: readonly string[]): Promise<ChildServer> {
-  return startChildServer(label, [...CLI_ENTRY, "serve", ...args, "--port", "0", "--json"], {
+/**
+ * Start `modelworks serve ARGS --port 0 --json` and wait for its ready line. Authentication is on
+ * unless ARGS has `--no-auth`; then `authorization` is the admin token its first start saved.
+ */
+export async function startServe(label: string, home: string, args: readonly string[]): Promise<ChildServer> {
+  const server = await startChildServer(label, [...CLI_ENTRY, "serve", ...args, "--port", "0", "--json"], {
     env: cliEnv(home),
     timeoutMs: 120_000,
   });
+  if (args.includes("--no-auth")) return server;
+  const token = readTokenFile(home);
+  return token ? { ...server, authorization: `Bearer ${token}` } : server;
 }

@@ -2,10 +2,10 @@
 import { telcoRecord } from "./telco.js";
 
 /** POST one Telco row to /invocations; throws unless it answers 200 with one prediction. Returns the model header. */
-export async function checkInvocation(url: string): Promise<string> {
+export async function checkInvocation(url: string, authorization?: string): Promise<string> {
   const res = await fetch(`${url}/invocations`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ dataframe_records: [telcoRecord(0)] }),
   });
   const text = await res.text();

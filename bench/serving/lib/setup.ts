@@ -76,11 +76,21 @@ export async function createDeployment(home: string, name = DEPLOYMENT, sampling
   }
 }
 
-/** Start the model server for a mode (in `deployment` mode the deployment must exist). */
-export function startModelServer(home: string, mode: ServeMode, deployment = DEPLOYMENT): Promise<ChildServer> {
+/**
+ * Start the model server for a mode (in `deployment` mode the deployment must exist). Clients send
+ * the admin token (`server.authorization`); `auth: "off"` serves with `--no-auth` instead.
+ */
+export function startModelServer(
+  home: string,
+  mode: ServeMode,
+  deployment = DEPLOYMENT,
+  auth: "token" | "off" = "token",
+): Promise<ChildServer> {
+  const off = auth === "off" ? ["--no-auth"] : [];
+  const suffix = auth === "off" ? " --no-auth" : "";
   return mode === "deployment"
-    ? startServe(`serve --deployment ${deployment}`, home, ["--deployment", deployment])
-    : startServe(`serve ${MODEL}@champion`, home, [`${MODEL}@champion`]);
+    ? startServe(`serve --deployment ${deployment}${suffix}`, home, ["--deployment", deployment, ...off])
+    : startServe(`serve ${MODEL}@champion${suffix}`, home, [`${MODEL}@champion`, ...off]);
 }
 
 /**

@@ -24,16 +24,22 @@ export interface WrkOptions {
   script: string;
 }
 
-/** Write a wrk script POSTing `body` as JSON to whatever path the URL names; returns its path. */
-export function writePostLua(dir: string, body: string): string {
+/** Write a wrk script POSTing `body` as JSON (with `authorization`, if any) to the URL; returns its path. */
+export function writePostLua(dir: string, body: string, authorization?: string, name = "post.lua"): string {
   if (body.includes("]==]")) throw new Error("body cannot be embedded in a Lua long string");
-  const path = join(dir, "post.lua");
+  if (authorization && !/^[\w ./+=-]+$/.test(authorization)) throw new Error("unexpected characters in the token");
+  const path = join(dir, name);
+  const auth = authorization ? [`wrk.headers["Authorization"] = "${authorization}"`] : [];
   // A static request (no request() function) lets wrk build it once: its own CPU use stays minimal.
   writeFileSync(
     path,
-    ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"', `wrk.body = [==[${body}]==]`, ""].join(
-      "\n",
-    ),
+    [
+      'wrk.method = "POST"',
+      'wrk.headers["Content-Type"] = "application/json"',
+      ...auth,
+      `wrk.body = [==[${body}]==]`,
+      "",
+    ].join("\n"),
   );
   return path;
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AuthService } from "../../auth/auth-service.js";
 import { allows } from "../../auth/permission.js";
 import type { Principal } from "../../auth/principal.js";
-import { enterActor } from "../../core/actor.js";
+import { runAsActor } from "../../core/actor.js";
 import type { Access, ResourceType } from "../../core/api/access.js";
 import { MwError } from "../../core/errors.js";
 import type { AuditRecorder } from "./audit-recorder.js";
@@ -97,7 +97,6 @@ export function installAuthGate(
     if (!access) return; // no such route: the 404 handler answers
     try {
       req.principal = await auth.authenticate(credentialsOf(req));
-      if (req.principal) enterActor(req.principal.username);
     } catch (e) {
       if (access.kind === "public") return;
       return unauthenticated(req, reply, (e as Error).message, e);
@@ -120,6 +119,11 @@ export function installAuthGate(
   app.addHook("preHandler", async (req) => {
     const config = configOf(req);
     if (config.access) await authorize(auth, resolver, req, config, audit);
+  });
+  // The handler (and what it starts) runs as the caller, so events it writes can name them.
+  app.addHook("preHandler", (req, _reply, done) => {
+    if (req.principal) runAsActor(req.principal.username, done);
+    else done();
   });
   if (audit)
     app.addHook("onResponse", async (req, reply) => {

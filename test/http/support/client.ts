@@ -46,9 +46,11 @@ export function injectTransport(app: FastifyInstance): Transport {
   };
 }
 
-export function fetchTransport(baseUrl: string): Transport {
+/** Requests over HTTP; `authorization` is sent with each (a server with authentication on). */
+export function fetchTransport(baseUrl: string, authorization?: string): Transport {
   return async (req) => {
-    const res = await fetch(baseUrl + req.url, { method: req.method, headers: req.headers, body: req.body });
+    const headers = { ...req.headers, ...(authorization ? { authorization } : {}) };
+    const res = await fetch(baseUrl + req.url, { method: req.method, headers, body: req.body });
     return response(res.status, res.headers.get("content-type") ?? undefined, Buffer.from(await res.arrayBuffer()));
   };
 }
