@@ -378,4 +378,41 @@ describe("web UI pages in Chromium", { skip }, () => {
     await ui.shot("27-deployment-aborted");
     assert.deepEqual(ui.take(), []);
   });
+
+  it("access: a token made on the Access page signs in over the API, and revoking it there refuses it", async () => {
+    await visit("/access", "28-access");
+    await ui.page.getByLabel("Token name").fill("from-the-ui");
+    await ui.page.getByRole("button", { name: "Create token" }).click();
+    const shown = ui.page.getByRole("status").locator("code").nth(1);
+    await shown.waitFor({ state: "visible", timeout: 10_000 });
+    const token = ((await shown.textContent()) ?? "").trim();
+    assert.match(token, /^mwt_/);
+    const me = async () =>
+      fetch(`${fx.url}/api/modelworks/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.json() as Promise<{ user: { username: string } | null }>,
+      );
+    assert.equal((await me()).user?.username, "admin");
+    assert.ok(await ui.page.getByRole("heading", { name: "Users" }).isVisible(), "admins see the users");
+    await ui.shot("29-access-token-made");
+    const row = ui.page.locator('table[aria-label="Tokens"] tr', { hasText: "from-the-ui" });
+    await row.getByRole("button", { name: "Revoke" }).click();
+    const dialog = ui.page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await dialog.waitFor({ state: "hidden", timeout: 10_000 });
+    const after = await fetch(`${fx.url}/api/2.0/mlflow/experiments/search?max_results=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(after.status, 401, "a revoked token is refused");
+    assert.deepEqual(ui.take(), []);
+  });
+
+  it("sign-out ends the session: the pages ask to sign in again", async () => {
+    await visit("/experiments", "30-before-sign-out");
+    await ui.page.getByRole("button", { name: "Sign out" }).click();
+    await ui.page.waitForFunction('window.location.hash.startsWith("#/sign-in")', undefined, { timeout: 10_000 });
+    await ui.page.locator("main h1", { hasText: "Sign in" }).waitFor({ state: "visible" });
+    await ui.shot("31-signed-out");
+    ui.take();
+    await signInWithTokenLink(ui, fx);
+  });
 });

@@ -5,6 +5,7 @@
  * loses that head start.
  */
 export const PAGE_CHUNKS = {
+  access: () => import("./pages/access-page"),
   compare: () => import("./pages/compare-page"),
   dataset: () => import("./pages/dataset-page"),
   datasets: () => import("./pages/datasets-page"),
@@ -37,6 +38,8 @@ const ROUTE_CHUNKS: [pattern: string, chunk: keyof typeof PAGE_CHUNKS][] = [
   ["/monitoring/:name", "monitoring"],
   ["/pipelines", "pipelines"],
   ["/pipelines/runs/:id", "pipelineRun"],
+  ["/access", "access"],
+  ["/sign-in", "signIn"],
 ];
 
 /** Start fetching the chunk of the page at hash path `path` (nothing for an unknown path). */

@@ -44,6 +44,7 @@ function page<P extends object>(load: () => Promise<ComponentType<P>>): LazyPage
   return out;
 }
 
+const AccessPage = page(() => PAGE_CHUNKS.access().then((m) => m.AccessPage));
 const ComparePage = page(() => PAGE_CHUNKS.compare().then((m) => m.ComparePage));
 const DatasetPage = page(() => PAGE_CHUNKS.dataset().then((m) => m.DatasetPage));
 const DatasetsPage = page(() => PAGE_CHUNKS.datasets().then((m) => m.DatasetsPage));
@@ -69,6 +70,7 @@ export interface RouteDef {
 export const ROUTES: RouteDef[] = [
   { pattern: "/", section: "experiments", render: () => <ExperimentsPage /> },
   { pattern: "/sign-in", section: "", render: (_p, q) => <SignInPage query={q} /> },
+  { pattern: "/access", section: "access", render: () => <AccessPage /> },
   { pattern: "/experiments", section: "experiments", render: () => <ExperimentsPage /> },
   {
     pattern: "/experiments/:id",
@@ -100,6 +102,7 @@ export const NAV: { section: string; label: string; path: string }[] = [
   { section: "deployments", label: "Deployments", path: "/deployments" },
   { section: "monitoring", label: "Monitoring", path: "/monitoring" },
   { section: "pipelines", label: "Pipelines", path: "/pipelines" },
+  { section: "access", label: "Access", path: "/access" },
 ];
 
 /** The route whose pattern matches `path` (first match), with its params, or undefined. */

@@ -1,4 +1,6 @@
 /** The UI's only way to the server: the typed SDK clients over the same route tables as the server. */
+
+import { createAuthClient } from "../../../src/sdk/auth-client";
 import { createMlflowClient, MlflowApiError } from "../../../src/sdk/mlflow-client";
 import { createPlatformClient } from "../../../src/sdk/platform-client";
 import { uiFetch } from "./session";
@@ -9,6 +11,9 @@ const baseUrl = window.location.origin + window.location.pathname.replace(/\/[^/
 export const mlflow = createMlflowClient({ baseUrl, fetch: uiFetch });
 /** Modelworks platform API (`/api/modelworks/v1/...`). */
 export const platform = createPlatformClient({ baseUrl, fetch: uiFetch });
+
+/** Users, tokens, grants and the audit log (MLflow's auth API and the platform's). */
+export const access = createAuthClient({ baseUrl, fetch: uiFetch });
 
 /** HTTP status of a failed SDK call (e.g. 404 for a route or resource the server lacks); undefined otherwise. */
 export function httpStatusOf(e: unknown): number | undefined {
