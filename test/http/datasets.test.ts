@@ -98,6 +98,20 @@ describe("platform API: datasets", () => {
     assert.ok(failed.statistics.failed > 0);
   });
 
+  test("POST validate {stored_version} checks the platform's own snapshot of a version (no path opened)", async () => {
+    const json = "application/json";
+    const same = await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "1"}', json);
+    assert.equal(same.statusCode, 200, same.body);
+    assert.equal(same.json().success, true);
+    // Version 2 (3,000 rows) against version 1's schema: the row-count bounds fail.
+    const smallerOne = (
+      await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "2"}', json)
+    ).json();
+    assert.equal(smallerOne.success, false);
+    const missing = await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "9"}', json);
+    assert.equal(missing.statusCode, 404);
+  });
+
   test("errors use {error_code, message} and MLflow's status map; bad uploads store nothing", async () => {
     const before = objectCount();
     const cases: [string, string, string | Buffer | undefined, string | undefined, number, string][] = [

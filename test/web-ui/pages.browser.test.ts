@@ -409,7 +409,11 @@ describe("web UI pages in Chromium", { skip }, () => {
   it("sign-out ends the session: the pages ask to sign in again", async () => {
     await visit("/experiments", "30-before-sign-out");
     await ui.page.getByRole("button", { name: "Sign out" }).click();
-    await ui.page.waitForFunction('window.location.hash.startsWith("#/sign-in")', undefined, { timeout: 10_000 });
+    await ui.page.waitForFunction(
+      (prefix) => (globalThis as unknown as { location: { hash: string } }).location.hash.startsWith(prefix),
+      "#/sign-in",
+      { timeout: 10_000 },
+    );
     await ui.page.locator("main h1", { hasText: "Sign in" }).waitFor({ state: "visible" });
     await ui.shot("31-signed-out");
     ui.take();

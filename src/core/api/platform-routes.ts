@@ -195,11 +195,15 @@ export const datasetRoutes = {
     s.object({ name, a: s.string().required(), b: s.string().required() }),
     access.on("dataset", "read", "name"),
   ),
-  /** Validate a CSV (the raw body, or JSON `{path}` for a server-local file) against a version's schema. */
+  /**
+   * Validate data against a version's schema: the raw body (CSV), a stored version of the same
+   * dataset (`stored_version`, read from the platform's object store), or JSON `{path}` for a file
+   * under a `--data-root` folder of the server.
+   */
   validateDataset: route<ValidationReportWire>()(
     "POST",
     "/datasets/:name/versions/:version/validate",
-    s.object({ name, version, path: s.string() }),
+    s.object({ name, version, path: s.string(), stored_version: s.string() }),
     access.on("dataset", "read", "name"),
   ),
   /** A version's schema as JSON (`format=json`, the default) or YAML text. */

@@ -57,6 +57,12 @@ export function datasetHandlers(
     },
     validateDataset: async (req, body) => {
       const version = await ds.store.getVersion(req.name, parseVersion(req.version));
+      if (!body && req.stored_version !== undefined) {
+        // The platform's own snapshot of a version: no client-named path is opened.
+        const stored = await ds.store.getVersion(req.name, parseVersion(req.stored_version));
+        const { stream } = await ds.objects.open(stored.digest);
+        return validateUpload(ds, stream, version.schemaJson, undefined, `.${stored.format}`);
+      }
       if (!body) {
         return ds.validate(await roots.resolve(requirePath(req.path)), version.schemaJson);
       }
@@ -97,8 +103,14 @@ async function resolveRef(ds: DatasetServices, name: string, text: string) {
 }
 
 /** Stage an upload to a temporary file, validate it, and drop it (uploads for validation are not kept). */
-async function validateUpload(ds: DatasetServices, body: Readable, schemaJson: string, maxBytes?: number) {
-  const staged = await ds.objects.stage(body, { suffix: ".csv", maxBytes });
+async function validateUpload(
+  ds: DatasetServices,
+  body: Readable,
+  schemaJson: string,
+  maxBytes?: number,
+  suffix = ".csv",
+) {
+  const staged = await ds.objects.stage(body, { suffix, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   try {
     if (staged.size === 0) throw invalidParam("Cannot validate an empty upload.");
     return await ds.validate(staged.path, schemaJson);

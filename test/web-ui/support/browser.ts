@@ -138,7 +138,11 @@ export async function signInWithTokenLink(ui: UiBrowser, server: { url: string; 
   const token = readTokenFile(server.home);
   if (!token) throw new Error(`no admin token in ${server.home}`);
   await ui.page.goto(`${server.url}/#/sign-in?token=${encodeURIComponent(token)}&next=/experiments`);
-  await ui.page.waitForFunction('window.location.hash.startsWith("#/experiments")', undefined, { timeout: 15_000 });
+  await ui.page.waitForFunction(
+    (prefix) => (globalThis as unknown as { location: { hash: string } }).location.hash.startsWith(prefix),
+    "#/experiments",
+    { timeout: 15_000 },
+  );
   await ui.page.locator("main h1").first().waitFor({ state: "visible", timeout: 15_000 });
   ui.take();
 }

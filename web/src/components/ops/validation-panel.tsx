@@ -36,7 +36,6 @@ export function ValidationPanel({
       setBusy(false);
     }
   };
-  const serverFile = !selected.source.startsWith("upload:");
   return (
     <section aria-label="Validation">
       <div className="toolbar">
@@ -52,11 +51,11 @@ export function ValidationPanel({
         </label>
         <button
           type="button"
-          disabled={busy || !serverFile}
-          title={serverFile ? selected.source : "uploaded data has no server-side file"}
+          disabled={busy}
+          title={`the stored snapshot of version ${selected.version} (${selected.source})`}
           onClick={() =>
             run(`version ${selected.version} (${selected.source})`, () =>
-              platform.validateDataset({ name, version: schemaVersion, path: selected.source }),
+              platform.validateDataset({ name, version: schemaVersion, stored_version: String(selected.version) }),
             )
           }
         >
