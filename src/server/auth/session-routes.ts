@@ -56,8 +56,12 @@ function text(body: Record<string, unknown>, key: string): string {
   return v;
 }
 
+/**
+ * `; Secure` over TLS, also behind a TLS-terminating proxy (X-Forwarded-Proto). Trusting the header
+ * is safe here: a client that lies about it only gets a cookie its browser will not send over HTTP.
+ */
 function secure(req: FastifyRequest): string {
-  return req.protocol === "https" ? "; Secure" : "";
+  return req.protocol === "https" || req.headers["x-forwarded-proto"] === "https" ? "; Secure" : "";
 }
 
 function setCookies(req: FastifyRequest, reply: FastifyReply, session: string, csrf: string, expiresTime: number) {
