@@ -1,5 +1,6 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
 import { fileURLToPath } from "node:url";
+import { OutboundPolicy } from "../auth/outbound-policy.js";
 import { systemClock } from "../core/clock.js";
 import type { PlatformConfig } from "../core/config.js";
 import type { Database } from "../core/db/database.js";
@@ -57,14 +58,17 @@ export interface Platform {
   pipelineRuns: SqlRunStore;
   /** The leases that keep one run per pipeline across processes. */
   pipelineLocks: SqlRunLocks;
+  /** Which URLs webhooks, notifications and Prometheus may call (the admin's allow-list). */
+  outbound: OutboundPolicy;
   close(): Promise<void>;
 }
 
 /** Connect to the configured stores and bring the schema up to date. */
 export async function openPlatform(
   config: PlatformConfig,
-  options: { warn?: (message: string) => void; log?: (line: string) => void } = {},
+  options: { warn?: (message: string) => void; log?: (line: string) => void; outbound?: OutboundPolicy } = {},
 ): Promise<Platform> {
+  const outbound = options.outbound ?? OutboundPolicy.none();
   const db = openDatabase(config.storeUri);
   try {
     await migrate(db, ALL_MIGRATIONS);
@@ -84,6 +88,7 @@ export async function openPlatform(
       deployments,
       registry,
       clock: systemClock,
+      outbound,
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -98,6 +103,7 @@ export async function openPlatform(
         loadDataset: datasetTableLoader(datasets.store, datasets.objects),
       }),
       clock: systemClock,
+      outbound,
       ...(options.warn ? { warn: options.warn } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
@@ -113,6 +119,7 @@ export async function openPlatform(
       monitoring,
       pipelineRuns: new SqlRunStore(db),
       pipelineLocks: new SqlRunLocks(db),
+      outbound,
       close: () => db.close(),
     };
   } catch (e) {
