@@ -46,6 +46,7 @@ export interface Connection {
 export async function connect(
   flags: { "tracking-uri"?: string; home?: string; store?: string; artifacts?: string },
   io: CliIo,
+  options: Parameters<typeof openPlatform>[1] = {},
 ): Promise<Connection> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
@@ -55,7 +56,7 @@ export async function connect(
       close: async () => {},
     };
   }
-  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), options);
   return { ...platformConnection(platform), close: () => platform.close() };
 }
 

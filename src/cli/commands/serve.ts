@@ -7,6 +7,7 @@ import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
@@ -33,6 +34,7 @@ Options:
   --max-rows N        most rows per request (default 10000)
   --body-limit BYTES  largest request body (default 5242880)
   --home DIR | --store URI | --artifacts DIR   the platform's stores (as for 'server')
+${OUTBOUND_HELP}
   --json              print {"url", "deployment", "served"} once listening`;
 
 /** Run the `serve` command until SIGINT/SIGTERM. */
@@ -42,6 +44,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       ...CONNECTION_FLAGS,
+      ...OUTBOUND_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       deployment: { type: "string" },
@@ -62,7 +65,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const maxRows = intFlag("max-rows", values["max-rows"], 10_000, 1, 10_000_000);
   const bodyLimit = intFlag("body-limit", values["body-limit"], 5 * 1024 * 1024, 1024, 2 ** 31 - 1);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
+  const outbound = outboundPolicyOf(values, io);
+  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`), outbound });
   const host = hostFor(platform, config, pollMs, io);
   let controller: ReturnType<typeof startRolloutController> | undefined;
   try {

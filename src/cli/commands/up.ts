@@ -6,6 +6,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { closeGracefully, waitForSignal } from "./listen.js";
 import { pipelineService } from "./pipeline-wiring.js";
 import type { PlatformProcess } from "./platform-process.js";
@@ -37,6 +38,7 @@ Options:
                  webhook; X-Hub-Signature-256 checked with the trigger's secret_env), and alerts
                  of deployment monitors (a rule's 'pipeline' or the pipeline's alert trigger)
   --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
+${OUTBOUND_HELP}
   --json         print {"url", "deployments"} once listening`;
 
 /** Run the platform until SIGINT/SIGTERM. */
@@ -45,6 +47,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv,
     options: {
       ...CONNECTION_FLAGS,
+      ...OUTBOUND_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       "sync-ms": { type: "string" },
@@ -66,7 +69,8 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const monitorTickMs = intFlag("monitor-tick-ms", values["monitor-tick-ms"], 1000, 20, 60_000);
   const triggerTickMs = intFlag("trigger-tick-ms", values["trigger-tick-ms"], 1000, 20, 3_600_000);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`) });
+  const outbound = outboundPolicyOf(values, io);
+  const platform = await openPlatform(config, { warn: (m) => io.err(`warning: ${m}`), outbound });
   let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
   try {
