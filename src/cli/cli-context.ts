@@ -54,7 +54,11 @@ export interface Connection {
  * The MLflow API either over HTTP (`--tracking-uri` or MODELWORKS_TRACKING_URI / MLFLOW_TRACKING_URI
  * with http(s)) or in-process on the embedded store, through the very handlers the server uses.
  */
-export async function connect(flags: ConnectionFlags, io: CliIo): Promise<Connection> {
+export async function connect(
+  flags: ConnectionFlags,
+  io: CliIo,
+  options: Parameters<typeof openPlatform>[1] = {},
+): Promise<Connection> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
     const authed = fetchWithAuthorization(clientAuthorization(flags, io));
@@ -64,7 +68,7 @@ export async function connect(flags: ConnectionFlags, io: CliIo): Promise<Connec
       close: async () => {},
     };
   }
-  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), options);
   return { ...platformConnection(platform), close: () => platform.close() };
 }
 

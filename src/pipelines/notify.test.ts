@@ -1,6 +1,10 @@
 /** Pipeline `notify`: parsed with line-numbered errors; failed runs tell each target once, signed; successes tell nobody. */
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { OutboundPolicy } from "../auth/outbound-policy.js";
 import type { CaptureServer } from "../core/test-support/capture-server.js";
 import { captureServer } from "../core/test-support/capture-server.js";
 import { SIGNATURE_HEADER } from "../monitoring/alerts/notifiers.js";
@@ -68,6 +72,8 @@ describe("notifying failed runs", () => {
         log: (l) => lines.push(l),
         warn: (l) => warnings.push(l),
         env: { HOOK_SECRET: "s3cret" },
+        // The capture server listens on loopback, which is refused unless listed.
+        outbound: OutboundPolicy.parse(["127.0.0.1"]),
       }),
     });
   });
@@ -116,5 +122,70 @@ describe("notifying failed runs", () => {
     assert.equal(run.status, "failed");
     assert.equal(server.requests.length, 0);
     assert.match(warnings.join("\n"), /NOPE is not set; the webhook to 127\.0\.0\.1:\d+ was not sent/);
+  });
+});
+
+describe("notify targets and the outbound policy", () => {
+  let f: RunnerFixture;
+  let server: CaptureServer;
+  let dir: string;
+  const warnings: string[] = [];
+  const validate: StepExecutor = {
+    run: async () => {
+      throw new PermanentStepError("validation failed: Churn: not_null");
+    },
+  };
+  const yaml = (url: string) =>
+    `name: guarded\nnotify:\n  - slack: ${url}\nsteps:\n  - {name: check, type: validate, with: {ok: false}}\n`;
+  const service = (allow: string[]) =>
+    new PipelineService({
+      runner: f.runner,
+      store: f.store,
+      leases: f.leases,
+      notify: pipelineNotifier({
+        log: () => {},
+        warn: (l) => warnings.push(l),
+        env: {},
+        outbound: OutboundPolicy.parse(allow),
+      }),
+      outbound: OutboundPolicy.parse(allow),
+    });
+
+  before(async () => {
+    server = await captureServer();
+    f = await runnerFixture([["validate", validate]]);
+    dir = await mkdtemp(join(tmpdir(), "mw-notify-outbound-"));
+  });
+  after(async () => {
+    await server.close();
+    await f.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("loading a pipeline whose notify URL is not allowed fails naming the file, the field and the host", async () => {
+    const file = join(dir, "p.yaml");
+    await writeFile(file, yaml(`${server.url}/services/T/B/pipe-secret-1`));
+    await assert.rejects(service([]).load(file), (e: Error) => {
+      assert.match(
+        e.message,
+        /p\.yaml: Invalid value for 'notify\[0\]\.slack': host '127\.0\.0\.1:\d+' is not in the outbound allow-list/,
+      );
+      assert.ok(!e.message.includes("pipe-secret-1"), e.message);
+      return true;
+    });
+    assert.equal((await service(["127.0.0.1"]).load(file)).notify?.length, 1);
+  });
+
+  test("at call time a refused target is not sent; the warning has no secret", async () => {
+    warnings.length = 0;
+    const run = await service(["*"]).run(f.spec(yaml(`${server.url}/services/T/B/pipe-secret-2`)));
+    assert.equal(run.status, "failed");
+    assert.equal(server.requests.length, 0);
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0] ?? "",
+      /^pipeline notify: slack 127\.0\.0\.1:\d+ failed: refused: .*not a public address \(loopback\)/,
+    );
+    assert.ok(!warnings[0]?.includes("pipe-secret-2"));
   });
 });

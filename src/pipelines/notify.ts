@@ -3,6 +3,8 @@
  * webhooks are when a secret is set), a Slack-compatible webhook, or a log line. Never throws:
  * a notification that fails is only a warning.
  */
+import { redactSecrets } from "../auth/redact.js";
+import type { OutboundGuard } from "../core/http/outbound-request.js";
 import { hostOf, postJsonText } from "../core/http/post-json.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../monitoring/alerts/notifiers.js";
 import { signBody } from "../monitoring/alerts/signature.js";
@@ -26,6 +28,9 @@ export interface PipelineNotifierOptions {
   /** Where `secret_env` names are looked up. */
   env: NodeJS.ProcessEnv;
   now?: () => number;
+  /** Which URLs webhook and Slack targets may post to (the admin's outbound policy). */
+  outbound: OutboundGuard;
+  /** Tests only: answer with this fetch instead of connecting. */
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -85,8 +90,9 @@ async function send(target: NotifySpec, payload: PipelineFailurePayload, message
   }
   const r = await postJsonText(target.url, body, {
     timeoutMs: o.timeoutMs ?? 5000,
+    guard: o.outbound,
     headers,
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
-  if (!r.ok) o.warn(`pipeline notify: ${target.type} ${hostOf(target.url)} failed: ${r.error}`);
+  if (!r.ok) o.warn(`pipeline notify: ${target.type} ${hostOf(target.url)} failed: ${redactSecrets(r.error ?? "")}`);
 }

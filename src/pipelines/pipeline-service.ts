@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { OutboundPolicy } from "../auth/outbound-policy.js";
 import { invalidParam, MwError } from "../core/errors.js";
 import { markCancelled, requestRunCancel } from "./cancel-run.js";
 import type { PipelineNotifier } from "./notify.js";
@@ -33,7 +34,14 @@ export class PipelineService {
   private stopping = false;
 
   constructor(
-    private readonly deps: { runner: PipelineRunner; store: RunStore; leases: RunLeases; notify?: PipelineNotifier },
+    private readonly deps: {
+      runner: PipelineRunner;
+      store: RunStore;
+      leases: RunLeases;
+      notify?: PipelineNotifier;
+      /** When set, notify URLs it refuses fail the load (they would be refused when called anyway). */
+      outbound?: OutboundPolicy;
+    },
   ) {}
 
   /** Parse a pipeline file (errors name its lines). */
@@ -42,7 +50,12 @@ export class PipelineService {
     const text = await readFile(abs, "utf8").catch(() => {
       throw invalidParam(`Cannot read the pipeline file '${path}'.`);
     });
-    return parsePipeline(text, abs);
+    const spec = parsePipeline(text, abs);
+    (spec.notify ?? []).forEach((n, i) => {
+      const problem = n.type === "log" ? undefined : this.deps.outbound?.check(n.url);
+      if (problem) throw invalidParam(`${abs}: Invalid value for 'notify[${i}].${n.type}': ${problem}.`);
+    });
+    return spec;
   }
 
   /** Run the pipeline in `path` to its end. */

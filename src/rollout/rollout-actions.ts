@@ -4,6 +4,8 @@
  * and registry match it, records an event with the evidence and notifies. Final phases are
  * "settled" separately, so a crash between the two halves is finished by the next controller.
  */
+import { OutboundPolicy } from "../auth/outbound-policy.js";
+import { redactDeep, redactSecrets } from "../auth/redact.js";
 import type { Clock } from "../core/clock.js";
 import { isMwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
@@ -22,9 +24,11 @@ export interface RolloutDeps {
   deployments: DeploymentService;
   registry: RegistryStore;
   clock: Clock;
-  /** Calls one webhook (default: an HTTP POST with the hook's timeout). */
+  /** The URLs webhooks, notifications and Prometheus may use (default: none; checked when a rollout starts and at each call). */
+  outbound?: OutboundPolicy;
+  /** Calls one webhook (default: an HTTP POST with the hook's timeout, within `outbound`). */
   callWebhook?: typeof callWebhook;
-  /** The notifier for a rollout's notify URL (default: Slack-compatible POSTs). */
+  /** The notifier for a rollout's notify URL (default: Slack-compatible POSTs within `outbound`). */
   notifierFor?: (url: string) => Notifier;
   warn?: (message: string) => void;
 }
@@ -35,7 +39,12 @@ const DEFAULT_PROMOTION_ALIAS = "champion";
 
 /** Record-then-apply changes of rollouts. */
 export class RolloutActions {
-  constructor(readonly deps: RolloutDeps) {}
+  /** The admin's outbound policy (nothing allowed unless configured). */
+  readonly outbound: OutboundPolicy;
+
+  constructor(readonly deps: RolloutDeps) {
+    this.outbound = deps.outbound ?? OutboundPolicy.none();
+  }
 
   /** Write a changed rollout (guarded by its generation) and record an event about it. */
   async save(next: Rollout, type: string, message: string, evidence: Record<string, unknown> = {}): Promise<Rollout> {
@@ -44,10 +53,17 @@ export class RolloutActions {
     return saved;
   }
 
-  /** Append an event about a rollout to its deployment's trail. */
+  /** Append an event about a rollout to its deployment's trail (URLs and tokens in it masked). */
   async event(r: Rollout, type: string, message: string, evidence: Record<string, unknown> = {}): Promise<void> {
-    const data = { rollout_id: r.id, phase: r.phase, weight: r.weight, failed_checks: r.failedChecks, ...evidence };
-    await this.deps.deployments.addEvent({ deployment: r.deployment, type, message, data }).catch((e: unknown) => {
+    const data = redactDeep({
+      rollout_id: r.id,
+      phase: r.phase,
+      weight: r.weight,
+      failed_checks: r.failedChecks,
+      ...evidence,
+    });
+    const event = { deployment: r.deployment, type, message: redactSecrets(message), data };
+    await this.deps.deployments.addEvent(event).catch((e: unknown) => {
       // The deployment may be gone; the rollout record still holds the outcome.
       this.deps.warn?.(`rollout ${r.id}: cannot record event ${type}: ${(e as Error).message}`);
     });
@@ -57,7 +73,9 @@ export class RolloutActions {
   async notify(r: Rollout, kind: RolloutNotice["kind"], message: string, checks?: CheckResult[]): Promise<void> {
     const url = r.spec.notifyUrl;
     const notifier = url
-      ? (this.deps.notifierFor ?? ((u: string) => slackNotifier(u, warnOpt(this.deps))))(url)
+      ? (
+          this.deps.notifierFor ?? ((u: string) => slackNotifier(u, { outbound: this.outbound, ...warnOpt(this.deps) }))
+        )(url)
       : silentNotifier;
     await notifier.notify({
       kind,
@@ -66,8 +84,8 @@ export class RolloutActions {
       candidate: r.spec.candidate,
       primary: r.primaryRef,
       weight: r.weight,
-      message,
-      ...(checks ? { checks } : {}),
+      message: redactSecrets(message),
+      ...(checks ? { checks: redactDeep(checks) } : {}),
     });
   }
 
@@ -85,7 +103,9 @@ export class RolloutActions {
       failed_checks: r.failedChecks,
     };
     const out: WebhookOutcome[] = [];
-    for (const spec of r.spec.webhooks.filter((h) => h.type === type)) out.push(await call(spec, context));
+    for (const spec of r.spec.webhooks.filter((h) => h.type === type)) {
+      out.push(await call(spec, context, { outbound: this.outbound }));
+    }
     return out;
   }
 
@@ -110,7 +130,8 @@ export class RolloutActions {
     const next: Rollout = {
       ...r,
       phase,
-      reason,
+      // The reason is shown by the API and sent in notifications: no URL or token in it.
+      reason: redactSecrets(reason),
       finishedTime: r.finishedTime ?? now,
       settled: false,
       ...(phase === "rolled_back" ? { weight: 0 } : {}),

@@ -60,6 +60,9 @@ describe("rollouts end to end (real server, real traffic)", () => {
     "200",
     "--rollout-tick-ms",
     "100",
+    // The hooks and notifications go to capture servers on loopback, refused unless listed.
+    "--allow-outbound",
+    "127.0.0.1",
   ];
 
   before(async () => {

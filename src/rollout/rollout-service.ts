@@ -12,7 +12,7 @@ import { isActivePhase } from "./rollout.js";
 import type { RolloutDeps } from "./rollout-actions.js";
 import { RolloutActions } from "./rollout-actions.js";
 import type { RolloutSpecInput } from "./rollout-spec.js";
-import { resolveRolloutSpec } from "./rollout-spec.js";
+import { assertOutboundAllowed, resolveRolloutSpec } from "./rollout-spec.js";
 
 /** A rollout and the events recorded about it, newest first. */
 export interface RolloutStatus {
@@ -54,6 +54,7 @@ export class RolloutService {
       throw invalidParam(`Invalid value for 'candidate': ${candidate} is already the primary of '${deployment}'.`);
     }
     const spec = resolveRolloutSpec(input, candidate);
+    assertOutboundAllowed(spec, this.actions.outbound);
     const now = this.deps.clock.now();
     const r: Rollout = {
       id: randomUUID().replaceAll("-", "").slice(0, 16),
@@ -79,6 +80,7 @@ export class RolloutService {
       throw e;
     }
     const message = `Started rollout of ${candidate} on ${deployment} (steps ${spec.steps.join(", ")} %, every ${spec.intervalMs} ms, threshold ${spec.threshold})`;
+    // The spec's URLs are redacted in the event, as everything an event holds.
     await this.actions.event(r, "rollout_started", message, { candidate, primary: d.primary, spec });
     await this.actions.notify(r, "started", message);
     return r;

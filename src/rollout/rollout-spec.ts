@@ -1,4 +1,6 @@
 /** A rollout's settings: defaults (documented in docs/rollouts.md) and validation with field-naming errors. */
+import type { OutboundPolicy } from "../auth/outbound-policy.js";
+import { redactUrl } from "../auth/redact.js";
 import { invalidParam } from "../core/errors.js";
 import { DEFAULT_WINDOW_THRESHOLDS } from "./analysis/window-checks.js";
 import type { AnalysisThresholds, PromqlCheckSpec, RolloutSpec, WebhookSpec } from "./rollout.js";
@@ -64,6 +66,15 @@ export function resolveRolloutSpec(input: RolloutSpecInput, candidate: string): 
   if (input.prometheus !== undefined) spec.prometheus = validatePrometheus(input.prometheus);
   if (input.notifyUrl !== undefined) spec.notifyUrl = httpUrl("notify_url", input.notifyUrl);
   return spec;
+}
+
+/** invalidParam naming the field of the first URL (webhook, Prometheus, notify) the outbound policy refuses. */
+export function assertOutboundAllowed(spec: RolloutSpec, outbound: OutboundPolicy): void {
+  spec.webhooks.forEach((h, i) => {
+    outbound.assertAllowed(`webhooks[${i}].url`, h.url);
+  });
+  if (spec.prometheus) outbound.assertAllowed("prometheus.url", spec.prometheus.url);
+  if (spec.notifyUrl !== undefined) outbound.assertAllowed("notify_url", spec.notifyUrl);
 }
 
 function validateSteps(steps: unknown): number[] {
@@ -164,7 +175,8 @@ function httpUrl(field: string, v: unknown): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw invalidParam(`Invalid value for '${field}': expected an http:// or https:// URL, got '${String(v)}'.`);
+    const got = typeof v === "string" ? redactUrl(v) : String(v);
+    throw invalidParam(`Invalid value for '${field}': expected an http:// or https:// URL, got '${got}'.`);
   }
   return String(v);
 }

@@ -1,4 +1,5 @@
 /** Rollouts on the wire (snake_case, as the platform API and `--json` print them) and back. */
+import { redactSecrets, redactUrl } from "../auth/redact.js";
 import type { CheckResultInfo, RolloutInfo } from "../core/api/platform-routes.js";
 import { invalidParam } from "../core/errors.js";
 import type { CheckResult } from "./analysis/window-checks.js";
@@ -10,7 +11,7 @@ const THRESHOLD_KEYS = Object.fromEntries(
   Object.entries(THRESHOLD_WIRE_NAMES).map(([key, wire]) => [wire, key as keyof AnalysisThresholds]),
 ) as Record<string, keyof AnalysisThresholds>;
 
-/** A rollout as the API returns it. */
+/** A rollout as the API returns it: URLs redacted (credentials, secret paths, token values), never raw. */
 export function toRolloutInfo(r: Rollout): RolloutInfo {
   const s = r.spec;
   const info: RolloutInfo = {
@@ -35,17 +36,17 @@ export function toRolloutInfo(r: Rollout): RolloutInfo {
       webhooks: s.webhooks.map((h) => ({
         name: h.name,
         type: h.type,
-        url: h.url,
+        url: redactUrl(h.url),
         timeout_ms: h.timeoutMs,
         ...(h.metadata ? { metadata: h.metadata } : {}),
       })),
-      ...(s.prometheus ? { prometheus: s.prometheus } : {}),
-      ...(s.notifyUrl ? { notify_url: s.notifyUrl } : {}),
+      ...(s.prometheus ? { prometheus: { ...s.prometheus, url: redactUrl(s.prometheus.url) } } : {}),
+      ...(s.notifyUrl ? { notify_url: redactUrl(s.notifyUrl) } : {}),
     },
   };
   if (r.lastAnalysisTime !== undefined) info.last_analysis_time = r.lastAnalysisTime;
   if (r.finishedTime !== undefined) info.finished_time = r.finishedTime;
-  if (r.reason !== undefined) info.reason = r.reason;
+  if (r.reason !== undefined) info.reason = redactSecrets(r.reason);
   if (r.promotion) {
     const p = r.promotion;
     info.promotion = {
@@ -63,7 +64,8 @@ export function toRolloutInfo(r: Rollout): RolloutInfo {
 /** A check result with non-finite numbers as null (JSON has no Infinity). */
 export function toCheckInfo(c: CheckResult): CheckResultInfo {
   const num = (x: number) => (Number.isFinite(x) ? x : null);
-  return { check: c.check, passed: c.passed, value: num(c.value), threshold: num(c.threshold), detail: c.detail };
+  const detail = redactSecrets(c.detail);
+  return { check: c.check, passed: c.passed, value: num(c.value), threshold: num(c.threshold), detail };
 }
 
 /** The start request's fields, in the wire's snake_case. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { AuthService } from "../auth/auth-service.js";
 import { FileRoots } from "../auth/file-roots.js";
 import { authMigrations } from "../auth/migrations.js";
+import { OutboundPolicy } from "../auth/outbound-policy.js";
 import type { Permission } from "../auth/permission.js";
 import { SqlAuditLog } from "../auth/sql/sql-audit-log.js";
 import { SqlAuthStore } from "../auth/sql/sql-auth-store.js";
@@ -69,6 +70,8 @@ export interface Platform {
   authService: AuthService;
   /** Who changed what, and when. */
   auditLog: SqlAuditLog;
+  /** Which URLs webhooks, notifications and Prometheus may call (the admin's allow-list). */
+  outbound: OutboundPolicy;
   close(): Promise<void>;
 }
 
@@ -80,10 +83,13 @@ export async function openPlatform(
     log?: (line: string) => void;
     /** What signed-in users may do on resources without a grant (default READ, as MLflow). */
     defaultPermission?: Permission;
+    /** Which hosts webhooks, notifications and Prometheus may call (default: none). */
+    outbound?: OutboundPolicy;
   } = {},
 ): Promise<Platform> {
   // The home holds the database, artifacts and tokens: only its owner may look inside.
   ensurePrivateDir(config.home);
+  const outbound = options.outbound ?? OutboundPolicy.none();
   const db = openDatabase(config.storeUri);
   try {
     await migrate(db, ALL_MIGRATIONS);
@@ -103,6 +109,7 @@ export async function openPlatform(
       deployments,
       registry,
       clock: systemClock,
+      outbound,
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -117,6 +124,7 @@ export async function openPlatform(
         loadDataset: datasetTableLoader(datasets.store, datasets.objects),
       }),
       clock: systemClock,
+      outbound,
       ...(options.warn ? { warn: options.warn } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
@@ -138,6 +146,7 @@ export async function openPlatform(
         clock: systemClock,
         ...(options.defaultPermission ? { defaultPermission: options.defaultPermission } : {}),
       }),
+      outbound,
       close: () => db.close(),
     };
   } catch (e) {

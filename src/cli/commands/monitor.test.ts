@@ -90,6 +90,8 @@ describe("modelworks monitor (embedded store)", () => {
       "s3cret",
       "--notify",
       "log",
+      "--allow-outbound",
+      "127.0.0.1:9",
     );
     assert.equal(set.code, 0, set.err);
     assert.match(set.out, /Set monitor of prod: every 1m over the last 300 predictions/);
@@ -109,7 +111,7 @@ describe("modelworks monitor (embedded store)", () => {
       },
     );
     await logRequest(w, "prod", { name: "churn", version }, shifted, Date.now() - 1000);
-    const ran = await run("run", "prod");
+    const ran = await run("run", "prod", "--allow-outbound", "127.0.0.1:9");
     assert.equal(ran.code, 0, ran.err);
     assert.match(ran.out, new RegExp(`churn/${version}: 300 predictions, 0 labelled`));
     assert.match(ran.out, /tenure\s+wasserstein\s+[\d.]+\s+0\.1\s+YES/);

@@ -9,6 +9,7 @@ import { monitorHandlers } from "../../server/platform/monitor-handlers.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connectPlatformApi, table } from "../cli-context.js";
 import { countFlag, durationFlag, numberFlag } from "../cli-flags.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 
 export const MONITOR_HELP = `Usage:
   modelworks monitor set DEPLOYMENT [--interval 5m] [--window 1h | --window-rows N] [--min-labels 100]
@@ -37,12 +38,15 @@ Alert rules (repeatable; append ,pipeline=NAME to name a pipeline to trigger):
 An alert fires once while its condition holds and resolves when it clears; both are notified once.
 Notify (repeatable): webhook=URL (JSON; with --secret each body is signed: X-Modelworks-Signature:
   sha256=HMAC-SHA256 of the raw body, and X-Modelworks-Timestamp), slack=URL (Slack-compatible
-  incoming webhook), log (a line on the server's stderr).
-Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server; otherwise the
-embedded store in --home / MODELWORKS_HOME.`;
+  incoming webhook), log (a line on the server's stderr). URLs are shown redacted.
+Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server, whose own
+--allow-outbound applies; otherwise the embedded store in --home / MODELWORKS_HOME, and notify
+URLs must be allowed here ('set' checks them, 'run' calls them):
+${OUTBOUND_HELP}`;
 
 const OPTIONS = {
   ...CONNECTION_FLAGS,
+  ...OUTBOUND_FLAGS,
   interval: { type: "string" },
   window: { type: "string" },
   "window-rows": { type: "string" },
@@ -64,7 +68,9 @@ type MonitorApi = Pick<
 >;
 
 const SUBCOMMANDS = ["set", "ls", "status", "run", "alerts", "rm"];
-const SET_ONLY = Object.keys(OPTIONS).filter((k) => !(k in CONNECTION_FLAGS) && k !== "limit" && k !== "all");
+const SET_ONLY = Object.keys(OPTIONS).filter(
+  (k) => !(k in CONNECTION_FLAGS) && !(k in OUTBOUND_FLAGS) && k !== "limit" && k !== "all",
+);
 
 /** Run the `monitor` command. */
 export async function monitorCommand(argv: string[], io: CliIo): Promise<number> {
@@ -92,6 +98,7 @@ export async function monitorCommand(argv: string[], io: CliIo): Promise<number>
   const conn = await connectPlatformApi<MonitorApi>(values, io, (p) => monitorHandlers(p.monitoring), {
     warn: (m) => io.err(`warning: ${m}`),
     log: (line) => io.err(line),
+    outbound: outboundPolicyOf(values, io),
   });
   try {
     return await run(conn.api, sub, deployment, values, request, io);

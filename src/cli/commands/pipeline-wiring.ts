@@ -82,7 +82,8 @@ export function pipelineService(
     clock: systemClock,
     ...(Number.isFinite(leaseMs) && leaseMs >= 100 ? { ttlMs: leaseMs, pollMs: Math.min(1000, leaseMs / 4) } : {}),
   });
-  return new PipelineService({ runner, store, leases, notify: pipelineNotifier({ log: notify, warn: notify, env }) });
+  const notifier = pipelineNotifier({ log: notify, warn: notify, env, outbound: platform.outbound });
+  return new PipelineService({ runner, store, leases, notify: notifier, outbound: platform.outbound });
 }
 
 /** `train` steps do what `modelworks train` does, in the same process. */

@@ -11,6 +11,7 @@ import { buildApp } from "../../server/app.js";
 import { VERSION } from "../../version.js";
 import type { CliIo, Connection } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { pipelineStepToken, serverAuthPolicy } from "../server-auth.js";
 import { pipelineService } from "./pipeline-wiring.js";
 
@@ -25,14 +26,21 @@ Steps run in dependency order (two at a time), with retries, timeouts and, for s
 'cache: true', reuse of an earlier result whose cache key (step definition, input bytes, params,
 git commit) is the same. One run per pipeline at a time across processes ('concurrency: queue'
 waits, 'skip' refuses); a run whose process stopped is marked interrupted when the next one
-starts. Runs use the embedded store in --home / MODELWORKS_HOME.`;
+starts. Runs use the embedded store in --home / MODELWORKS_HOME. Webhook and Slack 'notify' targets
+(and a deploy step's rollout 'notify') must be allowed (run and resume):
+${OUTBOUND_HELP}`;
 
 /** Run the `pipeline` command. */
 export async function pipelineCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_FLAGS, param: { type: "string", multiple: true }, pipeline: { type: "string" } },
+    options: {
+      ...CONNECTION_FLAGS,
+      ...OUTBOUND_FLAGS,
+      param: { type: "string", multiple: true },
+      pipeline: { type: "string" },
+    },
   });
   const [sub, arg] = positionals;
   if (values.help || !sub) {
@@ -43,7 +51,7 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
     throw new CliError(`unknown subcommand 'pipeline ${sub}' (expected run, ls, show, resume or cancel)`);
   }
   if (sub !== "ls" && !arg) throw new CliError(`pipeline ${sub} needs ${sub === "run" ? "a FILE" : "a RUN id"}`);
-  const conn = await connect(values, io);
+  const conn = await connect(values, io, { outbound: outboundPolicyOf(values, io) });
   let server: FastifyInstance | undefined;
   let stepToken: Awaited<ReturnType<typeof pipelineStepToken>> | undefined;
   try {

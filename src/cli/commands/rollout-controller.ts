@@ -1,4 +1,5 @@
 /** The rollout controller of a serving process (`up`, `serve --deployment`), over its host's metrics. */
+import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
 import { MetricsWindowSource } from "../../rollout/analysis/metrics-window-source.js";
 import { hostServedState } from "../../rollout/controller/host-served-state.js";
@@ -22,7 +23,7 @@ export function startRolloutController(
     clock: systemClock,
     labels: host.predictions,
     ...(tickMs !== undefined ? { tickMs } : {}),
-    warn: (m) => io.err(`warning: ${m}`),
+    warn: (m) => io.err(`warning: ${redactSecrets(m)}`),
   });
   controller.start();
   return controller;

@@ -204,6 +204,10 @@ describe("modelworks rollout (embedded store)", () => {
       "http://prom.example:9090",
       "--promql",
       "p95=histogram_quantile(0.95, x)<=0.25",
+      "--allow-outbound",
+      "127.0.0.1:9,gate.example",
+      "--allow-outbound",
+      "prom.example:9090",
     );
     const r: RolloutInfo = res.rollout;
     assert.equal(r.candidate, "churn/3", "the alias is pinned to its version");

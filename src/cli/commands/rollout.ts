@@ -11,6 +11,7 @@ import { rolloutHandlers } from "../../server/platform/rollout-handlers.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connectPlatformApi } from "../cli-context.js";
 import { cliParse, countFlag, durationFlag, numberFlag } from "../cli-flags.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 
 export const ROLLOUT_HELP = `Usage:
   modelworks rollout start DEPLOYMENT --candidate MODEL/VERSION [--steps 5,25,50,100] [--interval 30s]
@@ -44,11 +45,15 @@ Analysis options (defaults in brackets; see docs/rollouts.md):
                                {{interval}}, {{variant}} are filled in
   --notify URL                 Slack-compatible webhook told of start, steps, promotion, rollback
   --wait                       follow the rollout until it ends; exit 0 when promoted, 1 otherwise
-Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server; otherwise the
-embedded store in --home / MODELWORKS_HOME.`;
+Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server, whose own
+--allow-outbound applies; otherwise the embedded store in --home / MODELWORKS_HOME, and webhook,
+Prometheus and notify URLs must be allowed here (start checks them; promote, abort and rollback call them):
+${OUTBOUND_HELP}
+URLs are shown redacted (user:password, secret path segments and token values masked).`;
 
 const OPTIONS = {
   ...CONNECTION_FLAGS,
+  ...OUTBOUND_FLAGS,
   candidate: { type: "string" },
   steps: { type: "string" },
   interval: { type: "string" },
@@ -78,7 +83,9 @@ type RolloutApi = Pick<
 >;
 
 const SUBCOMMANDS = ["start", "status", "ls", "promote", "abort", "rollback"];
-const START_ONLY = Object.keys(OPTIONS).filter((k) => !(k in CONNECTION_FLAGS) && k !== "reason" && k !== "limit");
+const START_ONLY = Object.keys(OPTIONS).filter(
+  (k) => !(k in CONNECTION_FLAGS) && !(k in OUTBOUND_FLAGS) && k !== "reason" && k !== "limit",
+);
 
 /** Run the `rollout` command. */
 export async function rolloutCommand(argv: string[], io: CliIo): Promise<number> {
@@ -98,7 +105,8 @@ export async function rolloutCommand(argv: string[], io: CliIo): Promise<number>
     if (misplaced) throw new CliError(`--${misplaced} is for 'rollout start'`);
   }
   const request = sub === "start" ? startRequest(deployment, values) : undefined;
-  const conn = await connectPlatformApi<RolloutApi>(values, io, (p) => rolloutHandlers(p.rollouts));
+  const outbound = outboundPolicyOf(values, io);
+  const conn = await connectPlatformApi<RolloutApi>(values, io, (p) => rolloutHandlers(p.rollouts), { outbound });
   try {
     return await run(conn.api, sub, deployment, values, request, io);
   } finally {

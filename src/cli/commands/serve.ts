@@ -10,6 +10,7 @@ import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import { HARDENING_FLAGS, HARDENING_HELP, hardeningOf } from "./http-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
@@ -39,6 +40,7 @@ Options:
   --body-limit BYTES  largest request body (default 5242880)
 ${HARDENING_HELP}
   --home DIR | --store URI | --artifacts DIR   the platform's stores (as for 'server')
+${OUTBOUND_HELP}
 ${SERVER_AUTH_HELP}
   --json              print {"url", "deployment", "served"} once listening
 
@@ -54,6 +56,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
       ...HARDENING_FLAGS,
+      ...OUTBOUND_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       deployment: { type: "string" },
@@ -77,8 +80,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const config = resolveConfig(values, io.env, io.cwd);
   const listenHost = values.host ?? "127.0.0.1";
   const defaultPermission = defaultPermissionFlag(values["default-permission"]);
+  const outbound = outboundPolicyOf(values, io);
   const platform = await openPlatform(config, {
     warn: (m) => io.err(`warning: ${m}`),
+    outbound,
     ...(defaultPermission ? { defaultPermission } : {}),
   });
   const host = hostFor(platform, config, pollMs, io);

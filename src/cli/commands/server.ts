@@ -1,5 +1,6 @@
 /** `modelworks server [--host --port --store URI --artifacts URI]` */
 import { parseArgs } from "node:util";
+import type { OutboundPolicy } from "../../auth/outbound-policy.js";
 import { resolveConfig } from "../../core/config.js";
 import { buildApp } from "../../server/app.js";
 import type { HttpHardening } from "../../server/hardening/request-guard.js";
@@ -9,6 +10,7 @@ import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import {
   HARDENING_FLAGS,
@@ -33,6 +35,7 @@ Runs the MLflow-compatible tracking and model registry server.
 ${SERVER_AUTH_HELP}
 ${HARDENING_HELP}
 ${UPLOAD_HELP}
+${OUTBOUND_HELP}
 Point MLflow clients at it with MLFLOW_TRACKING_URI=http://HOST:PORT and MLFLOW_TRACKING_TOKEN (or
 MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD). The first start creates the admin user and saves
 its token in the home ('modelworks tokens create' makes more).`;
@@ -55,12 +58,16 @@ export async function startServer(
     "default-permission"?: string;
     hardening?: HttpHardening;
     maxUploadBytes?: number;
+    outbound?: OutboundPolicy;
   },
   io: CliIo,
 ): Promise<RunningServer> {
   const config = resolveConfig(opts, io.env, io.cwd);
   const defaultPermission = defaultPermissionFlag(opts["default-permission"]);
-  const platform = await openPlatform(config, defaultPermission ? { defaultPermission } : {});
+  const platform = await openPlatform(config, {
+    ...(defaultPermission ? { defaultPermission } : {}),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
+  });
   await platform.datasets.fileRoots.verify().catch(async (e: unknown) => {
     await platform.close();
     throw e;
@@ -101,6 +108,7 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
       "data-root": { type: "string", multiple: true },
       ...HARDENING_FLAGS,
       ...UPLOAD_FLAGS,
+      ...OUTBOUND_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
     },
@@ -114,8 +122,9 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
     throw new CliError(`--port must be 0-65535, got '${values.port}'`);
   const hardening = hardeningOf(values, io.env);
   const maxUploadBytes = maxUploadBytesOf(values);
+  const outbound = outboundPolicyOf(values, io);
   const server = await startServer(
-    { ...values, host: values.host ?? "127.0.0.1", port, hardening, maxUploadBytes },
+    { ...values, host: values.host ?? "127.0.0.1", port, hardening, maxUploadBytes, outbound },
     io,
   );
   io.out(values.json ? JSON.stringify({ url: server.url }) : `Modelworks ${VERSION} listening on ${server.url}`);

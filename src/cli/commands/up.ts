@@ -6,6 +6,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import {
   defaultPermissionFlag,
   pipelineStepToken,
@@ -61,6 +62,7 @@ Options:
 ${SERVER_AUTH_HELP}
 ${HARDENING_HELP}
 ${UPLOAD_HELP}
+${OUTBOUND_HELP}
   --json         print {"url", "deployments"} once listening
 
 Authentication is on: the first start creates the admin user and saves its token in the home
@@ -76,6 +78,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       ...SERVER_AUTH_FLAGS,
       ...HARDENING_FLAGS,
       ...UPLOAD_FLAGS,
+      ...OUTBOUND_FLAGS,
       host: { type: "string" },
       port: { type: "string" },
       "sync-ms": { type: "string" },
@@ -102,8 +105,10 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   const config = resolveConfig(values, io.env, io.cwd);
   const host = values.host ?? "127.0.0.1";
   const defaultPermission = defaultPermissionFlag(values["default-permission"]);
+  const outbound = outboundPolicyOf(values, io);
   const platform = await openPlatform(config, {
     warn: (m) => io.err(`warning: ${m}`),
+    outbound,
     ...(defaultPermission ? { defaultPermission } : {}),
   });
   let running: PlatformProcess | undefined;

@@ -1,4 +1,6 @@
 /** One JSON POST to an integration (webhook, chat notification) that reports instead of throwing. */
+import type { OutboundGuard } from "./outbound-request.js";
+import { isRedirect, OutboundError, outboundRequest } from "./outbound-request.js";
 
 /** Most response-body bytes read: enough for an error message, never a whole download. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -12,55 +14,57 @@ export interface PostJsonResult {
   /** The HTTP status, when an answer came. */
   status?: number;
   durationMs: number;
-  /** Why it failed: the URL, the connection, the timeout, or the status with a body snippet. */
+  /** Why it failed: refused by the outbound policy, the connection, the timeout, a redirect, or the status with a body snippet; never the URL. */
   error?: string;
 }
 
 export interface PostJsonOptions {
   timeoutMs: number;
+  /** Which URLs may be called and where their hosts may resolve (the admin's outbound policy). */
+  guard: OutboundGuard;
+  /** Tests only: answer with this fetch instead of connecting (the URL is still checked, DNS is not). */
   fetch?: typeof fetch;
   /** Extra request headers (e.g. a signature over the body). */
   headers?: Record<string, string>;
 }
 
-/** POST `body` as JSON; the timeout covers connecting, the answer and reading its body. Never throws. */
+/** POST `body` as JSON; the timeout covers resolving, connecting, the answer and reading its body. Never throws. */
 export function postJson(url: string, body: unknown, o: PostJsonOptions): Promise<PostJsonResult> {
   return postJsonText(url, JSON.stringify(body), o);
 }
 
-/** POST an already serialized JSON text (the exact bytes a signature was computed over). Never throws. */
+/**
+ * POST an already serialized JSON text (the exact bytes a signature was computed over). Never
+ * throws; a URL the guard refuses is not requested, and a redirect is a failure, not followed.
+ */
 export async function postJsonText(url: string, text: string, o: PostJsonOptions): Promise<PostJsonResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const bad = urlProblem(url);
-  if (bad) return { ok: false, durationMs: 0, error: bad };
-  const controller = new AbortController();
-  let timedOut = false;
-  // setTimeout fires at once for delays beyond 2^31 − 1 ms.
-  const delay = Math.min(o.timeoutMs, 2 ** 31 - 1);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, delay);
-  let status: number | undefined;
   try {
-    const res = await (o.fetch ?? fetch)(url, {
+    const res = await outboundRequest({
       method: "POST",
+      url,
+      guard: o.guard,
+      timeoutMs: o.timeoutMs,
+      maxBytes: MAX_RESPONSE_BYTES,
       headers: { ...o.headers, "content-type": "application/json", accept: "application/json, text/plain, */*" },
       body: text,
-      signal: controller.signal,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
     });
-    status = res.status;
-    // Read (a bounded part of) the body even on success, so the connection is released.
-    const answer = await readCapped(res.body, MAX_RESPONSE_BYTES);
-    if (res.ok) return { ok: true, status, durationMs: elapsed() };
-    return { ok: false, status, durationMs: elapsed(), error: `HTTP ${status}${snippet(answer)}` };
+    const status = res.status;
+    if (status >= 200 && status < 300) return { ok: true, status, durationMs: elapsed() };
+    const why = isRedirect(status) ? ": redirect not followed" : snippet(res.text);
+    return { ok: false, status, durationMs: elapsed(), error: `HTTP ${status}${why}` };
   } catch (e) {
-    const at = status === undefined ? "" : ` (HTTP ${status})`;
-    const error = timedOut ? `timed out after ${o.timeoutMs} ms${at}` : `request failed${at}: ${reason(e)}`;
-    return { ok: false, ...(status !== undefined ? { status } : {}), durationMs: elapsed(), error };
-  } finally {
-    clearTimeout(timer);
+    const err = e instanceof OutboundError ? e : new OutboundError("failed", String(e));
+    const at = err.status === undefined ? "" : ` (HTTP ${err.status})`;
+    const error =
+      err.kind === "refused"
+        ? `refused: ${err.message}`
+        : err.kind === "timeout"
+          ? `${err.message}${at}`
+          : `request failed${at}: ${err.message}`;
+    return { ok: false, ...(err.status !== undefined ? { status: err.status } : {}), durationMs: elapsed(), error };
   }
 }
 
@@ -70,7 +74,8 @@ export function urlProblem(url: string): string | undefined {
   try {
     parsed = new URL(url);
   } catch {
-    return `not a valid URL: '${url}'`;
+    // The text is left out: an unparsable URL may still hold a password.
+    return "not a valid URL";
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     return `only http and https URLs are allowed, got '${parsed.protocol}'`;
@@ -87,34 +92,8 @@ export function hostOf(url: string): string {
   }
 }
 
-/** Up to `max` bytes of a body as text; the rest is cancelled, not downloaded. */
-async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<string> {
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    if (size >= max) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
-}
-
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   if (flat === "") return "";
   return `: ${flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat}`;
-}
-
-/** fetch wraps network errors ("fetch failed"); the cause says what happened (ECONNREFUSED, DNS). */
-function reason(e: unknown): string {
-  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
-  return cause instanceof Error ? cause.message : String(cause);
 }

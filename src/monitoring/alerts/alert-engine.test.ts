@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
@@ -21,6 +22,8 @@ import { notifierFor, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./notifiers.js"
 import { signBody, verifySignature } from "./signature.js";
 
 const SECRET = "s3cret-key";
+/** The capture servers listen on loopback, which is refused unless listed. */
+const outbound = OutboundPolicy.parse(["127.0.0.1"]);
 
 function tenure(score: number): FeatureDrift {
   return { column: "tenure", test: "wasserstein", score, threshold: 0.1, drifted: score >= 0.1 };
@@ -64,7 +67,8 @@ describe("alert engine", () => {
   const deps = (): AlertEngineDeps => ({
     store,
     clock: { now: () => time },
-    notifiers: (c) => c.notify.map((spec) => notifierFor(spec, { log: (l) => lines.push(l), now: () => time })),
+    notifiers: (c) =>
+      c.notify.map((spec) => notifierFor(spec, { log: (l) => lines.push(l), now: () => time, outbound })),
     warn: (m) => warnings.push(m),
   });
   const evaluate = (results: MonitorResult[], errorRate?: ErrorRateReading) => {
@@ -211,8 +215,14 @@ describe("alert engine", () => {
   });
 
   test("Slack notifier: text and blocks; unsigned webhooks carry no signature header", async () => {
-    const slack = notifierFor({ type: "slack", url: `${hook.url}/slack` }, { log: () => {}, now: () => time });
-    const plain = notifierFor({ type: "webhook", url: `${hook.url}/plain` }, { log: () => {}, now: () => time });
+    const slack = notifierFor(
+      { type: "slack", url: `${hook.url}/slack` },
+      { log: () => {}, now: () => time, outbound },
+    );
+    const plain = notifierFor(
+      { type: "webhook", url: `${hook.url}/plain` },
+      { log: () => {}, now: () => time, outbound },
+    );
     const alert = {
       id: "a1",
       deployment: "prod",

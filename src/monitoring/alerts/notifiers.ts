@@ -3,7 +3,9 @@
  * Slack-compatible incoming webhook, or a log line. Sending never throws: a notification that
  * fails is reported, and never stops monitoring.
  */
+import { redactSecrets } from "../../auth/redact.js";
 import type { AlertInfo } from "../../core/api/platform-routes.js";
+import type { OutboundGuard } from "../../core/http/outbound-request.js";
 import { hostOf, postJsonText } from "../../core/http/post-json.js";
 import type { Alert, NotifierSpec } from "../live/monitor.js";
 import { toAlertInfo } from "./alert-wire.js";
@@ -42,6 +44,9 @@ export interface NotifierOptions {
   /** Where `log` notifiers write. */
   log: (line: string) => void;
   now: () => number;
+  /** Which URLs webhook and Slack notifiers may post to (the admin's outbound policy). */
+  outbound: OutboundGuard;
+  /** Tests only: answer with this fetch instead of connecting. */
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -96,12 +101,13 @@ function postNotifier(
         const { body, headers } = render(n);
         const r = await postJsonText(url, body, {
           timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          guard: o.outbound,
           ...(headers ? { headers } : {}),
           ...(o.fetch ? { fetch: o.fetch } : {}),
         });
-        return r.ok ? { ok: true } : { ok: false, error: `${hostOf(url)}: ${r.error}` };
+        return r.ok ? { ok: true } : { ok: false, error: `${hostOf(url)}: ${redactSecrets(r.error ?? "")}` };
       } catch (e) {
-        return { ok: false, error: `${hostOf(url)}: ${e instanceof Error ? e.message : String(e)}` };
+        return { ok: false, error: `${hostOf(url)}: ${redactSecrets(e instanceof Error ? e.message : String(e))}` };
       }
     },
   };

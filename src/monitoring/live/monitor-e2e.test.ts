@@ -74,7 +74,8 @@ describe("monitoring end to end (real server, real traffic)", () => {
         "--monitor-tick-ms",
         "100",
       ],
-      {},
+      // The webhook goes to a capture server on loopback, refused unless listed.
+      { MODELWORKS_OUTBOUND_ALLOW: "127.0.0.1" },
     );
     url = (JSON.parse(server.firstLine) as { url: string }).url;
   });

@@ -1,4 +1,6 @@
 /** Monitor settings and results on the wire (snake_case, as the platform API and `--json` print them) and back. */
+
+import { redactUrl } from "../../auth/redact.js";
 import type {
   AlertRuleInfo,
   MonitorConfigInfo,
@@ -119,7 +121,7 @@ function notifyFromWire(v: unknown): NotifierSpec[] {
   });
 }
 
-/** A config as the API returns it (webhook secrets left out). */
+/** A config as the API returns it (webhook secrets left out, notify URLs redacted). */
 export function toConfigInfo(c: MonitorConfig): MonitorConfigInfo {
   return {
     deployment: c.deployment,
@@ -148,8 +150,8 @@ function toRuleInfo(r: AlertRule): AlertRuleInfo {
 
 function toNotifierInfo(n: NotifierSpec): NotifierInfo {
   if (n.type === "log") return { type: "log" };
-  if (n.type === "slack") return { type: "slack", url: n.url };
-  return { type: "webhook", url: n.url, secret_set: n.secret !== undefined };
+  if (n.type === "slack") return { type: "slack", url: redactUrl(n.url) };
+  return { type: "webhook", url: redactUrl(n.url), secret_set: n.secret !== undefined };
 }
 
 /** A result as the API returns it. */

@@ -3,6 +3,7 @@
  * evaluated and notified), status and history. The scheduler, the platform API and the CLI share it.
  */
 import type { Registry } from "prom-client";
+import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import type { Clock } from "../../core/clock.js";
 import { invalidParam, notFound } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
@@ -36,6 +37,8 @@ export interface MonitoringDeps {
   warn?: (message: string) => void;
   gauges?: MonitorGauges;
   errorRates?: ErrorRateTracker;
+  /** The URLs webhook and Slack notifiers may use (default: none; checked when set and at each call). */
+  outbound?: OutboundPolicy;
   /** The notifiers of a config (default: from its `notify` list). */
   notifiers?: (config: MonitorConfig) => AlertNotifier[];
   /** Called once per alert that fires (e.g. to start the pipeline its rule names); failures are warned. */
@@ -87,6 +90,10 @@ export class MonitoringService {
   async setConfig(deployment: string, wire: SetMonitorWire): Promise<MonitorConfig> {
     const d = await this.deps.deployments.get(deployment);
     const settings = settingsFromWire(wire);
+    const outbound = this.deps.outbound ?? OutboundPolicy.none();
+    settings.notify.forEach((n, i) => {
+      if (n.type !== "log") outbound.assertAllowed(`notify[${i}].url`, n.url);
+    });
     await this.checkFeatures(d, settings.alerts);
     this.checkPipelines(deployment, settings.alerts);
     const now = this.deps.clock.now();
@@ -190,7 +197,8 @@ export class MonitoringService {
 
   private notifiersOf(config: MonitorConfig): AlertNotifier[] {
     const log = this.deps.log ?? (() => {});
-    return config.notify.map((spec) => notifierFor(spec, { log, now: () => this.deps.clock.now() }));
+    const outbound = this.deps.outbound ?? OutboundPolicy.none();
+    return config.notify.map((spec) => notifierFor(spec, { log, now: () => this.deps.clock.now(), outbound }));
   }
 
   /** A feature_drift rule must name an input of the primary model (when the model can be read). */

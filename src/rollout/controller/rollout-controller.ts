@@ -144,7 +144,7 @@ export class RolloutController {
     if (!url) return undefined;
     let client = this.prometheus.get(url);
     if (!client) {
-      client = new PrometheusClient(url);
+      client = new PrometheusClient(url, { outbound: this.deps.actions.outbound });
       this.prometheus.set(url, client);
     }
     return client;

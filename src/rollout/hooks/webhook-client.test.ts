@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import { isMwError } from "../../core/errors.js";
 import type { CaptureServer } from "../../core/test-support/capture-server.js";
 import { captureServer, deadUrl } from "../../core/test-support/capture-server.js";
@@ -17,6 +18,9 @@ const context: WebhookContext = {
   step: 0,
   failed_checks: 1,
 };
+
+/** The capture servers listen on loopback, which is refused unless listed. */
+const opts = { outbound: OutboundPolicy.parse(["127.0.0.1", "hooks.example.com"]) };
 
 const spec = (url: string, more: Partial<WebhookSpec> = {}): WebhookSpec => ({
   name: "load-test",
@@ -48,7 +52,7 @@ describe("callWebhook", () => {
   after(() => server.close());
 
   test("a 2xx passes, and the payload arrives as sent with content-type application/json", async () => {
-    const o = await callWebhook(spec(`${server.url}/hook?x=1`, { metadata: { cmd: "hey -z 1m" } }), context);
+    const o = await callWebhook(spec(`${server.url}/hook?x=1`, { metadata: { cmd: "hey -z 1m" } }), context, opts);
     assert.equal(o.passed, true);
     assert.equal(o.status, 202);
     assert.equal(o.error, undefined);
@@ -68,12 +72,12 @@ describe("callWebhook", () => {
   });
 
   test("metadata defaults to an empty object", async () => {
-    await callWebhook(spec(server.url), context);
+    await callWebhook(spec(server.url), context, opts);
     assert.deepEqual(JSON.parse(server.requests.at(-1)?.body ?? "").metadata, {});
   });
 
   test("a 500 fails with its status and a short snippet of the body", async () => {
-    const o = await callWebhook(spec(`${server.url}/fail`), context);
+    const o = await callWebhook(spec(`${server.url}/fail`), context, opts);
     assert.equal(o.passed, false);
     assert.equal(o.status, 500);
     assert.match(o.error ?? "", /^HTTP 500: database down x+…$/);
@@ -85,7 +89,7 @@ describe("callWebhook", () => {
 
   test("a server that never answers fails at the timeout", async () => {
     const started = Date.now();
-    const o = await callWebhook(spec(`${server.url}/hang`, { timeoutMs: 150 }), context);
+    const o = await callWebhook(spec(`${server.url}/hang`, { timeoutMs: 150 }), context, opts);
     assert.equal(o.passed, false);
     assert.equal(o.status, undefined);
     assert.equal(o.error, "timed out after 150 ms");
@@ -95,13 +99,13 @@ describe("callWebhook", () => {
   });
 
   test("an endless body is read up to its cap, not to the end", async () => {
-    const o = await callWebhook(spec(`${server.url}/endless`, { timeoutMs: 5000 }), context);
+    const o = await callWebhook(spec(`${server.url}/endless`, { timeoutMs: 5000 }), context, opts);
     assert.equal(o.passed, true);
     assert.equal(o.status, 200);
   });
 
   test("a refused connection fails with the reason", async () => {
-    const o = await callWebhook(spec(await deadUrl()), context);
+    const o = await callWebhook(spec(await deadUrl()), context, opts);
     assert.equal(o.passed, false);
     assert.equal(o.status, undefined);
     assert.match(o.error ?? "", /^request failed: .*ECONNREFUSED/);
@@ -110,7 +114,7 @@ describe("callWebhook", () => {
 
   test("a URL that is not http(s) fails without a request", async () => {
     const before = server.requests.length;
-    const o = await callWebhook(spec("file:///etc/passwd"), context);
+    const o = await callWebhook(spec("file:///etc/passwd"), context, opts);
     assert.equal(o.passed, false);
     assert.match(o.error ?? "", /only http and https/);
     assert.equal(server.requests.length, before);
@@ -118,6 +122,7 @@ describe("callWebhook", () => {
 
   test("an injected fetch is used", async () => {
     const o = await callWebhook(spec("https://hooks.example.com/x"), context, {
+      ...opts,
       fetch: async () => new Response("no", { status: 403 }),
     });
     assert.deepEqual([o.passed, o.status, o.error], [false, 403, "HTTP 403: no"]);

@@ -2,7 +2,9 @@
  * Rollout webhooks (Flagger's model): each is POSTed a JSON payload describing the rollout; a 2xx
  * answer passes, anything else (including no answer in time) fails its check or holds promotion.
  */
+import { redactSecrets, redactUrl } from "../../auth/redact.js";
 import { invalidParam } from "../../core/errors.js";
+import type { OutboundGuard } from "../../core/http/outbound-request.js";
 import { hostOf, postJson, urlProblem } from "../../core/http/post-json.js";
 import type { CheckResult } from "../analysis/window-checks.js";
 import type { RolloutPhase, WebhookSpec, WebhookType } from "../rollout.js";
@@ -30,6 +32,7 @@ export type WebhookContext = Omit<WebhookPayload, "name" | "type" | "metadata">;
 export interface WebhookOutcome {
   name: string;
   type: WebhookType;
+  /** The hook's URL, redacted (credentials, secret path segments and token values masked). */
   url: string;
   passed: boolean;
   status?: number;
@@ -37,25 +40,30 @@ export interface WebhookOutcome {
   error?: string;
 }
 
-/** POST the payload as JSON with the spec's timeout; never throws (unreachable, timeout, non-2xx → passed false with error). */
+/**
+ * POST the payload as JSON with the spec's timeout, if the outbound policy allows the URL; never
+ * throws (refused, unreachable, timeout, redirect, non-2xx → passed false with error). The
+ * outcome's `url` is redacted: it is recorded in events.
+ */
 export async function callWebhook(
   spec: WebhookSpec,
   context: WebhookContext,
-  opts: { fetch?: typeof fetch } = {},
+  opts: { outbound: OutboundGuard; fetch?: typeof fetch },
 ): Promise<WebhookOutcome> {
   const payload: WebhookPayload = { name: spec.name, type: spec.type, ...context, metadata: spec.metadata ?? {} };
   const r = await postJson(spec.url, payload, {
     timeoutMs: spec.timeoutMs,
+    guard: opts.outbound,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   return {
     name: spec.name,
     type: spec.type,
-    url: spec.url,
+    url: redactUrl(spec.url),
     passed: r.ok,
     ...(r.status !== undefined ? { status: r.status } : {}),
     durationMs: r.durationMs,
-    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.error !== undefined ? { error: redactSecrets(r.error) } : {}),
   };
 }
 
@@ -65,7 +73,7 @@ export function webhookCheck(o: WebhookOutcome): CheckResult {
   const where = `${o.type} hook at ${hostOf(o.url)}`;
   const detail = o.passed
     ? `${where} answered HTTP ${o.status} in ${o.durationMs} ms`
-    : `${where} failed after ${o.durationMs} ms: ${o.error ?? `HTTP ${o.status}`}`;
+    : `${where} failed after ${o.durationMs} ms: ${redactSecrets(o.error ?? `HTTP ${o.status}`)}`;
   return { check: `webhook:${o.name}`, passed: o.passed, value: o.status ?? 0, threshold: 299, detail };
 }
 

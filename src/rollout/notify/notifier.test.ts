@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import { captureServer, deadUrl } from "../../core/test-support/capture-server.js";
 import type { CheckResult } from "../analysis/window-checks.js";
 import type { RolloutNotice } from "./notifier.js";
 import { silentNotifier, slackNotifier } from "./notifier.js";
+
+/** The capture servers listen on loopback, which is refused unless listed. */
+const outbound = OutboundPolicy.parse(["127.0.0.1"]);
 
 const checks: CheckResult[] = [
   {
@@ -38,7 +42,9 @@ describe("slackNotifier", () => {
     const server = await captureServer();
     try {
       const warnings: string[] = [];
-      await slackNotifier(`${server.url}/services/T0/B0/secret`, { warn: (m) => warnings.push(m) }).notify(notice);
+      await slackNotifier(`${server.url}/services/T0/B0/secret`, { outbound, warn: (m) => warnings.push(m) }).notify(
+        notice,
+      );
       assert.deepEqual(warnings, []);
       const req = server.requests[0];
       assert.equal(req?.method, "POST");
@@ -68,7 +74,12 @@ describe("slackNotifier", () => {
     const server = await captureServer();
     try {
       const { checks: _, ...plain } = notice;
-      await slackNotifier(server.url).notify({ ...plain, kind: "started", weight: 5, message: "starting" });
+      await slackNotifier(server.url, { outbound }).notify({
+        ...plain,
+        kind: "started",
+        weight: 5,
+        message: "starting",
+      });
       const body = JSON.parse(server.requests[0]?.body ?? "");
       assert.equal(body.blocks.length, 2);
       assert.match(body.text, /^🚀 Rollout started: churn-prod: starting$/);
@@ -81,14 +92,14 @@ describe("slackNotifier", () => {
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);
     const dead = await deadUrl();
-    await slackNotifier(`${dead}/services/secret`, { warn, timeoutMs: 1000 }).notify(notice);
+    await slackNotifier(`${dead}/services/secret`, { outbound, warn, timeoutMs: 1000 }).notify(notice);
     const server = await captureServer((_, res) => res.writeHead(404).end("no_service"));
     try {
-      await slackNotifier(`${server.url}/services/secret`, { warn }).notify(notice);
+      await slackNotifier(`${server.url}/services/secret`, { outbound, warn }).notify(notice);
     } finally {
       await server.close();
     }
-    await slackNotifier("not a url", { warn }).notify(notice);
+    await slackNotifier("not a url", { outbound, warn }).notify(notice);
     assert.equal(warnings.length, 3);
     assert.match(
       warnings[0] ?? "",
@@ -102,7 +113,7 @@ describe("slackNotifier", () => {
     const server = await captureServer(() => {});
     try {
       const warnings: string[] = [];
-      await slackNotifier(server.url, { timeoutMs: 100, warn: (m) => warnings.push(m) }).notify(notice);
+      await slackNotifier(server.url, { outbound, timeoutMs: 100, warn: (m) => warnings.push(m) }).notify(notice);
       assert.match(warnings[0] ?? "", /timed out after 100 ms/);
     } finally {
       await server.close();

@@ -1,5 +1,7 @@
 /** Rollout notifications: who is told when a rollout starts, steps, is promoted, held or rolled back. */
 
+import { redactDeep, redactSecrets } from "../../auth/redact.js";
+import type { OutboundGuard } from "../../core/http/outbound-request.js";
 import { hostOf, postJson } from "../../core/http/post-json.js";
 import type { CheckResult } from "../analysis/window-checks.js";
 import { slackMessage } from "./slack-message.js";
@@ -26,19 +28,27 @@ export const silentNotifier: Notifier = { notify: async () => {} };
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Posts Slack-compatible JSON (`text` plus `blocks`: a header/section and one line per check with value vs threshold and ✅/❌) to an incoming-webhook URL. */
+/**
+ * Posts Slack-compatible JSON (`text` plus `blocks`: a header/section and one line per check with
+ * value vs threshold and ✅/❌) to an incoming-webhook URL the outbound policy allows.
+ */
 export function slackNotifier(
   url: string,
-  opts: { fetch?: typeof fetch; timeoutMs?: number; warn?: (m: string) => void } = {},
+  opts: { outbound: OutboundGuard; fetch?: typeof fetch; timeoutMs?: number; warn?: (m: string) => void },
 ): Notifier {
   const warn = opts.warn ?? (() => {});
-  const post = { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
+  const post = {
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    guard: opts.outbound,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  };
   return {
     async notify(n) {
       try {
-        const r = await postJson(url, slackMessage(n), post);
+        // The message is built from redacted reasons and checks; redacted again in case one slipped in.
+        const r = await postJson(url, redactDeep(slackMessage(n)), post);
         // The host only: incoming-webhook paths are secrets.
-        if (!r.ok) warn(`rollout notification (${n.kind}) to ${hostOf(url)} failed: ${r.error}`);
+        if (!r.ok) warn(`rollout notification (${n.kind}) to ${hostOf(url)} failed: ${redactSecrets(r.error ?? "")}`);
       } catch (e) {
         warn(`rollout notification (${n.kind}) failed: ${e instanceof Error ? e.message : String(e)}`);
       }

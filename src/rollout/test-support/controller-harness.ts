@@ -3,6 +3,7 @@
  * a window source whose readings the test sets, a served state, scripted webhooks and recorded
  * notifications. Tests call `controller.tick()` themselves (never `start()`).
  */
+import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
@@ -183,6 +184,9 @@ export async function openHarness(): Promise<Harness> {
     deployments,
     registry,
     clock,
+    // The fake webhooks make no request, but their URLs (hooks.test, notify.test) must be allowed;
+    // a fake Prometheus listens on loopback, which is refused unless listed.
+    outbound: OutboundPolicy.parse(["*.test", "127.0.0.1"]),
     callWebhook: hooks.call,
     notifierFor: () => ({ notify: async (n) => void notices.push(n) }),
     warn: (m) => warnings.push(m),

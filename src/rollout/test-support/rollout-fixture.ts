@@ -2,6 +2,7 @@
  * A RolloutService over real SQLite stores (in memory) with a settable clock and fakes that record
  * webhook calls and notifications instead of making HTTP requests.
  */
+import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
@@ -57,6 +58,8 @@ export async function rolloutFixture(start = 1_700_000_000_000): Promise<Rollout
     deployments,
     registry,
     clock,
+    // The fakes below make no request; the URLs (hooks.test, notify.test) must still be allowed.
+    outbound: OutboundPolicy.parse(["*.test"]),
     callWebhook: async (spec: WebhookSpec, context: WebhookContext): Promise<WebhookOutcome> => {
       hookCalls.push({ spec, context });
       return { name: spec.name, type: spec.type, url: spec.url, passed: true, status: 200, durationMs: 1 };

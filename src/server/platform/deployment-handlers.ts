@@ -1,5 +1,7 @@
 /** Handlers for the deployment routes of the platform API (used by the server and the in-process CLI). */
+
 import type { Readable } from "node:stream";
+import { redactDeep, redactSecrets } from "../../auth/redact.js";
 import type { DeploymentEventInfo, DeploymentInfo, DeploymentRouteName } from "../../core/api/platform-routes.js";
 import { invalidParam } from "../../core/errors.js";
 import type {
@@ -118,12 +120,13 @@ export function toDeploymentInfo(d: Deployment): DeploymentInfo {
 
 /** An event on the wire. */
 export function toEventInfo(e: DeploymentEvent): DeploymentEventInfo {
+  // Rollout events are redacted when written; this also covers events recorded before that.
   return {
     id: e.id,
     deployment: e.deployment,
     time: e.time,
     type: e.type,
-    message: e.message,
-    ...(e.data !== undefined ? { data: e.data } : {}),
+    message: redactSecrets(e.message),
+    ...(e.data !== undefined ? { data: redactDeep(e.data) } : {}),
   };
 }

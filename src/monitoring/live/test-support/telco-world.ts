@@ -7,6 +7,7 @@ import { createReadStream, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { OutboundPolicy } from "../../../auth/outbound-policy.js";
 import { resolveConfig } from "../../../core/config.js";
 import { TELCO_CSV } from "../../../core/test-support/shared-data.js";
 import { readTable } from "../../../data/read-table.js";
@@ -48,7 +49,9 @@ export interface RegisterOptions {
 /** Fit the model once and open a platform on a fresh home. */
 export async function telcoWorld(): Promise<TelcoWorld> {
   const home = mkdtempSync(join(tmpdir(), "mw-monitor-"));
-  const platform = await openPlatform(resolveConfig({ home }, {}, home));
+  // Notifications in these tests go to loopback (capture servers, closed ports), refused unless listed.
+  const outbound = OutboundPolicy.parse(["127.0.0.1"]);
+  const platform = await openPlatform(resolveConfig({ home }, {}, home), { outbound });
   const telco = await readTable(TELCO_CSV);
   const pkg = await fitTelcoPackage(telco, 20);
   const predictor = predictorFor(pkg);

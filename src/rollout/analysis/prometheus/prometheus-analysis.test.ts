@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { OutboundPolicy } from "../../../auth/outbound-policy.js";
 import { systemClock } from "../../../core/clock.js";
 import { TELCO_CSV } from "../../../core/test-support/shared-data.js";
 import { readTable } from "../../../data/read-table.js";
@@ -105,7 +106,7 @@ test("a Prometheus window counts each variant's requests, errors, latencies and 
   try {
     prom = await startPrometheus({ targets: [new URL(url).host], scrapeIntervalSeconds: 1 });
     await prom.waitForTarget();
-    const client = new PrometheusClient(prom.url);
+    const client = new PrometheusClient(prom.url, { outbound: OutboundPolicy.parse([new URL(prom.url).host]) });
     const scrapedTotal = async () =>
       (await client.query(`sum(modelworks_requests_total{deployment="${DEPLOYMENT}"})`))[0]?.value ?? 0;
     const lastScrape = async () =>

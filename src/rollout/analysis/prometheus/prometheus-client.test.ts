@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { describe, test } from "node:test";
+import { OutboundPolicy } from "../../../auth/outbound-policy.js";
 import { MwError } from "../../../core/errors.js";
 import { PrometheusClient, parsePromValue } from "./prometheus-client.js";
 
@@ -12,6 +13,9 @@ function answering(status: number, body: unknown, urls: string[] = []): typeof f
     return new Response(text, { status });
   };
 }
+
+/** The hosts these tests query: the fake `prom` and real ports on loopback. */
+const outbound = OutboundPolicy.parse(["prom", "127.0.0.1"]);
 
 const vector = (result: unknown[]) => ({ status: "success", data: { resultType: "vector", result } });
 
@@ -32,7 +36,7 @@ describe("PrometheusClient.query", () => {
       { metric: { le: "0.5" }, value: [1700000000, "12.5"] },
       { metric: { le: "+Inf" }, value: [1700000000, "NaN"] },
     ]);
-    const client = new PrometheusClient("http://prom:9090/prefix/", { fetch: answering(200, body, urls) });
+    const client = new PrometheusClient("http://prom:9090/prefix/", { outbound, fetch: answering(200, body, urls) });
     const samples = await client.query('sum by (le) (x{a="b"})', 1700000000.5);
     assert.deepEqual(samples[0], { labels: { le: "0.5" }, value: 12.5 });
     assert.ok(Number.isNaN(samples[1]?.value));
@@ -44,12 +48,12 @@ describe("PrometheusClient.query", () => {
 
   test("a scalar result is one sample without labels", async () => {
     const body = { status: "success", data: { resultType: "scalar", result: [1700000000, "+Inf"] } };
-    const client = new PrometheusClient("http://prom:9090", { fetch: answering(200, body) });
+    const client = new PrometheusClient("http://prom:9090", { outbound, fetch: answering(200, body) });
     assert.deepEqual(await client.query("1/0"), [{ labels: {}, value: Number.POSITIVE_INFINITY }]);
   });
 
   test("an empty vector is no samples", async () => {
-    const client = new PrometheusClient("http://prom:9090", { fetch: answering(200, vector([])) });
+    const client = new PrometheusClient("http://prom:9090", { outbound, fetch: answering(200, vector([])) });
     assert.deepEqual(await client.query("absent_metric"), []);
   });
 
@@ -61,29 +65,32 @@ describe("PrometheusClient.query", () => {
     ];
     for (const [status, errorType, code] of cases) {
       const body = { status: "error", errorType, error: `boom ${errorType}` };
-      const client = new PrometheusClient("http://prom:9090", { fetch: answering(status, body) });
+      const client = new PrometheusClient("http://prom:9090", { outbound, fetch: answering(status, body) });
       const e = await rejection(client.query("rate(x[5m])"));
       assert.equal(e.code, code);
-      assert.match(e.message, /http:\/\/prom:9090\/api\/v1\/query/);
+      assert.match(e.message, /Prometheus query at http:\/\/prom:9090 \(/);
       assert.match(e.message, /rate\(x\[5m\]\)/);
       assert.match(e.message, new RegExp(`${errorType}: boom ${errorType}`));
     }
   });
 
   test("a non-JSON error page reports its HTTP status", async () => {
-    const gateway = new PrometheusClient("http://prom:9090", { fetch: answering(502, "<html>Bad gateway</html>") });
+    const gateway = new PrometheusClient("http://prom:9090", {
+      outbound,
+      fetch: answering(502, "<html>Bad gateway</html>"),
+    });
     const e = await rejection(gateway.query("up"));
     assert.equal(e.code, "TEMPORARILY_UNAVAILABLE");
     assert.match(e.message, /HTTP 502: <html>Bad gateway<\/html>/);
-    const broken = new PrometheusClient("http://prom:9090", { fetch: answering(500, "oops") });
+    const broken = new PrometheusClient("http://prom:9090", { outbound, fetch: answering(500, "oops") });
     assert.equal((await rejection(broken.query("up"))).code, "INTERNAL_ERROR");
-    const garbled = new PrometheusClient("http://prom:9090", { fetch: answering(200, "not json") });
+    const garbled = new PrometheusClient("http://prom:9090", { outbound, fetch: answering(200, "not json") });
     assert.match((await rejection(garbled.query("up"))).message, /HTTP 200: not json/);
   });
 
   test("a range vector result is refused", async () => {
     const body = { status: "success", data: { resultType: "matrix", result: [] } };
-    const client = new PrometheusClient("http://prom:9090", { fetch: answering(200, body) });
+    const client = new PrometheusClient("http://prom:9090", { outbound, fetch: answering(200, body) });
     const e = await rejection(client.query("x[5m]"));
     assert.equal(e.code, "INVALID_PARAMETER_VALUE");
     assert.match(e.message, /matrix result/);
@@ -93,15 +100,15 @@ describe("PrometheusClient.query", () => {
     const refused: typeof fetch = async () => {
       throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
     };
-    const e = await rejection(new PrometheusClient("http://prom:9090", { fetch: refused }).query("up"));
+    const e = await rejection(new PrometheusClient("http://prom:9090", { outbound, fetch: refused }).query("up"));
     assert.equal(e.code, "TEMPORARILY_UNAVAILABLE");
     assert.match(e.message, /unreachable \(ECONNREFUSED\)/);
-    assert.match(e.message, /http:\/\/prom:9090\/api\/v1\/query \(up\)/);
+    assert.match(e.message, /Prometheus query at http:\/\/prom:9090 \(up\)/);
   });
 
   test("a real closed port is unreachable", async () => {
     const port = await closedPort();
-    const e = await rejection(new PrometheusClient(`http://127.0.0.1:${port}`).query("up"));
+    const e = await rejection(new PrometheusClient(`http://127.0.0.1:${port}`, { outbound }).query("up"));
     assert.equal(e.code, "TEMPORARILY_UNAVAILABLE");
     assert.match(e.message, /unreachable/);
   });
@@ -116,7 +123,7 @@ describe("PrometheusClient.query", () => {
           reject(init.signal?.reason);
         });
       });
-    const client = new PrometheusClient("http://prom:9090", { fetch: hanging, timeoutMs: 20 });
+    const client = new PrometheusClient("http://prom:9090", { outbound, fetch: hanging, timeoutMs: 20 });
     const e = await rejection(client.query("up"));
     assert.equal(e.code, "TEMPORARILY_UNAVAILABLE");
     assert.match(e.message, /no answer within 20 ms/);

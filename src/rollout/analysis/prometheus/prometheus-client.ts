@@ -2,8 +2,11 @@
  * A small client of Prometheus' HTTP API: instant queries only, which is all a canary analysis
  * needs (every figure of a window is one `increase(...[R])` evaluated at one instant).
  */
+import { redactSecrets, redactUrl } from "../../../auth/redact.js";
 import type { ErrorCode } from "../../../core/errors.js";
 import { MwError } from "../../../core/errors.js";
+import type { OutboundGuard } from "../../../core/http/outbound-request.js";
+import { isRedirect, OutboundError, outboundRequest } from "../../../core/http/outbound-request.js";
 
 /** One element of an instant query's result: a series' labels and its value (NaN and ±Inf kept). */
 export interface PromSample {
@@ -18,6 +21,9 @@ export interface InstantQuerier {
 }
 
 export interface PrometheusClientOptions {
+  /** Which URLs may be queried (the admin's outbound policy). */
+  outbound: OutboundGuard;
+  /** Tests only: answer with this fetch instead of connecting (the URL is still checked). */
   fetch?: typeof fetch;
   /** Per query, including reading the answer (default 5000). */
   timeoutMs?: number;
@@ -30,15 +36,22 @@ interface ApiAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
+/** Most bytes of an answer read (a query matching very many series is cut off, and fails as malformed). */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 /** Prometheus behind `baseUrl` (e.g. `http://prometheus:9090`; a path prefix is kept). */
 export class PrometheusClient implements InstantQuerier {
   private readonly endpoint: string;
-  private readonly fetchImpl: typeof fetch;
+  /** Prometheus as errors name it (they end up in rollout events): credentials and secret paths masked. */
+  private readonly shown: string;
   private readonly timeoutMs: number;
 
-  constructor(baseUrl: string, options: PrometheusClientOptions = {}) {
+  constructor(
+    baseUrl: string,
+    private readonly options: PrometheusClientOptions,
+  ) {
     this.endpoint = `${baseUrl.replace(/\/+$/, "")}/api/v1/query`;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.shown = redactUrl(baseUrl).replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
@@ -46,16 +59,26 @@ export class PrometheusClient implements InstantQuerier {
   async query(promql: string, timeSec?: number): Promise<PromSample[]> {
     const params = new URLSearchParams({ query: promql });
     if (timeSec !== undefined) params.set("time", String(timeSec));
-    const where = `Prometheus query at ${this.endpoint} (${promql})`;
+    const where = `Prometheus query at ${this.shown} (${promql})`;
     let status: number;
     let text: string;
     try {
-      const res = await this.fetchImpl(`${this.endpoint}?${params}`, { signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await outboundRequest({
+        method: "GET",
+        url: `${this.endpoint}?${params}`,
+        guard: this.options.outbound,
+        timeoutMs: this.timeoutMs,
+        maxBytes: MAX_ANSWER_BYTES,
+        headers: { accept: "application/json" },
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      });
       status = res.status;
-      text = await res.text();
+      text = res.text;
     } catch (e) {
       throw transportError(e, where, this.timeoutMs);
     }
+    if (isRedirect(status))
+      throw new MwError("INTERNAL_ERROR", `${where} failed: HTTP ${status}: redirect not followed`);
     const answer = parseAnswer(text);
     if (answer?.status === "error") {
       const kind = answer.errorType ?? "error";
@@ -111,14 +134,18 @@ function apiErrorCode(errorType: string, status: number): ErrorCode {
 }
 
 function transportError(e: unknown, where: string, timeoutMs: number): MwError {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === "TimeoutError" || err?.name === "AbortError")
+  const err = e instanceof OutboundError ? e : new OutboundError("failed", String(e));
+  if (err.kind === "timeout") {
     return new MwError("TEMPORARILY_UNAVAILABLE", `${where} got no answer within ${timeoutMs} ms.`, { cause: e });
-  // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is in the cause.
-  const reason = err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
-  return new MwError("TEMPORARILY_UNAVAILABLE", `${where} failed: Prometheus is unreachable (${reason}).`, {
-    cause: e,
-  });
+  }
+  if (err.kind === "refused") {
+    return new MwError("PERMISSION_DENIED", `${where} refused: ${redactSecrets(err.message)}.`, { cause: e });
+  }
+  return new MwError(
+    "TEMPORARILY_UNAVAILABLE",
+    `${where} failed: Prometheus is unreachable (${err.code ?? redactSecrets(err.message)}).`,
+    { cause: e },
+  );
 }
 
 function oneLine(s: string): string {

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { OutboundPolicy } from "../../../auth/outbound-policy.js";
 import { LATENCY_BUCKETS, SCORE_BUCKETS } from "../../../serving/metrics/buckets.js";
 import { PrometheusClient } from "./prometheus-client.js";
 import { PrometheusWindowSource, perBucket } from "./prometheus-window-source.js";
+
+const outbound = OutboundPolicy.parse(["prom"]);
 
 /** A Prometheus stand-in: answers each query by the first rule whose text it contains. */
 function fakePrometheus(rules: [string, unknown[]][]): { fetch: typeof fetch; asked: URLSearchParams[] } {
@@ -41,7 +44,9 @@ describe("PrometheusWindowSource", () => {
       ],
     ]);
     const clock = clockAt(1_700_000_000_000);
-    const source = new PrometheusWindowSource(new PrometheusClient("http://prom", { fetch: prom.fetch }), { clock });
+    const source = new PrometheusWindowSource(new PrometheusClient("http://prom", { outbound, fetch: prom.fetch }), {
+      clock,
+    });
     const window = await source.open("churn", "candidate");
     clock.t += 60_200;
     const r = await window.read();
@@ -78,7 +83,9 @@ describe("PrometheusWindowSource", () => {
   test("a window read at once covers 1 s; label values are escaped; shadow is the candidate", async () => {
     const prom = fakePrometheus([]);
     const clock = clockAt(5_000);
-    const source = new PrometheusWindowSource(new PrometheusClient("http://prom", { fetch: prom.fetch }), { clock });
+    const source = new PrometheusWindowSource(new PrometheusClient("http://prom", { outbound, fetch: prom.fetch }), {
+      clock,
+    });
     const r = await (await source.open('we"ird\\name', "shadow")).read();
     assert.equal(r.durationMs, 0);
     assert.equal(r.candidate.requests, 0);
@@ -90,7 +97,7 @@ describe("PrometheusWindowSource", () => {
 
   test("a failing query fails the read", async () => {
     const down: typeof fetch = async () => new Response("no", { status: 502 });
-    const source = new PrometheusWindowSource(new PrometheusClient("http://prom", { fetch: down }), {
+    const source = new PrometheusWindowSource(new PrometheusClient("http://prom", { outbound, fetch: down }), {
       clock: clockAt(0),
     });
     const window = await source.open("churn", "candidate");
