@@ -215,8 +215,11 @@ async function grantCreator(auth: AuthService, req: FastifyRequest, config: Rout
           : undefined;
     if (id !== undefined) created = { type: access.creates, id };
   }
-  if (created)
+  if (created) {
     await auth.setGrant({ resourceType: created.type, resourceId: created.id, userId: p.userId, permission: "manage" });
+    // The audit names what was made by its id (an experiment's comes with the answer).
+    if (req.audit) req.audit.target = { type: created.type, id: created.id };
+  }
   const fields = fieldsOf(req);
   if (
     config.routeName === "renameRegisteredModel" &&
