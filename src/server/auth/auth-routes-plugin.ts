@@ -7,7 +7,7 @@ import { mlflowAuthRoutes, platformAuthRoutes } from "../../core/api/auth-routes
 import type { RouteDef } from "../../core/api/route.js";
 import { MwError } from "../../core/errors.js";
 import { parseRequest } from "../../core/schema.js";
-import { API_PREFIXES, parseJsonBody } from "../mlflow/mount-routes.js";
+import { API_PREFIXES, addJsonParser } from "../mlflow/mount-routes.js";
 import { PLATFORM_PREFIX } from "../platform/mount-routes.js";
 import { fieldsOf } from "./auth-gate.js";
 import { authHandlers } from "./auth-handlers.js";
@@ -18,13 +18,7 @@ export async function authRoutesPlugin(
   opts: { auth?: AuthService | undefined; audit?: AuditLog | undefined },
 ) {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
+  addJsonParser(app);
   const handlers = opts.auth ? authHandlers(opts.auth, opts.audit) : undefined;
   const mount = (prefixes: readonly string[], table: Record<string, RouteDef>) => {
     for (const [name, def] of Object.entries(table)) {

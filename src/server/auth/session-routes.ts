@@ -6,20 +6,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AuthService } from "../../auth/auth-service.js";
 import { access } from "../../core/api/access.js";
 import { invalidParam, MwError } from "../../core/errors.js";
-import { parseJsonBody } from "../mlflow/mount-routes.js";
+import { addJsonParser } from "../mlflow/mount-routes.js";
 import { PLATFORM_PREFIX } from "../platform/mount-routes.js";
 import { CSRF_COOKIE, cookieOf, SESSION_COOKIE } from "./auth-gate.js";
 
 /** Register `/auth/me`, `/auth/sign-in`, `/auth/sign-out` in their own context (JSON bodies only). */
 export async function sessionRoutes(app: FastifyInstance, opts: { auth?: AuthService | undefined }) {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
+  addJsonParser(app);
   const auth = opts.auth;
   app.get(`${PLATFORM_PREFIX}/auth/me`, { config: { access: access.public } }, async (req) => {
     if (!auth) return { auth: "off" };

@@ -53,6 +53,13 @@ function bodyOf(req: FastifyRequest): unknown {
  */
 function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser("application/json");
+  addJsonParser(app);
+  // Other content types are read and refused by the route with MLflow's error, not a 415.
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, _body, done) => done(null, null));
+}
+
+/** Parse `application/json` bodies of `app`'s context with {@link parseJsonBody}. */
+export function addJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     try {
       done(null, parseJsonBody(body as string));
@@ -60,8 +67,6 @@ function installJsonBodyParser(app: FastifyInstance): void {
       done(e as Error, undefined);
     }
   });
-  // Other content types are read and refused by the route with MLflow's error, not a 415.
-  app.addContentTypeParser("*", { parseAs: "string" }, (_req, _body, done) => done(null, null));
 }
 
 /** Parse a JSON request body with MLflow's tolerance. */

@@ -8,7 +8,7 @@ import type { PlatformRouteName } from "../../core/api/platform-routes.js";
 import { platformRoutes } from "../../core/api/platform-routes.js";
 import type { RouteDef } from "../../core/api/route.js";
 import { parseRequest } from "../../core/schema.js";
-import { parseJsonBody } from "../mlflow/mount-routes.js";
+import { addJsonParser } from "../mlflow/mount-routes.js";
 import type { PlatformHandlers } from "./handlers.js";
 
 export const PLATFORM_PREFIX = "/api/modelworks/v1";
@@ -18,13 +18,7 @@ type AnyHandler = (req: unknown, body?: Readable) => Promise<unknown>;
 /** A Fastify plugin (register it in its own context) serving the platform routes. */
 export async function platformRoutesPlugin(app: FastifyInstance, opts: { handlers: PlatformHandlers }) {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
+  addJsonParser(app);
   app.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
   for (const name of Object.keys(platformRoutes) as PlatformRouteName[]) {
     const def = platformRoutes[name] as RouteDef;
