@@ -75,7 +75,7 @@ export class AuthService {
   /** A quick answer from the cache only (the serving fast path): the principal of a bearer token seen lately. */
   cachedBearer(authorization: string | undefined): Principal | undefined {
     if (!authorization?.startsWith("Bearer ")) return undefined;
-    return this.principals.get(`t:${hashToken(authorization.slice(7).trim())}`);
+    return this.principals.get(`t:${authorization.slice(7).trim()}`);
   }
 
   /** Sign in with a user name and password (the UI); returns a new session token and its CSRF value. */
@@ -112,7 +112,7 @@ export class AuthService {
   async signOut(session: string): Promise<void> {
     const found = await this.store.findToken(hashToken(session));
     if (found) await this.store.revokeToken(found.token.id, this.clock.now());
-    this.principals.delete(`t:${hashToken(session)}`);
+    this.principals.delete(`t:${session}`);
   }
 
   /** True when `given` is the CSRF value of `session` (compared in constant time). */
@@ -278,9 +278,10 @@ export class AuthService {
   }
 
   private async byToken(token: string, via: "token" | "session", address?: string): Promise<Principal> {
-    const hash = hashToken(token);
-    const cached = this.principals.get(`t:${hash}`);
+    // Cached by the token itself (this process sees it in every request anyway), so a hit costs no hash.
+    const cached = this.principals.get(`t:${token}`);
     if (cached) return cached;
+    const hash = hashToken(token);
     const found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
     const now = this.clock.now();
     const t = found?.token;
@@ -302,7 +303,7 @@ export class AuthService {
       via: t.name === SESSION_NAME ? "session" : via,
       tokenId: t.id,
     };
-    this.principals.set(`t:${hash}`, principal, t.expiresTime);
+    this.principals.set(`t:${token}`, principal, t.expiresTime);
     return principal;
   }
 

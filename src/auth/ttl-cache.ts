@@ -20,7 +20,13 @@ export class TtlCache<K, V> {
   }
 
   get(key: K): V | undefined {
-    return this.has(key) ? this.entries.get(key)?.value : undefined;
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.until <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value;
   }
 
   /** Keep `value` for the cache's period, or until `expiresAt` if that comes first. */
