@@ -91,6 +91,19 @@ describe("MLflow's auth API and the UI session", () => {
       !(searched.json().experiments as { experiment_id: string }[]).some((e) => e.experiment_id === experiment_id),
       "searches leave out what the caller may not read",
     );
+    const other = (await send("POST", "/api/2.0/mlflow/experiments/create", admin, { name: "open" })).json()
+      .experiment_id as string;
+    await send("POST", "/api/2.0/mlflow/runs/create", admin, { experiment_id });
+    await send("POST", "/api/2.0/mlflow/runs/create", admin, { experiment_id: other });
+    const runs = await send("POST", "/api/2.0/mlflow/runs/search", bob, { experiment_ids: [experiment_id, other] });
+    assert.equal(runs.statusCode, 200, runs.body);
+    assert.deepEqual(
+      (runs.json().runs as { info: { experiment_id: string } }[]).map((r) => r.info.experiment_id),
+      [other],
+      "runs of unreadable experiments are left out",
+    );
+    const none = await send("POST", "/api/2.0/mlflow/runs/search", bob, { experiment_ids: [experiment_id] });
+    assert.equal(none.statusCode, 403);
     await send("PATCH", "/api/2.0/mlflow/experiments/permissions/update", admin, {
       experiment_id,
       username: "bob",

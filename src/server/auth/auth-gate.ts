@@ -184,6 +184,15 @@ async function authorize(
     }
     case "resource": {
       if (p?.isAdmin) return;
+      // A search over several experiments leaves out the ones the caller may not read (MLflow
+      // 2.12 checked nothing there); refused only when none is left.
+      if (access.ref === "experiment_ids" && ids.length > 0) {
+        const readable = [];
+        for (const id of ids) if (allows(await auth.permissionOf(p, access.type, id), access.level)) readable.push(id);
+        if (readable.length === 0) throw denied(`Permission denied: READ on none of experiments ${ids.join(", ")}.`);
+        narrowField(req, "experiment_ids", readable);
+        return;
+      }
       for (const id of ids) {
         if (access.orCreate && !(await resolver.exists(access.type, id))) {
           req.creates = { type: access.type, id };
@@ -197,6 +206,14 @@ async function authorize(
       }
     }
   }
+}
+
+/** Replace a list field of the request (JSON body or query) before the handler parses it. */
+function narrowField(req: FastifyRequest, key: string, values: string[]): void {
+  const body = req.body;
+  if (body && typeof body === "object" && !Array.isArray(body) && key in body) (body as Fields)[key] = values;
+  const query = req.query as Fields | undefined;
+  if (query && key in query) query[key] = values;
 }
 
 /** The creator of an experiment, registered model, dataset or deployment manages it (MLflow's rule). */
