@@ -133,7 +133,7 @@ describe("modelworks deployments (embedded store)", () => {
     );
     assert.deepEqual(events.events[1].data.candidate, { old: "churn@challenger", new: null });
     const human = await run("events", "prod");
-    assert.match(human.out, /TIME\s+TYPE\s+MESSAGE/);
+    assert.match(human.out, /TIME\s+TYPE\s+ACTOR\s+MESSAGE/);
     assert.match(human.out, /candidate_weight 10 → 25/);
   });
 

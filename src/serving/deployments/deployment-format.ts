@@ -59,6 +59,8 @@ export function formatEvents(events: DeploymentEventInfo[]): string {
 
 function eventRows(events: DeploymentEventInfo[], indent: string): string[] {
   if (events.length === 0) return [];
-  const rows = events.map((e) => [when(e.time), e.type, e.message]);
-  return alignRows([["TIME", "TYPE", "MESSAGE"], ...rows]).map((l) => indent + l);
+  // Who caused it: the signed-in user of the request; background work (controller, monitors) is `-`.
+  const actor = (e: DeploymentEventInfo) => (typeof e.data?.actor === "string" ? e.data.actor : "-");
+  const rows = events.map((e) => [when(e.time), e.type, actor(e), e.message]);
+  return alignRows([["TIME", "TYPE", "ACTOR", "MESSAGE"], ...rows]).map((l) => indent + l);
 }

@@ -5,7 +5,7 @@ import { formatTime } from "../../lib/format";
 import { eventTone } from "../../lib/ops/rollout-view";
 import { Badge } from "../status";
 
-/** Time, type and message of each event; the message carries the evidence in words. */
+/** Time, type, actor and message of each event; the message carries the evidence in words. */
 export function EventsTable({ events }: { events: DeploymentEventInfo[] }): ReactNode {
   return (
     <table className="data" aria-label="Events">
@@ -13,6 +13,7 @@ export function EventsTable({ events }: { events: DeploymentEventInfo[] }): Reac
         <tr>
           <th style={{ width: 170 }}>Time</th>
           <th style={{ width: 170 }}>Type</th>
+          <th style={{ width: 110 }}>By</th>
           <th>Message</th>
         </tr>
       </thead>
@@ -23,12 +24,15 @@ export function EventsTable({ events }: { events: DeploymentEventInfo[] }): Reac
             <td>
               <Badge tone={eventTone(e.type)}>{e.type}</Badge>
             </td>
+            <td title="who caused it; - for the platform's own work">
+              {typeof e.data?.actor === "string" ? e.data.actor : "-"}
+            </td>
             <td>{e.message}</td>
           </tr>
         ))}
         {events.length === 0 ? (
           <tr>
-            <td colSpan={3} className="muted">
+            <td colSpan={4} className="muted">
               No events.
             </td>
           </tr>
