@@ -42,6 +42,7 @@ export function fetchWithAuthorization(authorization: string | undefined, base: 
   return (input, init) => {
     const headers = new Headers(init?.headers);
     if (!headers.has("authorization")) headers.set("authorization", authorization);
-    return base(input, { ...init, headers });
+    // A plain object, so a `fetch` stand-in that spreads its headers (bench/tracking) keeps them.
+    return base(input, { ...init, headers: Object.fromEntries(headers.entries()) });
   };
 }
