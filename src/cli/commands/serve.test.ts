@@ -150,6 +150,29 @@ describe("modelworks serve --deployment and up", () => {
       // The tracking API shares the port.
       const models = await homeFetch(home)(`${url}/api/2.0/mlflow/registered-models/search`);
       assert.equal(models.status, 200);
+      // A deployment made public answers without a token; others still need one.
+      const anonymous = () =>
+        fetch(`${url}/deployments/churn-prod/invocations`, {
+          method: "POST",
+          body: JSON.stringify({ dataframe_records: [row] }),
+          headers: { "content-type": "application/json" },
+        });
+      assert.equal((await anonymous()).status, 401);
+      await cli("permissions", "set", "deployment", "churn-prod", "*", "READ");
+      let open = 0;
+      for (let i = 0; i < 150 && open !== 200; i++) {
+        const r = await anonymous();
+        await r.arrayBuffer();
+        open = r.status;
+        if (open !== 200) await sleep(100);
+      }
+      assert.equal(open, 200, "the public deployment answers anonymous callers (within the 5 s cache)");
+      const other = await fetch(`${url}/deployments/churn-canary/invocations`, {
+        method: "POST",
+        body: JSON.stringify({ dataframe_records: [row] }),
+        headers: { "content-type": "application/json" },
+      });
+      assert.equal(other.status, 401, "only that deployment");
       assert.equal(await up.stop(), 0);
       up = undefined;
     } finally {
