@@ -38,6 +38,9 @@ USER modelworks
 # here; behind a DNS name or a proxy that keeps the Host, list the names clients use:
 #   docker run -e MODELWORKS_ALLOWED_HOSTS=models.example.com,mlflow.example.com ...   ('*' = any)
 ENV MODELWORKS_ALLOWED_HOSTS=""
+# Authentication is on (--no-auth is refused on 0.0.0.0): the first start prints the admin's password
+# once in the container's log and saves its API token in /data/admin-token (mode 0600), e.g.
+#   docker exec CONTAINER cat /data/admin-token    → MLFLOW_TRACKING_TOKEN for clients
 VOLUME ["/data"]
 EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
