@@ -1,11 +1,15 @@
 /** The platform HTTP app. `buildApp(deps)` returns it; only the CLI listens. */
 
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyServerFactory } from "fastify";
 import Fastify from "fastify";
 import type { AuditLog } from "../auth/audit-log.js";
 import { access } from "../core/api/access.js";
 import { platformRoutes } from "../core/api/platform-routes.js";
 import { systemClock } from "../core/clock.js";
+import type { Database } from "../core/db/database.js";
+import type { ReadinessCheck } from "../core/db/readiness.js";
+import { databaseReadiness } from "../core/db/readiness.js";
 import { MwError } from "../core/errors.js";
 import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import type { RunLocks } from "../pipelines/run-locks.js";
@@ -69,6 +73,12 @@ export interface AppDeps {
   /** Largest artifact or dataset upload in bytes (default 2 GiB). */
   maxUploadBytes?: number;
   logger?: boolean;
+  /** The metadata database, checked by `/health/ready`. */
+  db: Database;
+  /** More of the process's readiness (e.g. deployments loaded in `up`). */
+  ready?: () => ReadinessCheck;
+  /** Where 5xx answers are logged (one line each, with the request id); nowhere by default. */
+  log?: (line: string) => void;
   /** Creates the HTTP server (e.g. one that answers hot routes before the app); default Fastify's own. */
   serverFactory?: FastifyServerFactory;
   /** Folder of the built web UI (`dist/web`); served at `/` when set. */
@@ -80,16 +90,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deps = { ...deps, maxUploadBytes: deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
   const app = Fastify({
     logger: deps.logger ?? false,
+    // A client's own x-request-id is kept (when it is a plain token) so a 5xx can be traced back.
+    genReqId: requestId,
     bodyLimit: deps.bodyLimit ?? 8 * 1024 * 1024,
     // MLflow clients send repeated keys (`?run_ids=a&run_ids=b`); keep them as arrays.
     routerOptions: { ignoreTrailingSlash: true },
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
-  installErrorHandlers(app);
+  installErrorHandlers(app, deps.log);
   installAppHardening(app, deps);
   installAuthGate(app, deps.auth, resolverFor(deps), auditFor(deps));
   const open = { config: { access: access.public } };
   app.get("/health", open, async (_req, reply) => reply.type("text/plain").send("OK"));
+  // Readiness (load balancers, Kubernetes): the database answers quickly; liveness is /health.
+  app.get("/health/ready", open, async (_req, reply) => {
+    const database = await databaseReadiness(deps.db);
+    const serving = deps.ready?.();
+    const ready = database.ok && serving?.ok !== false;
+    return reply.status(ready ? 200 : 503).send({ ready, database, ...(serving ? { serving } : {}) });
+  });
   app.get("/version", open, async (_req, reply) => reply.type("text/plain").send(deps.version));
   app.get("/api/3.0/mlflow/server-info", { config: { access: access.user } }, async () => ({
     multipart_uploads_enabled: false,
@@ -160,4 +179,10 @@ function platformHandlers(deps: AppDeps): PlatformHandlers {
     ...(deps.rollouts ? rolloutHandlers(deps.rollouts) : {}),
     ...(deps.monitoring ? monitorHandlers(deps.monitoring) : {}),
   };
+}
+
+/** The request's id: the client's `x-request-id` when it is a short plain token, else a new one. */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
 }

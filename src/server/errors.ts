@@ -1,7 +1,10 @@
 /** One error renderer for the whole server: MLflow's `{error_code, message}` with the mapped status. */
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { redactSecrets } from "../auth/redact.js";
 import type { ErrorCode } from "../core/errors.js";
 import { isMwError } from "../core/errors.js";
+import type { LogLine } from "../core/logging/repeat-limited-log.js";
+import { repeatLimitedLog } from "../core/logging/repeat-limited-log.js";
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
@@ -11,10 +14,31 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: "BAD_REQUEST",
 };
 
-/** Install the error and not-found handlers. */
-export function installErrorHandlers(app: FastifyInstance): void {
+/**
+ * Install the error and not-found handlers. Every 5xx carries the request id (header and body) and
+ * is logged once with it, the route, the code and the cause (secrets redacted; repeats of the same
+ * failure are counted, not repeated).
+ */
+export function installErrorHandlers(app: FastifyInstance, log: LogLine = () => {}): void {
+  const say = repeatLimitedLog(log, { key: (line) => line.replace(/ request [^ ]+/, "") });
+  const serverError = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    code: ErrorCode,
+    message: string,
+    cause: unknown,
+  ) => {
+    const route = req.routeOptions.url ?? req.url.split("?")[0];
+    const why =
+      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+    say(redactSecrets(`error ${status} ${code} request ${req.id} ${req.method} ${route}: ${why}`));
+    if (code === "TEMPORARILY_UNAVAILABLE") reply.header("retry-after", "1");
+    return reply.status(status).header("x-request-id", req.id).send({ error_code: code, message, request_id: req.id });
+  };
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isMwError(err)) {
+      if (err.status >= 500) return serverError(req, reply, err.status, err.code, err.message, err);
       return reply.status(err.status).send({ error_code: err.code, message: err.message });
     }
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
@@ -23,8 +47,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const code = mapped ?? (status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST");
       return reply.status(code === "PAYLOAD_TOO_LARGE" ? 413 : 400).send({ error_code: code, message: err.message });
     }
-    req.log.error({ err }, "unhandled error");
-    return reply.status(500).send({ error_code: "INTERNAL_ERROR", message: "Internal server error" });
+    return serverError(req, reply, 500, "INTERNAL_ERROR", "Internal server error", err);
   });
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send({

@@ -90,7 +90,10 @@ export async function openPlatform(
   // The home holds the database, artifacts and tokens: only its owner may look inside.
   ensurePrivateDir(config.home);
   const outbound = options.outbound ?? OutboundPolicy.none();
-  const db = openDatabase(config.storeUri);
+  const db = openDatabase(config.storeUri, process.cwd(), {
+    acquireMs: Math.min(config.dbTimeoutMs, 5_000),
+    statementMs: config.dbTimeoutMs,
+  });
   try {
     await migrate(db, ALL_MIGRATIONS);
     const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { access } from "../core/api/access.js";
 import type { Clock } from "../core/clock.js";
+import type { ReadinessCheck } from "../core/db/readiness.js";
 import { MwError } from "../core/errors.js";
 import { requireJsonBody } from "../core/http/media-type.js";
 import type { ServingMetrics } from "./metrics/serving-metrics.js";
@@ -38,6 +39,11 @@ export interface ServingRoutesOptions {
   maxRows?: number;
   /** `single`: `/invocations` at the root; `multi`: `/deployments/:deployment/invocations`. */
   layout: "single" | "multi";
+  /**
+   * The metadata database's readiness, for `GET /health/ready` of a single-deployment server
+   * (`serve`; in `up` the platform app answers it).
+   */
+  databaseReadiness?: () => Promise<ReadinessCheck>;
 }
 
 declare module "fastify" {
@@ -82,6 +88,14 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
   const base = multi ? "/deployments/:deployment" : "";
   app.get(`${base}/ping`, open, ping);
   app.get(`${base}/health`, open, ping);
+  const readiness = opts.databaseReadiness;
+  if (!multi && readiness)
+    app.get("/health/ready", open, async (req, reply) => {
+      const rt = target(opts.targets, req);
+      const database = await readiness();
+      const ready = rt.ready && database.ok;
+      return reply.status(ready ? 200 : 503).send({ ready, database, serving: { ok: rt.ready } });
+    });
   app.get(`${base}/version`, open, async (_req, reply) => reply.type("text/plain").send(opts.version));
 
   app.post(`${base}/invocations`, { bodyLimit, ...predict }, async (req, reply) => {

@@ -100,6 +100,7 @@ export async function startPlatformProcess(
     });
     const app = await buildApp({
       ...platform,
+      log: (line) => io.err(line),
       monitoring,
       traffic,
       version: VERSION,

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
+import { databaseReadiness } from "../../core/db/readiness.js";
 import { ResourceResolver } from "../../server/auth/resource-resolver.js";
 import { servingGuard } from "../../server/auth/serving-guard.js";
 import { requestGuard } from "../../server/hardening/request-guard.js";
@@ -107,6 +108,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         new ResourceResolver({ tracking: platform.tracking, deployments: platform.deployments }),
       ),
       requestGuard: guard,
+      databaseReadiness: () => databaseReadiness(platform.db),
     });
     const url = await listenOn(app, listenHost, port);
     // A stored deployment's replicas share its rollouts; a lease picks the one that drives each.

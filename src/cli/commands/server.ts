@@ -78,6 +78,7 @@ export async function startServer(
     const auth = await serverAuthPolicy(opts, opts.host, platform, config.home, io);
     app = await buildApp({
       ...platform,
+      log: (line) => io.err(line),
       auth,
       version: VERSION,
       webRoot: defaultWebRoot(),

@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { invalidParam } from "../errors.js";
 import type { Database } from "./database.js";
+import type { PostgresTimeouts } from "./postgres/postgres-database.js";
 import { openPostgres } from "./postgres/postgres-database.js";
 import { openSqlite } from "./sqlite/sqlite-database.js";
 
@@ -10,8 +11,8 @@ import { openSqlite } from "./sqlite/sqlite-database.js";
  * absolute (SQLAlchemy's rule, as MLflow uses it); a bare path means SQLite;
  * `postgresql://` and `postgres://` mean PostgreSQL.
  */
-export function openDatabase(uri: string, cwd = process.cwd()): Database {
-  if (/^postgres(ql)?:\/\//.test(uri)) return openPostgres(uri);
+export function openDatabase(uri: string, cwd = process.cwd(), timeouts: PostgresTimeouts = {}): Database {
+  if (/^postgres(ql)?:\/\//.test(uri)) return openPostgres(uri, timeouts);
   return openSqlite(sqlitePathOf(uri, cwd) ?? ":memory:");
 }
 

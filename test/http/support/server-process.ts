@@ -7,6 +7,10 @@ const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface ServerProcess {
   url: string;
+  /** True while the process runs (it never exits by itself). */
+  alive(): boolean;
+  /** What it wrote to stderr so far (its log). */
+  stderr(): string;
   /** SIGKILL: no shutdown hooks, no flushing. */
   kill9(): Promise<void>;
 }
@@ -17,8 +21,12 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Start `server --port 0 --json <args>` and wait for the `{"url": ...}` line. */
-export function startServerProcess(args: string[], timeoutMs = 120_000): Promise<ServerProcess> {
-  const env = { ...process.env };
+export function startServerProcess(
+  args: string[],
+  timeoutMs = 120_000,
+  extraEnv: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const env = { ...process.env, ...extraEnv };
   for (const k of ["MODELWORKS_HOME", "MODELWORKS_STORE_URI", "MODELWORKS_ARTIFACTS_URI"]) delete env[k];
   const child = spawn(
     process.execPath,
@@ -48,6 +56,8 @@ export function startServerProcess(args: string[], timeoutMs = 120_000): Promise
       const { url } = JSON.parse(line) as { url: string };
       resolve({
         url,
+        alive: () => child.exitCode === null && child.signalCode === null,
+        stderr: () => stderr,
         kill9: async () => {
           child.kill("SIGKILL");
           await exited(child);

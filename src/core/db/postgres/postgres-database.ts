@@ -1,6 +1,7 @@
 /** PostgreSQL through node-postgres: a pool, `?` placeholders rewritten to `$n`. */
 import pg from "pg";
 import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
+import { asUnavailable } from "./connection-errors.js";
 
 // int8 and numeric come back as numbers: ids and millisecond timestamps fit in 2^53.
 const types = {
@@ -17,6 +18,9 @@ export const postgresDialect: SqlDialect = {
   blobType: "BYTEA",
   isUniqueViolation: (err) => (err as { code?: string })?.code === "23505",
   lockForMigration: async (tx) => {
+    // Migrations may build indexes on big tables and wait for another process's migration: no
+    // statement timeout for them (it applies to requests).
+    await tx.run("SET LOCAL statement_timeout = 0");
     await tx.run("SELECT pg_advisory_xact_lock(727274)");
   },
 };
@@ -43,15 +47,24 @@ class PgQueryable implements Queryable {
   constructor(protected readonly client: Client) {}
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const r = await this.client.query({ text: toDollarParams(sql), values: params as unknown[], types });
+    const r = await this.query({ text: toDollarParams(sql), values: params as unknown[], types });
     return r.rows as T[];
   }
   async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    const r = await this.client.query({ text: toDollarParams(sql), values: params as unknown[], types });
+    const r = await this.query({ text: toDollarParams(sql), values: params as unknown[], types });
     return r.rowCount ?? 0;
+  }
+
+  /** One statement; a lost or timed-out connection becomes 503 TEMPORARILY_UNAVAILABLE. */
+  protected async query(q: pg.QueryConfig): Promise<pg.QueryResult> {
+    try {
+      return await this.client.query(q);
+    } catch (e) {
+      throw asUnavailable(e);
+    }
   }
   async insertMany(
     table: string,
@@ -70,7 +83,7 @@ class PgQueryable implements Queryable {
         for (const v of row) values.push(v);
       }
       const text = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(",")} ${conflict}`;
-      await this.client.query({ text, values: values as unknown[] });
+      await this.query({ text, values: values as unknown[] });
     }
   }
 }
@@ -82,22 +95,39 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw asUnavailable(e);
+    }
+    // A checked-out client emits 'error' when its connection drops (a killed backend, a restart);
+    // without a listener that is an uncaught exception. The broken client is discarded on release.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await fn(new PgQueryable(client));
       await client.query("COMMIT");
       return result;
     } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
+      if (!broken) await client.query("ROLLBACK").catch(() => {});
+      throw asUnavailable(broken ?? e);
     } finally {
-      client.release();
+      client.off("error", onError);
+      client.release(broken ?? false);
     }
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+    try {
+      await this.pool.query(sql);
+    } catch (e) {
+      throw asUnavailable(e);
+    }
   }
 
   async close(): Promise<void> {
@@ -105,9 +135,25 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 }
 
+/** How long the database may keep a request waiting. */
+export interface PostgresTimeouts {
+  /** Longest wait for a pooled connection (default 5 s). */
+  acquireMs?: number;
+  /** Longest a statement may run on the server (`statement_timeout`, default 10 s). */
+  statementMs?: number;
+}
+
 /** Connect a pool to a `postgresql://` URI. */
-export function openPostgres(uri: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: uri, max: options.max ?? 10 });
+export function openPostgres(uri: string, options: { max?: number } & PostgresTimeouts = {}): Database {
+  const statementMs = options.statementMs ?? 10_000;
+  const pool = new pg.Pool({
+    connectionString: uri,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.acquireMs ?? 5_000,
+    statement_timeout: statementMs,
+    // The client gives up a little after the server would, in case the server cannot say so.
+    query_timeout: statementMs + 2_000,
+  });
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => {});
   return new PostgresDatabase(pool);
