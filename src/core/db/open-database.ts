@@ -13,7 +13,9 @@ import { openSqlite } from "./sqlite/sqlite-database.js";
  */
 export function openDatabase(uri: string, cwd = process.cwd(), timeouts: PostgresTimeouts = {}): Database {
   if (/^postgres(ql)?:\/\//.test(uri)) return openPostgres(uri, timeouts);
-  return openSqlite(sqlitePathOf(uri, cwd) ?? ":memory:");
+  return openSqlite(sqlitePathOf(uri, cwd) ?? ":memory:", {
+    ...(timeouts.statementMs !== undefined ? { lockWaitMs: timeouts.statementMs } : {}),
+  });
 }
 
 /** The SQLite file a store URI names (undefined for an in-memory database); throws for other schemes. */

@@ -1,7 +1,9 @@
 /** SQLite through better-sqlite3: one connection, WAL, statements cached by SQL text. */
 
 import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import BetterSqlite3 from "better-sqlite3";
+import { MwError } from "../../errors.js";
 import { ensurePrivateDir, ensurePrivateFile } from "../../fs/private-files.js";
 import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
 import { Mutex } from "../mutex.js";
@@ -23,8 +25,12 @@ export const sqliteDialect: SqlDialect = {
   lockForMigration: async () => {},
 };
 
-/** Open (creating if needed, owner-only: 0600 in a 0700 folder) a SQLite database file; `:memory:` works too. */
-export function openSqlite(path: string): Database {
+/**
+ * Open (creating if needed, owner-only: 0600 in a 0700 folder) a SQLite database file; `:memory:`
+ * works too. `lockWaitMs` bounds how long a statement waits for another process's write lock
+ * (default 10 s); the waiting happens between event-loop turns, never inside the driver.
+ */
+export function openSqlite(path: string, options: { lockWaitMs?: number } = {}): Database {
   if (path !== ":memory:") {
     ensurePrivateDir(dirname(path));
     // SQLite gives the -wal and -shm files the mode of the database file, so they are 0600 too.
@@ -35,7 +41,10 @@ export function openSqlite(path: string): Database {
   // NORMAL survives a killed process (the WAL is fsynced at checkpoints); only an OS crash can
   // lose the last transactions.
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 10000");
+  // The driver is synchronous: its own busy wait would freeze the only event loop (predictions
+  // included) for as long as another process holds the write lock. It waits a few milliseconds;
+  // longer waits are retries after timers (see busyRetry).
+  db.pragma(`busy_timeout = ${BUSY_SPIN_MS}`);
   db.pragma("foreign_keys = ON");
   db.pragma("case_sensitive_like = ON");
   // Keep planner statistics fresh: search plans over 100k runs depend on them (SQLite's advice
@@ -47,10 +56,42 @@ export function openSqlite(path: string): Database {
   db.pragma("optimize = 0x10002");
   // 64 MiB page cache: search joins over 100k runs touch many index pages.
   db.pragma("cache_size = -65536");
-  if (path === ":memory:") return new SqliteDatabase(db);
+  const lockWaitMs = options.lockWaitMs ?? 10_000;
+  if (path === ":memory:") return new SqliteDatabase(db, lockWaitMs);
   const checkpointer = startCheckpointer(path);
   db.pragma("wal_autocheckpoint = 0");
-  return new SqliteDatabase(db, checkpointer);
+  return new SqliteDatabase(db, lockWaitMs, checkpointer);
+}
+
+/** How long the driver itself may block on a lock before handing back to the event loop. */
+const BUSY_SPIN_MS = 20;
+
+/** True for SQLite's "another connection holds the lock" errors. */
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}
+
+/**
+ * Run `op`, retrying while the database is locked by another process, with timers in between (the
+ * event loop keeps serving); past `waitMs` it is 503 TEMPORARILY_UNAVAILABLE.
+ */
+async function busyRetry<T>(op: () => T, waitMs: number): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      return op();
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      if (Date.now() + delay > deadline)
+        throw new MwError(
+          "TEMPORARILY_UNAVAILABLE",
+          `The metadata database is locked by another process (waited ${waitMs} ms). Try again shortly.`,
+          { cause: e },
+        );
+      await sleep(delay);
+    }
+  }
 }
 
 class SqliteQueryable implements Queryable {
@@ -98,6 +139,7 @@ class SqliteDatabase extends SqliteQueryable implements Database {
 
   constructor(
     db: BetterSqlite3.Database,
+    private readonly lockWaitMs: number,
     private readonly checkpointer?: Checkpointer,
   ) {
     super(db);
@@ -108,17 +150,17 @@ class SqliteDatabase extends SqliteQueryable implements Database {
 
   // One connection: while a transaction is open, plain statements wait so they neither read its
   // uncommitted rows nor slip their writes into it.
-  override async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+  override async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     if (this.mutex.isHeld) await this.mutex.idle();
-    return super.all<T>(sql, params);
+    return busyRetry(() => this.stmt(sql).all(...params) as T[], this.lockWaitMs);
   }
-  override async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+  override async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     if (this.mutex.isHeld) await this.mutex.idle();
-    return super.get<T>(sql, params);
+    return busyRetry(() => this.stmt(sql).get(...params) as T | undefined, this.lockWaitMs);
   }
-  override async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+  override async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     if (this.mutex.isHeld) await this.mutex.idle();
-    return super.run(sql, params);
+    return busyRetry(() => this.stmt(sql).run(...params).changes, this.lockWaitMs);
   }
   override async insertMany(
     t: string,
@@ -132,7 +174,8 @@ class SqliteDatabase extends SqliteQueryable implements Database {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const release = await this.mutex.acquire();
     try {
-      this.db.exec("BEGIN IMMEDIATE");
+      // BEGIN IMMEDIATE takes the write lock up front, so nothing later in the transaction waits.
+      await busyRetry(() => this.db.exec("BEGIN IMMEDIATE"), this.lockWaitMs);
       try {
         const result = await fn(this.tx);
         this.db.exec("COMMIT");
@@ -148,7 +191,7 @@ class SqliteDatabase extends SqliteQueryable implements Database {
 
   async exec(sql: string): Promise<void> {
     if (this.mutex.isHeld) await this.mutex.idle();
-    this.db.exec(sql);
+    await busyRetry(() => this.db.exec(sql), this.lockWaitMs);
   }
 
   async close(): Promise<void> {
