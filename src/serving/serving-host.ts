@@ -12,6 +12,7 @@ import { ServingMetrics } from "./metrics/serving-metrics.js";
 import { parseModelRef } from "./model-resolver.js";
 import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
 import { PredictionLogger } from "./prediction-log/prediction-logger.js";
+import type { PredictionSpool } from "./prediction-log/spool/prediction-spool.js";
 import type { RuntimeObserver } from "./runtime/deployment-runtime.js";
 import { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import { ModelLoader } from "./runtime/model-loader.js";
@@ -28,6 +29,8 @@ export interface ServingHostDeps {
   pollMs?: number;
   /** Told about load failures and dropped log records (default: nothing). */
   warn?: (message: string) => void;
+  /** Where prediction rows wait while the store is down (default: none, they are dropped). */
+  spool?: PredictionSpool;
 }
 
 const RETRY_FAILED_MS = 30_000;
@@ -50,6 +53,7 @@ export class ServingHost {
       // The stores queue writes on their side (writer thread, connection pool).
       maxWritesInFlight: 4,
       onError: (e) => deps.warn?.(`prediction log: ${(e as Error).message}`),
+      ...(deps.spool ? { spool: deps.spool } : {}),
     });
     this.metrics.setLogStats(() => this.logger.stats());
     const m = this.metrics;

@@ -12,8 +12,15 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { homeAuthorization } from "../../src/cli/test-support/home-auth.js";
+import { registerModels } from "../../src/cli/test-support/register-model.js";
+import { spawnCli } from "../../src/cli/test-support/spawn-cli.js";
+import { resolveConfig } from "../../src/core/config.js";
 import type { TestBackend } from "../../src/core/db/test-support/backends.js";
 import { testBackends } from "../../src/core/db/test-support/backends.js";
+import { TELCO_CSV } from "../../src/core/test-support/shared-data.js";
+import { readTable } from "../../src/data/read-table.js";
+import { fitTelcoPackage, telcoRecord } from "../../src/learn/test-support/telco-models.js";
+import { openPlatform } from "../../src/server/open-platform.js";
 import type { ServerProcess } from "../http/support/server-process.js";
 import { startServerProcess } from "../http/support/server-process.js";
 
@@ -170,5 +177,63 @@ describe("PostgreSQL faults under a running server", {
       server.stderr(),
       /error 503 TEMPORARILY_UNAVAILABLE request \S+ POST \/api\/2\.0\/mlflow\/runs\/update/,
     );
+  });
+
+  test("predictions answered while the database is gone are spooled and all arrive once it is back", async () => {
+    const home = join(root, "home");
+    const telco = await readTable(TELCO_CSV);
+    await registerModels(home, "churn", [await fitTelcoPackage(telco, 3)], { champion: "1" }, uri);
+    const platform = await openPlatform(resolveConfig({ home, store: uri }, {}, root));
+    await platform.deployments.create({ name: "churn", primary: "churn@champion" });
+    await platform.close();
+    const serve = await spawnCli(
+      ["serve", "--deployment", "churn", "--home", home, "--store", uri, "--port", "0", "--json", "--poll-ms", "200"],
+      { MODELWORKS_DB_TIMEOUT: "1" },
+    );
+    try {
+      const serveUrl = (JSON.parse(serve.firstLine) as { url: string }).url;
+      const predict = async (id: string) => {
+        const res = await fetch(`${serveUrl}/invocations`, {
+          method: "POST",
+          headers: { authorization: auth, "content-type": "application/json", "x-request-id": id },
+          body: JSON.stringify({ dataframe_records: [telcoRecord(telco, 0)] }),
+        });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      assert.equal(await predict("warm"), 200);
+      await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
+      const during: string[] = [];
+      try {
+        await killBackends();
+        for (let i = 0; i < 40; i++) {
+          assert.equal(await predict(`outage-${i}`), 200, "predictions need no database");
+          during.push(`outage-${i}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        // Long enough for the failed writes to be retried and spooled.
+        await new Promise((r) => setTimeout(r, 1500));
+        const metrics = await (await fetch(`${serveUrl}/metrics`)).text();
+        assert.match(metrics, /modelworks_prediction_log_spooled_rows_total \d*[1-9]/);
+      } finally {
+        await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
+      }
+      await until(
+        "every prediction answered during the outage is in the log",
+        async () => {
+          const rows = await admin<{ request_id: string }>(
+            "SELECT DISTINCT request_id FROM prediction_log WHERE request_id LIKE 'outage-%'",
+            true,
+          );
+          return rows.length === during.length;
+        },
+        15_000,
+      );
+      const metrics = await (await fetch(`${serveUrl}/metrics`)).text();
+      assert.match(metrics, /modelworks_prediction_log_dropped_rows_total 0\n/);
+      assert.match(metrics, /modelworks_prediction_log_spool_rows 0\n/);
+    } finally {
+      await serve.stop();
+    }
   });
 });

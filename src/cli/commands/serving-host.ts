@@ -5,10 +5,12 @@ import type { PlatformConfig } from "../../core/config.js";
 import { sqlitePathOf } from "../../core/db/open-database.js";
 import type { Platform } from "../../server/open-platform.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
+import { FileSpool } from "../../serving/prediction-log/spool/file-spool.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
 import { SqliteWorkerPredictionLogStore } from "../../serving/prediction-log/sqlite-worker/sqlite-worker-prediction-log-store.js";
 import { ServingHost } from "../../serving/serving-host.js";
 import type { CliIo } from "../cli-context.js";
+import { CliError } from "../cli-context.js";
 
 /** The serving host over the platform's stores. */
 export function hostFor(platform: Platform, config: PlatformConfig, pollMs: number, io: CliIo): ServingHost {
@@ -21,7 +23,18 @@ export function hostFor(platform: Platform, config: PlatformConfig, pollMs: numb
     cacheDir: join(config.home, "serving-cache"),
     pollMs,
     warn: (m) => io.err(`warning: ${m}`),
+    spool: new FileSpool(join(config.home, "spool", "predictions"), spoolBytes(io.env)),
   });
+}
+
+/** MODELWORKS_PREDICTION_SPOOL_BYTES (default 256 MiB): the most the prediction spool may hold. */
+function spoolBytes(env: NodeJS.ProcessEnv): number {
+  const text = env.MODELWORKS_PREDICTION_SPOOL_BYTES;
+  if (text === undefined || text === "") return 256 * 1024 * 1024;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new CliError(`MODELWORKS_PREDICTION_SPOOL_BYTES must be a whole number of bytes, got '${text}'`);
+  return n;
 }
 
 /** On an embedded SQLite file, prediction inserts run on a writer thread (off the event loop). */

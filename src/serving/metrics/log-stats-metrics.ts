@@ -6,6 +6,9 @@ export interface LogStats {
   queuedRows: number;
   droppedRows: number;
   writtenRows: number;
+  spooledRows?: number;
+  replayedRows?: number;
+  spoolRows?: number;
 }
 
 export type LogStatsReader = () => LogStats;
@@ -38,7 +41,7 @@ export function registerLogStatsMetrics(registry: Registry): (read: LogStatsRead
   });
   new Counter({
     name: "modelworks_prediction_log_dropped_rows_total",
-    help: "Prediction-log rows dropped because the queue was full.",
+    help: "Prediction-log rows dropped: the queue was full, or the store failed and the spool was full.",
     registers: [registry],
     collect() {
       setCounter(this, current().droppedRows);
@@ -50,6 +53,30 @@ export function registerLogStatsMetrics(registry: Registry): (read: LogStatsRead
     registers: [registry],
     collect() {
       setCounter(this, current().writtenRows);
+    },
+  });
+  new Counter({
+    name: "modelworks_prediction_log_spooled_rows_total",
+    help: "Prediction-log rows kept in the local spool because the store could not take them.",
+    registers: [registry],
+    collect() {
+      setCounter(this, current().spooledRows ?? 0);
+    },
+  });
+  new Counter({
+    name: "modelworks_prediction_log_replayed_rows_total",
+    help: "Spooled prediction-log rows written to the store once it was back.",
+    registers: [registry],
+    collect() {
+      setCounter(this, current().replayedRows ?? 0);
+    },
+  });
+  new Gauge({
+    name: "modelworks_prediction_log_spool_rows",
+    help: "Prediction-log rows waiting in the local spool.",
+    registers: [registry],
+    collect() {
+      this.set(current().spoolRows ?? 0);
     },
   });
   return (reader) => {

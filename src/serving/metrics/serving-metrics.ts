@@ -2,7 +2,7 @@ import { Counter, Gauge, Registry } from "prom-client";
 import { BucketHistogram, type HistogramCells } from "./bucket-histogram.js";
 import { LATENCY_BUCKETS, SCORE_BUCKETS } from "./buckets.js";
 import { type Cell, cellCounter, cellGauge } from "./cell-metrics.js";
-import { type LogStatsReader, registerLogStatsMetrics } from "./log-stats-metrics.js";
+import { type LogStats, type LogStatsReader, registerLogStatsMetrics } from "./log-stats-metrics.js";
 import { registerProcessMetrics } from "./process-metrics.js";
 import { SeriesTree } from "./series-tree.js";
 
@@ -187,7 +187,7 @@ export class ServingMetrics {
   }
 
   /** Sets the reader of the prediction-log figures; it is called at each scrape. */
-  setLogStats(read: () => { queuedRows: number; droppedRows: number; writtenRows: number }): void {
+  setLogStats(read: () => LogStats): void {
     this.setLogReader(read);
   }
 

@@ -33,7 +33,7 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 function stats(queuedRows: number, droppedRows: number, writtenRows: number, failedWrites: number): LoggerStats {
-  return { queuedRows, droppedRows, writtenRows, failedWrites };
+  return { queuedRows, droppedRows, writtenRows, failedWrites, spooledRows: 0, replayedRows: 0, spoolRows: 0 };
 }
 
 // A long interval keeps the timer out of tests that drive flushes by hand.

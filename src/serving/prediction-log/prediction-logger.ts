@@ -8,6 +8,7 @@ import type { ModelSignature } from "../../learn/package/model-package.js";
 import type { PredictionLogStore, PredictionRecord } from "./prediction-log-store.js";
 import type { LoggedInputs } from "./prediction-records.js";
 import { toPredictionRecords } from "./prediction-records.js";
+import type { PredictionSpool } from "./spool/prediction-spool.js";
 
 /** One variant's scores for one request, as the request path has them (nothing copied). */
 export interface ScoredBatch {
@@ -38,8 +39,14 @@ export interface LoggerStats {
   queuedRows: number;
   droppedRows: number;
   writtenRows: number;
-  /** Writes that failed twice, whose rows were dropped. */
+  /** Writes that failed twice (their rows went to the spool, or were dropped without one). */
   failedWrites: number;
+  /** Rows put in the spool because the store failed (cumulative). */
+  spooledRows: number;
+  /** Spooled rows written to the store once it was back (cumulative). */
+  replayedRows: number;
+  /** Rows in the spool now. */
+  spoolRows: number;
 }
 
 export interface PredictionLoggerOptions {
@@ -57,6 +64,11 @@ export interface PredictionLoggerOptions {
   maxWritesInFlight?: number;
   /** Told about every failure that drops rows; the logger never throws into its caller. */
   onError?: (e: unknown) => void;
+  /**
+   * Where rows wait while the store is down (instead of being dropped); replayed in order when it
+   * is back. While it holds rows, new rows join it behind them.
+   */
+  spool?: PredictionSpool;
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -85,7 +97,8 @@ export class PredictionLogger {
   private pendingRows = 0;
   /** Record batches whose first write failed; each gets one more try on the next flush. */
   private retries: PredictionRecord[][] = [];
-  private counts: LoggerStats = { queuedRows: 0, droppedRows: 0, writtenRows: 0, failedWrites: 0 };
+  private counts = { queuedRows: 0, droppedRows: 0, writtenRows: 0, failedWrites: 0, spooledRows: 0, replayedRows: 0 };
+  private readonly spool: PredictionSpool | undefined;
   private running: Promise<void> | undefined;
   private early: NodeJS.Immediate | undefined;
   private closing: Promise<void> | undefined;
@@ -99,6 +112,12 @@ export class PredictionLogger {
     this.maxWritesInFlight = positiveInt("maxWritesInFlight", options.maxWritesInFlight, 1);
     const interval = positiveInt("flushIntervalMs", options.flushIntervalMs, 200);
     this.onError = options.onError ?? (() => {});
+    this.spool = options.spool;
+    // Rows a previous process spooled are replayed by the first flush after they are found.
+    void this.spool?.open().then(
+      () => this.tick(),
+      (e: unknown) => this.report(e),
+    );
     this.timer = setInterval(() => this.tick(), interval);
     // Logging alone must not keep a process alive; close() is how to write the tail.
     this.timer.unref();
@@ -136,7 +155,7 @@ export class PredictionLogger {
 
   /** The counters, as of now. */
   stats(): LoggerStats {
-    return { ...this.counts };
+    return { ...this.counts, spoolRows: this.spool?.rows() ?? 0 };
   }
 
   /** Write everything queued now (a write that fails is kept for one retry on the next flush). */
@@ -166,7 +185,8 @@ export class PredictionLogger {
   }
 
   private tick(): void {
-    if (this.running === undefined && (this.pendingRows > 0 || this.retries.length > 0)) void this.flush();
+    const owed = this.pendingRows > 0 || this.retries.length > 0 || (this.spool?.rows() ?? 0) > 0;
+    if (this.running === undefined && owed) void this.flush();
   }
 
   private scheduleEarly(): void {
@@ -182,6 +202,7 @@ export class PredictionLogger {
     const retries = this.retries;
     this.retries = [];
     for (const records of retries) await this.write(records, true);
+    await this.replay();
     // Only what is queued now, so a steady stream of new requests cannot keep flush() waiting.
     let budget = this.pendingRows;
     const writing: Promise<void>[] = [];
@@ -223,6 +244,8 @@ export class PredictionLogger {
   }
 
   private async write(records: PredictionRecord[], isRetry: boolean): Promise<void> {
+    // While older rows wait in the spool, newer ones queue behind them there: the log stays in order.
+    if (this.spool && this.spool.rows() > 0) return this.toSpool(records, undefined);
     try {
       await this.store.appendPredictions(records);
       this.counts.queuedRows -= records.length;
@@ -233,7 +256,38 @@ export class PredictionLogger {
         return;
       }
       this.counts.failedWrites++;
-      this.dropQueued(records.length, e);
+      await this.toSpool(records, e);
+    }
+  }
+
+  /** Keep rows the store could not take in the spool; drop them (counted, reported) when it is full. */
+  private async toSpool(records: PredictionRecord[], cause: unknown): Promise<void> {
+    const kept = this.spool ? await this.spool.append(records).catch(() => false) : false;
+    if (!kept) {
+      const full = this.spool ? new Error(`prediction spool full: ${records.length} rows dropped`) : cause;
+      return this.dropQueued(records.length, full);
+    }
+    this.counts.queuedRows -= records.length;
+    this.counts.spooledRows += records.length;
+    if (cause !== undefined) this.report(cause);
+  }
+
+  /** Write the spooled rows back, oldest first, until the spool is empty or the store fails again. */
+  private async replay(): Promise<void> {
+    if (!this.spool) return;
+    await this.spool.open().catch(() => {});
+    if (this.spool.rows() === 0) return;
+    for (;;) {
+      const records = await this.spool.peek().catch(() => undefined);
+      if (!records) return;
+      try {
+        if (records.length > 0) await this.store.appendPredictions(records);
+      } catch {
+        return; // still down: the next flush tries again
+      }
+      await this.spool.shift();
+      this.counts.replayedRows += records.length;
+      this.counts.writtenRows += records.length;
     }
   }
 
