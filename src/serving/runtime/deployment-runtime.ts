@@ -38,7 +38,11 @@ export interface RuntimeDeps {
   loader: ModelSource;
   clock: Clock;
   observer?: RuntimeObserver;
-  /** Wait before retrying a target that failed to load (default 30 s). */
+  /**
+   * Longest wait before retrying a target that failed to load (default 30 s). The first retry
+   * comes after 1 s, then 2, 4, ... up to this: a file that vanished from the serving cache is
+   * fetched again at once, a model that cannot load is not retried in a loop.
+   */
   retryAfterMs?: number;
 }
 
@@ -53,7 +57,7 @@ export class DeploymentRuntime {
   private snap: ServingSnapshot | undefined;
   private refreshing: Promise<boolean> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly failedUntil = new Map<string, number>();
+  private readonly failedUntil = new Map<string, { until: number; failures: number }>();
   /** The latest failure, for status reports. */
   lastError: { time: number; message: string } | undefined;
 
@@ -121,7 +125,8 @@ export class DeploymentRuntime {
       return true;
     }
     const key = targetKey(target);
-    if ((this.failedUntil.get(key) ?? 0) > this.deps.clock.now()) return false;
+    const failed = this.failedUntil.get(key);
+    if (failed && failed.until > this.deps.clock.now()) return false;
     try {
       const primary = await this.load(target.primary);
       const candidate = target.candidate ? await this.load(target.candidate) : undefined;
@@ -129,7 +134,9 @@ export class DeploymentRuntime {
       this.failedUntil.delete(key);
       return true;
     } catch (e) {
-      this.failedUntil.set(key, this.deps.clock.now() + (this.deps.retryAfterMs ?? 30_000));
+      const failures = (failed?.failures ?? 0) + 1;
+      const wait = Math.min(1000 * 2 ** (failures - 1), this.deps.retryAfterMs ?? 30_000);
+      this.failedUntil.set(key, { until: this.deps.clock.now() + wait, failures });
       throw e;
     }
   }
