@@ -11,6 +11,7 @@ import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { LOG_FORMAT_FLAGS, LOG_FORMAT_HELP, withLogFormat } from "../log-format.js";
 import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import { HARDENING_FLAGS, HARDENING_HELP, hardeningOf } from "./http-flags.js";
@@ -43,19 +44,21 @@ ${HARDENING_HELP}
   --home DIR | --store URI | --artifacts DIR   the platform's stores (as for 'server')
 ${OUTBOUND_HELP}
 ${SERVER_AUTH_HELP}
+${LOG_FORMAT_HELP}
   --json              print {"url", "deployment", "served"} once listening
 
 Predicting needs a token (Authorization: Bearer) with read on the deployment, unless the
 deployment is public; /ping, /health, /version, /v2/health and /metrics are open.`;
 
 /** Run the `serve` command until SIGINT/SIGTERM. */
-export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+export async function serveCommand(argv: string[], given: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
+      ...LOG_FORMAT_FLAGS,
       ...HARDENING_FLAGS,
       ...OUTBOUND_FLAGS,
       host: { type: "string" },
@@ -66,6 +69,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       "body-limit": { type: "string" },
     },
   });
+  const io = withLogFormat(given, values["log-format"]);
   if (values.help) {
     io.out(SERVE_HELP);
     return 0;

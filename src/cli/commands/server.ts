@@ -10,6 +10,7 @@ import { defaultWebRoot } from "../../server/web-ui-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { LOG_FORMAT_FLAGS, LOG_FORMAT_HELP, withLogFormat } from "../log-format.js";
 import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import {
@@ -33,6 +34,7 @@ Runs the MLflow-compatible tracking and model registry server.
                validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
                Default none: clients upload the bytes instead
 ${SERVER_AUTH_HELP}
+${LOG_FORMAT_HELP}
 ${HARDENING_HELP}
 ${UPLOAD_HELP}
 ${OUTBOUND_HELP}
@@ -100,12 +102,13 @@ export async function startServer(
 }
 
 /** Run the `server` command until SIGINT/SIGTERM. */
-export async function serverCommand(argv: string[], io: CliIo): Promise<number> {
+export async function serverCommand(argv: string[], given: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
+      ...LOG_FORMAT_FLAGS,
       "data-root": { type: "string", multiple: true },
       ...HARDENING_FLAGS,
       ...UPLOAD_FLAGS,
@@ -114,6 +117,7 @@ export async function serverCommand(argv: string[], io: CliIo): Promise<number> 
       port: { type: "string" },
     },
   });
+  const io = withLogFormat(given, values["log-format"]);
   if (values.help) {
     io.out(SERVER_HELP);
     return 0;

@@ -6,6 +6,7 @@ import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
+import { LOG_FORMAT_FLAGS, LOG_FORMAT_HELP, withLogFormat } from "../log-format.js";
 import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import {
   defaultPermissionFlag,
@@ -60,6 +61,7 @@ Options:
                  'path', validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
                  Default none: clients upload the bytes instead
 ${SERVER_AUTH_HELP}
+${LOG_FORMAT_HELP}
 ${HARDENING_HELP}
 ${UPLOAD_HELP}
 ${OUTBOUND_HELP}
@@ -70,12 +72,13 @@ Authentication is on: the first start creates the admin user and saves its token
 the deployment is public ('modelworks permissions set deployment NAME "*" READ').`;
 
 /** Run the platform until SIGINT/SIGTERM. */
-export async function upCommand(argv: string[], io: CliIo): Promise<number> {
+export async function upCommand(argv: string[], given: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       ...CONNECTION_FLAGS,
       ...SERVER_AUTH_FLAGS,
+      ...LOG_FORMAT_FLAGS,
       ...HARDENING_FLAGS,
       ...UPLOAD_FLAGS,
       ...OUTBOUND_FLAGS,
@@ -90,6 +93,7 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
       "data-root": { type: "string", multiple: true },
     },
   });
+  const io = withLogFormat(given, values["log-format"]);
   if (values.help) {
     io.out(UP_HELP);
     return 0;
