@@ -120,6 +120,7 @@ describe("PostgreSQL faults under a running server", {
     }
     stop = true;
     await killer;
+    console.log(`120 writes under backend kills every 100 ms: answers by status ${JSON.stringify([...answers])}`);
     assert.ok(server.alive(), `the server is still running (answers ${JSON.stringify([...answers])})`);
     await until("ready again", async () => (await ready()) === 200, 2000);
     const history = JSON.parse(
