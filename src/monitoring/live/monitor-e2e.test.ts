@@ -126,7 +126,12 @@ describe("monitoring end to end (real server, real traffic)", () => {
       text,
       /modelworks_feature_drift_score\{deployment="prod",model="churn",version="1",feature="tenure",test="wasserstein"\} [\d.]+/,
     );
-    assert.match(text, /modelworks_drifted_features_share\{deployment="prod",model="churn",version="1"\} 0\.0\d+/);
+    // Some features drifted (tenure at least), not enough for dataset drift; how many depends on which
+    // rows the window held when the monitor ran.
+    const share = Number(
+      /modelworks_drifted_features_share\{deployment="prod",model="churn",version="1"\} ([\d.e-]+)/.exec(text)?.[1],
+    );
+    assert.ok(share > 0 && share < 0.5, `drifted feature share ${share}`);
     assert.match(text, /modelworks_dataset_drift\{deployment="prod",model="churn",version="1"\} 0/);
     assert.match(text, /modelworks_alerts_firing\{deployment="prod",rule="feature_drift:tenure"\} 1/);
     // The log notifier wrote to the server's stderr.
