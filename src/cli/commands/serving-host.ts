@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import type { PlatformConfig } from "../../core/config.js";
 import { sqlitePathOf } from "../../core/db/open-database.js";
+import { repeatLimitedLog } from "../../core/logging/repeat-limited-log.js";
 import type { Platform } from "../../server/open-platform.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import { FileSpool } from "../../serving/prediction-log/spool/file-spool.js";
@@ -22,7 +23,8 @@ export function hostFor(platform: Platform, config: PlatformConfig, pollMs: numb
     clock: systemClock,
     cacheDir: join(config.home, "serving-cache"),
     pollMs,
-    warn: (m) => io.err(`warning: ${m}`),
+    // During an outage the same warning comes from every flush and poll: say it once per 10 s, counted.
+    warn: repeatLimitedLog((m) => io.err(`warning: ${m}`), { key: (m) => m.replace(/\d+/g, "#") }),
     spool: new FileSpool(join(config.home, "spool", "predictions"), spoolBytes(io.env)),
   });
 }

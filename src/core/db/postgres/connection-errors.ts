@@ -28,3 +28,21 @@ export function asUnavailable(err: unknown): unknown {
     cause: err,
   });
 }
+
+const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "57P03", "53300"]);
+const NEVER_SENT =
+  /timeout exceeded when trying to connect|is not currently accepting connections|the database system is starting up/i;
+
+/**
+ * True when running the statement again cannot do anything twice: the first try never reached the
+ * server (connection refused), or the statement only reads and its connection dropped. A statement
+ * that timed out is not retried (it would wait as long again).
+ */
+export function safeToRetry(err: unknown, sql: string): boolean {
+  const e = (err instanceof MwError ? err.cause : err) as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === "string" ? e.code : "";
+  const message = typeof e?.message === "string" ? e.message : "";
+  if (code === "57014" || /Query read timeout/i.test(message)) return false;
+  if (NEVER_SENT_CODES.has(code) || NEVER_SENT.test(message)) return true;
+  return /^\s*SELECT\b/i.test(sql) && isUnavailable(e);
+}

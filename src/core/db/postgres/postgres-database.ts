@@ -1,7 +1,9 @@
 /** PostgreSQL through node-postgres: a pool, `?` placeholders rewritten to `$n`. */
+
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
-import { asUnavailable } from "./connection-errors.js";
+import { asUnavailable, safeToRetry } from "./connection-errors.js";
 
 // int8 and numeric come back as numbers: ids and millisecond timestamps fit in 2^53.
 const types = {
@@ -92,6 +94,17 @@ class PostgresDatabase extends PgQueryable implements Database {
   readonly dialect = postgresDialect;
   constructor(private readonly pool: pg.Pool) {
     super(pool);
+  }
+
+  /** Outside transactions, a statement whose first try cannot have done anything is tried once more. */
+  protected override async query(q: pg.QueryConfig): Promise<pg.QueryResult> {
+    try {
+      return await super.query(q);
+    } catch (e) {
+      if (!safeToRetry(e, q.text)) throw e;
+      await sleep(100);
+      return super.query(q);
+    }
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
