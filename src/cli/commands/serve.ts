@@ -5,15 +5,15 @@ import { databaseReadiness } from "../../core/db/readiness.js";
 import { ResourceResolver } from "../../server/auth/resource-resolver.js";
 import { servingGuard } from "../../server/auth/serving-guard.js";
 import { requestGuard } from "../../server/hardening/request-guard.js";
-import { openPlatform } from "../../server/open-platform.js";
 import { buildServingApp } from "../../serving/serving-app.js";
 import { singleTarget } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, intFlag } from "../cli-context.js";
+import { openListeningPlatform } from "../listening-platform.js";
 import { LOG_FORMAT_FLAGS, LOG_FORMAT_HELP, withLogFormat } from "../log-format.js";
-import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
-import { defaultPermissionFlag, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP } from "../outbound-flags.js";
+import { SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import { HARDENING_FLAGS, HARDENING_HELP, hardeningOf } from "./http-flags.js";
 import { closeGracefully, listenOn, waitForSignal } from "./listen.js";
 import { startRolloutController } from "./rollout-controller.js";
@@ -84,13 +84,7 @@ export async function serveCommand(argv: string[], given: CliIo): Promise<number
   const guard = requestGuard(hardeningOf(values, io.env));
   const config = resolveConfig(values, io.env, io.cwd);
   const listenHost = values.host ?? "127.0.0.1";
-  const defaultPermission = defaultPermissionFlag(values["default-permission"]);
-  const outbound = outboundPolicyOf(values, io);
-  const platform = await openPlatform(config, {
-    warn: (m) => io.err(`warning: ${m}`),
-    outbound,
-    ...(defaultPermission ? { defaultPermission } : {}),
-  });
+  const platform = await openListeningPlatform(config, values, io);
   const host = hostFor(platform, config, pollMs, io);
   let controller: ReturnType<typeof startRolloutController> | undefined;
   try {

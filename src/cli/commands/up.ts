@@ -2,19 +2,13 @@
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.js";
 import { hooksRoutes } from "../../server/hooks-routes.js";
-import { openPlatform } from "../../server/open-platform.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { CONNECTION_FLAGS, intFlag, platformConnection } from "../cli-context.js";
+import { openListeningPlatform } from "../listening-platform.js";
 import { LOG_FORMAT_FLAGS, LOG_FORMAT_HELP, withLogFormat } from "../log-format.js";
-import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
-import {
-  defaultPermissionFlag,
-  pipelineStepToken,
-  SERVER_AUTH_FLAGS,
-  SERVER_AUTH_HELP,
-  serverAuthPolicy,
-} from "../server-auth.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP } from "../outbound-flags.js";
+import { pipelineStepToken, SERVER_AUTH_FLAGS, SERVER_AUTH_HELP, serverAuthPolicy } from "../server-auth.js";
 import {
   HARDENING_FLAGS,
   HARDENING_HELP,
@@ -108,13 +102,7 @@ export async function upCommand(argv: string[], given: CliIo): Promise<number> {
   const maxUploadBytes = maxUploadBytesOf(values);
   const config = resolveConfig(values, io.env, io.cwd);
   const host = values.host ?? "127.0.0.1";
-  const defaultPermission = defaultPermissionFlag(values["default-permission"]);
-  const outbound = outboundPolicyOf(values, io);
-  const platform = await openPlatform(config, {
-    warn: (m) => io.err(`warning: ${m}`),
-    outbound,
-    ...(defaultPermission ? { defaultPermission } : {}),
-  });
+  const platform = await openListeningPlatform(config, values, io);
   let running: PlatformProcess | undefined;
   let pipelines: UpPipelines | undefined;
   let stepToken: Awaited<ReturnType<typeof pipelineStepToken>> | undefined;
