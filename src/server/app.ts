@@ -77,6 +77,8 @@ export interface AppDeps {
   db: Database;
   /** More of the process's readiness (e.g. deployments loaded in `up`). */
   ready?: () => ReadinessCheck;
+  /** How many migrations the database must hold to be ready (the platform's count). */
+  schemaMigrations?: number;
   /** Where 5xx answers are logged (one line each, with the request id); nowhere by default. */
   log?: (line: string) => void;
   /** Creates the HTTP server (e.g. one that answers hot routes before the app); default Fastify's own. */
@@ -104,7 +106,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/health", open, async (_req, reply) => reply.type("text/plain").send("OK"));
   // Readiness (load balancers, Kubernetes): the database answers quickly; liveness is /health.
   app.get("/health/ready", open, async (_req, reply) => {
-    const database = await databaseReadiness(deps.db);
+    const database = await databaseReadiness(
+      deps.db,
+      deps.schemaMigrations === undefined ? {} : { migrations: deps.schemaMigrations },
+    );
     const serving = deps.ready?.();
     const ready = database.ok && serving?.ok !== false;
     return reply.status(ready ? 200 : 503).send({ ready, database, ...(serving ? { serving } : {}) });

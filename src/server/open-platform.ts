@@ -53,6 +53,8 @@ export const ALL_MIGRATIONS = [
 
 export interface Platform {
   db: Database;
+  /** How many schema migrations this code applies (readiness checks the database still has them). */
+  schemaMigrations: number;
   tracking: SqlTrackingStore;
   registry: SqlRegistryStore;
   artifacts: ArtifactStore;
@@ -133,6 +135,7 @@ export async function openPlatform(
     });
     return {
       db,
+      schemaMigrations: ALL_MIGRATIONS.length,
       tracking,
       registry,
       artifacts,

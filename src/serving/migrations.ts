@@ -66,4 +66,29 @@ export const servingMigrations: readonly Migration[] = [
       "CREATE INDEX feedback_by_request ON feedback (request_id, row_index)",
     ],
   },
+  {
+    module: "serving",
+    version: 2,
+    name: "serving reports",
+    statements: [
+      // What each serving process actually serves, per deployment, refreshed on a heartbeat.
+      `CREATE TABLE serving_reports (
+        instance TEXT NOT NULL,
+        deployment TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid BIGINT NOT NULL,
+        url TEXT,
+        served_json TEXT NOT NULL,
+        candidate_weight DOUBLE PRECISION NOT NULL,
+        shadow INTEGER NOT NULL,
+        generation BIGINT NOT NULL,
+        last_error TEXT,
+        started_time BIGINT NOT NULL,
+        seen_time BIGINT NOT NULL,
+        PRIMARY KEY (instance, deployment)
+      )`,
+      "CREATE INDEX serving_reports_by_seen ON serving_reports (seen_time)",
+    ],
+  },
 ];

@@ -4,6 +4,7 @@
  * ad-hoc `MODEL@ALIAS`); `up` hosts every active deployment and follows them as they change.
  */
 import type { Clock } from "../core/clock.js";
+import type { ReadinessCheck } from "../core/db/readiness.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { Deployment } from "./deployments/deployment.js";
@@ -16,6 +17,7 @@ import type { PredictionSpool } from "./prediction-log/spool/prediction-spool.js
 import type { RuntimeObserver } from "./runtime/deployment-runtime.js";
 import { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import { ModelLoader } from "./runtime/model-loader.js";
+import { ServingHeartbeat } from "./runtime/serving-heartbeat.js";
 
 export interface ServingHostDeps {
   registry: RegistryStore;
@@ -31,15 +33,23 @@ export interface ServingHostDeps {
   warn?: (message: string) => void;
   /** Where prediction rows wait while the store is down (default: none, they are dropped). */
   spool?: PredictionSpool;
+  /** Which command hosts these runtimes, for serving reports (default `up`). */
+  kind?: "up" | "serve";
+  /** How often serving reports are written (default 5 s). */
+  reportIntervalMs?: number;
 }
 
-const RETRY_FAILED_MS = 30_000;
+// A deployment whose first load failed is retried after 1 s, 2, 4 ... at most 30 s (or when it changes).
+const RETRY_FIRST_MS = 1000;
+const RETRY_FAILED_MAX_MS = 30_000;
 
 /** Runtimes plus what they share. */
 export class ServingHost {
   readonly metrics = new ServingMetrics();
   readonly logger: PredictionLogger;
   readonly runtimes = new Map<string, DeploymentRuntime>();
+  /** Writes what this process serves to the deployment store (started by {@link startReporting}). */
+  readonly heartbeat: ServingHeartbeat;
   private readonly loader: ModelLoader;
   private readonly observer: RuntimeObserver;
 
@@ -60,17 +70,36 @@ export class ServingHost {
     this.observer = {
       modelLoaded: (l) => m.modelLoaded(l),
       modelLoadFailed: (l) => m.modelLoadFailed(l),
-      setServing: (d, served, weight) => m.setServing(d, served, weight),
+      setServing: (d, served, weight) => {
+        m.setServing(d, served, weight);
+        this.heartbeat.soon();
+      },
       event: (deployment, type, message, data) => {
-        if (type === "load_failed") deps.warn?.(`${deployment}: ${message}`);
+        if (type === "load_failed") {
+          deps.warn?.(`${deployment}: ${message}`);
+          this.heartbeat.soon();
+        }
         // Ad-hoc deployments (serve MODEL@ALIAS) are not stored: their events only reach the warning.
         if (!this.adhoc.has(deployment)) deps.deployments.addEvent({ deployment, type, message, data }).catch(() => {});
       },
     };
+    this.heartbeat = new ServingHeartbeat({
+      deployments: deps.deployments,
+      clock: deps.clock,
+      kind: deps.kind ?? "up",
+      runtimes: () => [...this.runtimes.values()].filter((rt) => !this.adhoc.has(rt.name)),
+      failed: () => [...this.failed].map(([name, f]) => ({ name, message: f.message })),
+      ...(deps.reportIntervalMs !== undefined ? { intervalMs: deps.reportIntervalMs } : {}),
+    });
+  }
+
+  /** Start writing serving reports (after the process listens on `url`). */
+  startReporting(url?: string): void {
+    this.heartbeat.start(url);
   }
 
   private readonly adhoc = new Set<string>();
-  private readonly failed = new Map<string, { time: number; generation: number }>();
+  private readonly failed = new Map<string, { time: number; generation: number; failures: number; message: string }>();
 
   /** The store of predictions and feedback. */
   get predictions(): PredictionLogStore {
@@ -114,17 +143,20 @@ export class ServingHost {
       if (this.runtimes.has(d.name)) continue;
       // A deployment that failed to load is retried when it changes, or after a pause.
       const f = this.failed.get(d.name);
-      if (f && f.generation === d.generation && now - f.time < RETRY_FAILED_MS) continue;
+      if (f && f.generation === d.generation && now - f.time < retryWait(f.failures)) continue;
       try {
         await this.addDeployment(d.name);
         this.failed.delete(d.name);
         started.push(d.name);
       } catch (e) {
-        this.failed.set(d.name, { time: now, generation: d.generation });
+        const message = (e as Error).message;
+        const failures = f && f.generation === d.generation ? f.failures + 1 : 1;
+        this.failed.set(d.name, { time: now, generation: d.generation, failures, message });
         failed.push(d.name);
-        this.deps.warn?.(`${d.name}: not served: ${(e as Error).message}`);
+        this.deps.warn?.(`${d.name}: not served: ${message}`);
       }
     }
+    for (const name of this.failed.keys()) if (!wanted.has(name)) this.failed.delete(name);
     for (const [name, rt] of this.runtimes) {
       if (wanted.has(name) || this.adhoc.has(name)) continue;
       rt.stop();
@@ -134,9 +166,22 @@ export class ServingHost {
     return { started, stopped, failed };
   }
 
+  /**
+   * The serving side's readiness for `up`: it listens only after the first pass loaded every active
+   * deployment it could, so it is ready; one deployment that cannot load is named, not fatal (taking
+   * the whole platform out of a load balancer for one bad model would stop every other deployment).
+   */
+  readiness(): ReadinessCheck {
+    const served = [...this.runtimes.keys()].filter((n) => !this.adhoc.has(n));
+    const failed = [...this.failed.keys()];
+    const detail = `${served.length} deployment(s) served${failed.length ? `; not loaded: ${failed.join(", ")}` : ""}`;
+    return { ok: true, detail };
+  }
+
   /** Stop polling and write what the log still holds. */
   async close(): Promise<void> {
     for (const rt of this.runtimes.values()) rt.stop();
+    await this.heartbeat.stop();
     await this.logger.close();
     await this.deps.predictions.close?.();
   }
@@ -155,4 +200,8 @@ export class ServingHost {
     this.runtimes.set(name, rt);
     return rt;
   }
+}
+
+function retryWait(failures: number): number {
+  return Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_FAILED_MAX_MS);
 }

@@ -16,7 +16,7 @@ export const DEPLOYMENTS_HELP = `Usage:
   modelworks deployments create NAME --model MODEL@ALIAS|MODEL/VERSION [--candidate REF] [--weight N]
                          [--shadow] [--routing-key COL|header:NAME] [--sampling X] [--description TEXT]
   modelworks deployments ls [--status active|stopped]
-  modelworks deployments show NAME                      settings and the 20 latest events
+  modelworks deployments show NAME                      settings, what each serving process serves, 20 latest events
   modelworks deployments update NAME [--primary REF] [--candidate REF | --no-candidate] [--weight N]
                          [--shadow | --no-shadow] [--routing-key COL|header:NAME | --no-routing-key]
                          [--sampling X] [--description TEXT|""] [--stop | --start] [--expected-generation N]
@@ -104,7 +104,9 @@ async function runSubcommand(
     return print(io, flags, await api.listDeployments(status), (r) => formatDeploymentList(r.deployments));
   }
   if (sub === "show") {
-    return print(io, flags, await api.getDeployment({ name }), (r) => formatDeployment(r.deployment, r.events));
+    return print(io, flags, await api.getDeployment({ name }), (r) =>
+      formatDeployment(r.deployment, r.events, "Deployment", r.serving),
+    );
   }
   if (sub === "delete") {
     await api.deleteDeployment({ name });

@@ -105,6 +105,7 @@ export async function startPlatformProcess(
       traffic,
       version: VERSION,
       auth: o.auth,
+      ready: () => host.readiness(),
       serverFactory: hardenedServerFactory(
         o.hardening,
         directInvocations({ ...serving, authorize: fastAuthorizer(o.auth) }),
@@ -115,6 +116,7 @@ export async function startPlatformProcess(
     await app.register(servingRoutes, serving);
     if (o.routes) await o.routes(app);
     const url = await listenOn(app, o.host, o.port);
+    host.startReporting(url);
     sync = followDeployments(host, o.syncMs, io);
     controller = startRolloutController(platform, host, io, o.rolloutTickMs);
     monitor = new MonitorScheduler(monitoring, { tickMs: o.monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });

@@ -85,7 +85,7 @@ export async function serveCommand(argv: string[], given: CliIo): Promise<number
   const config = resolveConfig(values, io.env, io.cwd);
   const listenHost = values.host ?? "127.0.0.1";
   const platform = await openListeningPlatform(config, values, io);
-  const host = hostFor(platform, config, pollMs, io);
+  const host = hostFor(platform, config, pollMs, io, "serve");
   let controller: ReturnType<typeof startRolloutController> | undefined;
   try {
     const auth = await serverAuthPolicy(values, listenHost, platform, config.home, io);
@@ -106,9 +106,10 @@ export async function serveCommand(argv: string[], given: CliIo): Promise<number
         new ResourceResolver({ tracking: platform.tracking, deployments: platform.deployments }),
       ),
       requestGuard: guard,
-      databaseReadiness: () => databaseReadiness(platform.db),
+      databaseReadiness: () => databaseReadiness(platform.db, { migrations: platform.schemaMigrations }),
     });
     const url = await listenOn(app, listenHost, port);
+    host.startReporting(url);
     // A stored deployment's replicas share its rollouts; a lease picks the one that drives each.
     if (values.deployment) controller = startRolloutController(platform, host, io);
     const snap = runtime.current;

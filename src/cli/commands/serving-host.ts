@@ -13,9 +13,16 @@ import { ServingHost } from "../../serving/serving-host.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError } from "../cli-context.js";
 
-/** The serving host over the platform's stores. */
-export function hostFor(platform: Platform, config: PlatformConfig, pollMs: number, io: CliIo): ServingHost {
+/** The serving host over the platform's stores; `kind` names the command in serving reports. */
+export function hostFor(
+  platform: Platform,
+  config: PlatformConfig,
+  pollMs: number,
+  io: CliIo,
+  kind: "up" | "serve" = "up",
+): ServingHost {
   return new ServingHost({
+    kind,
     registry: platform.registry,
     artifacts: platform.artifacts,
     deployments: platform.deployments,

@@ -128,6 +128,25 @@ export interface DeploymentEventInfo {
   data?: Record<string, unknown>;
 }
 
+/** What one serving process reports it serves for a deployment (`GET /deployments/:name`'s `serving`). */
+export interface ServingInstanceInfo {
+  instance: string;
+  kind: "up" | "serve";
+  host: string;
+  pid: number;
+  url?: string;
+  served: { variant: "primary" | "candidate"; model: string; version: string }[];
+  candidate_weight: number;
+  shadow: boolean;
+  /** The deployment generation its models and routing come from (0: nothing loaded). */
+  generation: number;
+  /** `current` (serves the stored generation), `behind` (an older one), `failing` or `stale` (no report lately). */
+  state: "current" | "behind" | "failing" | "stale";
+  last_error?: string;
+  started_time: number;
+  seen_time: number;
+}
+
 /** A field where JSON `null` is kept (it means "remove"), instead of being read as absent. */
 class NullableField<T> extends Field<T | null> {
   constructor(private readonly inner: Field<T, boolean>) {
@@ -244,7 +263,7 @@ export const deploymentRoutes = {
     access.create("deployment", "name"),
   ),
   /** A deployment with its 20 latest events. */
-  getDeployment: route<{ deployment: DeploymentInfo; events: DeploymentEventInfo[] }>()(
+  getDeployment: route<{ deployment: DeploymentInfo; events: DeploymentEventInfo[]; serving: ServingInstanceInfo[] }>()(
     "GET",
     "/deployments/:name",
     s.object({ name }),

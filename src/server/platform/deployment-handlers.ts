@@ -2,7 +2,12 @@
 
 import type { Readable } from "node:stream";
 import { redactDeep, redactSecrets } from "../../auth/redact.js";
-import type { DeploymentEventInfo, DeploymentInfo, DeploymentRouteName } from "../../core/api/platform-routes.js";
+import type {
+  DeploymentEventInfo,
+  DeploymentInfo,
+  DeploymentRouteName,
+  ServingInstanceInfo,
+} from "../../core/api/platform-routes.js";
 import { invalidParam } from "../../core/errors.js";
 import type {
   Deployment,
@@ -13,6 +18,7 @@ import type {
 } from "../../serving/deployments/deployment.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
 import { parseRoutingKey } from "../../serving/deployments/routing-key.js";
+import type { ServingReport, ServingState } from "../../serving/deployments/serving-report.js";
 import type { PlatformHandlers } from "./handlers.js";
 
 export type DeploymentHandlers = Pick<PlatformHandlers, DeploymentRouteName>;
@@ -36,7 +42,12 @@ export function deploymentHandlers(deployments: DeploymentService): DeploymentHa
     getDeployment: async (req) => {
       const deployment = await deployments.get(req.name);
       const events = await deployments.events(req.name, { limit: RECENT_EVENTS });
-      return { deployment: toDeploymentInfo(deployment), events: events.map(toEventInfo) };
+      const serving = await deployments.servingStatus(req.name, deployment.generation);
+      return {
+        deployment: toDeploymentInfo(deployment),
+        events: events.map(toEventInfo),
+        serving: serving.map(toServingInfo),
+      };
     },
     updateDeployment: async (req, body) => {
       requireJson(body);
@@ -128,5 +139,24 @@ export function toEventInfo(e: DeploymentEvent): DeploymentEventInfo {
     type: e.type,
     message: redactSecrets(e.message),
     ...(e.data !== undefined ? { data: redactDeep(e.data) } : {}),
+  };
+}
+
+/** A serving report on the wire. */
+function toServingInfo(r: ServingReport & { state: ServingState }): ServingInstanceInfo {
+  return {
+    instance: r.instance,
+    kind: r.kind,
+    host: r.host,
+    pid: r.pid,
+    ...(r.url !== undefined ? { url: r.url } : {}),
+    served: r.served,
+    candidate_weight: r.candidateWeight,
+    shadow: r.shadow,
+    generation: r.generation,
+    state: r.state,
+    ...(r.lastError !== undefined ? { last_error: redactSecrets(r.lastError) } : {}),
+    started_time: r.startedTime,
+    seen_time: r.seenTime,
   };
 }

@@ -1,5 +1,5 @@
 /** Human-readable rendering of deployments and their events for the CLI (from the wire objects). */
-import type { DeploymentEventInfo, DeploymentInfo } from "../../core/api/platform-routes.js";
+import type { DeploymentEventInfo, DeploymentInfo, ServingInstanceInfo } from "../../core/api/platform-routes.js";
 import { alignRows } from "../../data/profile/format.js";
 import { formatRoutingKey } from "./routing-key.js";
 
@@ -35,8 +35,16 @@ export function formatDeploymentList(deployments: DeploymentInfo[]): string {
   return alignRows([["NAME", "STATUS", "PRIMARY", "CANDIDATE", "ROUTING KEY", "GEN", "UPDATED"], ...rows]).join("\n");
 }
 
-/** One deployment's settings under a heading (e.g. "Created deployment"), and its recent events when given. */
-export function formatDeployment(d: DeploymentInfo, events?: DeploymentEventInfo[], heading = "Deployment"): string {
+/**
+ * One deployment's settings under a heading (e.g. "Created deployment"), then, when given, what each
+ * serving process reports it serves and the recent events.
+ */
+export function formatDeployment(
+  d: DeploymentInfo,
+  events?: DeploymentEventInfo[],
+  heading = "Deployment",
+  serving?: ServingInstanceInfo[],
+): string {
   const key = d.routing_key ? `${formatRoutingKey(d.routing_key)} (${d.routing_key.source})` : "-";
   const lines = [
     `${heading} ${d.name} (${d.status}, generation ${d.generation})${d.description ? ` — ${d.description}` : ""}`,
@@ -47,8 +55,33 @@ export function formatDeployment(d: DeploymentInfo, events?: DeploymentEventInfo
     `  created:      ${when(d.created_time)}`,
     `  updated:      ${when(d.updated_time)}`,
   ];
+  if (serving) lines.push("", ...servingRows(serving));
   if (events) lines.push("", events.length ? "Recent events:" : "No events.", ...eventRows(events, "  "));
   return lines.join("\n");
+}
+
+/** Each serving process: where it runs, what it answers with, and whether that is the stored generation. */
+function servingRows(serving: ServingInstanceInfo[]): string[] {
+  if (serving.length === 0) return ["No serving process has reported this deployment."];
+  const answers = (s: ServingInstanceInfo) => {
+    if (s.served.length === 0) return "nothing";
+    const primary = s.served.find((v) => v.variant === "primary");
+    const candidate = s.served.find((v) => v.variant === "candidate");
+    const p = primary ? `${primary.model}/${primary.version}` : "?";
+    if (!candidate) return p;
+    const share = s.shadow ? "shadow" : `${s.candidate_weight}%`;
+    return `${p} + ${candidate.model}/${candidate.version} at ${share}`;
+  };
+  const rows = serving.map((s) => [
+    `${s.kind} ${s.host}:${s.pid}`,
+    answers(s),
+    String(s.generation),
+    s.state,
+    when(s.seen_time),
+    s.last_error ?? "",
+  ]);
+  const table = alignRows([["PROCESS", "SERVES", "GEN", "STATE", "SEEN", "ERROR"], ...rows]);
+  return ["Serving processes:", ...table.map((l) => `  ${l.trimEnd()}`)];
 }
 
 /** Events, newest first, as an aligned table. */

@@ -21,6 +21,8 @@ import {
   validateStatus,
   validateWeight,
 } from "./deployment-validation.js";
+import type { ServingReport, ServingState } from "./serving-report.js";
+import { SERVING_REPORT_FORGET_MS, servingState } from "./serving-report.js";
 
 export interface DeploymentServiceDeps {
   store: DeploymentStore;
@@ -110,6 +112,24 @@ export class DeploymentService {
     const events = await this.deps.store.listEvents(name, options);
     if (events.length === 0) await this.deps.store.get(name);
     return events;
+  }
+
+  /** What each serving process reported it serves for `name`, with its state against `generation`. */
+  async servingStatus(name: string, generation: number): Promise<(ServingReport & { state: ServingState })[]> {
+    const now = this.deps.clock.now();
+    const reports = await this.deps.store.listServing(name);
+    return reports.map((r) => ({ ...r, state: servingState(r, generation, now) }));
+  }
+
+  /** Store a serving process's reports and forget those of processes gone for an hour. */
+  async reportServing(reports: readonly ServingReport[]): Promise<void> {
+    await this.deps.store.reportServing(reports);
+    await this.deps.store.forgetServing({ seenBefore: this.deps.clock.now() - SERVING_REPORT_FORGET_MS });
+  }
+
+  /** A stopping process withdraws its reports (or the one of a deployment it no longer serves). */
+  forgetInstance(instance: string, deployment?: string): Promise<void> {
+    return this.deps.store.forgetServing(deployment === undefined ? { instance } : { instance, deployment });
   }
 
   /** Append an event (e.g. `model_loaded`, `load_failed`) to a deployment's trail. */

@@ -58,7 +58,7 @@ export class DeploymentRuntime {
   private refreshing: Promise<boolean> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly failedUntil = new Map<string, { until: number; failures: number }>();
-  /** The latest failure, for status reports. */
+  /** The latest failure while it is the latest outcome (cleared by a successful refresh), for status reports. */
   lastError: { time: number; message: string } | undefined;
 
   constructor(
@@ -119,6 +119,7 @@ export class DeploymentRuntime {
     const target = await this.resolveTarget();
     const cur = this.snap;
     if (cur && sameTarget(cur, target)) {
+      this.lastError = undefined;
       if (cur.generation === target.deployment.generation) return false;
       // Only routing settings changed: no load needed.
       this.swap(target, cur.primary.model, cur.candidate?.model);
@@ -132,6 +133,7 @@ export class DeploymentRuntime {
       const candidate = target.candidate ? await this.load(target.candidate) : undefined;
       this.swap(target, primary, candidate);
       this.failedUntil.delete(key);
+      this.lastError = undefined;
       return true;
     } catch (e) {
       const failures = (failed?.failures ?? 0) + 1;

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { useEffect, useState } from "react";
 import { EventsTable } from "../components/ops/events-table";
 import { RolloutPanel } from "../components/ops/rollout-panel";
+import { ServingTable } from "../components/ops/serving-table";
 import { TrafficTable } from "../components/ops/traffic-table";
 import { Badge, ErrorBox, Loading } from "../components/status";
 import { platform } from "../lib/api";
@@ -29,7 +30,7 @@ export function DeploymentPage({ name }: { name: string }): ReactNode {
       const rollout = rollouts.rollouts.length ? await platform.getRollout({ name }) : undefined;
       const d = dep.deployment;
       const refs = await Promise.all([resolveRef(d.primary), ...(d.candidate ? [resolveRef(d.candidate)] : [])]);
-      return { deployment: d, events: events.events, rollout, refs };
+      return { deployment: d, serving: dep.serving, events: events.events, rollout, refs };
     },
     [name],
     active ? 2000 : 15000,
@@ -77,6 +78,8 @@ export function DeploymentPage({ name }: { name: string }): ReactNode {
           {d.description ? <p>{d.description}</p> : null}
           <h2>Traffic</h2>
           <TrafficTable name={name} refresh={actions} />
+          <h2>Serving processes</h2>
+          <ServingTable serving={data.serving} />
           <h2>Rollout</h2>
           {data.rollout ? (
             <RolloutPanel

@@ -4,7 +4,30 @@ import type { Database } from "../../../core/db/database.js";
 import { migrate } from "../../../core/db/migrate.js";
 import { testBackends } from "../../../core/db/test-support/backends.js";
 import { servingMigrations } from "../../migrations.js";
+import type { ServingReport } from "../serving-report.js";
 import { SqlDeploymentStore } from "./sql-deployment-store.js";
+
+function report(
+  instance: string,
+  deployment: string,
+  seenTime: number,
+  extra: Partial<ServingReport> = {},
+): ServingReport {
+  return {
+    instance,
+    deployment,
+    kind: "serve",
+    host: "node-a",
+    pid: 42,
+    served: [{ variant: "primary", model: "churn", version: "1" }],
+    candidateWeight: 0,
+    shadow: false,
+    generation: 1,
+    startedTime: 100,
+    seenTime,
+    ...extra,
+  };
+}
 
 for (const backend of testBackends()) {
   describe(`SqlDeploymentStore contract (${backend.name})`, () => {
@@ -169,6 +192,41 @@ for (const backend of testBackends()) {
       assert.equal((await store.listEvents("full")).length, 1);
       const again = await store.create({ name: "churn", primary: "churn/3" });
       assert.equal(again.generation, 1);
+    });
+
+    test("serving reports: insert, refresh in place, newest process first, forget by instance or age", async () => {
+      await store.create({ name: "reported", primary: "churn/1" });
+      await store.reportServing([report("a", "reported", 1000), report("a", "other", 1000)]);
+      const refreshed = report("a", "reported", 2000, {
+        url: "http://10.0.0.5:8080",
+        served: [
+          { variant: "primary", model: "churn", version: "1" },
+          { variant: "candidate", model: "churn", version: "2" },
+        ],
+        candidateWeight: 12.5,
+        shadow: true,
+        generation: 7,
+        lastError: "Model churn version 3 failed to load",
+      });
+      await store.reportServing([refreshed]);
+      await store.reportServing([report("b", "reported", 2500, { startedTime: 900, kind: "up" })]);
+      const listed = await store.listServing("reported");
+      assert.deepEqual(listed, [report("b", "reported", 2500, { startedTime: 900, kind: "up" }), refreshed]);
+      // Refreshing without an error clears it.
+      await store.reportServing([report("a", "reported", 3000)]);
+      assert.equal((await store.listServing("reported"))[1]?.lastError, undefined);
+      await store.forgetServing({ instance: "a", deployment: "other" });
+      assert.deepEqual(await store.listServing("other"), []);
+      await store.forgetServing({ seenBefore: 2600 });
+      assert.deepEqual(
+        (await store.listServing("reported")).map((r) => r.instance),
+        ["a"],
+      );
+      await store.forgetServing({ instance: "a" });
+      assert.deepEqual(await store.listServing("reported"), []);
+      await store.reportServing([report("c", "reported", 4000)]);
+      await store.delete("reported");
+      assert.deepEqual(await store.listServing("reported"), [], "deleting a deployment removes its reports");
     });
   });
 }

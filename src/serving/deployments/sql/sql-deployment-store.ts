@@ -6,8 +6,10 @@ import { invalidParam, MwError, notFound } from "../../../core/errors.js";
 import type { Deployment, DeploymentEvent, DeploymentPatch, DeploymentStatus, NewDeployment } from "../deployment.js";
 import { isValidDeploymentName } from "../deployment.js";
 import type { DeploymentStore } from "../deployment-store.js";
+import type { ServingReport } from "../serving-report.js";
 import type { DeploymentRow, EventRow } from "./deployment-rows.js";
 import { DEPLOYMENT_COLUMNS, EVENT_COLUMNS, patchColumns, toDeployment, toEvent } from "./deployment-rows.js";
+import { selectReports, upsertReports } from "./serving-report-rows.js";
 
 /** The SQL {@link DeploymentStore}. Needs the "serving" migrations applied. */
 export class SqlDeploymentStore implements DeploymentStore {
@@ -96,6 +98,7 @@ export class SqlDeploymentStore implements DeploymentStore {
       const n = await tx.run("DELETE FROM deployments WHERE name = ?", [name]);
       if (n === 0) throw missing(name);
       await tx.run("DELETE FROM deployment_events WHERE deployment = ?", [name]);
+      await tx.run("DELETE FROM serving_reports WHERE deployment = ?", [name]);
     });
   }
 
@@ -134,6 +137,28 @@ export class SqlDeploymentStore implements DeploymentStore {
       params.push(Math.max(0, Math.floor(options.limit)));
     }
     return (await this.db.all<EventRow>(sql, params)).map(toEvent);
+  }
+
+  async reportServing(reports: readonly ServingReport[]): Promise<void> {
+    if (reports.length === 0) return;
+    await this.db.transaction((tx) => upsertReports(tx, reports));
+  }
+
+  listServing(deployment: string): Promise<ServingReport[]> {
+    return selectReports(this.db, deployment);
+  }
+
+  async forgetServing(which: { instance: string; deployment?: string } | { seenBefore: number }): Promise<void> {
+    if (!("instance" in which)) {
+      await this.db.run("DELETE FROM serving_reports WHERE seen_time < ?", [which.seenBefore]);
+    } else if (which.deployment === undefined) {
+      await this.db.run("DELETE FROM serving_reports WHERE instance = ?", [which.instance]);
+    } else {
+      await this.db.run("DELETE FROM serving_reports WHERE instance = ? AND deployment = ?", [
+        which.instance,
+        which.deployment,
+      ]);
+    }
   }
 }
 
