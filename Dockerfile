@@ -27,11 +27,12 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
-# A non-root user owns the data folder; the image never writes elsewhere.
-RUN groupadd --system modelworks \
- && useradd --system --gid modelworks --home-dir /data --shell /usr/sbin/nologin modelworks \
+# A non-root user owns the data folder; the image never writes elsewhere. Numeric, so Kubernetes'
+# runAsNonRoot can verify it (deploy/kubernetes runs it as 10001 with a read-only root filesystem).
+RUN groupadd --system --gid 10001 modelworks \
+ && useradd --system --uid 10001 --gid modelworks --home-dir /data --shell /usr/sbin/nologin modelworks \
  && mkdir -p /data && chown modelworks:modelworks /data
-USER modelworks
+USER 10001:10001
 # Host names the server answers to besides localhost and private-network addresses (DNS-rebinding
 # protection: requests naming another Host get 403; /health, /health/ready and /ping answer any).
 # `docker run -p 5000:5000` (localhost) and Kubernetes probes and scrapes (the pod IP) need nothing
