@@ -7,9 +7,10 @@
  */
 import type { Table } from "../data/table.js";
 import type { RowScorer } from "../learn/package/load-model.js";
+import type { ModelFaults } from "../learn/package/model-faults.js";
 import type { ModelSignature } from "../learn/package/model-package.js";
 
-/** What a model predicts. */
+/** What a model predicts (also its signature's `task`; multiclass signatures list `classes`). */
 export type ModelKind = "binary" | "regression" | "multiclass";
 
 /** The runtimes, most native first. */
@@ -40,6 +41,8 @@ export interface LoadedModel {
   predictSync?(table: Table): ModelOutput;
   /** A one-row scorer (binary/regression in-process runtimes), as the native packages have. */
   rowScorer?(): RowScorer;
+  /** Injected faults of a test package (`models fault`); serving reads `delay_ms`. */
+  readonly faults?: ModelFaults;
   /** Release workers, sessions or connections. */
   close?(): Promise<void>;
 }

@@ -9,8 +9,9 @@ import { readParquetBuffer } from "../data/parquet/read-parquet.js";
 import { readTable } from "../data/read-table.js";
 import type { Column } from "../data/table.js";
 import { Table, valueAt } from "../data/table.js";
-import type { Predictor } from "../learn/package/load-model.js";
 import type { ModelSignature } from "../learn/package/model-package.js";
+import { nativeModel } from "../runtimes/native/native-runtime.js";
+import type { LoadedModel } from "../runtimes/runtime.js";
 import { CHUNK_ROWS, outputFormatFromPath, scoreToFile } from "./batch-scoring.js";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
@@ -55,8 +56,8 @@ function sampleTable(): Table {
 }
 
 /** A stand-in model: the score is id / 10, so every row's expected score is known. */
-function fakePredictor(signature: Partial<ModelSignature> = {}): Predictor {
-  return {
+function fakePredictor(signature: Partial<ModelSignature> = {}): LoadedModel {
+  return nativeModel({
     algo: "gbdt",
     signature: {
       task: "binary",
@@ -67,7 +68,7 @@ function fakePredictor(signature: Partial<ModelSignature> = {}): Predictor {
       ...signature,
     },
     predict: (t) => Float64Array.from((t.column("id") as { values: Float64Array }).values, (v) => v / 10),
-  };
+  });
 }
 
 describe("batch scoring to files", () => {
@@ -225,9 +226,9 @@ describe("batch scoring to files", () => {
       scoreToFile(fakePredictor(), sampleTable(), dir, { format: "csv" }),
       (e) => e instanceof MwError && /cannot replace/.test(e.message),
     );
-    const failing: Predictor = {
+    const failing: LoadedModel = {
       ...fakePredictor(),
-      predict: () => {
+      predict: async () => {
         throw new Error("model exploded");
       },
     };

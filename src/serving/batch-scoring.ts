@@ -10,7 +10,8 @@ import { extname } from "node:path";
 import { finished } from "node:stream/promises";
 import { invalidParam } from "../core/errors.js";
 import type { Table } from "../data/table.js";
-import type { Predictor } from "../learn/package/load-model.js";
+import { partScores } from "../runtimes/part-scores.js";
+import type { LoadedModel } from "../runtimes/runtime.js";
 import { csvSink } from "./batch/csv-sink.js";
 import { parquetSink } from "./batch/parquet-sink.js";
 import { scoredLayout } from "./batch/scored-layout.js";
@@ -39,7 +40,7 @@ export interface ScoreToFileOptions {
 
 /** Score `table` chunk by chunk into `out` (a temp file renamed into place, so no half-written output). */
 export async function scoreToFile(
-  predictor: Predictor,
+  predictor: LoadedModel,
   table: Table,
   out: string,
   options: ScoreToFileOptions,
@@ -57,7 +58,7 @@ export async function scoreToFile(
     const sink = options.format === "parquet" ? parquetSink(file, layout, table) : csvSink(file, layout);
     for (let start = 0; start < table.numRows; start += chunkRows) {
       const part = table.slice(start, start + chunkRows);
-      await sink.write(part, predictor.predict(part));
+      await sink.write(part, partScores(predictor, await predictor.predict(part), part.numRows).scores);
       options.progress?.(start + part.numRows, table.numRows);
     }
     await sink.finish();

@@ -10,9 +10,10 @@ import type { FastifyInstance } from "fastify";
 import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
 import type { Table } from "../data/table.js";
-import type { Predictor } from "../learn/package/load-model.js";
 import { predictorFor } from "../learn/package/load-model.js";
 import { fitTelcoPackage, telcoRecord } from "../learn/test-support/telco-models.js";
+import { nativeModel } from "../runtimes/native/native-runtime.js";
+import type { LoadedModel } from "../runtimes/runtime.js";
 import type { ResolvedModel } from "./model-resolver.js";
 import type { PredictionRecord } from "./prediction-log/prediction-log-store.js";
 import { PredictionLogger } from "./prediction-log/prediction-logger.js";
@@ -29,20 +30,38 @@ const batchCalls = new Map<string, number>();
 
 function counting(model: ResolvedModel): ResolvedModel {
   const p = model.predictor;
-  const predictor: Predictor = {
+  const count = () => batchCalls.set(model.version, (batchCalls.get(model.version) ?? 0) + 1);
+  const predictSync = p.predictSync;
+  const predictor: LoadedModel = {
     ...p,
     predict: (t) => {
-      batchCalls.set(model.version, (batchCalls.get(model.version) ?? 0) + 1);
+      count();
       return p.predict(t);
     },
+    ...(predictSync
+      ? {
+          predictSync: (t: Table) => {
+            count();
+            return predictSync(t);
+          },
+        }
+      : {}),
   };
   return { ...model, predictor };
 }
 
 before(async () => {
   telco = await readTable(TELCO_CSV);
-  const primary = { name: "churn", version: "1", predictor: predictorFor(await fitTelcoPackage(telco, 20)) };
-  const candidate = { name: "churn", version: "2", predictor: predictorFor(await fitTelcoPackage(telco, 0, "linear")) };
+  const primary = {
+    name: "churn",
+    version: "1",
+    predictor: nativeModel(predictorFor(await fitTelcoPackage(telco, 20))),
+  };
+  const candidate = {
+    name: "churn",
+    version: "2",
+    predictor: nativeModel(predictorFor(await fitTelcoPackage(telco, 0, "linear"))),
+  };
   const deployment = deploymentOf({
     name: "churn-prod",
     primary: "churn@champion",

@@ -17,6 +17,7 @@ import { checkScoringContentType } from "./protocols/mlflow/index.js";
 import type { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import { afterResponse } from "./scoring/after-response.js";
 import { injectedDelayMs } from "./scoring/injected-delay.js";
+import type { InvocationAnswer } from "./scoring/invocation.js";
 import { invoke } from "./scoring/invocation.js";
 import { answerHeaders, begin, header } from "./scoring/request-scoring.js";
 import { servingErrorAnswer } from "./serving-errors.js";
@@ -65,15 +66,37 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
 
   const answer = (req: IncomingMessage, res: ServerResponse, rt: DeploymentRuntime, text: string, t0: number) => {
     const ctx = begin(req.headers, rt.current, "mlflow", scoring);
+    let result: InvocationAnswer | Promise<InvocationAnswer>;
+    try {
+      const format = checkScoringContentType(req.headers["content-type"]);
+      result = invoke(ctx, format, text, header(req.headers, ctx.snap), { maxRows, random });
+    } catch (e) {
+      return respond(req, res, ctx, t0, { error: e });
+    }
+    // Out-of-process models answer later; in-process ones on this very turn.
+    if (result instanceof Promise) {
+      result.then(
+        (a) => respond(req, res, ctx, t0, { answer: a }),
+        (e: unknown) => respond(req, res, ctx, t0, { error: e }),
+      );
+    } else respond(req, res, ctx, t0, { answer: result });
+  };
+
+  const respond = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: ReturnType<typeof begin>,
+    t0: number,
+    outcome: { answer: InvocationAnswer } | { error: unknown },
+  ) => {
     let status = 200;
     let body: string;
     let headers: Record<string, string | number> | undefined;
-    try {
-      const format = checkScoringContentType(req.headers["content-type"]);
-      body = JSON.stringify(invoke(ctx, format, text, header(req.headers, ctx.snap), { maxRows, random }));
+    if ("answer" in outcome) {
+      body = JSON.stringify(outcome.answer);
       headers = answerHeaders(ctx);
-    } catch (e) {
-      const error = servingErrorAnswer(e as FastifyError, req.url ?? "");
+    } else {
+      const error = servingErrorAnswer(outcome.error as FastifyError, req.url ?? "");
       status = error.status;
       body = JSON.stringify(error.body);
     }

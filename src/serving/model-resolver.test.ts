@@ -63,11 +63,11 @@ test("an alias resolves to a registered package that loads and predicts", async 
   const m = await resolveModel("churn@champion", { ...platform, cacheDir });
   assert.equal(m.version, "1");
   assert.equal(m.alias, "champion");
-  const scores = m.predictor.predict(table.slice(0, 10));
+  const { scores } = await m.predictor.predict(table.slice(0, 10));
   assert.equal(scores.length, 10);
   assert.deepEqual([...scores], [...predictorFor(fit.package).predict(table.slice(0, 10))]);
   assert.deepEqual(readdirSync(join(cacheDir, "churn")), ["1"]);
   await assert.rejects(resolveModel("churn@nope", { ...platform, cacheDir }), (e) => e instanceof MwError);
   await platform.artifacts.put(`${root}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
-  await assert.rejects(resolveModel("churn/1", { ...platform, cacheDir }), /modelworks flavor/);
+  await assert.rejects(resolveModel("churn/1", { ...platform, cacheDir }), /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native\)/);
 });

@@ -6,9 +6,10 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { invalidParam } from "../core/errors.js";
 import { readAllBytes } from "../core/fs/read-all.js";
-import type { Predictor } from "../learn/package/load-model.js";
-import { loadModel } from "../learn/package/load-model.js";
 import type { RegistryStore } from "../registry/registry-store.js";
+import { loadModelFolder } from "../runtimes/load-model-folder.js";
+import { nativeRuntime } from "../runtimes/native/native-runtime.js";
+import type { LoadedModel, ModelRuntime } from "../runtimes/runtime.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { proxiedPath } from "../tracking/artifacts/proxied-uri.js";
 
@@ -35,7 +36,10 @@ export interface ResolvedModel {
   name: string;
   version: string;
   alias?: string;
-  predictor: Predictor;
+  /** The model, whichever runtime loaded it. */
+  predictor: LoadedModel;
+  /** Release the model's workers or sessions and its working folder (nothing for in-memory models). */
+  close?(): Promise<void>;
 }
 
 export interface ResolverDeps {
@@ -43,6 +47,10 @@ export interface ResolverDeps {
   artifacts: ArtifactStore;
   /** Where packages are copied to (one folder per name/version). */
   cacheDir: string;
+  /** The runtimes that may load a version, most native first (default: the platform's own packages). */
+  runtimes?: readonly ModelRuntime[];
+  /** Told about load-time warnings (e.g. requirements that differ from the interpreter's). */
+  warn?: (message: string) => void;
 }
 
 /** Resolve, fetch and load a model version. */
@@ -68,14 +76,28 @@ export async function loadVersion(name: string, version: string, deps: ResolverD
   // Each load reads its own fresh copy: replicas sharing a home (and its cache folder) replace the
   // cached copy concurrently, and reading `dir` while another process swaps it failed the load.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  let predictor: LoadedModel | undefined;
   try {
     await fetchPackage(deps.artifacts, storePath(uri), tmp);
-    const predictor = await loadModel(tmp);
-    await installCopy(tmp, dir);
-    return { name, version, predictor };
-  } finally {
+    const context = deps.warn ? { warn: deps.warn } : {};
+    predictor = await loadModelFolder(tmp, deps.runtimes ?? [nativeRuntime], context, `model ${name}/${version}`);
+  } catch (e) {
     await rm(tmp, { recursive: true, force: true });
+    throw e;
   }
+  const model = predictor;
+  if (model.runtime === "native") {
+    // Fully in memory: the copy becomes the cache's.
+    await installCopy(tmp, dir);
+    await rm(tmp, { recursive: true, force: true });
+    return { name, version, predictor: model, close: async () => {} };
+  }
+  // Out-of-process runtimes may read their folder again (a restarted worker): it lives as long as the model.
+  const close = async () => {
+    await model.close?.();
+    await rm(tmp, { recursive: true, force: true });
+  };
+  return { name, version, predictor: model, close };
 }
 
 /** Make `tmp` the cached copy at `dir` (best effort: another process may be doing the same). */
@@ -94,14 +116,28 @@ function storePath(uri: string): string {
   return path;
 }
 
-/** Copy a package folder (flat: MLmodel and JSON files) into the new folder `dir`. */
+/** Copy a model folder (with its subfolders, e.g. MLflow's `metadata/`) into the new folder `dir`. */
 async function fetchPackage(artifacts: ArtifactStore, path: string, dir: string): Promise<void> {
-  const files = (await artifacts.list(path)).filter((f) => !f.is_dir);
-  if (!files.some((f) => f.path === "MLmodel"))
+  const files = await artifacts.list(path);
+  if (!files.some((f) => f.path === "MLmodel" && !f.is_dir))
     throw invalidParam(`No model package at '${path}' (MLmodel is missing).`);
+  await copyFolder(artifacts, path, dir, files);
+}
+
+async function copyFolder(
+  artifacts: ArtifactStore,
+  path: string,
+  dir: string,
+  files: Awaited<ReturnType<ArtifactStore["list"]>>,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const f of files) {
-    const { stream } = await artifacts.get(`${path}/${f.path}`);
-    await writeFile(join(dir, f.path), await readAllBytes(stream));
+    // Listing names are basenames checked by the store; nothing here climbs out of `dir`.
+    if (f.is_dir)
+      await copyFolder(artifacts, `${path}/${f.path}`, join(dir, f.path), await artifacts.list(`${path}/${f.path}`));
+    else {
+      const { stream } = await artifacts.get(`${path}/${f.path}`);
+      await writeFile(join(dir, f.path), await readAllBytes(stream));
+    }
   }
 }

@@ -5,11 +5,11 @@ import { TELCO_CSV } from "../core/test-support/shared-data.js";
 import { readTable } from "../data/read-table.js";
 import { predictorFor } from "../learn/package/load-model.js";
 import { fitTelcoPackage } from "../learn/test-support/telco-models.js";
-import type { ResolvedModel } from "./model-resolver.js";
+import type { TestModel } from "./test-support/static-runtime.js";
 import { deploymentOf, testServingApp } from "./test-support/static-runtime.js";
 
 let app: FastifyInstance;
-let model: ResolvedModel;
+let model: TestModel;
 const row = {
   gender: "Female",
   SeniorCitizen: 0,

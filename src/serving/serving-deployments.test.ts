@@ -12,15 +12,16 @@ import { predictorFor } from "../learn/package/load-model.js";
 import { fitTelcoPackage, telcoRecord } from "../learn/test-support/telco-models.js";
 import type { Deployment } from "./deployments/deployment.js";
 import { servingMigrations } from "./migrations.js";
-import type { ResolvedModel } from "./model-resolver.js";
 import { PredictionLogger } from "./prediction-log/prediction-logger.js";
 import { SqlPredictionLogStore } from "./prediction-log/sql/sql-prediction-log-store.js";
 import { bucketOf } from "./routing/traffic-split.js";
+import type { TestModel } from "./test-support/static-runtime.js";
 import { deploymentOf, testServingApp } from "./test-support/static-runtime.js";
 
 let telco: Table;
-let primary: ResolvedModel;
-let candidate: ResolvedModel;
+type NativeTestModel = TestModel & { predictor: Predictor };
+let primary: NativeTestModel;
+let candidate: NativeTestModel;
 let records: Record<string, unknown>[];
 let db: Database;
 
@@ -127,7 +128,7 @@ test("weight and alias changes apply live; no request in flight fails while they
 
 test("a candidate that fails to load never replaces what is serving; the failure is reported", async () => {
   const events: string[] = [];
-  const broken: ResolvedModel = { name: "churn", version: "9", predictor: primary.predictor };
+  const broken: TestModel = { name: "churn", version: "9", predictor: primary.predictor };
   const { app, runtime, setDeployment } = await testServingApp(
     base({ candidateWeight: 10 }),
     [primary, candidate, broken],

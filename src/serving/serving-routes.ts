@@ -104,7 +104,7 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
     req.scoring = ctx;
     const format = checkScoringContentType(req.headers["content-type"]);
     const text = typeof req.body === "string" ? req.body : "";
-    const answer = invoke(ctx, format, text, header(req.headers, snap), { maxRows, random });
+    const answer = await invoke(ctx, format, text, header(req.headers, snap), { maxRows, random });
     const delay = injectedDelayMs(ctx);
     if (delay > 0) await sleep(delay);
     return answered(reply, ctx).send(answer);

@@ -12,6 +12,7 @@ import type { DeploymentRuntime } from "./runtime/deployment-runtime.js";
 import type { ServedVariant, ServingSnapshot } from "./runtime/serving-snapshot.js";
 import { injectedDelayMs } from "./scoring/injected-delay.js";
 import { answered, begin, header, parseJson, score } from "./scoring/request-scoring.js";
+import type { ScoredPart } from "./scoring/score-rows.js";
 import { mergeRows } from "./scoring/score-rows.js";
 import type { ServingTargets } from "./serving-targets.js";
 
@@ -57,26 +58,33 @@ export function v2Routes(app: FastifyInstance, opts: V2RouteOptions): void {
       const body = parseJson(typeof req.body === "string" ? req.body : "");
       const parsed = parseV2InferRequest(body, pinned.v2Signature, { maxRows: opts.maxRows });
       const table = withRoutingColumn(parsed.table, body, pinned);
-      const parts = score(ctx, table, header(req.headers, pinned), opts.random);
-      const meta = (v: ServedVariant) => ({
+      const parts = await score(ctx, table, header(req.headers, pinned), opts.random);
+      const meta = (p: ScoredPart) => ({
         modelName: nameOf(req),
-        modelVersion: v.model.version,
+        modelVersion: p.variant.model.version,
         id: parsed.id ?? ctx.requestId,
         ...(parsed.requestedOutputs ? { requestedOutputs: parsed.requestedOutputs } : {}),
+        ...(p.probabilities && p.top ? { multiclass: { probabilities: p.probabilities, top: p.top } } : {}),
       });
-      const responses = parts.map((p) =>
-        formatV2InferResponse(p.scores, p.variant.model.predictor.signature, meta(p.variant)),
-      );
+      const responses = parts.map((p) => formatV2InferResponse(p.scores, p.variant.model.predictor.signature, meta(p)));
       const first = responses[0] as (typeof responses)[number];
       if (responses.length > 1) {
         first.model_version = parts.map((p) => p.variant.model.version).join(",");
-        first.outputs = first.outputs.map((o, k) => ({
-          ...o,
-          data: mergeRows(
-            parts.map((p, j) => ({ rows: p.rows, values: responses[j]?.outputs[k]?.data ?? [] })),
+        first.outputs = first.outputs.map((o, k) => {
+          // A [rows, classes] tensor is merged a row (of `width` values) at a time.
+          const width = o.shape[1] ?? 1;
+          const rowsOf = (data: readonly unknown[]) =>
+            Array.from({ length: data.length / width }, (_, r) => data.slice(r * width, (r + 1) * width));
+          const merged = mergeRows(
+            parts.map((p, j) => ({ rows: p.rows, values: rowsOf(responses[j]?.outputs[k]?.data ?? []) })),
             table.numRows,
-          ),
-        }));
+          );
+          return {
+            ...o,
+            shape: width === 1 ? [table.numRows] : [table.numRows, width],
+            data: merged.flat() as typeof o.data,
+          };
+        });
       }
       const delay = injectedDelayMs(ctx);
       if (delay > 0) await sleep(delay);

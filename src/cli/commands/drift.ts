@@ -10,13 +10,13 @@ import { resolveConfig } from "../../core/config.js";
 import { isMwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
 import { parseDatasetRef } from "../../data/versions/dataset-ref.js";
-import type { Predictor } from "../../learn/package/load-model.js";
-import type { ComputeDriftOptions, ReferenceScores } from "../../monitoring/drift/compute-drift.js";
+import type { ComputeDriftOptions } from "../../monitoring/drift/compute-drift.js";
 import { computeDriftParallel } from "../../monitoring/drift/compute-drift.js";
 import { driftReportHtml } from "../../monitoring/drift/drift-html.js";
 import { prepareReference } from "../../monitoring/drift/drift-reference.js";
 import { displayOrder, formatNumber, summarySentence, verdictSentence } from "../../monitoring/drift/drift-summary.js";
 import type { DriftOptions, DriftReport } from "../../monitoring/drift/drift-types.js";
+import { modelScores } from "../../monitoring/drift/model-scores.js";
 import type { ColumnKind, StatTestName } from "../../monitoring/stats/index.js";
 import { STAT_TESTS } from "../../monitoring/stats/index.js";
 import type { Platform } from "../../server/open-platform.js";
@@ -90,8 +90,9 @@ export async function driftCommand(argv: string[], io: CliIo): Promise<number> {
       const p = await embedded();
       const cacheDir = join(resolveConfig(values, io.env, io.cwd).home, "serving-cache");
       const model = await resolveModel(values.model, { ...p, cacheDir });
-      options.predictor = model.predictor;
-      options.referenceScores = scoresOf(model.predictor, reference);
+      options.currentScores = await modelScores(model.predictor, current);
+      options.referenceScores = await modelScores(model.predictor, reference);
+      await model.close?.();
     }
     const report = await computeDriftParallel(prepareReference(reference), current, {
       ...options,
@@ -144,14 +145,6 @@ async function loadSchema(ref: string, cwd: string, embedded: () => Promise<Plat
   } catch (e) {
     if (isMwError(e)) throw new CliError(`--schema '${ref}': ${e.message}`, 1);
     throw e;
-  }
-}
-
-function scoresOf(predictor: Predictor, table: Table): ReferenceScores {
-  try {
-    return predictor.predict(table);
-  } catch (e) {
-    return { error: (e as Error).message };
   }
 }
 

@@ -81,10 +81,10 @@ describe("modelworks models fault (embedded store)", () => {
       // The copy scores like the source, shifted (where the faults let it score at all).
       const monthly = rowsWhere(telco, "Contract", "Month-to-month");
       const want = predictorFor(pkg).predict(monthly);
-      const got = model.predictor.predict(monthly);
+      const got = (await model.predictor.predict(monthly)).scores;
       for (let i = 0; i < got.length; i++)
         assert.ok(Math.abs((got[i] as number) - Math.max(0, (want[i] as number) - 0.1)) < 1e-12);
-      assert.throws(() => model.predictor.predict(telco), /injected fault: Contract/);
+      await assert.rejects(model.predictor.predict(telco), /injected fault: Contract/);
 
       const mv = await platform.registry.getModelVersion({ name: "churn", version: "2" });
       assert.equal(mv.description, "slow and wrong");

@@ -26,7 +26,7 @@ export interface SignatureInput {
 
 /** What goes in and what comes out. */
 export interface ModelSignature {
-  task: "binary" | "regression";
+  task: "binary" | "regression" | "multiclass";
   inputs: SignatureInput[];
   /** The label column at training time. */
   label?: string;
@@ -34,6 +34,8 @@ export interface ModelSignature {
   positive_class?: string;
   negative_class?: string;
   threshold?: number;
+  /** For multiclass models: the class labels, in the order of their probability columns. */
+  classes?: string[];
 }
 
 /** Everything a package holds, as plain JSON-able values. */

@@ -10,6 +10,7 @@ import type { Predictor } from "../../learn/package/load-model.js";
 import { predictorFor } from "../../learn/package/load-model.js";
 import { fitTelcoPackage } from "../../learn/test-support/telco-models.js";
 import { inferSchema } from "../../validation/infer-schema.js";
+import type { ReferenceScores } from "./compute-drift.js";
 import { computeDrift } from "./compute-drift.js";
 import { prepareReference } from "./drift-reference.js";
 import type { ColumnDrift, DriftReport } from "./drift-types.js";
@@ -264,6 +265,15 @@ describe("computeDrift on Telco: prediction drift and data quality", () => {
     predictor = predictorFor(await fitTelcoPackage(telco, 30));
   });
 
+  /** The model's scores, or its error as prediction drift reports it. */
+  const scoresOf = (t: Table): ReferenceScores => {
+    try {
+      return predictor.predict(t);
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+
   /** Rows [start, end) of a table with a numeric column's values moved by `shift`. */
   function shifted(t: Table, start: number, end: number, column: string, shift: number): Table {
     const part = t.slice(start, end);
@@ -281,7 +291,7 @@ describe("computeDrift on Telco: prediction drift and data quality", () => {
     const current = shifted(telco, half, telco.numRows, "tenure", 36);
     const r = computeDrift(prepareReference(referenceTable), current, {
       ignore: ["customerID"],
-      predictor,
+      currentScores: scoresOf(current),
       referenceScores: predictor.predict(referenceTable),
     });
     const c = byName(r);
@@ -301,7 +311,7 @@ describe("computeDrift on Telco: prediction drift and data quality", () => {
 
     const same = computeDrift(prepareReference(referenceTable), telco.slice(half), {
       ignore: ["customerID"],
-      predictor,
+      currentScores: scoresOf(telco.slice(half)),
       referenceScores: predictor.predict(referenceTable),
     });
     assert.equal(same.prediction?.drifted, false, "unshifted halves: no prediction drift");
@@ -312,14 +322,17 @@ describe("computeDrift on Telco: prediction drift and data quality", () => {
     const ref = prepareReference(telco.slice(0, 1000));
     const noContract = telco.slice(1000, 2000).select(telco.columnNames.filter((n) => n !== "Contract"));
     const failed = computeDrift(ref, noContract, {
-      predictor,
+      currentScores: scoresOf(noContract),
       referenceScores: predictor.predict(telco.slice(0, 1000)),
     });
     assert.equal(failed.prediction?.test, null);
     assert.match(failed.prediction?.problem ?? "", /the model could not score the current data: .*Contract/);
-    const noScores = computeDrift(ref, telco.slice(1000, 2000), { predictor });
+    const noScores = computeDrift(ref, telco.slice(1000, 2000), { currentScores: scoresOf(telco.slice(1000, 2000)) });
     assert.match(noScores.prediction?.problem ?? "", /no model scores for the reference data/);
-    const refFailed = computeDrift(ref, telco.slice(1000, 2000), { predictor, referenceScores: { error: "boom" } });
+    const refFailed = computeDrift(ref, telco.slice(1000, 2000), {
+      currentScores: scoresOf(telco.slice(1000, 2000)),
+      referenceScores: { error: "boom" },
+    });
     assert.match(refFailed.prediction?.problem ?? "", /could not score the reference data: boom/);
   });
 

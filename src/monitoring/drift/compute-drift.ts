@@ -5,7 +5,6 @@
  */
 import { invalidParam } from "../../core/errors.js";
 import type { NumericColumn, Table } from "../../data/table.js";
-import type { Predictor } from "../../learn/package/load-model.js";
 import type { DatasetSchema } from "../../validation/schema.js";
 import { sortedSample } from "../stats/index.js";
 import { sortedSamples } from "../stats/parallel-sort.js";
@@ -21,8 +20,11 @@ export type ReferenceScores = Float64Array | { error: string };
 export interface ComputeDriftOptions extends DriftOptions {
   /** Check the current data's quality against this schema. */
   schema?: DatasetSchema;
-  /** Score the current data with this model and compare with `referenceScores` (prediction drift). */
-  predictor?: Predictor;
+  /**
+   * The model's scores on the current data, compared with `referenceScores` (prediction drift;
+   * see `modelScores`). Without them there is no prediction drift.
+   */
+  currentScores?: ReferenceScores;
   referenceScores?: ReferenceScores;
   /** What was compared, for the report header. */
   referenceName?: string;
@@ -65,8 +67,8 @@ export function computeDrift(
   const columns = columnNames(reference, current, options).map((name) =>
     columnDrift(name, refByName.get(name), current.column(name), rows, options),
   );
-  const prediction = options.predictor
-    ? predictionDrift(options.predictor, current, options.referenceScores, rows, options)
+  const prediction = options.currentScores
+    ? predictionDrift(options.currentScores, options.referenceScores, rows, options)
     : undefined;
   // Evidently counts the prediction among the columns checked, like any other column.
   const tested = [...columns, ...(prediction ? [prediction] : [])].filter((c) => c.test !== null);
@@ -98,8 +100,7 @@ function columnNames(reference: DriftReference, current: Table, o: DriftOptions)
 
 /** The drift of the model's scores (numerical), or why it could not be measured. */
 function predictionDrift(
-  predictor: Predictor,
-  current: Table,
+  currentScores: ReferenceScores,
   referenceScores: ReferenceScores | undefined,
   rows: SideRows,
   options: DriftOptions,
@@ -119,12 +120,9 @@ function predictionDrift(
   if (referenceScores === undefined) return untested("no model scores for the reference data were given");
   if (!(referenceScores instanceof Float64Array))
     return untested(`the model could not score the reference data: ${referenceScores.error}`);
-  let scores: Float64Array;
-  try {
-    scores = predictor.predict(current);
-  } catch (e) {
-    return untested(`the model could not score the current data: ${(e as Error).message}`);
-  }
+  if (!(currentScores instanceof Float64Array))
+    return untested(`the model could not score the current data: ${currentScores.error}`);
+  const scores = currentScores;
   const ref = sortedSample(referenceScores);
   const cur = sortedSample(scores);
   if (ref.length === 0) return untested("the model gave no finite scores for the reference data");

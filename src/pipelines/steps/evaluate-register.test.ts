@@ -5,11 +5,12 @@ import { systemClock } from "../../core/clock.js";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
 import type { Table } from "../../data/table.js";
-import type { Predictor } from "../../learn/package/load-model.js";
 import { predictorFor } from "../../learn/package/load-model.js";
 import { fitTelcoPackage } from "../../learn/test-support/telco-models.js";
 import type { RolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
 import { rolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
+import { nativeModel } from "../../runtimes/native/native-runtime.js";
+import type { LoadedModel } from "../../runtimes/runtime.js";
 import { SqlTrackingStore } from "../../tracking/sql/sql-tracking-store.js";
 import { PermanentStepError } from "../step-executor.js";
 import { stepContext } from "../test-support/step-context.js";
@@ -20,7 +21,7 @@ let f: RolloutFixture;
 let tracking: SqlTrackingStore;
 let telco: Table;
 let experimentId: string;
-const models = new Map<string, Predictor>();
+const models = new Map<string, LoadedModel>();
 
 before(async () => {
   f = await rolloutFixture();
@@ -31,7 +32,7 @@ before(async () => {
   await f.registry.createRegisteredModel({ name: "churn" });
   for (const trees of [3, 30]) {
     const v = await f.registry.createModelVersion({ name: "churn", source: `s3://m/churn/${trees}` });
-    models.set(v.version, predictorFor(await fitTelcoPackage(telco, trees)));
+    models.set(v.version, nativeModel(predictorFor(await fitTelcoPackage(telco, trees))));
   }
   await f.registry.setAlias({ name: "churn", alias: "champion", version: 2 });
 });

@@ -6,6 +6,7 @@
 import { evaluateBinary } from "../../learn/metrics/binary.js";
 import { binaryLabel } from "../../learn/train/label.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
+import { scoreTable } from "../../runtimes/part-scores.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import type { StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
@@ -43,7 +44,7 @@ export function evaluateExecutor(deps: EvaluateDeps): StepExecutor {
         throw new PermanentStepError(`step '${step}': evaluate scores binary classifiers with a label column`);
       }
       const labels = binaryLabel(data.table, sig.label, sig.positive_class).y;
-      const e = evaluateBinary(labels, predictor.predict(data.table));
+      const e = evaluateBinary(labels, await scoreTable(predictor, data.table));
       const metrics: Record<string, number | null> = {
         roc_auc: e.roc_auc,
         pr_auc: e.pr_auc,

@@ -4,11 +4,12 @@ import { MwError } from "../../core/errors.js";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
 import type { Table } from "../../data/table.js";
-import type { Predictor } from "../../learn/package/load-model.js";
 import { predictorFor } from "../../learn/package/load-model.js";
 import { fitTelcoPackage } from "../../learn/test-support/telco-models.js";
 import type { RolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
 import { rolloutFixture } from "../../rollout/test-support/rollout-fixture.js";
+import { nativeModel } from "../../runtimes/native/native-runtime.js";
+import type { LoadedModel } from "../../runtimes/runtime.js";
 import { PermanentStepError } from "../step-executor.js";
 import { stepContext } from "../test-support/step-context.js";
 import type { GateNotice } from "./gate-executor.js";
@@ -16,7 +17,7 @@ import { gateExecutor } from "./gate-executor.js";
 
 let f: RolloutFixture;
 let telco: Table;
-const models = new Map<string, Predictor>();
+const models = new Map<string, LoadedModel>();
 const notices: GateNotice[] = [];
 const loads: string[] = [];
 
@@ -27,7 +28,7 @@ before(async () => {
   // Version 1: 5 trees; version 2: 60 trees, clearly better on the same rows.
   for (const trees of [5, 60]) {
     const v = await f.registry.createModelVersion({ name: "churn", source: `s3://m/churn/${trees}` });
-    models.set(v.version, predictorFor(await fitTelcoPackage(telco, trees)));
+    models.set(v.version, nativeModel(predictorFor(await fitTelcoPackage(telco, trees))));
   }
 });
 after(() => f.close());

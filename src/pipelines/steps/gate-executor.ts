@@ -5,9 +5,10 @@
  */
 import { invalidParam, isMwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
-import type { Predictor } from "../../learn/package/load-model.js";
 import { binaryLabel } from "../../learn/train/label.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
+import { scoreTable } from "../../runtimes/part-scores.js";
+import type { LoadedModel } from "../../runtimes/runtime.js";
 import type { StepContext, StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
 import type { GateDecision, GateInput } from "./gate.js";
@@ -37,7 +38,7 @@ export interface GateNotice {
 export interface GateExecutorDeps {
   registry: RegistryStore;
   /** Load a registered version's package (e.g. {@link loadVersion} in serving/model-resolver). */
-  loadModel(name: string, version: string): Promise<Predictor>;
+  loadModel(name: string, version: string): Promise<LoadedModel>;
   /** Load the evaluation data; `workDir` resolves relative file paths. */
   loadEval(ref: string, workDir: string): Promise<EvalData>;
   notify(notice: GateNotice): Promise<void> | void;
@@ -62,10 +63,10 @@ export function gateExecutor(deps: GateExecutorDeps): StepExecutor {
       const labels = evalLabels(data.table, challengerModel);
       const input: GateInput = {
         labels,
-        challenger: challengerModel.predict(data.table),
+        challenger: await scoreTable(challengerModel, data.table),
         metric: s.metric,
         minImprovement: s.minImprovement,
-        ...(championModel ? { champion: championModel.predict(data.table) } : {}),
+        ...(championModel ? { champion: await scoreTable(championModel, data.table) } : {}),
         ...(s.floor === undefined ? {} : { floor: s.floor }),
         ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
         ...(s.guardrails ? { guardrails: s.guardrails } : {}),
@@ -110,7 +111,7 @@ async function championVersion(registry: RegistryStore, model: string): Promise<
 }
 
 /** 0/1 labels from the evaluation data's label column, the positive class as the model was trained. */
-function evalLabels(table: Table, model: Predictor): Float64Array {
+function evalLabels(table: Table, model: LoadedModel): Float64Array {
   const sig = model.signature;
   if (sig.task !== "binary") throw invalidParam(`The gate scores binary classifiers; this model is ${sig.task}.`);
   if (!sig.label) throw invalidParam("The candidate's signature names no label column; the gate cannot find labels.");

@@ -26,6 +26,7 @@ export function nativeModel(predictor: Predictor): LoadedModel {
     ...(s.task === "binary" ? { classes: [s.negative_class ?? "0", s.positive_class ?? "1"] } : {}),
     predict: async (table) => predictSync(table),
     predictSync,
+    ...(predictor.faults ? { faults: predictor.faults } : {}),
   };
   const rowScorer = predictor.rowScorer;
   return rowScorer ? { ...model, rowScorer: () => rowScorer.call(predictor) } : model;

@@ -26,6 +26,8 @@ export interface ScoredBatch {
   scores: Float64Array;
   /** Labels are derived at the signature's threshold, by the rule of `formatPredictions`. */
   signature: ModelSignature;
+  /** Multiclass: the top class's index per scored row (the label; `scores` holds its probability). */
+  top?: Int32Array | undefined;
   /** A routing key per request row (column routing key), or ... */
   routingKeys?: readonly (string | undefined)[] | undefined;
   /** ... one key for the whole request (header routing key). */

@@ -8,7 +8,8 @@ import type { ScoredBatch } from "./prediction-logger.js";
  * The label for a score, by the rule of `formatPredictions`: binary labels are positive when
  * `score >= (threshold ?? 0.5)` (so a NaN score gets the negative label, as the response did),
  * named by `positive_class` / `negative_class` (default `not <positive>`) or else "1" / "0";
- * regression labels are the value as text.
+ * regression labels are the value as text; multiclass labels come from the top class (see
+ * {@link toPredictionRecords}), this gives the probability as text.
  */
 export function labeler(signature: ModelSignature): (score: number) => string {
   let label = labelers.get(signature);
@@ -87,6 +88,8 @@ function flattened(s: string): string {
 export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
   const { inputs, rows, scores } = batch;
   const label = labeler(batch.signature);
+  const classes = batch.signature.classes ?? [];
+  const top = batch.signature.task === "multiclass" ? batch.top : undefined;
   const out: PredictionRecord[] = new Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
     const row = rows === undefined ? i : (rows[i] as number);
@@ -105,7 +108,7 @@ export function toPredictionRecords(batch: ScoredBatch): PredictionRecord[] {
       modelVersion: batch.modelVersion,
       inputs: flattened(inputs.json(row)),
       score,
-      label: label(score),
+      label: top ? (classes[top[i] as number] ?? "") : label(score),
       time: batch.time,
       latencyMs: batch.latencyMs,
     };

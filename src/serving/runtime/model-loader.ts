@@ -4,7 +4,7 @@
  */
 import type { Column } from "../../data/table.js";
 import { Table } from "../../data/table.js";
-import type { Predictor } from "../../learn/package/load-model.js";
+import type { LoadedModel } from "../../runtimes/runtime.js";
 import type { ModelRef, ResolvedModel, ResolverDeps } from "../model-resolver.js";
 import { loadVersion, lookupVersion } from "../model-resolver.js";
 
@@ -32,24 +32,35 @@ export class ModelLoader {
       this.cache.set(key, hit);
       return hit;
     }
-    const pending = loadVersion(name, version, this.deps).then((m) => {
-      warmUp(m.predictor);
+    const pending = loadVersion(name, version, this.deps).then(async (m) => {
+      try {
+        await warmUp(m.predictor);
+      } catch (e) {
+        await m.close?.();
+        throw e;
+      }
       return m;
     });
     this.cache.set(key, pending);
     pending.catch(() => this.cache.delete(key));
+    // An evicted model is not closed here: a runtime may still serve it (its workers end with the process).
     while (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
     return pending;
   }
 }
 
-/** Score an all-missing row a few times: compiles the hot paths and proves the package predicts. */
-export function warmUp(predictor: Predictor, rounds = 50): void {
-  const table = new Table(predictor.signature.inputs.map((i) => missingColumn(i.name, i.type)));
-  for (let r = 0; r < rounds; r++) predictor.predict(table);
+/**
+ * Score an all-missing row: proves the model predicts; in-process models score it a few times to
+ * compile their hot paths.
+ */
+export async function warmUp(model: LoadedModel, rounds = 50): Promise<void> {
+  const table = new Table(model.signature.inputs.map((i) => missingColumn(i.name, i.type)));
+  const sync = model.predictSync;
+  if (sync) for (let r = 0; r < rounds; r++) sync(table);
+  else await model.predict(table);
 }
 
-function missingColumn(name: string, type: Predictor["signature"]["inputs"][number]["type"]): Column {
+function missingColumn(name: string, type: LoadedModel["signature"]["inputs"][number]["type"]): Column {
   const nulls = Uint8Array.of(1);
   switch (type) {
     case "string":

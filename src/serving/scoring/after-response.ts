@@ -3,6 +3,8 @@
  * (sampled per request) and the shadow candidate's scoring. None of it delays the response.
  */
 import type { Table } from "../../data/table.js";
+import type { PartScores } from "../../runtimes/part-scores.js";
+import { partScores } from "../../runtimes/part-scores.js";
 import type { ServingMetrics } from "../metrics/serving-metrics.js";
 import type { PredictionLogger } from "../prediction-log/prediction-logger.js";
 import type { LoggedInputs } from "../prediction-log/prediction-records.js";
@@ -52,7 +54,7 @@ export function afterResponse(ctx: ScoringContext, status: number, elapsedMs: nu
   }
   const sampling = ctx.snap.logSampling;
   const logged = deps.logger !== undefined && sampling > 0 && (sampling >= 1 || deps.random() < sampling);
-  if (logged) for (const p of parts) logPart(ctx, p.variant, p.scores, p.rows, false, elapsedMs, deps);
+  if (logged) for (const p of parts) logPart(ctx, p.variant, p, p.rows, false, elapsedMs, deps);
   if (ctx.snap.shadow && ctx.snap.candidate && ctx.table) shadowScore(ctx, ctx.snap.candidate, logged, deps);
 }
 
@@ -60,23 +62,31 @@ export function afterResponse(ctx: ScoringContext, status: number, elapsedMs: nu
 function shadowScore(ctx: ScoringContext, cand: ServedVariant, logged: boolean, deps: AfterResponseDeps): void {
   const labels = { ...cand.labels, variant: "shadow" };
   const t0 = performance.now();
-  let scores: Float64Array | undefined;
+  const done = (scored: PartScores | undefined) => {
+    const ms = performance.now() - t0;
+    deps.metrics.observeRequest(labels, ctx.protocol, scored ? 200 : 500, ms / 1000);
+    if (!scored) return;
+    deps.metrics.observeScores(labels, scored.scores);
+    if (logged) logPart(ctx, cand, scored, undefined, true, ms, deps);
+  };
+  const table = ctx.table as Table;
+  const model = cand.model.predictor;
   try {
-    scores = cand.model.predictor.predict(ctx.table as Table);
+    if (model.predictSync) done(partScores(model, model.predictSync(table), table.numRows));
+    else
+      model.predict(table).then(
+        (out) => done(partScores(model, out, table.numRows)),
+        () => done(undefined),
+      );
   } catch {
-    scores = undefined;
+    done(undefined);
   }
-  const ms = performance.now() - t0;
-  deps.metrics.observeRequest(labels, ctx.protocol, scores ? 200 : 500, ms / 1000);
-  if (!scores) return;
-  deps.metrics.observeScores(labels, scores);
-  if (logged) logPart(ctx, cand, scores, undefined, true, ms, deps);
 }
 
 function logPart(
   ctx: ScoringContext,
   variant: ServedVariant,
-  scores: Float64Array,
+  scored: PartScores,
   rows: Int32Array | undefined,
   shadow: boolean,
   latencyMs: number,
@@ -94,7 +104,8 @@ function logPart(
     modelVersion: m.version,
     inputs: ctx.inputs,
     rows,
-    scores,
+    scores: scored.scores,
+    top: scored.top,
     signature: m.predictor.signature,
     routingKeys: ctx.keys?.perRow,
     routingKey: ctx.keys?.request,

@@ -11,16 +11,19 @@ export interface InvocationOptions {
   random: () => number;
 }
 
-/** Parse, route and score an `/invocations` body of a checked format; throws MwErrors for bad input. */
+/**
+ * Parse, route and score an `/invocations` body of a checked format; throws MwErrors for bad input.
+ * Synchronous when every model scores in process, else a promise.
+ */
 export function invoke(
   ctx: ScoringContext,
   format: "json" | "csv",
   text: string,
   headerKey: string | undefined,
   opts: InvocationOptions,
-): { predictions: unknown[] } {
+): InvocationAnswer | Promise<InvocationAnswer> {
   const snap = ctx.snap;
-  let parts: ScoredPart[] | undefined;
+  let parts: ScoredPart[] | Promise<ScoredPart[]> | undefined;
   let numRows = 1;
   if (format === "csv") {
     const table = parseScoringCsv(text, snap.signature, { maxRows: opts.maxRows });
@@ -35,9 +38,22 @@ export function invoke(
       numRows = table.numRows;
     }
   }
+  return parts instanceof Promise ? parts.then((p) => answerOf(p, numRows)) : answerOf(parts, numRows);
+}
+
+/** The `/invocations` answer. */
+export interface InvocationAnswer {
+  predictions: unknown[];
+}
+
+function answerOf(parts: ScoredPart[], numRows: number): InvocationAnswer {
   const bodies = parts.map((p) => ({
     rows: p.rows,
-    values: formatPredictions(p.scores, p.variant.model.predictor.signature).predictions as unknown[],
+    values: formatPredictions(p.scores, p.variant.model.predictor.signature, multiclassOf(p)).predictions as unknown[],
   }));
   return { predictions: mergeRows(bodies, numRows) };
+}
+
+function multiclassOf(p: ScoredPart): { probabilities: Float64Array; top: Int32Array } | undefined {
+  return p.probabilities && p.top ? { probabilities: p.probabilities, top: p.top } : undefined;
 }

@@ -26,23 +26,37 @@ export function begin(
   return ctx;
 }
 
-/** Route and score a parsed table, recording the parts (or the failing variant) on the context. */
+/**
+ * Route and score a parsed table, recording the parts (or the failing variant) on the context;
+ * synchronous when every model scores in process.
+ */
 export function score(
   ctx: ScoringContext,
   table: Table,
   headerKey: string | undefined,
   random: () => number,
-): ScoredPart[] {
+): ScoredPart[] | Promise<ScoredPart[]> {
   ctx.table = table;
   ctx.inputs = tableInputs(table);
   ctx.keys = requestKeys(ctx.snap, table, headerKey);
-  try {
-    ctx.parts = scoreParts(table, assignRows(ctx.snap, table.numRows, ctx.keys, random));
-  } catch (e) {
+  const noteFailure = (e: unknown): never => {
     if (e instanceof VariantError) ctx.failed = e.variant;
     throw e;
+  };
+  let parts: ScoredPart[] | Promise<ScoredPart[]>;
+  try {
+    parts = scoreParts(table, assignRows(ctx.snap, table.numRows, ctx.keys, random));
+  } catch (e) {
+    return noteFailure(e);
   }
-  return ctx.parts;
+  if (!(parts instanceof Promise)) {
+    ctx.parts = parts;
+    return parts;
+  }
+  return parts.then((p) => {
+    ctx.parts = p;
+    return p;
+  }, noteFailure);
 }
 
 /** Which model versions and variant answered, and the request id, in headers. */

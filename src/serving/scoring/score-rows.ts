@@ -5,14 +5,15 @@
 import { MwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
 import { valueAt } from "../../data/table.js";
+import type { PartScores } from "../../runtimes/part-scores.js";
+import { partScores } from "../../runtimes/part-scores.js";
 import { routesToCandidate } from "../routing/traffic-split.js";
 import type { ServedVariant, ServingSnapshot } from "../runtime/serving-snapshot.js";
 
 /** One variant's share of a request: which rows (all when undefined) and their scores. */
-export interface ScoredPart {
+export interface ScoredPart extends PartScores {
   variant: ServedVariant;
   rows?: Int32Array;
-  scores: Float64Array;
 }
 
 /** The routing keys a request carries: one per row (column key) or one for the request (header key). */
@@ -92,18 +93,39 @@ export function assignRows(
   ];
 }
 
-/** Score each assigned part; a model's failure becomes a {@link VariantError}. */
-export function scoreParts(table: Table, assigned: { variant: ServedVariant; rows?: Int32Array }[]): ScoredPart[] {
-  return assigned.map(({ variant, rows }) => {
-    const part = rows ? table.take(rows) : table;
-    let scores: Float64Array;
-    try {
-      scores = variant.model.predictor.predict(part);
-    } catch (e) {
-      throw new VariantError(variant, e);
-    }
-    return rows ? { variant, rows, scores } : { variant, scores };
-  });
+type Assigned = { variant: ServedVariant; rows?: Int32Array };
+
+/**
+ * Score each assigned part; a model's failure becomes a {@link VariantError}. Synchronous when every
+ * model scores in process (the fast path), a promise when one answers later (workers, remote).
+ */
+export function scoreParts(table: Table, assigned: Assigned[]): ScoredPart[] | Promise<ScoredPart[]> {
+  if (assigned.every((a) => a.variant.model.predictor.predictSync)) return assigned.map((a) => scoreSync(table, a));
+  return Promise.all(assigned.map((a) => scoreAsync(table, a)));
+}
+
+function scoreSync(table: Table, { variant, rows }: Assigned): ScoredPart {
+  const part = rows ? table.take(rows) : table;
+  const model = variant.model.predictor;
+  try {
+    const scored = partScores(model, (model.predictSync as NonNullable<typeof model.predictSync>)(part), part.numRows);
+    return rows ? { variant, rows, ...scored } : { variant, ...scored };
+  } catch (e) {
+    throw new VariantError(variant, e);
+  }
+}
+
+async function scoreAsync(table: Table, { variant, rows }: Assigned): Promise<ScoredPart> {
+  const part = rows ? table.take(rows) : table;
+  const model = variant.model.predictor;
+  try {
+    const scored = partScores(model, await model.predict(part), part.numRows);
+    return rows ? { variant, rows, ...scored } : { variant, ...scored };
+  } catch (e) {
+    // A runtime that is temporarily unavailable (a restarting worker, a remote down) keeps its 503.
+    if (e instanceof MwError && e.code === "TEMPORARILY_UNAVAILABLE") throw e;
+    throw new VariantError(variant, e);
+  }
 }
 
 /** Put per-part outputs back in request row order. */

@@ -2,6 +2,9 @@
 import type { FastifyInstance } from "fastify";
 import { systemClock } from "../../core/clock.js";
 import { MwError } from "../../core/errors.js";
+import type { Predictor } from "../../learn/package/load-model.js";
+import { nativeModel } from "../../runtimes/native/native-runtime.js";
+import type { LoadedModel } from "../../runtimes/runtime.js";
 import type { Deployment } from "../deployments/deployment.js";
 import { ServingMetrics } from "../metrics/serving-metrics.js";
 import type { ResolvedModel } from "../model-resolver.js";
@@ -11,12 +14,26 @@ import type { ServingAppDeps } from "../serving-app.js";
 import { buildServingApp } from "../serving-app.js";
 import { singleTarget } from "../serving-targets.js";
 
+/** A model for tests: a runtime's LoadedModel, or a native Predictor (wrapped as the native runtime does). */
+export interface TestModel {
+  name: string;
+  version: string;
+  predictor: Predictor | LoadedModel;
+}
+
+/** A test model as the serving path sees it. */
+export function resolvedOf(m: TestModel): ResolvedModel {
+  const p = m.predictor;
+  return { name: m.name, version: m.version, predictor: "runtime" in p ? p : nativeModel(p) };
+}
+
 /** A model source over fixed versions; `aliases` maps `name@alias` to a version. */
 export function memorySource(
-  models: ResolvedModel[],
+  testModels: TestModel[],
   aliases: Record<string, string> = {},
   failing: ReadonlySet<string> = new Set(),
 ): ModelSource & { aliases: Record<string, string> } {
+  const models = testModels.map(resolvedOf);
   return {
     aliases,
     lookup: async (ref) => {
@@ -68,7 +85,7 @@ export async function staticRuntime(
 /** An inference app over one deployment of in-memory models, with fresh metrics. */
 export async function testServingApp(
   deployment: Deployment,
-  models: ResolvedModel[],
+  models: TestModel[],
   extra: Partial<ServingAppDeps> & {
     aliases?: Record<string, string>;
     /** `name/version`s whose load fails. */

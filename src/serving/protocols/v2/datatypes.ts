@@ -58,8 +58,9 @@ export type V2Signature = ModelSignature & { negative_class?: string };
 
 /** The output tensor names for a task, in response order. */
 export function v2OutputNames(task: ModelSignature["task"]): readonly string[] {
-  return task === "binary" ? BINARY_OUTPUTS : REGRESSION_OUTPUTS;
+  return task === "binary" ? BINARY_OUTPUTS : task === "multiclass" ? MULTICLASS_OUTPUTS : REGRESSION_OUTPUTS;
 }
+const MULTICLASS_OUTPUTS: readonly string[] = ["probabilities", "label"];
 const BINARY_OUTPUTS: readonly string[] = ["probability", "label"];
 const REGRESSION_OUTPUTS: readonly string[] = ["prediction"];
 

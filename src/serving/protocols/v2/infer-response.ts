@@ -24,12 +24,15 @@ export interface V2ResponseMeta {
   id?: string;
   /** Output names in the order wanted; undefined or empty means all. */
   requestedOutputs?: readonly string[];
+  /** Multiclass: every probability (rows × classes) and the top class's index per row. */
+  multiclass?: { probabilities: Float64Array; top: Int32Array };
 }
 
 /**
  * Binary models answer `probability` (FP64, the positive-class score) and `label` (BYTES class
  * names when the signature has `positive_class` and `negative_class`, else INT64 1/0; positive when
- * the score ≥ `threshold`, default 0.5); regression models answer `prediction` (FP64). A NaN score
+ * the score ≥ `threshold`, default 0.5); regression models answer `prediction` (FP64); multiclass
+ * models answer `probabilities` (FP64, shape [rows, classes]) and `label` (BYTES). A NaN score
  * goes out as null (and a null label). Requested outputs come back in request order, once each;
  * an unknown name is a BAD_REQUEST error.
  */
@@ -47,7 +50,8 @@ export function formatV2InferResponse(
     if (!known.includes(name))
       throw v2BadRequest(`Unknown output '${name}'; this model's outputs are ${known.join(", ")}.`);
     if (wanted.indexOf(name) !== i) continue;
-    outputs.push(name === "label" ? labels(scores, signature) : numbers(name, scores));
+    if (signature.task === "multiclass") outputs.push(multiclassOutput(name, signature.classes ?? [], meta));
+    else outputs.push(name === "label" ? labels(scores, signature) : numbers(name, scores));
   }
   return meta.id !== undefined
     ? { model_name: meta.modelName, model_version: meta.modelVersion, id: meta.id, outputs }
@@ -76,4 +80,15 @@ function labels(scores: Float64Array, signature: V2Signature): V2OutputTensor {
     data[i] = Number.isNaN(v) ? null : v >= threshold ? pos : neg;
   }
   return { name: "label", datatype: named ? "BYTES" : "INT64", shape: [n], data };
+}
+
+function multiclassOutput(name: string, classes: readonly string[], meta: V2ResponseMeta): V2OutputTensor {
+  const m = meta.multiclass;
+  if (!m) throw new Error("multiclass responses need their probabilities");
+  const n = m.top.length;
+  if (name === "label") {
+    return { name, datatype: "BYTES", shape: [n], data: Array.from(m.top, (c) => classes[c] as string) };
+  }
+  const data = Array.from(m.probabilities, (v) => (Number.isNaN(v) ? null : v));
+  return { name, datatype: "FP64", shape: [n, classes.length], data };
 }

@@ -36,6 +36,11 @@ export function v2ModelMetadata(
           { name: "probability", datatype: "FP64", shape: [-1] },
           { name: "label", datatype: hasClassNames(signature) ? "BYTES" : "INT64", shape: [-1] },
         ]
-      : [{ name: "prediction", datatype: "FP64", shape: [-1] }];
+      : signature.task === "multiclass"
+        ? [
+            { name: "probabilities", datatype: "FP64", shape: [-1, signature.classes?.length ?? -1] },
+            { name: "label", datatype: "BYTES", shape: [-1] },
+          ]
+        : [{ name: "prediction", datatype: "FP64", shape: [-1] }];
   return { name, versions: [version], platform, inputs, outputs };
 }
