@@ -36,6 +36,19 @@ import { ownPostgresSkipReason, startOwnPostgres } from "./support/own-postgres.
 import type { Answer } from "./support/traffic.js";
 import { byStatus, maxWaitMs, repeat, settledAt, timedFetch } from "./support/traffic.js";
 
+/** Log lines (request ids, numbers and repeat counts aside) said more than `most` times. */
+function repeatedLines(lines: readonly string[], most: number): string[] {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const key = line
+      .replace(/ \(and \d+ more like it in the last \d+ s\)$/, "")
+      .replace(/ request \S+/, "")
+      .replace(/\d+/g, "#");
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n > most).map(([line, n]) => `${n}× ${line}`);
+}
+
 /** MODELWORKS_DB_TIMEOUT for both processes, in seconds. */
 const DB_TIMEOUT_S = 1;
 /** What a request may wait beyond the database timeout (HTTP, the event loop, one retry's pause). */
@@ -142,6 +155,7 @@ describe("PostgreSQL stopped and started again under a running server and serve"
     const live: Answer[] = [];
     const acknowledged: number[] = [];
     const predicted: { id: string; at: number }[] = [];
+    const logFrom = { server: server.stderr().length, serve: serve.stderr().length };
     let stopped = false;
     let step = 0;
     let predictionNo = 0;
@@ -215,6 +229,14 @@ describe("PostgreSQL stopped and started again under a running server and serve"
       assert.ok(t.readyMs !== undefined && t.readyMs <= READINESS_MS, `${name} ready within 2 s of the restart`);
     }
     assert.deepEqual(byStatus(live), { 200: live.length }, "/health stays 200 on both processes");
+    for (const [name, log] of [
+      ["server", server.stderr().slice(logFrom.server)],
+      ["serve", serve.stderr().slice(logFrom.serve)],
+    ] as const) {
+      const lines = log.split("\n").filter((l) => l !== "");
+      console.log(`  ${name} log: ${lines.length} lines during the case`);
+      assert.deepEqual(repeatedLines(lines, 2), [], `${name} says each failure at most once per 10 s, counted`);
+    }
     for (const a of writes) if (a.status !== 200) assertRefusal(a);
     assert.ok(
       writes.some((a) => a.status === 503),
