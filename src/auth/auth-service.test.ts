@@ -149,6 +149,7 @@ describe("AuthService", () => {
     const store: AuthStore = Object.assign(Object.create(real) as SqlAuthStore, {
       findToken: (hash: string) => (down ? outage() : real.findToken(hash)),
       getGrant: (...a: Parameters<AuthStore["getGrant"]>) => (down ? outage() : real.getGrant(...a)),
+      getUser: (name: string) => (down ? outage() : real.getUser(name)),
     });
     const clock = { t: 1_000_000 };
     const fresh = new AuthService({ store, clock: { now: () => clock.t }, staleMs: 60_000 });
@@ -158,12 +159,18 @@ describe("AuthService", () => {
     const unseen = await fresh.issueToken(frank.id, "other");
     const p = await fresh.authenticate({ authorization: `Bearer ${seen.token}` });
     assert.equal(await fresh.permissionOf(p, "deployment", "churn"), "edit");
+    await fresh.authenticate({ authorization: basic("frank", "frank-password") });
 
     down = true;
     clock.t += 10_000; // past the 5 s cache period
     const during = await fresh.authenticate({ authorization: `Bearer ${seen.token}` });
     assert.equal(during?.username, "frank", "a token verified before the outage still works");
     assert.equal(await fresh.permissionOf(during, "deployment", "churn"), "edit");
+    assert.equal((await fresh.authenticate({ authorization: basic("frank", "frank-password") }))?.via, "basic");
+    await assert.rejects(
+      fresh.authenticate({ authorization: basic("frank", "wrong-password") }),
+      code("TEMPORARILY_UNAVAILABLE"),
+    );
     await assert.rejects(
       fresh.authenticate({ authorization: `Bearer ${unseen.token}` }),
       code("TEMPORARILY_UNAVAILABLE"),

@@ -283,9 +283,7 @@ export class AuthService {
     try {
       g = (await this.store.getGrant(type, id, userId))?.permission;
     } catch (e) {
-      const stale = isOutage(e) ? this.grants.stale(key) : undefined;
-      if (stale) return stale.value;
-      throw e;
+      return staleOr(this.grants, key, e);
     }
     this.grants.set(key, g);
     return g;
@@ -300,9 +298,7 @@ export class AuthService {
     try {
       found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
     } catch (e) {
-      const stale = isOutage(e) ? this.principals.stale(`t:${token}`) : undefined;
-      if (stale) return stale.value;
-      throw e;
+      return staleOr(this.principals, `t:${token}`, e);
     }
     const now = this.clock.now();
     const t = found?.token;
@@ -344,7 +340,12 @@ export class AuthService {
     const key = `b:${createHash("sha256").update(decoded).digest("hex")}`;
     const cached = this.principals.get(key);
     if (cached) return cached;
-    const user = await this.checkPassword(username, password, address);
+    let user: UserRecord;
+    try {
+      user = await this.checkPassword(username, password, address);
+    } catch (e) {
+      return staleOr(this.principals, key, e);
+    }
     const principal: Principal = { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: "basic" };
     this.principals.set(key, principal);
     return principal;
@@ -389,7 +390,12 @@ function csrfFor(session: string): string {
   return createHash("sha256").update(`csrf:${session}`).digest("base64url");
 }
 
-/** The store could not be reached (as opposed to a wrong credential). */
-function isOutage(e: unknown): boolean {
-  return e instanceof MwError && e.code === "TEMPORARILY_UNAVAILABLE";
+/**
+ * While the store cannot be reached (a database restart or failover), what `cache` knew under `key`
+ * lately, so requests go on meanwhile; otherwise `e` again.
+ */
+function staleOr<V>(cache: TtlCache<string, V>, key: string, e: unknown): V {
+  const stale = e instanceof MwError && e.code === "TEMPORARILY_UNAVAILABLE" ? cache.stale(key) : undefined;
+  if (stale) return stale.value;
+  throw e;
 }
