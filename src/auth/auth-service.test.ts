@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { migrate } from "../core/db/migrate.js";
 import { openSqlite } from "../core/db/sqlite/sqlite-database.js";
+import { MwError } from "../core/errors.js";
 import { AuthService } from "./auth-service.js";
+import type { AuthStore } from "./auth-store.js";
 import { EVERYONE } from "./auth-store.js";
 import { ensureFirstAdmin } from "./bootstrap.js";
 import { authMigrations } from "./migrations.js";
@@ -135,5 +137,53 @@ describe("AuthService", () => {
     );
     const p = await fresh.authenticate({ authorization: `Bearer ${token}`, address: "10.0.0.9" });
     assert.equal(p?.username, "erin", "a valid token is never throttled");
+  });
+
+  test("while the store is unreachable, a token and grant seen lately keep working for staleMs; others fail as unavailable, not as wrong", async () => {
+    const db = openSqlite(":memory:");
+    await migrate(db, authMigrations);
+    const real = new SqlAuthStore(db);
+    let down = false;
+    const outage = () =>
+      Promise.reject(new MwError("TEMPORARILY_UNAVAILABLE", "The metadata database is unavailable."));
+    const store: AuthStore = Object.assign(Object.create(real) as SqlAuthStore, {
+      findToken: (hash: string) => (down ? outage() : real.findToken(hash)),
+      getGrant: (...a: Parameters<AuthStore["getGrant"]>) => (down ? outage() : real.getGrant(...a)),
+      getUser: (name: string) => (down ? outage() : real.getUser(name)),
+    });
+    const clock = { t: 1_000_000 };
+    const fresh = new AuthService({ store, clock: { now: () => clock.t }, staleMs: 60_000 });
+    const frank = await fresh.createUser("frank", "frank-password");
+    await fresh.setGrant({ resourceType: "deployment", resourceId: "churn", userId: frank.id, permission: "edit" });
+    const seen = await fresh.issueToken(frank.id, "serving");
+    const unseen = await fresh.issueToken(frank.id, "other");
+    const p = await fresh.authenticate({ authorization: `Bearer ${seen.token}` });
+    assert.equal(await fresh.permissionOf(p, "deployment", "churn"), "edit");
+    await fresh.authenticate({ authorization: basic("frank", "frank-password") });
+
+    down = true;
+    clock.t += 10_000; // past the 5 s cache period
+    const during = await fresh.authenticate({ authorization: `Bearer ${seen.token}` });
+    assert.equal(during?.username, "frank", "a token verified before the outage still works");
+    assert.equal(await fresh.permissionOf(during, "deployment", "churn"), "edit");
+    assert.equal((await fresh.authenticate({ authorization: basic("frank", "frank-password") }))?.via, "basic");
+    await assert.rejects(
+      fresh.authenticate({ authorization: basic("frank", "wrong-password") }),
+      code("TEMPORARILY_UNAVAILABLE"),
+    );
+    await assert.rejects(
+      fresh.authenticate({ authorization: `Bearer ${unseen.token}` }),
+      code("TEMPORARILY_UNAVAILABLE"),
+      "a token never verified cannot be checked now: unavailable, not wrong",
+    );
+    clock.t += 60_000;
+    await assert.rejects(
+      fresh.authenticate({ authorization: `Bearer ${seen.token}` }),
+      code("TEMPORARILY_UNAVAILABLE"),
+    );
+    await assert.rejects(fresh.permissionOf(during, "deployment", "churn"), code("TEMPORARILY_UNAVAILABLE"));
+
+    down = false;
+    assert.equal((await fresh.authenticate({ authorization: `Bearer ${unseen.token}` }))?.username, "frank");
   });
 });

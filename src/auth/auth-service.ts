@@ -22,6 +22,11 @@ export interface AuthServiceOptions {
   defaultPermission?: Permission;
   /** How long a verified credential or grant is trusted before the store is asked again (default 5 s). */
   cacheMs?: number;
+  /**
+   * How long past that a credential or grant seen before may still be used while the store is
+   * unreachable (a database restart or failover), so serving goes on meanwhile (default 10 min).
+   */
+  staleMs?: number;
 }
 
 /** What a request presents: the Authorization header and the UI's session cookie. */
@@ -50,8 +55,10 @@ export class AuthService {
     this.store = o.store;
     this.clock = o.clock;
     this.defaultPermission = o.defaultPermission ?? "read";
-    this.principals = new TtlCache(o.cacheMs ?? 5000, 10_000);
-    this.grants = new TtlCache(o.cacheMs ?? 5000, 50_000);
+    const now = () => this.clock.now();
+    const staleMs = o.staleMs ?? 10 * 60_000;
+    this.principals = new TtlCache(o.cacheMs ?? 5000, 10_000, now, staleMs);
+    this.grants = new TtlCache(o.cacheMs ?? 5000, 50_000, now, staleMs);
   }
 
   /**
@@ -272,7 +279,12 @@ export class AuthService {
   private async grantOf(type: ResourceType, id: string, userId: number): Promise<Permission | undefined> {
     const key = `${type}\u0000${id}\u0000${userId}`;
     if (this.grants.has(key)) return this.grants.get(key);
-    const g = (await this.store.getGrant(type, id, userId))?.permission;
+    let g: Permission | undefined;
+    try {
+      g = (await this.store.getGrant(type, id, userId))?.permission;
+    } catch (e) {
+      return staleOr(this.grants, key, e);
+    }
     this.grants.set(key, g);
     return g;
   }
@@ -282,7 +294,12 @@ export class AuthService {
     const cached = this.principals.get(`t:${token}`);
     if (cached) return cached;
     const hash = hashToken(token);
-    const found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
+    let found: Awaited<ReturnType<AuthStore["findToken"]>>;
+    try {
+      found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
+    } catch (e) {
+      return staleOr(this.principals, `t:${token}`, e);
+    }
     const now = this.clock.now();
     const t = found?.token;
     if (!found || !t || t.revokedTime !== undefined || (t.expiresTime !== undefined && t.expiresTime <= now)) {
@@ -323,7 +340,12 @@ export class AuthService {
     const key = `b:${createHash("sha256").update(decoded).digest("hex")}`;
     const cached = this.principals.get(key);
     if (cached) return cached;
-    const user = await this.checkPassword(username, password, address);
+    let user: UserRecord;
+    try {
+      user = await this.checkPassword(username, password, address);
+    } catch (e) {
+      return staleOr(this.principals, key, e);
+    }
     const principal: Principal = { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: "basic" };
     this.principals.set(key, principal);
     return principal;
@@ -366,4 +388,14 @@ function checkPassword(password: string): void {
 /** The CSRF value of a UI session: derived from it, so it cannot be guessed without the cookie. */
 function csrfFor(session: string): string {
   return createHash("sha256").update(`csrf:${session}`).digest("base64url");
+}
+
+/**
+ * While the store cannot be reached (a database restart or failover), what `cache` knew under `key`
+ * lately, so requests go on meanwhile; otherwise `e` again.
+ */
+function staleOr<V>(cache: TtlCache<string, V>, key: string, e: unknown): V {
+  const stale = e instanceof MwError && e.code === "TEMPORARILY_UNAVAILABLE" ? cache.stale(key) : undefined;
+  if (stale) return stale.value;
+  throw e;
 }

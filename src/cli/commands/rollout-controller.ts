@@ -1,6 +1,7 @@
 /** The rollout controller of a serving process (`up`, `serve --deployment`), over its host's metrics. */
 import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
+import { repeatLimitedLog } from "../../core/logging/repeat-limited-log.js";
 import { MetricsWindowSource } from "../../rollout/analysis/metrics-window-source.js";
 import { hostServedState } from "../../rollout/controller/host-served-state.js";
 import { RolloutController } from "../../rollout/controller/rollout-controller.js";
@@ -23,7 +24,8 @@ export function startRolloutController(
     clock: systemClock,
     labels: host.predictions,
     ...(tickMs !== undefined ? { tickMs } : {}),
-    warn: (m) => io.err(`warning: ${redactSecrets(m)}`),
+    // Every tick of an outage fails the same way: say it once per 10 s, counted.
+    warn: repeatLimitedLog((m) => io.err(`warning: ${redactSecrets(m)}`), { key: (m) => m.replace(/\d+/g, "#") }),
   });
   controller.start();
   return controller;

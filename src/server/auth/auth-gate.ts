@@ -10,7 +10,7 @@ import { allows } from "../../auth/permission.js";
 import type { Principal } from "../../auth/principal.js";
 import { runAsActor } from "../../core/actor.js";
 import type { Access, ResourceType } from "../../core/api/access.js";
-import { MwError } from "../../core/errors.js";
+import { isMwError, MwError } from "../../core/errors.js";
 import type { AuditRecorder } from "./audit-recorder.js";
 import { auditTargetOf } from "./audit-recorder.js";
 import { filterListing } from "./list-filter.js";
@@ -99,6 +99,8 @@ export function installAuthGate(
       req.principal = await auth.authenticate(credentialsOf(req));
     } catch (e) {
       if (access.kind === "public") return;
+      // The store failing to answer (a database restart) is the server's 503, not the caller's 401.
+      if (isMwError(e) && e.status >= 500) throw e;
       return unauthenticated(req, reply, (e as Error).message, e);
     }
     if (access.kind === "public") return;
