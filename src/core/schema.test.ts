@@ -74,3 +74,17 @@ test("errors name the field, with its path inside arrays and objects", () => {
   fails({ run_id: "r", metrics: [1, 2, 3, 4] }, "json", /'metrics' has 4 items; at most 3/);
   fails([], "json", /'body': expected an object/);
 });
+
+test("enums: exact by default; with ignoreCase any case parses as the listed spelling", () => {
+  fails({ run_id: "r", view: "a" }, "json", /parameter 'view': expected one of A, B, got string "a"/);
+  const stage = s.object({ stage: s.enum(["None", "Staging"] as const, { ignoreCase: true }).required() });
+  for (const v of ["staging", "STAGING", "Staging", "sTaGiNg"]) {
+    assert.equal(parseRequest(stage, { stage: v }, "json").stage, "Staging");
+  }
+  assert.equal(parseRequest(stage, { stage: "none" }, "query").stage, "None");
+  assert.throws(
+    () => parseRequest(stage, { stage: " staging" }, "json"),
+    (e) =>
+      e instanceof MwError && /parameter 'stage': expected one of None, Staging, got string " staging"/.test(e.message),
+  );
+});

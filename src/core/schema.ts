@@ -135,12 +135,20 @@ class BoolField extends Field<boolean> {
 }
 
 class EnumField<E extends string> extends Field<E> {
-  constructor(private readonly values: readonly E[]) {
+  constructor(
+    private readonly values: readonly E[],
+    private readonly ignoreCase = false,
+  ) {
     super();
   }
   parseValue(raw: unknown, parent: Path, key: Key, src: Source): E {
     const v = scalar(raw, src);
-    if (typeof v === "string" && (this.values as readonly string[]).includes(v)) return v as E;
+    if (typeof v === "string") {
+      if ((this.values as readonly string[]).includes(v)) return v as E;
+      const lower = v.toLowerCase();
+      const found = this.ignoreCase ? this.values.find((x) => x.toLowerCase() === lower) : undefined;
+      if (found !== undefined) return found;
+    }
     throw badType(at(parent, key), `one of ${this.values.join(", ")}`, v);
   }
 }
@@ -219,7 +227,9 @@ export const s = {
   int64: () => new Int64Field(),
   double: () => new DoubleField(),
   bool: () => new BoolField(),
-  enum: <E extends string>(values: readonly E[]) => new EnumField(values),
+  /** One of `values`; with `ignoreCase`, any spelling case is accepted and parsed as the listed one. */
+  enum: <E extends string>(values: readonly E[], options: { ignoreCase?: boolean } = {}) =>
+    new EnumField(values, options.ignoreCase),
   array: <T>(item: Field<T, boolean>, maxItems?: number) => new ArrayField(item, maxItems),
   object: <S extends Shape>(shape: S) => new ObjectField(shape),
   any: () => new AnyField(),

@@ -1,4 +1,5 @@
 /** The model registry schema. Renames are done in the store, table by table, in a transaction. */
+import { insertionOrderStatements } from "../core/db/insertion-order.js";
 import type { Migration } from "../core/db/migrate.js";
 
 export const registryMigrations: readonly Migration[] = [
@@ -67,5 +68,14 @@ export const registryMigrations: readonly Migration[] = [
          AND COALESCE(storage_location, source) LIKE 'mlflow-artifacts:/%'
          AND COALESCE(storage_location, source) NOT LIKE 'mlflow-artifacts://%'`,
     ],
+  },
+  {
+    module: "registry",
+    version: 3,
+    name: "insertion order of registered model and model version tags",
+    statements: insertionOrderStatements([
+      ["registered_model_tags", ["name"]],
+      ["model_version_tags", ["name", "version"]],
+    ]),
   },
 ];

@@ -1,4 +1,6 @@
 /** The tracking schema. Column types are portable between SQLite and PostgreSQL. */
+
+import { insertionOrderStatements } from "../core/db/insertion-order.js";
 import type { Migration } from "../core/db/migrate.js";
 
 export const trackingMigrations: readonly Migration[] = [
@@ -102,5 +104,15 @@ export const trackingMigrations: readonly Migration[] = [
         PRIMARY KEY (run_uuid, dataset_uuid, key)
       )`,
     ],
+  },
+  {
+    module: "tracking",
+    version: 2,
+    name: "insertion order of params, run tags and experiment tags",
+    statements: insertionOrderStatements([
+      ["params", ["run_uuid"]],
+      ["tags", ["run_uuid"]],
+      ["experiment_tags", ["experiment_id"]],
+    ]),
   },
 ];

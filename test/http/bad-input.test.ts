@@ -226,7 +226,7 @@ describe("bad input", () => {
       "run_name IN ('a')",
       "attributes.status = FAILED",
       "params.x = 'unterminated",
-      "metrics.acc > 1 and",
+      "metrics.acc > 1 and or",
       "tags.x LIKE",
       "attributes.start_time > 'soon'",
       "metrics.`acc > 1",

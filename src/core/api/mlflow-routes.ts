@@ -321,7 +321,12 @@ export const mlflowRoutes = {
   transitionModelVersionStage: route<{ model_version: ModelVersion }>()(
     "POST",
     "/mlflow/model-versions/transition-stage",
-    s.object({ ...nameVersion, stage: s.enum(STAGES).required(), archive_existing_versions: s.bool() }),
+    // MLflow's get_canonical_stage: any case, answered with the canonical name.
+    s.object({
+      ...nameVersion,
+      stage: s.enum(STAGES, { ignoreCase: true }).required(),
+      archive_existing_versions: s.bool(),
+    }),
     access.on("registered_model", "edit", "name"),
   ),
   deleteModelVersion: route<Empty>()(

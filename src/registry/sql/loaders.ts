@@ -1,6 +1,7 @@
 /** Batch loading of registry entities: one query per table for a whole page. */
 import type { KeyValue, ModelVersion, RegisteredModel, RegisteredModelAlias } from "../../core/api/mlflow-entities.js";
 import type { Queryable, SqlValue } from "../../core/db/database.js";
+import { INSERTION_ORDER } from "../../core/db/insertion-order.js";
 import { groupBy, placeholders } from "../../tracking/sql/rows.js";
 import type { ModelVersionRow, RegisteredModelRow, VersionKey } from "./rows.js";
 import { toModelVersion, toRegisteredModel, VERSION_COLUMNS, versionKey } from "./rows.js";
@@ -44,7 +45,7 @@ export async function hydrateVersions(q: Queryable, rows: readonly ModelVersionR
     chunked(keys, KEYS_PER_QUERY, (chunk) => {
       const c = keysCondition(chunk);
       return q.all<KeyValue & VersionKey>(
-        `SELECT name, version, key, value FROM model_version_tags WHERE ${c.sql} ORDER BY key`,
+        `SELECT name, version, key, value FROM model_version_tags WHERE ${c.sql} ORDER BY ${INSERTION_ORDER}`,
         c.params,
       );
     }),
@@ -79,7 +80,7 @@ async function loadModelChunk(q: Queryable, names: readonly string[]): Promise<R
   const [rows, tags, aliases, latest] = await Promise.all([
     q.all<RegisteredModelRow>(`SELECT * FROM registered_models WHERE name IN (${ph})`, names),
     q.all<KeyValue & { name: string }>(
-      `SELECT name, key, value FROM registered_model_tags WHERE name IN (${ph}) ORDER BY key`,
+      `SELECT name, key, value FROM registered_model_tags WHERE name IN (${ph}) ORDER BY ${INSERTION_ORDER}`,
       names,
     ),
     q.all<{ name: string; alias: string; version: number }>(

@@ -3,6 +3,7 @@ import type { KeyValue, ModelVersion, RegisteredModel } from "../../core/api/mlf
 import { STAGES } from "../../core/api/mlflow-entities.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database, Queryable } from "../../core/db/database.js";
+import { nextSeq } from "../../core/db/insertion-order.js";
 import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import type { CreateRegisteredModelInput, ModelRef, VersionRef } from "../registry-store.js";
 import { canonicalStage, parseVersion, validateAlias, validateModelName, validateRegistryTag } from "../validation.js";
@@ -45,8 +46,8 @@ export class SqlModelStore {
         const tags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
         await tx.insertMany(
           "registered_model_tags",
-          ["name", "key", "value"],
-          [...tags].map(([k, v]) => [input.name, k, v]),
+          ["name", "key", "value", "seq"],
+          [...tags].map(([k, v], i) => [input.name, k, v, i + 1]),
         );
       });
     } catch (e) {
@@ -116,9 +117,10 @@ export class SqlModelStore {
     validateRegistryTag(input.key, input.value);
     await this.db.transaction(async (tx) => {
       await this.requireModel(tx, input.name);
+      const seq = await nextSeq(tx, "registered_model_tags", "name = ?", [input.name]);
       await tx.run(
-        "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
-        [input.name, input.key, input.value],
+        "INSERT INTO registered_model_tags (name, key, value, seq) VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
+        [input.name, input.key, input.value, seq],
       );
     });
   }

@@ -211,20 +211,38 @@ forEachBackend("model versions", (h) => {
     assert.equal(tags.length, 0);
   });
 
-  test("version tags: set, overwrite, delete, limits", async () => {
+  test("version tags: set, overwrite, delete, limits; listed in the order set", async () => {
     const { store } = h();
     await store.createRegisteredModel({ name: "m" });
-    await store.createModelVersion({ name: "m", source: "s3://b/1" });
+    await store.createModelVersion({
+      name: "m",
+      source: "s3://b/1",
+      tags: [
+        { key: "z", value: "0" },
+        { key: "c", value: "0" },
+      ],
+    });
     await store.setModelVersionTag({ name: "m", version: "1", key: "b", value: "1" });
     await store.setModelVersionTag({ name: "m", version: 1, key: "a", value: "2" });
     await store.setModelVersionTag({ name: "m", version: 1, key: "b", value: "3" });
+    // An overwritten tag keeps its place, as MLflow's update in place.
     assert.deepEqual((await store.getModelVersion({ name: "m", version: 1 })).tags, [
-      { key: "a", value: "2" },
+      { key: "z", value: "0" },
+      { key: "c", value: "0" },
       { key: "b", value: "3" },
+      { key: "a", value: "2" },
     ]);
     await store.deleteModelVersionTag({ name: "m", version: 1, key: "a" });
     await store.deleteModelVersionTag({ name: "m", version: 1, key: "never" });
-    assert.deepEqual((await store.getModelVersion({ name: "m", version: 1 })).tags, [{ key: "b", value: "3" }]);
+    await store.deleteModelVersionTag({ name: "m", version: 1, key: "z" });
+    await store.setModelVersionTag({ name: "m", version: 1, key: "z", value: "9" });
+    const expected = [
+      { key: "c", value: "0" },
+      { key: "b", value: "3" },
+      { key: "z", value: "9" },
+    ];
+    assert.deepEqual((await store.getModelVersion({ name: "m", version: 1 })).tags, expected);
+    assert.deepEqual((await store.searchModelVersions({ filter: "name = 'm'" })).items[0]?.tags, expected);
     await rejectsWith(
       store.setModelVersionTag({ name: "m", version: 1, key: "k", value: "v".repeat(5001) }),
       "INVALID_PARAMETER_VALUE",

@@ -20,9 +20,10 @@ forEachBackend("registered models", (h) => {
       creation_timestamp: clock.t,
       last_updated_timestamp: clock.t,
       description: "churn model",
+      // In the order given; a repeated key keeps its first place and its last value.
       tags: [
-        { key: "domain", value: "telco" },
         { key: "team", value: "b" },
+        { key: "domain", value: "telco" },
       ],
     });
     assert.deepEqual(await store.getRegisteredModel({ name: "churn" }), created);
@@ -152,19 +153,33 @@ forEachBackend("registered models", (h) => {
     assert.equal((await store.searchModelVersions({ filter: "name = 'm'" })).items.length, 1);
   });
 
-  test("model tags: set, overwrite, delete; deleting a missing tag is fine", async () => {
+  test("model tags: set, overwrite, delete; deleting a missing tag is fine; listed in the order set", async () => {
     const { store } = h();
-    await store.createRegisteredModel({ name: "m" });
+    await store.createRegisteredModel({ name: "m", tags: [{ key: "z", value: "0" }] });
     await store.setRegisteredModelTag({ name: "m", key: "b", value: "1" });
     await store.setRegisteredModelTag({ name: "m", key: "a", value: "2" });
     await store.setRegisteredModelTag({ name: "m", key: "b", value: "3" });
+    // An overwritten tag keeps its place, as MLflow's update in place.
     assert.deepEqual((await store.getRegisteredModel({ name: "m" })).tags, [
-      { key: "a", value: "2" },
+      { key: "z", value: "0" },
       { key: "b", value: "3" },
+      { key: "a", value: "2" },
     ]);
     await store.deleteRegisteredModelTag({ name: "m", key: "b" });
     await store.deleteRegisteredModelTag({ name: "m", key: "never" });
-    assert.deepEqual((await store.getRegisteredModel({ name: "m" })).tags, [{ key: "a", value: "2" }]);
+    await store.setRegisteredModelTag({ name: "m", key: "b", value: "4" });
+    // Deleted and set again, it goes last; a rename keeps the order.
+    await store.renameRegisteredModel({ name: "m", newName: "m2" });
+    assert.deepEqual((await store.getRegisteredModel({ name: "m2" })).tags, [
+      { key: "z", value: "0" },
+      { key: "a", value: "2" },
+      { key: "b", value: "4" },
+    ]);
+    const [found] = (await store.searchRegisteredModels({ filter: "name = 'm2'" })).items;
+    assert.deepEqual(
+      found?.tags?.map((t) => t.key),
+      ["z", "a", "b"],
+    );
   });
 
   test("model tag limits: key ≤ 250 and well-formed, value ≤ 5000", async () => {

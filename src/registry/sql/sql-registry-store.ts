@@ -3,6 +3,7 @@ import type { KeyValue, ModelVersion, RegisteredModel } from "../../core/api/mlf
 import type { Clock } from "../../core/clock.js";
 import { systemClock } from "../../core/clock.js";
 import type { Database, Queryable } from "../../core/db/database.js";
+import { nextSeq } from "../../core/db/insertion-order.js";
 import { invalidParam } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
 import { storePathOf } from "../model-source.js";
@@ -91,8 +92,8 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
     const tags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
     await tx.insertMany(
       "model_version_tags",
-      ["name", "version", "key", "value"],
-      [...tags].map(([k, v]) => [input.name, version, k, v]),
+      ["name", "version", "key", "value", "seq"],
+      [...tags].map(([k, v], i) => [input.name, version, k, v, i + 1]),
     );
     return version;
   }
@@ -207,10 +208,11 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
     validateRegistryTag(input.key, input.value);
     await this.db.transaction(async (tx) => {
       await this.requireVersion(tx, input.name, version);
+      const seq = await nextSeq(tx, "model_version_tags", "name = ? AND version = ?", [input.name, version]);
       await tx.run(
-        `INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)
+        `INSERT INTO model_version_tags (name, version, key, value, seq) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value`,
-        [input.name, version, input.key, input.value],
+        [input.name, version, input.key, input.value, seq],
       );
     });
   }

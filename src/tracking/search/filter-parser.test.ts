@@ -132,6 +132,57 @@ describe("parseSearchFilter: syntax", () => {
   });
 });
 
+describe("parseSearchFilter: extra ANDs are ignored, as MLflow's parsers drop every AND token", () => {
+  const metricAuc: Clause = { type: "metric", key: "auc", comparator: ">", value: 0.8 };
+  const cases: [string, SearchGrammar, string, Clause[]][] = [
+    ["runs", RUN_GRAMMAR, "metrics.auc > 0.8", [metricAuc]],
+    [
+      "experiments",
+      EXPERIMENT_GRAMMAR,
+      "name = 'e'",
+      [{ type: "attribute", key: "name", comparator: "=", value: "e" }],
+    ],
+    [
+      "registered models",
+      REGISTERED_MODEL_GRAMMAR,
+      "tags.t = 'x'",
+      [{ type: "tag", key: "t", comparator: "=", value: "x" }],
+    ],
+    [
+      "model versions",
+      MODEL_VERSION_GRAMMAR,
+      "run_id IN ('r')",
+      [{ type: "attribute", key: "run_id", comparator: "IN", value: ["r"] }],
+    ],
+  ];
+  for (const [resource, grammar, comparison, expected] of cases) {
+    test(`${resource}: trailing, leading and repeated AND in any case`, () => {
+      const parse = (f: string) => parseSearchFilter(f, grammar);
+      assert.deepEqual(parse(`${comparison} and`), expected);
+      assert.deepEqual(parse(`${comparison} AND  `), expected);
+      assert.deepEqual(parse(`And ${comparison}`), expected);
+      assert.deepEqual(parse(`and and ${comparison} AND and`), expected);
+      assert.deepEqual(parse(`${comparison} AND AND ${comparison}`), [...expected, ...expected]);
+    });
+    test(`${resource}: a filter of only ANDs has no clauses`, () => {
+      assert.deepEqual(parseSearchFilter("AND", grammar), []);
+      assert.deepEqual(parseSearchFilter(" and and ", grammar), []);
+    });
+    test(`${resource}: a missing AND, OR and other tokens around ANDs are still errors`, () => {
+      rejects(`${comparison} ${comparison}`, /expected AND, found/, grammar);
+      rejects(`${comparison} AND OR ${comparison}`, /unexpected keyword 'OR'/, grammar);
+      rejects(`${comparison} and;`, /expected an identifier, found ';'/, grammar);
+      rejects(`${comparison} and ,`, /expected an identifier, found ','/, grammar);
+      rejects("AND OR", /unexpected keyword 'OR'/, grammar);
+    });
+  }
+  test("AND is only skipped as a whole word", () => {
+    assert.equal(runs("metrics.auc > 0.8 AND tags.android = 'x'")[1]!.key, "android");
+    rejects("metrics.auc > 0.8 ANDtags.x = 'y'", /expected AND, found 'ANDtags.x'/);
+    rejects("and.x = 'y'", /invalid entity type 'and'/);
+  });
+});
+
 describe("parseSearchFilter: rejections", () => {
   test("OR, NOT, parentheses and dangling AND", () => {
     rejects("metrics.a > 1 OR metrics.b > 2", /OR is not supported.*position 14/);
@@ -140,8 +191,6 @@ describe("parseSearchFilter: rejections", () => {
     rejects("metrics.a > 1 AND (metrics.b > 2)", /parentheses are not supported.*position 18/);
     rejects("NOT metrics.a > 1", /unexpected keyword 'NOT'/);
     rejects("run_id NOT LIKE 'a'", /NOT is only supported as NOT IN/);
-    rejects("metrics.a > 1 AND", /expected a comparison after AND/);
-    rejects("AND metrics.a > 1", /unexpected keyword 'AND'/);
   });
 
   test("trailing garbage and malformed tokens", () => {

@@ -36,19 +36,42 @@ const KEYWORDS = new Set(["AND", "OR", "NOT", "IN", "LIKE", "ILIKE"]);
 const SYMBOLS = new Set(["=", "!=", ">", ">=", "<", "<="]);
 const ALL_COMPARATORS = "=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN";
 
-/** Parse a filter into clauses; an empty or absent filter gives none. */
+/**
+ * Parse a filter into clauses; an empty or absent filter gives none. Comparisons are joined by
+ * AND; as in MLflow (which drops every AND token of the statement), extra ANDs before, between
+ * or after the comparisons are ignored, so `metrics.auc > 0.8 and` is one clause and `and` none.
+ */
 export function parseSearchFilter(filter: string | undefined, grammar: SearchGrammar): Clause[] {
-  if (filter === undefined || filter.trim() === "") return [];
+  if (filter === undefined) return [];
   const s = new FilterScanner(filter, "filter");
   const clauses: Clause[] = [];
-  for (;;) {
+  skipAnds(s);
+  while (!s.atEnd()) {
     clauses.push(readClause(s, grammar));
-    if (s.atEnd()) return clauses;
+    if (s.atEnd()) break;
     const at = s.pos;
-    const word = s.readWord().toUpperCase();
-    if (word === "OR") s.fail("OR is not supported, comparisons can only be joined with AND", at);
-    if (word !== "AND") s.fail(`expected AND, found ${describeAt(s, at)}`, at);
-    if (s.atEnd()) s.fail("expected a comparison after AND");
+    // Stricter than MLflow here: two comparisons with no AND between them are an error, not an AND.
+    if (skipAnds(s) === 0) {
+      const word = s.readWord().toUpperCase();
+      if (word === "OR") s.fail("OR is not supported, comparisons can only be joined with AND", at);
+      s.fail(`expected AND, found ${describeAt(s, at)}`, at);
+    }
+  }
+  return clauses;
+}
+
+/** Consume any run of AND keywords (any case); returns how many. */
+function skipAnds(s: FilterScanner): number {
+  let n = 0;
+  for (;;) {
+    s.skipWs();
+    const at = s.pos;
+    if (s.readWord().toUpperCase() === "AND" && s.peek() !== ".") {
+      n++;
+      continue;
+    }
+    s.pos = at;
+    return n;
   }
 }
 

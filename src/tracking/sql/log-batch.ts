@@ -1,6 +1,10 @@
-/** Write a log-batch inside one transaction: metrics append, params write-once, tags last-wins. */
+/**
+ * Write a log-batch inside one transaction: metrics append, params write-once, tags last-wins.
+ * Params and tags are numbered in the order given (see core/db/insertion-order.ts).
+ */
 import type { KeyValue } from "../../core/api/mlflow-entities.js";
 import type { Queryable, SqlValue } from "../../core/db/database.js";
+import { nextSeq } from "../../core/db/insertion-order.js";
 import { invalidParam } from "../../core/errors.js";
 import type { MetricInput } from "../tracking-store.js";
 import { sortPoints } from "./metric-chunk.js";
@@ -114,27 +118,31 @@ export async function writeParams(tx: Queryable, runId: string, params: readonly
   );
   const have = new Map(existing.map((p) => [p.key, p.value]));
   const fresh: SqlValue[][] = [];
+  let seq = 0;
   for (const p of params) {
     const old = have.get(p.key);
-    if (old === undefined) fresh.push([runId, p.key, p.value]);
-    else if (old !== p.value) {
+    if (old === undefined) {
+      seq ||= await nextSeq(tx, "params", "run_uuid = ?", [runId]);
+      fresh.push([runId, p.key, p.value, seq++]);
+    } else if (old !== p.value) {
       throw invalidParam(
         `Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${old}' for run ID='${runId}'. Attempted logging new value '${p.value}'.`,
       );
     }
   }
-  await tx.insertMany("params", ["run_uuid", "key", "value"], fresh);
+  await tx.insertMany("params", ["run_uuid", "key", "value", "seq"], fresh);
 }
 
-/** Upsert tags, last write wins (also within one request). */
+/** Upsert tags, last write wins (also within one request); a tag keeps the place it was first set at. */
 export async function writeTags(tx: Queryable, runId: string, tags: readonly KeyValue[]): Promise<void> {
   if (tags.length === 0) return;
   const last = new Map<string, string>();
   for (const t of tags) last.set(t.key, t.value);
+  const seq = await nextSeq(tx, "tags", "run_uuid = ?", [runId]);
   await tx.insertMany(
     "tags",
-    ["run_uuid", "key", "value"],
-    [...last].map(([k, v]) => [runId, k, v]),
+    ["run_uuid", "key", "value", "seq"],
+    [...last].map(([k, v], i) => [runId, k, v, seq + i]),
     "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value",
   );
   const name = last.get("mlflow.runName");

@@ -1,6 +1,10 @@
-/** Load whole runs (info, latest metrics, params, tags, dataset inputs) for a list of ids. */
+/**
+ * Load whole runs (info, latest metrics, params, tags, dataset inputs) for a list of ids. Metrics,
+ * params and tags come in the order they were first logged, as MLflow's SQL store lists them.
+ */
 import type { DatasetInput, KeyValue, Run } from "../../core/api/mlflow-entities.js";
 import type { Queryable } from "../../core/db/database.js";
+import { INSERTION_ORDER } from "../../core/db/insertion-order.js";
 import type { MetricRow, RunRow } from "./rows.js";
 import { groupBy, placeholders, toMetric, toRunInfo } from "./rows.js";
 
@@ -31,11 +35,12 @@ export async function loadRuns(db: Queryable, ids: readonly string[]): Promise<R
   const [runs, metrics, params, tags, inputs, inputTags] = await Promise.all([
     db.all<RunRow>(`SELECT * FROM runs WHERE run_uuid IN (${ph})`, ids),
     db.all<MetricRow & { run_uuid: string }>(
-      `SELECT run_uuid, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_uuid IN (${ph}) ORDER BY key`,
+      // Series ids are allocated as keys are first logged: this is MLflow's first-logged order.
+      `SELECT run_uuid, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_uuid IN (${ph}) ORDER BY series_id`,
       ids,
     ),
-    db.all<KvRow>(`SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${ph}) ORDER BY key`, ids),
-    db.all<KvRow>(`SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${ph}) ORDER BY key`, ids),
+    db.all<KvRow>(`SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${ph}) ORDER BY ${INSERTION_ORDER}`, ids),
+    db.all<KvRow>(`SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${ph}) ORDER BY ${INSERTION_ORDER}`, ids),
     db.all<InputRow>(
       `SELECT i.run_uuid, d.dataset_uuid, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
        FROM run_inputs i JOIN datasets d ON d.dataset_uuid = i.dataset_uuid

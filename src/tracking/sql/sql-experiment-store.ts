@@ -2,6 +2,7 @@
 import type { Experiment, KeyValue, ViewType } from "../../core/api/mlflow-entities.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database } from "../../core/db/database.js";
+import { INSERTION_ORDER, nextSeq } from "../../core/db/insertion-order.js";
 import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import type { Page } from "../../core/page.js";
 import { decodePageToken, encodePageToken } from "../../core/page-token.js";
@@ -63,8 +64,8 @@ export class SqlExperimentStore {
       const last = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
       await tx.insertMany(
         "experiment_tags",
-        ["experiment_id", "key", "value"],
-        [...last].map(([k, v]) => [Number(id), k, v]),
+        ["experiment_id", "key", "value", "seq"],
+        [...last].map(([k, v], i) => [Number(id), k, v, i + 1]),
       );
       return id;
     });
@@ -157,10 +158,14 @@ export class SqlExperimentStore {
     if (e.lifecycle_stage !== "active") {
       throw invalidParam(`The experiment ${experimentId} must be in the 'active' state. Current state is deleted.`);
     }
-    await this.db.run(
-      "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-      [Number(e.experiment_id), key, value],
-    );
+    const id = Number(e.experiment_id);
+    await this.db.transaction(async (tx) => {
+      const seq = await nextSeq(tx, "experiment_tags", "experiment_id = ?", [id]);
+      await tx.run(
+        "INSERT INTO experiment_tags (experiment_id, key, value, seq) VALUES (?, ?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
+        [id, key, value, seq],
+      );
+    });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
@@ -178,7 +183,7 @@ export class SqlExperimentStore {
     const [rows, tags] = await Promise.all([
       this.db.all<ExperimentRow>(`SELECT * FROM experiments WHERE experiment_id IN (${ph})`, ids),
       this.db.all<KeyValue & { experiment_id: number }>(
-        `SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (${ph}) ORDER BY key`,
+        `SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (${ph}) ORDER BY ${INSERTION_ORDER}`,
         ids,
       ),
     ]);

@@ -167,12 +167,15 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
           [runId, datasetId, position],
         );
         position += added;
+        // As MLflow: a dataset already linked to the run (by name and digest, earlier or in this
+        // request) keeps the tags, so the context, it was first logged with; later ones are dropped.
+        if (added === 0) continue;
         const tagRows = (input.tags ?? []).map((t) => [runId, datasetId, t.key, t.value]);
         await tx.insertMany(
           "run_input_tags",
           ["run_uuid", "dataset_uuid", "key", "value"],
           dedupeLast(tagRows),
-          "ON CONFLICT (run_uuid, dataset_uuid, key) DO UPDATE SET value = excluded.value",
+          "ON CONFLICT (run_uuid, dataset_uuid, key) DO NOTHING",
         );
       }
     });

@@ -19,14 +19,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Open a platform in a new temp home and build the app on it; `dataRoots` as `--data-root` (none by default). */
+/**
+ * Open a platform in a new temp home and build the app on it; `dataRoots` as `--data-root` (none by
+ * default), `store` as `--store` (the home's SQLite file by default).
+ */
 export async function startHarness(
-  opts: { bodyLimit?: number; maxUploadBytes?: number; dataRoots?: string[] } = {},
+  opts: { bodyLimit?: number; maxUploadBytes?: number; dataRoots?: string[]; store?: string } = {},
 ): Promise<Harness> {
-  const { dataRoots, ...appOptions } = opts;
+  const { dataRoots, store, ...appOptions } = opts;
   const root = await mkdtemp(join(tmpdir(), "mw-http-"));
   const home = join(root, "home");
-  const platform = await openPlatform(resolveConfig({ home, "data-root": dataRoots }, {}, root));
+  const platform = await openPlatform(resolveConfig({ home, "data-root": dataRoots, store }, {}, root));
   const app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test", ...appOptions });
   await app.ready();
   return {
