@@ -1,5 +1,6 @@
 /** The tracking schema. Column types are portable between SQLite and PostgreSQL. */
 import type { Migration } from "../core/db/migrate.js";
+import { loggedModelMigration } from "./logged-models/migration.js";
 
 export const trackingMigrations: readonly Migration[] = [
   {
@@ -103,4 +104,5 @@ export const trackingMigrations: readonly Migration[] = [
       )`,
     ],
   },
+  loggedModelMigration,
 ];

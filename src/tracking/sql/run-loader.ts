@@ -1,6 +1,7 @@
 /** Load whole runs (info, latest metrics, params, tags, dataset inputs) for a list of ids. */
 import type { DatasetInput, KeyValue, Run } from "../../core/api/mlflow-entities.js";
 import type { Queryable } from "../../core/db/database.js";
+import { attachModelLinks } from "../logged-models/model-links.js";
 import type { MetricRow, RunRow } from "./rows.js";
 import { groupBy, placeholders, toMetric, toRunInfo } from "./rows.js";
 
@@ -59,7 +60,7 @@ export async function loadRuns(db: Queryable, ids: readonly string[]): Promise<R
     if (!row) continue;
     out.push(assemble(row, m.get(id), p.get(id), t.get(id), inp.get(id), itags));
   }
-  return out;
+  return attachModelLinks(db, out);
 }
 
 function kv(rows: readonly KvRow[] | undefined): KeyValue[] | undefined {
