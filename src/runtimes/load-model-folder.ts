@@ -20,9 +20,7 @@ export async function loadModelFolder(
   if (!runtime) {
     const flavors = Object.keys(mlmodel.flavors).join(", ") || "none";
     const known = runtimes.map((r) => r.name).join(", ");
-    throw invalidParam(
-      `${label} has flavors ${flavors}; none of them can be loaded by the runtimes here (${known}).`,
-    );
+    throw invalidParam(`${label} has flavors ${flavors}; none of them can be loaded by the runtimes here (${known}).`);
   }
   return runtime.load(dir, mlmodel, context);
 }

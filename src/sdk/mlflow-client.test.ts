@@ -70,4 +70,17 @@ describe("SDK against a listening server", () => {
       return true;
     });
   });
+
+  test("logged models: path parameters are filled in", async () => {
+    const { experiment_id } = await api.createExperiment({ name: "sdk-lm" });
+    const { model } = await api.createLoggedModel({ experiment_id, name: "m" });
+    const id = model.info.model_id;
+    await api.setLoggedModelTags({ model_id: id, tags: [{ key: "k", value: "v" }] });
+    await api.finalizeLoggedModel({ model_id: id, status: "LOGGED_MODEL_READY" });
+    const got = await api.getLoggedModel({ model_id: id });
+    assert.equal(got.model.info.status, "LOGGED_MODEL_READY");
+    assert.deepEqual(got.model.info.tags, [{ key: "k", value: "v" }]);
+    await api.deleteLoggedModelTag({ model_id: id, tag_key: "k" });
+    assert.equal((await api.getLoggedModel({ model_id: id })).model.info.tags, undefined);
+  });
 });

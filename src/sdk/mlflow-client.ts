@@ -6,6 +6,7 @@
 import { toWireDouble } from "../core/api/mlflow-entities.js";
 import type { MlflowRouteName, MlflowRoutes } from "../core/api/mlflow-routes.js";
 import { mlflowRoutes } from "../core/api/mlflow-routes.js";
+import { fillPath } from "../core/api/platform-routes.js";
 import type { RequestOf, ResponseOf } from "../core/api/route.js";
 import type { ErrorCode } from "../core/errors.js";
 import { ERROR_CODES, MwError } from "../core/errors.js";
@@ -45,7 +46,9 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowApi {
     const def = mlflowRoutes[name];
     const method = def.methods[0] as string;
     api[name] = async (req) => {
-      const url = method === "GET" ? `${base}${def.path}?${toQuery(req)}` : `${base}${def.path}`;
+      // MLflow 3's routes name the logged model in the path; its client sends it in the body too.
+      const { path } = fillPath(def.path, req);
+      const url = method === "GET" ? `${base}${path}?${toQuery(req)}` : `${base}${path}`;
       const res = await doFetch(url, {
         method,
         headers,

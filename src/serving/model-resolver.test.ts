@@ -69,5 +69,8 @@ test("an alias resolves to a registered package that loads and predicts", async 
   assert.deepEqual(readdirSync(join(cacheDir, "churn")), ["1"]);
   await assert.rejects(resolveModel("churn@nope", { ...platform, cacheDir }), (e) => e instanceof MwError);
   await platform.artifacts.put(`${root}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
-  await assert.rejects(resolveModel("churn/1", { ...platform, cacheDir }), /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native\)/);
+  await assert.rejects(
+    resolveModel("churn/1", { ...platform, cacheDir }),
+    /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native\)/,
+  );
 });

@@ -2,6 +2,7 @@
 
 import { insertionOrderStatements } from "../core/db/insertion-order.js";
 import type { Migration } from "../core/db/migrate.js";
+import { loggedModelMigration } from "./logged-models/migration.js";
 
 export const trackingMigrations: readonly Migration[] = [
   {
@@ -115,4 +116,5 @@ export const trackingMigrations: readonly Migration[] = [
       ["experiment_tags", ["experiment_id"]],
     ]),
   },
+  loggedModelMigration,
 ];

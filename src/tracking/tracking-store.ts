@@ -1,5 +1,6 @@
 /**
- * The tracking store contract: experiments, runs, params, metrics, tags and dataset inputs.
+ * The tracking store contract: experiments, runs, params, metrics, tags, dataset inputs and
+ * (MLflow 3) logged models.
  * Every backend (SQLite, PostgreSQL) passes the same contract suite.
  */
 import type {
@@ -15,6 +16,7 @@ import type {
   ViewType,
 } from "../core/api/mlflow-entities.js";
 import type { Page } from "../core/page.js";
+import type { LoggedModelStore } from "./logged-models/logged-model-store.js";
 
 /** A metric as logged (value as a number, NaN and ±Infinity allowed). */
 export interface MetricInput {
@@ -22,6 +24,10 @@ export interface MetricInput {
   value: number;
   timestamp: number;
   step?: number;
+  /** MLflow 3: the logged model the metric is about (also recorded as that model's metric). */
+  modelId?: string;
+  datasetName?: string;
+  datasetDigest?: string;
 }
 
 export interface SearchQuery {
@@ -65,7 +71,7 @@ export interface DownsampledHistory {
   points: HistoryPoint[];
 }
 
-export interface TrackingStore {
+export interface TrackingStore extends LoggedModelStore {
   createExperiment(input: { name: string; artifactLocation?: string; tags?: KeyValue[] }): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   /** Undefined when no experiment has that name. */

@@ -15,6 +15,7 @@ import { artifactRequest, platformRequest, ROUTES, routeRequest } from "./suppor
 import type { Harness } from "./support/harness.js";
 import { startHarness } from "./support/harness.js";
 import * as py from "./support/python-client.js";
+import * as py3 from "./support/python3-client.js";
 import { rawTransport } from "./support/raw-http.js";
 
 const SEED = Number(process.env.MODELWORKS_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -28,6 +29,7 @@ const FAMILIES: [string, (r: RouteSpec) => boolean][] = [
   ["metrics and artifacts/list", (r) => /^\/mlflow\/(metrics|artifacts)\//.test(r.path)],
   ["registered models", (r) => r.path.startsWith("/mlflow/registered-models")],
   ["model versions", (r) => r.path.startsWith("/mlflow/model-versions")],
+  ["logged models", (r) => r.path.startsWith("/mlflow/logged-models")],
 ];
 
 describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
@@ -49,6 +51,8 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
     });
     await py.logArtifact(w, id, "model/MLmodel", Buffer.from("flavors: {}\n"), "application/octet-stream");
     await py.registerModel(w, id, "model", "m");
+    const logged = await py3.logModel(w, run, "fuzz-model");
+    const modelId = logged.info.model_id;
     await py.setAlias(w, "m", "champion", "1");
     const root = `${exp.experiment_id}/${id}/artifacts`;
     const dataset = await send({
@@ -69,6 +73,7 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
         "model",
         root,
         `${root}/model`,
+        modelId,
         "FINISHED",
         "fuzz-ds",
       ],
@@ -78,6 +83,9 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
         run_id: id,
         run_uuid: id,
         run_ids: [id],
+        model_id: modelId,
+        tag_key: "mlflow.source.type",
+        models: [{ model_id: modelId, step: 0 }],
         name: "m",
         version: "1",
         alias: "champion",

@@ -53,6 +53,7 @@ describe("authorization matrix: every route × anonymous, reader, editor, manage
   let routes: DeclaredRoute[];
   let experimentId: string;
   let runId: string;
+  let loggedModelId: string;
   let pipelineRunId: string;
 
   before(async () => {
@@ -64,6 +65,7 @@ describe("authorization matrix: every route × anonymous, reader, editor, manage
     const auth = s.platform.authService;
     experimentId = await s.platform.tracking.createExperiment({ name: "matrix" });
     runId = (await s.platform.tracking.createRun({ experimentId })).info.run_id;
+    loggedModelId = (await s.platform.tracking.createLoggedModel({ experimentId })).info.model_id;
     await s.platform.registry.createRegisteredModel({ name: "m" });
     pipelineRunId = "pr1";
     await s.platform.pipelineRuns.create(
@@ -96,6 +98,8 @@ describe("authorization matrix: every route × anonymous, reader, editor, manage
     const urls = new Set(routes.map((r) => r.url));
     for (const u of [
       "/api/2.0/mlflow/runs/log-batch",
+      "/api/2.0/mlflow/logged-models/:model_id",
+      "/ajax-api/2.0/mlflow/runs/outputs",
       "/ajax-api/2.0/mlflow/registered-models/alias",
       "/api/2.0/mlflow-artifacts/artifacts/*",
       "/api/modelworks/v1/deployments/:name",
@@ -148,6 +152,7 @@ describe("authorization matrix: every route × anonymous, reader, editor, manage
       experiment_ids: [experimentId],
       run_id: a.kind === "resource" && a.ref === "pipeline_run" ? pipelineRunId : runId,
       run_ids: [runId],
+      model_id: loggedModelId,
       name: NAMES[type],
       username: "admin",
       version: "1",

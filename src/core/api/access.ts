@@ -16,7 +16,8 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
  * - `run`: the experiment of the run in `run_id` / `run_uuid`; `run_ids`: of every run listed;
  * - `name`: the resource named by the `name` field (path parameter or body);
  * - `artifact_path`: the experiment whose id is the first segment of the artifact path;
- * - `pipeline_run`: the pipeline of the pipeline run in `run_id`.
+ * - `pipeline_run`: the pipeline of the pipeline run in `run_id`;
+ * - `logged_model`: the experiment of the logged model in `model_id`.
  */
 export type ResourceRef =
   | "experiment_id"
@@ -25,7 +26,8 @@ export type ResourceRef =
   | "run_ids"
   | "name"
   | "artifact_path"
-  | "pipeline_run";
+  | "pipeline_run"
+  | "logged_model";
 
 /** A route's requirement. */
 export type Access =

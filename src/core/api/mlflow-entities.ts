@@ -2,6 +2,7 @@
  * MLflow's REST entities exactly as they travel on the wire (snake_case, int64 as numbers,
  * enums as names, non-finite doubles as "NaN"/"Infinity"/"-Infinity").
  */
+import type { ModelInput, ModelOutput } from "./logged-model-entities.js";
 
 export const LIFECYCLE_STAGES = ["active", "deleted"] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
@@ -76,7 +77,9 @@ export interface DatasetInput {
 export interface Run {
   info: RunInfo;
   data: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] };
-  inputs: { dataset_inputs?: DatasetInput[] };
+  inputs: { dataset_inputs?: DatasetInput[]; model_inputs?: ModelInput[] };
+  /** MLflow 3: the logged models the run produced; absent when none. */
+  outputs?: { model_outputs?: ModelOutput[] };
 }
 
 export interface FileInfo {

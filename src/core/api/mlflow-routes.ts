@@ -4,6 +4,7 @@
  */
 import { s } from "../schema.js";
 import { access } from "./access.js";
+import { loggedModelRoutes } from "./logged-model-routes.js";
 import type {
   DatasetSummary,
   Experiment,
@@ -23,11 +24,14 @@ type Empty = Record<string, never>;
 const keyValue = s.object({ key: s.string().required(), value: s.string() });
 const tags = s.array(keyValue);
 const runId = { run_id: s.string(), run_uuid: s.string() };
+// MLflow 3: a metric may be about a logged model, on a dataset.
+const modelMetric = { model_id: s.string(), dataset_name: s.string(), dataset_digest: s.string() };
 const metric = s.object({
   key: s.string().required(),
   value: s.double().required(),
   timestamp: s.int64().required(),
   step: s.int64(),
+  ...modelMetric,
 });
 const dataset = s.object({
   name: s.string().required(),
@@ -160,6 +164,7 @@ export const mlflowRoutes = {
       value: s.double().required(),
       timestamp: s.int64().required(),
       step: s.int64(),
+      ...modelMetric,
     }),
     access.on("experiment", "edit", "run"),
   ),
@@ -196,7 +201,11 @@ export const mlflowRoutes = {
   logInputs: route<Empty>()(
     "POST",
     "/mlflow/runs/log-inputs",
-    s.object({ ...runId, datasets: s.array(s.object({ tags, dataset: dataset.required() })) }),
+    s.object({
+      ...runId,
+      datasets: s.array(s.object({ tags, dataset: dataset.required() })),
+      models: s.array(s.object({ model_id: s.string().required() })),
+    }),
     access.on("experiment", "edit", "run"),
   ),
   getMetricHistory: route<{ metrics?: Metric[]; next_page_token?: string }>()(
@@ -223,6 +232,9 @@ export const mlflowRoutes = {
     s.object({ ...runId, path: s.string(), page_token: s.string() }),
     access.on("experiment", "read", "run"),
   ),
+
+  // MLflow 3: logged models and runs/outputs
+  ...loggedModelRoutes,
 
   // Registered models
   createRegisteredModel: route<{ registered_model: RegisteredModel }>()(

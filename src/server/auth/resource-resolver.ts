@@ -19,8 +19,9 @@ export interface ResolverDeps {
 
 /** Resource ids and existence checks for the authorization layer. */
 export class ResourceResolver {
-  // A run never changes experiment, so its experiment is remembered (bounded).
+  // A run never changes experiment, so its experiment is remembered (bounded); a logged model neither.
   private readonly runExperiments = new TtlCache<string, string>(10 * 60_000, 100_000);
+  private readonly modelExperiments = new TtlCache<string, string>(10 * 60_000, 100_000);
 
   constructor(private readonly deps: ResolverDeps) {}
 
@@ -39,6 +40,8 @@ export class ResourceResolver {
         return [requiredText(fields, "name")];
       case "artifact_path":
         return [experimentOfArtifactPath(fields)];
+      case "logged_model":
+        return [await this.experimentOfLoggedModel(requiredText(fields, "model_id"))];
       case "pipeline_run": {
         const runs = this.deps.pipelineRuns;
         if (!runs) return [];
@@ -66,6 +69,14 @@ export class ResourceResolver {
     const run = await this.deps.tracking.getRun(runId);
     this.runExperiments.set(runId, run.info.experiment_id);
     return run.info.experiment_id;
+  }
+
+  private async experimentOfLoggedModel(modelId: string): Promise<string> {
+    const cached = this.modelExperiments.get(modelId);
+    if (cached !== undefined) return cached;
+    const model = await this.deps.tracking.getLoggedModel(modelId);
+    this.modelExperiments.set(modelId, model.info.experiment_id);
+    return model.info.experiment_id;
   }
 }
 

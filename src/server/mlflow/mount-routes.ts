@@ -24,7 +24,8 @@ export function mountMlflowRoutes(app: FastifyInstance, handlers: Handlers<Mlflo
           url: prefix + def.path,
           config: { access: def.access, routeName: name },
           handler: async (req, reply) => {
-            const fields = method === "GET" ? req.query : bodyOf(req);
+            // Path parameters (MLflow 3's `logged-models/:model_id`) win over query and body fields.
+            const fields = { ...((method === "GET" ? req.query : bodyOf(req)) as object), ...(req.params as object) };
             const result = await handler(parseRequest(def.request, fields, method === "GET" ? "query" : "json"));
             if (result instanceof JsonStream) {
               return reply.type("application/json").send(Readable.from(result.chunks));

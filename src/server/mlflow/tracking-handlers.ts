@@ -3,10 +3,11 @@ import type { Run } from "../../core/api/mlflow-entities.js";
 import type { MlflowRouteName } from "../../core/api/mlflow-routes.js";
 import { invalidParam, MwError } from "../../core/errors.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
-import type { TrackingStore } from "../../tracking/tracking-store.js";
+import type { MetricInput, TrackingStore } from "../../tracking/tracking-store.js";
 import { listRunArtifacts } from "./artifact-paths.js";
 import type { Handlers } from "./handlers.js";
 import { keyValues, runIdOf } from "./handlers.js";
+import { loggedModelHandlers } from "./logged-model-handlers.js";
 import type { RegistryRouteName } from "./registry-handlers.js";
 
 /** Every MLflow route that is not a registry route. */
@@ -87,31 +88,33 @@ export function trackingHandlers(deps: {
       });
       return paged<"runs", Run>("runs", page.items, page.nextPageToken);
     },
-    logMetric: async (r) =>
-      empty(
-        t.logBatch(runIdOf(r), {
-          metrics: [{ key: r.key, value: r.value, timestamp: r.timestamp, step: r.step }],
-        }),
-      ),
+    logMetric: async (r) => empty(t.logBatch(runIdOf(r), { metrics: [metricInput(r)] })),
     logParam: async (r) => empty(t.logBatch(runIdOf(r), { params: [{ key: r.key, value: r.value ?? "" }] })),
     setTag: async (r) => empty(t.logBatch(runIdOf(r), { tags: [{ key: r.key, value: r.value ?? "" }] })),
     deleteTag: async (r) => empty(t.deleteTag(runIdOf(r), r.key)),
     logBatch: async (r) =>
       empty(
         t.logBatch(runIdOf(r), {
-          metrics: r.metrics,
+          metrics: r.metrics?.map(metricInput),
           params: keyValues(r.params),
           tags: keyValues(r.tags),
         }),
       ),
     logModel: async (r) => empty(t.logModel(runIdOf(r), r.model_json)),
-    logInputs: async (r) =>
-      empty(
-        t.logInputs(
-          runIdOf(r),
+    logInputs: async (r) => {
+      const runId = runIdOf(r);
+      if (r.datasets?.length || !r.models?.length)
+        await t.logInputs(
+          runId,
           (r.datasets ?? []).map((d) => ({ dataset: d.dataset, tags: keyValues(d.tags) })),
-        ),
-      ),
+        );
+      if (r.models?.length)
+        await t.logModelInputs(
+          runId,
+          r.models.map((m) => m.model_id),
+        );
+      return {};
+    },
     getMetricHistory: async (r) => {
       // Always one bounded page: an unpaged call on a million-point run would build ~80 MB per
       // request. MLflow's client asks for 25,000 points a page and follows next_page_token.
@@ -145,7 +148,25 @@ export function trackingHandlers(deps: {
       const run = await t.getRun(runIdOf(r));
       return listRunArtifacts(deps.artifacts, run.info.artifact_uri, r.path ?? "");
     },
+    ...loggedModelHandlers(deps),
   };
+}
+
+/** A wire metric as the store takes it (MLflow 3's model and dataset fields included). */
+function metricInput(m: {
+  key: string;
+  value: number;
+  timestamp: number;
+  step?: number;
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}): MetricInput {
+  const out: MetricInput = { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step };
+  if (m.model_id) out.modelId = m.model_id;
+  if (m.dataset_name) out.datasetName = m.dataset_name;
+  if (m.dataset_digest) out.datasetDigest = m.dataset_digest;
+  return out;
 }
 
 async function empty(work: Promise<void>): Promise<Record<string, never>> {

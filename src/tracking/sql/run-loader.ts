@@ -5,6 +5,7 @@
 import type { DatasetInput, KeyValue, Run } from "../../core/api/mlflow-entities.js";
 import type { Queryable } from "../../core/db/database.js";
 import { INSERTION_ORDER } from "../../core/db/insertion-order.js";
+import { attachModelLinks } from "../logged-models/model-links.js";
 import type { MetricRow, RunRow } from "./rows.js";
 import { groupBy, placeholders, toMetric, toRunInfo } from "./rows.js";
 
@@ -64,7 +65,7 @@ export async function loadRuns(db: Queryable, ids: readonly string[]): Promise<R
     if (!row) continue;
     out.push(assemble(row, m.get(id), p.get(id), t.get(id), inp.get(id), itags));
   }
-  return out;
+  return attachModelLinks(db, out);
 }
 
 function kv(rows: readonly KvRow[] | undefined): KeyValue[] | undefined {

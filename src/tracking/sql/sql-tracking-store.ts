@@ -14,6 +14,8 @@ import type { Database, Queryable } from "../../core/db/database.js";
 import { invalidParam, MwError, notFound } from "../../core/errors.js";
 import { newRunId, randomRunName } from "../../core/ids.js";
 import type { Page } from "../../core/page.js";
+import { writeModelMetrics } from "../logged-models/model-links.js";
+import { SqlLoggedModelStore } from "../logged-models/sql-logged-model-store.js";
 import type {
   BulkIntervalQuery,
   DownsampledHistory,
@@ -28,7 +30,6 @@ import type { RunRow } from "./rows.js";
 import { toRunInfo } from "./rows.js";
 import { loadRuns } from "./run-loader.js";
 import { searchRunIds } from "./run-search.js";
-import { SqlExperimentStore } from "./sql-experiment-store.js";
 
 export interface SqlTrackingStoreOptions {
   /** Where new experiments put artifacts, e.g. `mlflow-artifacts:` (proxied) or a folder URI. */
@@ -37,7 +38,7 @@ export interface SqlTrackingStoreOptions {
 }
 
 /** MLflow's tracking semantics over SQL. */
-export class SqlTrackingStore extends SqlExperimentStore implements TrackingStore {
+export class SqlTrackingStore extends SqlLoggedModelStore implements TrackingStore {
   private readonly history: MetricHistory;
 
   constructor(db: Database, options: SqlTrackingStoreOptions) {
@@ -142,6 +143,7 @@ export class SqlTrackingStore extends SqlExperimentStore implements TrackingStor
       await this.activeRun(tx, runId);
       await writeParams(tx, runId, params);
       await writeMetrics(tx, runId, metrics);
+      await writeModelMetrics(tx, runId, metrics);
       await writeTags(tx, runId, tags);
     });
   }

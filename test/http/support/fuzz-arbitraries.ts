@@ -111,11 +111,33 @@ export function query(fields: readonly string[], known: Known): fc.Arbitrary<str
   return fc.oneof({ weight: 4, arbitrary: pairs }, junk).map((q) => (q ? `?${q}` : ""));
 }
 
+/** A path parameter's value: the field's fixture value, other fixtures, or hostile segments. */
+function pathSegment(known: Known, field: string): fc.Arbitrary<string> {
+  const hint = known.hints[field];
+  return fc.oneof(
+    { weight: typeof hint === "string" ? 8 : 0, arbitrary: fc.constant(encodeURIComponent(String(hint))) },
+    { weight: 3, arbitrary: fc.constantFrom(...known.strings.map(encodeURIComponent), "0", "m-0") },
+    fc.constantFrom("..", "%2e%2e", "a%2Fb", "%00", "%20", "search"),
+    fc.string({ maxLength: 12 }).map(encodeURIComponent),
+  );
+}
+
+/** A route's path with its `:param` segments filled (MLflow 3's `logged-models/:model_id`). */
+function filledPath(path: string, known: Known): fc.Arbitrary<string> {
+  const names = [...path.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1] as string);
+  if (names.length === 0) return fc.constant(path);
+  return fc.tuple(...names.map((n) => pathSegment(known, n))).map((values) => {
+    let i = 0;
+    return path.replace(/:[A-Za-z_]+/g, () => values[i++] as string);
+  });
+}
+
 /** One request to a route of the table, any prefix and declared method (or an undeclared one). */
 export function routeRequest(routes: readonly RouteSpec[], known: Known): fc.Arbitrary<HttpRequest> {
   return fc.constantFrom(...routes).chain((r) =>
     fc
       .record({
+        path: filledPath(r.path, known),
         prefix: fc.constantFrom("/api/2.0", "/ajax-api/2.0"),
         method: fc.oneof(
           { weight: 8, arbitrary: fc.constantFrom(...r.methods) },
@@ -125,9 +147,9 @@ export function routeRequest(routes: readonly RouteSpec[], known: Known): fc.Arb
         body: body(r.fields, known),
         type: contentType,
       })
-      .map(({ prefix, method, query: q, body: b, type }) => ({
+      .map(({ path, prefix, method, query: q, body: b, type }) => ({
         method,
-        url: prefix + r.path + q,
+        url: prefix + path + q,
         headers: headersFor(type),
         body: method === "GET" ? undefined : b,
       })),

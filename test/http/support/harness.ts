@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../../src/core/config.js";
+import { testBackends } from "../../../src/core/db/test-support/backends.js";
 import { buildApp } from "../../../src/server/app.js";
 import { AUTH_OFF } from "../../../src/server/auth/auth-gate.js";
 import { openPlatform } from "../../../src/server/open-platform.js";
@@ -43,4 +44,17 @@ export async function startHarness(
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A harness on each test backend: the home's SQLite file, and PostgreSQL when MODELWORKS_TEST_POSTGRES_URI is set. */
+export function harnessBackends(): { name: string; start(): Promise<Harness> }[] {
+  return testBackends().map((backend) => ({
+    name: backend.name,
+    start: async () => {
+      if (backend.name === "sqlite") return startHarness();
+      const { uri, drop } = await backend.create();
+      const h = await startHarness({ store: uri });
+      return { ...h, close: () => h.close().then(drop) };
+    },
+  }));
 }
