@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { Table } from "../../data/table.js";
 import { buildColumn } from "../../data/test-support/build-table.js";
 import { isSklearnWrapper, sklearnMeta, wrapperRounds } from "./sklearn-meta.js";
-import { FIXTURES, fixtureCopy, inputTable, readExpected, readMlModel } from "./test-support/fixtures.js";
+import { FIXTURES, fixtureCopy, inputTable, mlmodelOf, readExpected } from "./test-support/fixtures.js";
 import { xgboostRuntime } from "./xgboost-runtime.js";
 
 describe("scikit-learn wrapper settings", () => {
@@ -33,7 +33,7 @@ describe("scikit-learn wrapper settings", () => {
   test("a wrapper saved with missing=V treats V as missing, in batches and one row at a time", async () => {
     const expected = readExpected("binary-classifier-json");
     const dir = join(FIXTURES, "binary-classifier-json");
-    const plain = await xgboostRuntime.load(dir, readMlModel(dir), {});
+    const plain = await xgboostRuntime.load(dir, mlmodelOf(dir), {});
     const table = inputTable(plain, expected);
     const income = expected.columns.indexOf("income");
     const withIncome = (values: (number | null)[]) =>
@@ -49,7 +49,7 @@ describe("scikit-learn wrapper settings", () => {
       const text = readFileSync(file, "utf8");
       assert.ok(text.includes('\\"missing\\": NaN'));
       writeFileSync(file, text.replace('\\"missing\\": NaN', `\\"missing\\": ${v}`));
-      const model = await xgboostRuntime.load(copy.dir, readMlModel(copy.dir), {});
+      const model = await xgboostRuntime.load(copy.dir, mlmodelOf(copy.dir), {});
       const nulled = withIncome(expected.rows.map((r) => (r[income] === v ? null : (r[income] ?? null))));
       const out = model.predictSync?.(table).scores as Float64Array;
       assert.deepEqual(out, plain.predictSync?.(nulled).scores);

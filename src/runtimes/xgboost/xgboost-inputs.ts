@@ -5,16 +5,11 @@
  */
 import { invalidParam } from "../../core/errors.js";
 import type { SignatureInput } from "../../learn/package/model-package.js";
+import { signatureInputs } from "../mlmodel.js";
 import type { MlModelFile } from "../runtime.js";
 
-/** MLflow column types the runtime takes, and what they become. */
-const COLUMN_TYPES: Readonly<Record<string, SignatureInput["type"]>> = {
-  double: "float",
-  float: "float",
-  long: "int",
-  integer: "int",
-  boolean: "bool",
-};
+/** Input types the runtime feeds: numbers, and booleans as 0/1. */
+const NUMERIC: readonly SignatureInput["type"][] = ["int", "float", "bool"];
 
 const TENSOR_DTYPES = /^(float(16|32|64)|u?int(8|16|32|64)|bool)$/;
 
@@ -34,39 +29,32 @@ type Spec = Record<string, unknown>;
 
 /** Maps the signature (or the model's names) to inputs; `where` (the MLmodel path) starts every error. */
 export function xgboostInputs(mlmodel: MlModelFile, model: ModelFeatures, where: string): XgboostInputs {
-  const specs = mlmodel.signature?.inputs;
+  const specs = mlmodel.signature?.inputs ?? [];
   const names = model.featureNames ?? Array.from({ length: model.numFeatures }, (_, j) => `f${j}`);
-  if (specs === undefined || specs.length === 0) {
+  const columns = signatureInputs(mlmodel, where);
+  if (columns !== undefined)
+    return { inputs: numericOnly(columns, where), featureOf: matchFeatures(columns, model, where) };
+  if (specs.length === 0) {
     return { inputs: names.map((name) => ({ name, type: "float" })), featureOf: Int32Array.from(names, (_, j) => j) };
   }
-  const bad = specs.find((s) => typeof s !== "object" || s === null || Array.isArray(s));
-  if (bad !== undefined)
-    throw invalidParam(`'${where}': signature input ${JSON.stringify(bad)} is not a column or tensor spec`);
-  const first = specs[0] as Spec;
-  if (first.type === "tensor") return tensorInputs(specs as Spec[], names, model, where);
-  return columnInputs(specs as Spec[], model, where);
+  if (specs.every((s) => typeof s === "object" && s !== null && (s as Spec).type === "tensor")) {
+    return tensorInputs(specs as Spec[], names, model, where);
+  }
+  throw invalidParam(`'${where}': the signature inputs are neither named columns nor one tensor`);
 }
 
-function columnInputs(specs: Spec[], model: ModelFeatures, where: string): XgboostInputs {
-  const inputs = specs.map((s, i): SignatureInput => {
-    const name = s.name;
-    if (typeof name !== "string" || name === "") {
-      throw invalidParam(`'${where}': signature input ${i} has no name (a signature mixing tensors and columns?)`);
-    }
-    const type = COLUMN_TYPES[String(s.type)];
-    if (type === undefined) {
+function numericOnly(inputs: SignatureInput[], where: string): SignatureInput[] {
+  const seen = new Set<string>();
+  for (const { name, type } of inputs) {
+    if (!NUMERIC.includes(type)) {
       throw invalidParam(
-        `'${where}': signature input '${name}' has type ${JSON.stringify(s.type)}; the xgboost runtime takes numeric inputs only (${Object.keys(COLUMN_TYPES).join(", ")})`,
+        `'${where}': signature input '${name}' is a ${type} column; the xgboost runtime takes numeric inputs only (double, float, long, integer, boolean)`,
       );
     }
-    return s.required === false ? { name, type, optional: true } : { name, type };
-  });
-  const seen = new Set<string>();
-  for (const { name } of inputs) {
     if (seen.has(name)) throw invalidParam(`'${where}': signature input '${name}' appears twice`);
     seen.add(name);
   }
-  return { inputs, featureOf: matchFeatures(inputs, model, where) };
+  return inputs;
 }
 
 /** Signature position → model feature: by name when the model has names, else by position. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { rejectsWithInput } from "../../data/test-support/fixtures.js";
 import type { MlModelFile } from "../runtime.js";
-import { fixtureCopy, readMlModel } from "./test-support/fixtures.js";
+import { fixtureCopy, mlmodelOf } from "./test-support/fixtures.js";
 import { xgboostRuntime } from "./xgboost-runtime.js";
 
 /** Loads a damaged copy of fixture `name`; `damage` edits files in the copy or the parsed MLmodel. */
@@ -15,7 +15,7 @@ async function refused(
 ): Promise<string> {
   const copy = fixtureCopy(name);
   try {
-    const mlmodel = readMlModel(copy.dir);
+    const mlmodel = mlmodelOf(copy.dir);
     damage(copy.dir, mlmodel);
     return await rejectsWithInput(() => xgboostRuntime.load(copy.dir, mlmodel, {}), ...fragments);
   } finally {
@@ -134,13 +134,13 @@ describe("xgboost runtime refuses bad folders at load, naming the file and the p
   test("a wrong flavor or model class", async () => {
     const copy = fixtureCopy("binary-classifier-json");
     try {
-      const mlmodel = readMlModel(copy.dir);
+      const mlmodel = mlmodelOf(copy.dir);
       mlmodel.flavors = {
         python_function: mlmodel.flavors.python_function ?? {},
         sklearn: { pickled_model: "model.pkl" },
       };
       assert.equal(xgboostRuntime.accepts(mlmodel), false);
-      assert.equal(xgboostRuntime.accepts(readMlModel(copy.dir)), true);
+      assert.equal(xgboostRuntime.accepts(mlmodelOf(copy.dir)), true);
       await rejectsWithInput(
         () => xgboostRuntime.load(copy.dir, mlmodel, {}),
         "MLmodel': no xgboost flavor (flavors: python_function, sklearn)",
@@ -164,7 +164,22 @@ describe("xgboost runtime refuses bad folders at load, naming the file and the p
     await refused(
       "binary-booster-xgb",
       setInputs([{ type: "string", name: "country" }]),
-      `signature input 'country' has type "string"; the xgboost runtime takes numeric inputs only`,
+      "signature input 'country' is a string column; the xgboost runtime takes numeric inputs only",
+    );
+    await refused(
+      "binary-booster-xgb",
+      setInputs([{ type: "datetime", name: "when" }]),
+      "signature input 'when' is a timestamp column",
+    );
+    await refused(
+      "binary-booster-xgb",
+      setInputs([{ type: "binary", name: "blob" }]),
+      "input 'blob' has type 'binary'",
+    );
+    await refused(
+      "binary-booster-xgb",
+      setInputs([{ type: "double" }, { type: "double" }]),
+      "the signature inputs are neither named columns nor one tensor",
     );
     await refused(
       "binary-booster-xgb",

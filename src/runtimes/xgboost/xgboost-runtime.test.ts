@@ -3,13 +3,15 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Table } from "../../data/table.js";
 import { buildColumn } from "../../data/test-support/build-table.js";
+import { loadModelFolder } from "../load-model-folder.js";
+import { nativeRuntime } from "../native/native-runtime.js";
 import type { LoadedModel } from "../runtime.js";
-import { FIXTURES, inputTable, readExpected, readMlModel } from "./test-support/fixtures.js";
+import { FIXTURES, inputTable, mlmodelOf, readExpected } from "./test-support/fixtures.js";
 import { xgboostRuntime } from "./xgboost-runtime.js";
 
-const load = (name: string, edit?: (m: ReturnType<typeof readMlModel>) => void): Promise<LoadedModel> => {
+const load = (name: string, edit?: (m: ReturnType<typeof mlmodelOf>) => void): Promise<LoadedModel> => {
   const dir = join(FIXTURES, name);
-  const mlmodel = readMlModel(dir);
+  const mlmodel = mlmodelOf(dir);
   edit?.(mlmodel);
   return xgboostRuntime.load(dir, mlmodel, {});
 };
@@ -67,6 +69,12 @@ describe("xgboost runtime against xgboost 1.7.4's own predictions", () => {
       });
     });
   }
+
+  test("loadModelFolder picks the xgboost runtime for an xgboost folder", async () => {
+    const model = await loadModelFolder(join(FIXTURES, "regression-ubj"), [nativeRuntime, xgboostRuntime]);
+    assert.equal(model.runtime, "xgboost");
+    assert.equal(model.kind, "regression");
+  });
 
   test("signatures, kinds and classes come from the MLmodel and the model", async () => {
     const booster = await load("binary-booster-xgb");

@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import type { LogicalType, Table } from "../../../data/table.js";
 import { tableFromRows } from "../../../data/test-support/build-table.js";
+import { parseMlModel } from "../../mlmodel.js";
 import type { LoadedModel, MlModelFile } from "../../runtime.js";
 
 /** The fixture folder (test-fixtures/runtimes/xgboost). */
@@ -19,24 +19,10 @@ export interface Expected {
   predictions: (number | number[])[];
 }
 
-/** Parses an MLmodel document as MLflow writes it (signature inputs/outputs are JSON strings). */
-export function parseMlModel(text: string): MlModelFile {
-  const raw = parseYaml(text) as Record<string, unknown>;
-  const sig = raw.signature as Record<string, unknown> | undefined;
-  const json = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as unknown[]) : undefined);
-  const inputs = json(sig?.inputs);
-  const outputs = json(sig?.outputs);
-  return {
-    flavors: raw.flavors as MlModelFile["flavors"],
-    ...(sig ? { signature: { ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}) } } : {}),
-    ...(typeof raw.run_id === "string" ? { runId: raw.run_id } : {}),
-    raw,
-  };
-}
-
-/** The MLmodel of the folder `dir`. */
-export function readMlModel(dir: string): MlModelFile {
-  return parseMlModel(readFileSync(join(dir, "MLmodel"), "utf8"));
+/** The MLmodel of the folder `dir`, parsed as the runtimes' loader does (synchronously, for tests). */
+export function mlmodelOf(dir: string): MlModelFile {
+  const path = join(dir, "MLmodel");
+  return parseMlModel(readFileSync(path, "utf8"), path);
 }
 
 /** The expected outputs of fixture `name`. */
