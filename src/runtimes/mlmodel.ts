@@ -66,7 +66,7 @@ export function signatureInputs(mlmodel: MlModelFile, where: string): SignatureI
     if (!isObject(spec) || typeof spec.name !== "string" || typeof spec.type !== "string") return undefined;
     const type = COLUMN_TYPES[spec.type];
     if (!type) throw invalidParam(`'${where}': input '${spec.name}' has type '${spec.type}', which cannot be scored.`);
-    inputs.push({ name: spec.name, type });
+    inputs.push(spec.required === false ? { name: spec.name, type, optional: true } : { name: spec.name, type });
   }
   return inputs;
 }

@@ -1,3 +1,3 @@
-/** XGBoost JSON model import and float32-exact scoring. */
-export type { XgboostObjective } from "./xgboost-json.js";
-export { loadXgboostModel, type XgboostModel } from "./xgboost-model.js";
+/** XGBoost model import and float32-exact scoring. */
+export { isMulticlass, type ParsedXgboost, parseXgboostJson, type XgboostObjective } from "./xgboost-json.js";
+export { loadXgboostModel, type XgboostModel, xgboostModel } from "./xgboost-model.js";

@@ -1,13 +1,19 @@
 /**
  * Reads and validates the JSON document XGBoost writes with `Booster.save_model("m.json")`
- * (schema of XGBoost 1.x/2.x; tested against 1.7.4) into flat typed-array trees.
+ * (schema of XGBoost 1.x/2.x; tested against 1.7.4) into flat typed-array trees. The UBJSON and
+ * legacy binary readers (runtimes/xgboost) decode into the same document and validate here.
  */
 import { invalidParam } from "../../core/errors.js";
 
 /** The objectives we can score. */
-export type XgboostObjective = "binary:logistic" | "reg:squarederror";
+export type XgboostObjective = "binary:logistic" | "reg:squarederror" | "multi:softprob" | "multi:softmax";
 
-const OBJECTIVES: readonly string[] = ["binary:logistic", "reg:squarederror"];
+const OBJECTIVES: readonly string[] = ["binary:logistic", "reg:squarederror", "multi:softprob", "multi:softmax"];
+
+/** True for the multi-class objectives (one output group per class). */
+export function isMulticlass(objective: XgboostObjective): boolean {
+  return objective.startsWith("multi:");
+}
 
 /** One tree; a node is a leaf when `left[n] === -1`, and then `value[n]` is its (eta-scaled) leaf value. */
 export interface XgboostTree {
@@ -27,6 +33,14 @@ export interface ParsedXgboost {
   readonly numFeatures: number;
   readonly featureNames: readonly string[] | null;
   readonly trees: readonly XgboostTree[];
+  /** Output group (class) of each tree; all 0 for single-output models. */
+  readonly treeGroup: Int32Array;
+  /** Output groups: the number of classes for multi-class models, else 1. */
+  readonly numGroups: number;
+  /** Trees per group and boosting round (random forests grow several). */
+  readonly numParallelTree: number;
+  /** `learner.attributes` (e.g. `best_iteration`, the sklearn wrapper's `scikit_learn` JSON). */
+  readonly attributes: Readonly<Record<string, string>>;
   readonly version: readonly [number, number, number];
 }
 
@@ -90,17 +104,48 @@ function parseFeatureNames(learner: Obj, numFeatures: number): readonly string[]
   return names as string[];
 }
 
-function checkSingleOutput(param: Obj, model: Obj, numTrees: number): void {
-  if (param.num_class !== undefined && int(param.num_class, "learner_model_param.num_class") > 1) {
-    throw invalidParam("XGBoost model JSON: multi-class models are not supported");
-  }
+/** Output groups from num_class, checked against the objective. */
+function numGroupsOf(param: Obj, objective: XgboostObjective): number {
+  const numClass = param.num_class === undefined ? 0 : int(param.num_class, "learner_model_param.num_class");
   if (param.num_target !== undefined && int(param.num_target, "learner_model_param.num_target") !== 1) {
     throw invalidParam("XGBoost model JSON: multi-target models are not supported");
   }
-  const info = arr(model.tree_info, "gradient_booster.model.tree_info");
-  if (info.length !== numTrees || info.some((g) => g !== 0)) {
-    throw invalidParam("XGBoost model JSON: 'tree_info' must hold one 0 (output group) per tree");
+  if (isMulticlass(objective) && numClass < 2) {
+    throw invalidParam(`XGBoost model JSON: ${objective} needs num_class ≥ 2, got ${numClass}`);
   }
+  if (!isMulticlass(objective) && numClass > 1) {
+    throw invalidParam(
+      `XGBoost model JSON: num_class ${numClass} (multi-class) needs a multi:softprob or multi:softmax objective`,
+    );
+  }
+  return Math.max(numClass, 1);
+}
+
+function parseTreeInfo(model: Obj, numTrees: number, numGroups: number): Int32Array {
+  const info = arr(model.tree_info, "gradient_booster.model.tree_info");
+  if (info.length !== numTrees) {
+    throw invalidParam(`XGBoost model JSON: 'tree_info' has ${info.length} entries for ${numTrees} trees`);
+  }
+  const out = Int32Array.from(info, (g, i) => int(g, `gradient_booster.model.tree_info[${i}]`));
+  if (out.some((g) => g < 0 || g >= numGroups)) {
+    throw invalidParam(`XGBoost model JSON: 'tree_info' must hold output groups in [0, ${numGroups})`);
+  }
+  return out;
+}
+
+function parseParallelTree(model: Obj): number {
+  const param = model.gbtree_model_param;
+  if (!isObj(param) || param.num_parallel_tree === undefined) return 1;
+  const n = int(param.num_parallel_tree, "gbtree_model_param.num_parallel_tree");
+  if (n < 1) throw invalidParam("XGBoost model JSON: 'gbtree_model_param.num_parallel_tree' must be ≥ 1");
+  return n;
+}
+
+function parseAttributes(learner: Obj): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObj(learner.attributes)) return out;
+  for (const [k, v] of Object.entries(learner.attributes)) if (typeof v === "string") out[k] = v;
+  return out;
 }
 
 function typed<T extends Int32Array | Float32Array | Uint8Array>(
@@ -195,7 +240,22 @@ export function parseXgboostJson(json: unknown): ParsedXgboost {
   const numFeatures = int(param.num_feature, "learner_model_param.num_feature");
   if (numFeatures < 1) throw invalidParam("XGBoost model JSON: 'learner_model_param.num_feature' must be ≥ 1");
   const rawTrees = arr(model.trees, "gradient_booster.model.trees");
-  checkSingleOutput(param, model, rawTrees.length);
+  const numGroups = numGroupsOf(param, objective);
+  const treeGroup = parseTreeInfo(model, rawTrees.length, numGroups);
   const trees = rawTrees.map((t, i) => parseTree(t, i, numFeatures));
-  return { objective, baseScore, numFeatures, featureNames: parseFeatureNames(learner, numFeatures), trees, version };
+  const featureNames = parseFeatureNames(learner, numFeatures);
+  const numParallelTree = parseParallelTree(model);
+  const attributes = parseAttributes(learner);
+  return {
+    objective,
+    baseScore,
+    numFeatures,
+    featureNames,
+    trees,
+    treeGroup,
+    numGroups,
+    numParallelTree,
+    attributes,
+    version,
+  };
 }

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { isMwError } from "../../core/errors.js";
 import { type FeatureMatrix, matrixFromColumns } from "../feature-matrix.js";
-import { loadXgboostModel } from "./xgboost-model.js";
+import { parseXgboostJson } from "./xgboost-json.js";
+import { loadXgboostModel, xgboostModel } from "./xgboost-model.js";
 
 const DIR = new URL("../../../test-fixtures/xgboost/", import.meta.url);
 const readJson = (name: string) => JSON.parse(readFileSync(new URL(name, DIR), "utf8"));
@@ -78,6 +79,23 @@ describe("loadXgboostModel against xgboost 1.7 predictions", () => {
     });
   }
 
+  test("predictRow gives predict's scores; rounds keeps the first trees", () => {
+    const model = loadXgboostModel(readJson("binary.model.json"));
+    const inputs: Inputs = readJson("binary.inputs.json");
+    const batch = model.predict(matrixOf(inputs));
+    const out = new Float64Array(1);
+    inputs.rows.forEach((row, i) => {
+      model.predictRow(
+        row.map((v) => v ?? Number.NaN),
+        out,
+      );
+      assert.equal(out[0], batch[i]);
+    });
+    const parsed = parseXgboostJson(readJson("binary.model.json"));
+    assert.equal(xgboostModel(parsed, { rounds: 10 }).numTrees, 10);
+    assert.equal(xgboostModel(parsed, { rounds: 500 }).numTrees, 50);
+  });
+
   test("binary: objective, base_score and feature names are read", () => {
     const model = loadXgboostModel(readJson("binary.model.json"));
     assert.equal(model.objective, "binary:logistic");
@@ -132,12 +150,25 @@ describe("loadXgboostModel validation", () => {
     assertInvalid(null, /'\(root\)' is missing or not an object/);
   });
 
-  test("unsupported objective", () => {
+  test("unsupported objective; multi-class models are for the runtime, not packages", () => {
+    assertInvalid(
+      mutated((d) => {
+        d.learner.objective.name = "rank:pairwise";
+      }),
+      /objective 'rank:pairwise' is not supported/,
+    );
     assertInvalid(
       mutated((d) => {
         d.learner.objective.name = "multi:softprob";
       }),
-      /objective 'multi:softprob' is not supported/,
+      /multi:softprob needs num_class ≥ 2, got 0/,
+    );
+    assertInvalid(
+      mutated((d) => {
+        d.learner.objective.name = "multi:softprob";
+        d.learner.learner_model_param.num_class = "2";
+      }),
+      /objective 'multi:softprob' is not supported here/,
     );
   });
 
