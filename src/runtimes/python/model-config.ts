@@ -46,7 +46,9 @@ export async function pythonModelConfig(dir: string, mlmodel: MlModelFile): Prom
   }
   const inputs = loggedInputs(manifest, mlmodel);
   const env = (pyfunc?.env ?? {}) as Record<string, unknown>;
-  const pythonEnvFile = typeof env.virtualenv === "string" ? env.virtualenv : "python_env.yaml";
+  // Read for warnings only: a name that leaves the folder falls back to MLflow's default.
+  const named = typeof env.virtualenv === "string" ? env.virtualenv : "";
+  const pythonEnvFile = /^[\w.-]+$/.test(named) && named !== ".." ? named : "python_env.yaml";
   const load: Record<string, unknown> = {
     dir,
     inputs: inputs?.map((i) => ({ name: i.name, type: i.mlflowType })) ?? null,

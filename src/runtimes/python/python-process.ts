@@ -35,9 +35,21 @@ export class PythonProcess {
     // Writes to a dead worker fail with EPIPE; the exit handler reports the death.
     this.child.stdin.on("error", () => {});
     this.child.on("error", (e) => this.finish(new ProcessGone(`could not start ('${options.python}': ${e.message})`)));
-    this.child.on("close", (code, signal) =>
-      this.finish(new ProcessGone(signal ? `was killed by ${signal}` : `exited with code ${code}`)),
-    );
+    // Gone once it exited and its replies were all read. Not "close": that also waits for stderr, which
+    // a subprocess the model started may hold open after the worker died.
+    let exit: string | undefined;
+    let drained = false;
+    const settle = () => {
+      if (exit !== undefined && drained) this.finish(new ProcessGone(exit));
+    };
+    this.child.stdout.on("close", () => {
+      drained = true;
+      settle();
+    });
+    this.child.on("exit", (code, signal) => {
+      exit = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      settle();
+    });
   }
 
   /** The process id (undefined when it never started). */

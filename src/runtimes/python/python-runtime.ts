@@ -65,6 +65,11 @@ export async function loadPythonModel(
   options: PythonRuntimeOptions = {},
 ): Promise<PythonModel> {
   const settings = { ...PYTHON_DEFAULTS, ...definedOnly(options) };
+  for (const key of ["workers", "maxBatchRows", "timeoutMs", "startTimeoutMs"] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] <= 0) {
+      throw invalidParam(`python runtime: ${key} must be a positive integer, got ${settings[key]}.`);
+    }
+  }
   const config = await pythonModelConfig(dir, mlmodel);
   const recorded = await readRecordedEnvironment(dir, config.pythonEnvFile);
   let started: Awaited<ReturnType<typeof WorkerPool.start>>;

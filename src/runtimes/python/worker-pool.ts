@@ -257,6 +257,7 @@ export class WorkerPool {
   }
 
   private startFailed(error: Error): void {
+    if (this.closed) return;
     this.options.warn?.(`a Python worker could not be restarted: ${error.message}`);
     // With no worker able to answer, queued requests fail now rather than wait for a recovery.
     if (this.slots.some((s) => s.state === "idle" || s.state === "busy")) return;
