@@ -16,6 +16,8 @@ export interface PlatformConfig {
    * and for one statement (MODELWORKS_DB_TIMEOUT in seconds; default 10 s). PostgreSQL only.
    */
   dbTimeoutMs: number;
+  /** How Python-flavored models are run: the interpreter (MODELWORKS_PYTHON) and workers per model (MODELWORKS_PYTHON_WORKERS). */
+  python: { python?: string; workers?: number };
 }
 
 /** Resolve the configuration from flags, then environment, then defaults. */
@@ -32,6 +34,7 @@ export function resolveConfig(
     artifactsUri: flags.artifacts ?? env.MODELWORKS_ARTIFACTS_URI ?? join(home, "artifacts"),
     dataRoots: dataRootsFrom(flags["data-root"], env.MODELWORKS_DATA_ROOTS).map((d) => resolve(cwd, d)),
     dbTimeoutMs: dbTimeoutFrom(env.MODELWORKS_DB_TIMEOUT),
+    python: pythonFrom(env),
   };
 }
 
@@ -48,4 +51,16 @@ function dbTimeoutFrom(text: string | undefined): number {
   if (!Number.isFinite(s) || s < 0.1 || s > 3600)
     throw invalidParam(`Invalid value for MODELWORKS_DB_TIMEOUT: expected seconds from 0.1 to 3600, got '${text}'.`);
   return Math.round(s * 1000);
+}
+
+/** MODELWORKS_PYTHON (an interpreter) and MODELWORKS_PYTHON_WORKERS (1–64); unset keeps the runtime's defaults. */
+function pythonFrom(env: NodeJS.ProcessEnv): PlatformConfig["python"] {
+  const python = env.MODELWORKS_PYTHON;
+  const text = env.MODELWORKS_PYTHON_WORKERS;
+  const out: PlatformConfig["python"] = python ? { python } : {};
+  if (text === undefined || text === "") return out;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw invalidParam(`Invalid value for MODELWORKS_PYTHON_WORKERS: expected an integer from 1 to 64, got '${text}'.`);
+  return { ...out, workers: n };
 }

@@ -28,6 +28,8 @@ import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
 import { rolloutMigrations } from "../rollout/migrations.js";
 import { RolloutService } from "../rollout/rollout-service.js";
 import { SqlRolloutStore } from "../rollout/sql/sql-rollout-store.js";
+import { modelRuntimes } from "../runtimes/model-runtimes.js";
+import type { ModelRuntime } from "../runtimes/runtime.js";
 import { DeploymentService } from "../serving/deployments/deployment-service.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
@@ -74,6 +76,8 @@ export interface Platform {
   auditLog: SqlAuditLog;
   /** Which URLs webhooks, notifications and Prometheus may call (the admin's allow-list). */
   outbound: OutboundPolicy;
+  /** The runtimes models are loaded with (most native first). */
+  runtimes: readonly ModelRuntime[];
   close(): Promise<void>;
 }
 
@@ -153,6 +157,7 @@ export async function openPlatform(
         ...(options.defaultPermission ? { defaultPermission: options.defaultPermission } : {}),
       }),
       outbound,
+      runtimes: modelRuntimes(config.python),
       close: () => db.close(),
     };
   } catch (e) {

@@ -6,10 +6,12 @@
 import type { Clock } from "../core/clock.js";
 import type { ReadinessCheck } from "../core/db/readiness.js";
 import type { RegistryStore } from "../registry/registry-store.js";
+import type { ModelRuntime } from "../runtimes/runtime.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { Deployment } from "./deployments/deployment.js";
 import type { DeploymentService } from "./deployments/deployment-service.js";
 import { ServingMetrics } from "./metrics/serving-metrics.js";
+import type { ResolvedModel } from "./model-resolver.js";
 import { parseModelRef } from "./model-resolver.js";
 import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
 import { PredictionLogger } from "./prediction-log/prediction-logger.js";
@@ -27,6 +29,8 @@ export interface ServingHostDeps {
   clock: Clock;
   /** Where model packages are copied for loading. */
   cacheDir: string;
+  /** The runtimes models load with (default: the native runtime only). */
+  runtimes?: readonly ModelRuntime[];
   /** How often runtimes re-read their deployment and aliases (default 1 s). */
   pollMs?: number;
   /** Told about load failures and dropped log records (default: nothing). */
@@ -54,7 +58,16 @@ export class ServingHost {
   private readonly observer: RuntimeObserver;
 
   constructor(private readonly deps: ServingHostDeps) {
-    this.loader = new ModelLoader({ registry: deps.registry, artifacts: deps.artifacts, cacheDir: deps.cacheDir });
+    this.loader = new ModelLoader(
+      {
+        registry: deps.registry,
+        artifacts: deps.artifacts,
+        cacheDir: deps.cacheDir,
+        ...(deps.runtimes ? { runtimes: deps.runtimes } : {}),
+        ...(deps.warn ? { warn: deps.warn } : {}),
+      },
+      { inUse: () => this.servedModels() },
+    );
     // Frequent, modest batches: rows reach the store within ~50 ms, and a store that writes on the
     // event loop (PostgreSQL's driver encodes parameters there) never pauses it for long.
     this.logger = new PredictionLogger(deps.predictions, {
@@ -179,8 +192,19 @@ export class ServingHost {
   }
 
   /** Stop polling and write what the log still holds. */
+  /** The models the deployments serve now (the loader never evicts these). */
+  private *servedModels(): Iterable<ResolvedModel> {
+    for (const rt of this.runtimes.values()) {
+      if (!rt.ready) continue;
+      const snap = rt.current;
+      yield snap.primary.model;
+      if (snap.candidate) yield snap.candidate.model;
+    }
+  }
+
   async close(): Promise<void> {
     for (const rt of this.runtimes.values()) rt.stop();
+    await this.loader.close();
     await this.heartbeat.stop();
     await this.logger.close();
     await this.deps.predictions.close?.();

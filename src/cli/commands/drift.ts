@@ -90,9 +90,12 @@ export async function driftCommand(argv: string[], io: CliIo): Promise<number> {
       const p = await embedded();
       const cacheDir = join(resolveConfig(values, io.env, io.cwd).home, "serving-cache");
       const model = await resolveModel(values.model, { ...p, cacheDir });
-      options.currentScores = await modelScores(model.predictor, current);
-      options.referenceScores = await modelScores(model.predictor, reference);
-      await model.close?.();
+      try {
+        options.currentScores = await modelScores(model.predictor, current);
+        options.referenceScores = await modelScores(model.predictor, reference);
+      } finally {
+        await model.close?.();
+      }
     }
     const report = await computeDriftParallel(prepareReference(reference), current, {
       ...options,

@@ -43,7 +43,7 @@ export function pipelineService(
   const store = platform.pipelineRuns;
   const cacheDir = join(home, "serving-cache");
   const loaders: Pick<GateExecutorDeps, "loadModel" | "loadEval"> = {
-    loadModel: async (name, version) => (await loadVersion(name, version, { ...platform, cacheDir })).predictor,
+    loadModel: (name, version) => loadVersion(name, version, { ...platform, cacheDir }),
     loadEval: async (ref, workDir) => {
       const data = await loadTrainingData(ref, workDir, platform, "evaluation");
       return { table: data.table, ref: data.ref, digest: data.digest };

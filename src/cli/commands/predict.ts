@@ -39,12 +39,15 @@ export async function predictCommand(argv: string[], io: CliIo): Promise<number>
   const platform = await openPlatform(config);
   try {
     const model = await resolveModel(ref, { ...platform, cacheDir: join(config.home, "serving-cache") });
-    const table = await readTable(resolve(io.cwd, file));
     const started = Date.now();
-    const { rows } = await scoreToFile(model.predictor, table, resolve(io.cwd, values.out), {
-      format,
-      progress: values.json ? () => {} : (done, total) => io.err(`scored ${done}/${total} rows`),
-    });
+    const { rows } = await readTable(resolve(io.cwd, file))
+      .then((table) =>
+        scoreToFile(model.predictor, table, resolve(io.cwd, values.out as string), {
+          format,
+          progress: values.json ? () => {} : (done, total) => io.err(`scored ${done}/${total} rows`),
+        }),
+      )
+      .finally(() => model.close?.());
     const seconds = (Date.now() - started) / 1000;
     const summary = { rows, out: values.out, format, model: model.name, version: model.version, seconds };
     io.out(

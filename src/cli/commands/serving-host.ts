@@ -29,6 +29,7 @@ export function hostFor(
     predictions: predictionStore(platform, config.storeUri, io.cwd),
     clock: systemClock,
     cacheDir: join(config.home, "serving-cache"),
+    runtimes: platform.runtimes,
     pollMs,
     // During an outage the same warning comes from every flush and poll: say it once per 10 s, counted.
     warn: repeatLimitedLog((m) => io.err(`warning: ${m}`), { key: (m) => m.replace(/\d+/g, "#") }),

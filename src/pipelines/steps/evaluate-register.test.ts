@@ -45,7 +45,7 @@ const evaluate = () =>
     loadModel: async (name, version) => {
       const m = models.get(version);
       if (!m) throw new Error(`no package for ${name}/${version}`);
-      return m;
+      return { predictor: m };
     },
     loadEval: async (ref) => ({ table: telco, ref: `${ref}@1` }),
   });

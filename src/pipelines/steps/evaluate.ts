@@ -6,11 +6,11 @@
 import { evaluateBinary } from "../../learn/metrics/binary.js";
 import { binaryLabel } from "../../learn/train/label.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
-import { scoreTable } from "../../runtimes/part-scores.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import type { StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
 import type { GateExecutorDeps } from "./gate-executor.js";
+import { scoreWith } from "./gate-executor.js";
 import { knownSettings, optionalString, requiredString } from "./settings.js";
 
 /** The gate's loaders, plus where metrics are logged (optional). */
@@ -37,14 +37,15 @@ export function evaluateExecutor(deps: EvaluateDeps): StepExecutor {
           ? await deps.registry.getModelVersion({ name: model, version })
           : await deps.registry.getModelVersionByAlias({ name: model, alias: alias as string });
       const data = await deps.loadEval(requiredString(s, "data", step), ctx.baseDir ?? ctx.workDir);
-      const predictor = await deps.loadModel(model, resolved.version);
+      const scored = await scoreWith(deps, model, resolved.version, data.table, (m) => {
+        const sig = m.signature;
+        if (sig.task !== "binary" || !sig.label) {
+          throw new PermanentStepError(`step '${step}': evaluate scores binary classifiers with a label column`);
+        }
+        return binaryLabel(data.table, sig.label, sig.positive_class).y;
+      });
       ctx.signal.throwIfAborted();
-      const sig = predictor.signature;
-      if (sig.task !== "binary" || !sig.label) {
-        throw new PermanentStepError(`step '${step}': evaluate scores binary classifiers with a label column`);
-      }
-      const labels = binaryLabel(data.table, sig.label, sig.positive_class).y;
-      const e = evaluateBinary(labels, await scoreTable(predictor, data.table));
+      const e = evaluateBinary(scored.checked, scored.scores);
       const metrics: Record<string, number | null> = {
         roc_auc: e.roc_auc,
         pr_auc: e.pr_auc,

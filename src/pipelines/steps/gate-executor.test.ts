@@ -40,7 +40,7 @@ const executor = () =>
       loads.push(`${name}/${version}`);
       const m = models.get(version);
       if (!m) throw new Error(`no package for ${name}/${version}`);
-      return m;
+      return { predictor: m };
     },
     loadEval: async (ref) => ({ table: telco, ref: ref === "telco" ? "telco@1" : ref, digest: "sha256:abc" }),
     notify: (n) => {

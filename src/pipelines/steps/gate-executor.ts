@@ -34,11 +34,17 @@ export interface GateNotice {
   decision: GateDecision;
 }
 
+/** A model held for one step; `close` lets go of what it holds (Python workers, its folder). */
+export interface HeldModel {
+  predictor: LoadedModel;
+  close?: () => Promise<void>;
+}
+
 /** What the gate needs; loading is injected so the pipeline decides where packages and data come from. */
 export interface GateExecutorDeps {
   registry: RegistryStore;
   /** Load a registered version's package (e.g. {@link loadVersion} in serving/model-resolver). */
-  loadModel(name: string, version: string): Promise<LoadedModel>;
+  loadModel(name: string, version: string): Promise<HeldModel>;
   /** Load the evaluation data; `workDir` resolves relative file paths. */
   loadEval(ref: string, workDir: string): Promise<EvalData>;
   notify(notice: GateNotice): Promise<void> | void;
@@ -56,17 +62,18 @@ export function gateExecutor(deps: GateExecutorDeps): StepExecutor {
       const champion = await championVersion(deps.registry, s.model);
       // Relative paths are relative to the pipeline file's folder, as for every other step.
       const data = await deps.loadEval(s.eval, ctx.baseDir ?? ctx.workDir);
-      const challengerModel = await deps.loadModel(s.model, candidate);
       // Both models score the very same table, so the comparison is on one dataset version.
-      const championModel = champion === null ? undefined : await deps.loadModel(s.model, champion);
+      const challenger = await scoreWith(deps, s.model, candidate, data.table, (m) => evalLabels(data.table, m));
       ctx.signal.throwIfAborted();
-      const labels = evalLabels(data.table, challengerModel);
+      const championScores =
+        champion === null ? undefined : (await scoreWith(deps, s.model, champion, data.table)).scores;
+      ctx.signal.throwIfAborted();
       const input: GateInput = {
-        labels,
-        challenger: await scoreTable(challengerModel, data.table),
+        labels: challenger.checked,
+        challenger: challenger.scores,
         metric: s.metric,
         minImprovement: s.minImprovement,
-        ...(championModel ? { champion: await scoreTable(championModel, data.table) } : {}),
+        ...(championScores ? { champion: championScores } : {}),
         ...(s.floor === undefined ? {} : { floor: s.floor }),
         ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
         ...(s.guardrails ? { guardrails: s.guardrails } : {}),
@@ -111,6 +118,23 @@ async function championVersion(registry: RegistryStore, model: string): Promise<
 }
 
 /** 0/1 labels from the evaluation data's label column, the positive class as the model was trained. */
+/** Load a version, check it with `check` (before scoring), score `table`, and let go of the model. */
+export async function scoreWith<T = undefined>(
+  deps: Pick<GateExecutorDeps, "loadModel">,
+  name: string,
+  version: string,
+  table: Table,
+  check?: (model: LoadedModel) => T,
+): Promise<{ scores: Float64Array; checked: T }> {
+  const held = await deps.loadModel(name, version);
+  try {
+    const checked = check ? check(held.predictor) : (undefined as T);
+    return { scores: await scoreTable(held.predictor, table), checked };
+  } finally {
+    await held.close?.();
+  }
+}
+
 function evalLabels(table: Table, model: LoadedModel): Float64Array {
   const sig = model.signature;
   if (sig.task !== "binary") throw invalidParam(`The gate scores binary classifiers; this model is ${sig.task}.`);

@@ -114,8 +114,8 @@ export class PythonModel implements LoadedModel {
     readonly classes: readonly string[] | undefined,
     private readonly settings: { loader: string; maxBatchRows: number },
   ) {
-    // ModelSignature's task has no multiclass yet; consumers read `kind`.
-    this.signature = { task: kind as ModelSignature["task"], inputs: [...inputs] };
+    this.signature = { task: kind, inputs: [...inputs] };
+    if (kind === "multiclass" && classes) this.signature.classes = [...classes];
     if (kind === "binary" && classes) {
       Object.assign(this.signature, { negative_class: classes[0], positive_class: classes[1], threshold: 0.5 });
     }

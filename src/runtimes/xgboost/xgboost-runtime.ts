@@ -80,7 +80,7 @@ function signatureOf(kind: ModelKind, plan: XgboostInputs, classes: readonly str
     const [negative, positive] = classes as [string, string];
     return { task: "binary", inputs: plan.inputs, negative_class: negative, positive_class: positive, threshold: 0.5 };
   }
-  // ModelSignature has no multiclass task yet: LoadedModel.kind says what the scores are.
+  if (kind === "multiclass") return { task: "multiclass", inputs: plan.inputs, ...(classes ? { classes: [...classes] } : {}) };
   return { task: "regression", inputs: plan.inputs };
 }
 

@@ -8,13 +8,26 @@ import type { LoadedModel } from "../../runtimes/runtime.js";
 import type { ModelRef, ResolvedModel, ResolverDeps } from "../model-resolver.js";
 import { loadVersion, lookupVersion } from "../model-resolver.js";
 
+export interface ModelLoaderOptions {
+  /** Versions kept loaded beyond those in use (default 16). */
+  capacity?: number;
+  /** The models some runtime serves now: never evicted. */
+  inUse?: () => Iterable<ResolvedModel>;
+  /** How long an evicted model stays open for requests already holding it (default 30 s). */
+  closeAfterMs?: number;
+  /** Fetch and load one version (default {@link loadVersion}). */
+  loadVersion?: (name: string, version: string, deps: ResolverDeps) => Promise<ResolvedModel>;
+}
+
 /** The loader the runtimes share. */
 export class ModelLoader {
   private readonly cache = new Map<string, Promise<ResolvedModel>>();
+  private readonly settled = new Map<string, ResolvedModel>();
+  private readonly closing = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly deps: ResolverDeps,
-    private readonly capacity = 16,
+    private readonly options: ModelLoaderOptions = {},
   ) {}
 
   /** The version a reference names now. */
@@ -32,20 +45,53 @@ export class ModelLoader {
       this.cache.set(key, hit);
       return hit;
     }
-    const pending = loadVersion(name, version, this.deps).then(async (m) => {
+    const pending = (this.options.loadVersion ?? loadVersion)(name, version, this.deps).then(async (m) => {
       try {
         await warmUp(m.predictor);
       } catch (e) {
         await m.close?.();
         throw e;
       }
+      if (this.cache.get(key) === pending) this.settled.set(key, m);
       return m;
     });
     this.cache.set(key, pending);
     pending.catch(() => this.cache.delete(key));
-    // An evicted model is not closed here: a runtime may still serve it (its workers end with the process).
-    while (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
+    this.evict();
     return pending;
+  }
+
+  /** Close every loaded model (the process is ending). */
+  async close(): Promise<void> {
+    for (const t of this.closing) clearTimeout(t);
+    this.closing.clear();
+    const models = [...this.settled.values()];
+    this.cache.clear();
+    this.settled.clear();
+    await Promise.allSettled(models.map((m) => m.close?.()));
+  }
+
+  /**
+   * Drop least recently used versions past the capacity, skipping those a runtime serves; a dropped
+   * model is closed (its Python workers stopped) once requests that already hold it are done.
+   */
+  private evict(): void {
+    const capacity = this.options.capacity ?? 16;
+    if (this.cache.size <= capacity) return;
+    const used = new Set(this.options.inUse?.() ?? []);
+    for (const key of [...this.cache.keys()]) {
+      if (this.cache.size <= capacity) break;
+      const model = this.settled.get(key);
+      if (!model || used.has(model)) continue;
+      this.cache.delete(key);
+      this.settled.delete(key);
+      const timer = setTimeout(() => {
+        this.closing.delete(timer);
+        void model.close?.().catch(() => {});
+      }, this.options.closeAfterMs ?? 30_000);
+      timer.unref?.();
+      this.closing.add(timer);
+    }
   }
 }
 

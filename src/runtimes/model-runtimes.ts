@@ -1,0 +1,14 @@
+/** The runtimes a process loads models with, most native first. */
+import { nativeRuntime } from "./native/native-runtime.js";
+import type { PythonRuntimeOptions } from "./python/python-runtime.js";
+import { pythonRuntime } from "./python/python-runtime.js";
+import type { ModelRuntime } from "./runtime.js";
+import { xgboostRuntime } from "./xgboost/xgboost-runtime.js";
+
+/**
+ * In-process runtimes first (the platform's own packages, then XGBoost's formats read in
+ * TypeScript), then the Python worker pool for flavors only Python can load.
+ */
+export function modelRuntimes(python: PythonRuntimeOptions = {}): readonly ModelRuntime[] {
+  return [nativeRuntime, xgboostRuntime, pythonRuntime(python)];
+}
