@@ -9,8 +9,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { inferSchema } from "./infer-schema.js";
+import type { RowCountCheck } from "./schema.js";
 import { CORRUPTION_KINDS } from "./test-support/corruptions.js";
-import { formatStudy, runStudy, studyTotal } from "./test-support/false-alarm-study.js";
+import { formatStudy, type Infer, runStudy, studyTotal } from "./test-support/false-alarm-study.js";
 import { realDatasets } from "./test-support/real-datasets.js";
 
 describe("inferred schemas on real data", () => {
@@ -28,5 +30,27 @@ describe("inferred schemas on real data", () => {
       assert.ok(n >= 100, `${kind}: only ${n} corrupted batches`);
       assert.equal(detected, n, `${kind}: ${n - detected} of ${n} corrupted batches passed:\n${missed.join("\n")}`);
     }
+  });
+
+  test("the study sees the alarms of issue 21's inference (error-level row-count bounds, ranges on row numbers)", async () => {
+    const strict: Infer = (table, profile, options) => {
+      const schema = inferSchema(table, profile, { ...options, rowCountFactors: [0.5, 2] });
+      const rows = schema.row_count as RowCountCheck;
+      const columns = schema.columns.map((c) =>
+        c.name === "RowNumber" ? { ...c, range: { min: 1, max: rows.max } } : c,
+      );
+      return { ...schema, columns, row_count: { min: rows.min, max: rows.max } };
+    };
+    const telco = realDatasets().filter((d) => d.name === "telco-churn");
+    const [row] = await runStudy(telco, [1], {}, strict);
+    assert.equal(row?.falseAlarms, row?.cleanBatches);
+    assert.ok(
+      row?.alarms.some((a) => a.endsWith("table row_count (200)")),
+      row?.alarms.join("\n"),
+    );
+    assert.ok(
+      row?.alarms.some((a) => /RowNumber range/.test(a)),
+      row?.alarms.join("\n"),
+    );
   });
 });

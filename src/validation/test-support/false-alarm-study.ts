@@ -36,28 +36,38 @@ export interface StudyRow {
   missed: string[];
 }
 
+/** The inference under study (another one can be compared). */
+export type Infer = typeof inferSchema;
+
 /** Runs the study on each data set for each seed. */
 export async function runStudy(
   datasets: RealDataset[],
   seeds: number[],
   options: InferOptions = {},
+  infer: Infer = inferSchema,
 ): Promise<StudyRow[]> {
   const rows: StudyRow[] = [];
   for (const data of datasets) {
     const row = emptyRow(data.name, data.lines.length);
-    for (const seed of seeds) await studySeed(data, seed, options, row);
+    for (const seed of seeds) await studySeed(data, seed, { ...options, label: data.label }, infer, row);
     rows.push(row);
   }
   return rows;
 }
 
-async function studySeed(data: RealDataset, seed: number, options: InferOptions, row: StudyRow): Promise<void> {
+async function studySeed(
+  data: RealDataset,
+  seed: number,
+  options: InferOptions,
+  infer: Infer,
+  row: StudyRow,
+): Promise<void> {
   const random = seededRandom(seed * 7919 + 1);
   for (const split of splitsFor(data.lines.length, seed)) {
     const shifted = split.contiguous && data.order === "grouped";
     const train = await batchTable(data, split.train);
     const profile = profileTable(train);
-    const schema = inferSchema(train, profile, { ...options, label: data.label });
+    const schema = infer(train, profile, options);
     for (const [b, indices] of split.batches.entries()) {
       const batch = await batchTable(data, indices);
       const report = validateTable(batch, schema);
