@@ -94,17 +94,20 @@ export function inferDomain(c: ColumnProfile, o: RuleOptions): DomainCheck | und
   return { values, mostly: floorTo(Math.max(0, 1 - tolerance)) };
 }
 
+/** Fewer rows than this, all distinct, may be a handful of categories rather than keys. */
+export const ID_EVIDENCE_ROWS = 20;
+
 /**
- * What a column is beyond its values: `id` (every value distinct: string keys, integer keys of
+ * What a column is beyond its values: `id` (every value distinct: string or integer keys of
  * 20 rows or more, or row numbers), `sequence` (numbers that only rise, or only fall, in file
  * order, like a time index: later batches continue past the range) or `value`.
  */
 export function columnRole(c: ColumnProfile, column: Column): "id" | "sequence" | "value" {
   if (c.nulls > 0 || c.count < 2) return "value";
-  if (column.type === "string") return c.distinct === c.count ? "id" : "value";
+  if (column.type === "string") return c.count >= ID_EVIDENCE_ROWS && c.distinct === c.count ? "id" : "value";
   if (column.type !== "int" && column.type !== "float") return "value";
   const monotone = monotonic(column.values);
-  if (column.type === "int" && (c.count >= 20 || monotone) && c.distinct >= 0.98 * c.count) {
+  if (column.type === "int" && (c.count >= ID_EVIDENCE_ROWS || monotone) && c.distinct >= 0.98 * c.count) {
     if (allDistinct(column.values)) return "id";
   }
   return monotone && c.distinct > DISCRETE_MAX ? "sequence" : "value";

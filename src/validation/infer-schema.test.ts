@@ -106,6 +106,12 @@ describe("inferSchema", () => {
     assert.deepEqual(failed(s, doubled), ["RowNumber:unique", "CustomerId:unique"]);
   });
 
+  test("a few distinct strings are not keys: a later repeat is no alarm", () => {
+    const s = inferSchema(tableFromColumns({ plan: ["basic", "pro", "gold"] }));
+    assert.equal(col(s, "plan").unique, undefined);
+    assert.deepEqual(failed(s, tableFromColumns({ plan: ["basic", "basic", "pro"] })), []);
+  });
+
   test("a column that only rises in file order (a time index) gets no range", () => {
     const day = (from: number, n: number) =>
       tableFromColumns({ day: Array.from({ length: n }, (_, k) => Math.floor((from + k) / 3)) });
