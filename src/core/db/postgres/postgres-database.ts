@@ -108,20 +108,15 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw asUnavailable(e);
-    }
     // A checked-out client emits 'error' when its connection drops (a killed backend, a restart);
     // without a listener that is an uncaught exception. The broken client is discarded on release.
     let broken: Error | undefined;
     const onError = (err: Error) => {
       broken = err;
     };
-    client.on("error", onError);
+    const client = await this.checkout(onError);
     try {
+      if (broken) throw broken;
       await client.query("BEGIN");
       const result = await fn(new PgQueryable(client));
       await client.query("COMMIT");
@@ -133,6 +128,22 @@ class PostgresDatabase extends PgQueryable implements Database {
       client.off("error", onError);
       client.release(broken ?? false);
     }
+  }
+
+  /**
+   * A pooled client with `onError` listening from the moment the pool hands it over. The pool does
+   * that synchronously while parsing a socket read (the previous user's ReadyForQuery), and the
+   * read may go on with this connection's FATAL message: a listener added after `await` would
+   * come too late and the process would exit on an unhandled 'error' event.
+   */
+  private checkout(onError: (err: Error) => void): Promise<pg.PoolClient> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((err, client) => {
+        if (err || !client) return reject(asUnavailable(err ?? new Error("no connection")));
+        client.on("error", onError);
+        resolve(client);
+      });
+    });
   }
 
   async exec(sql: string): Promise<void> {
@@ -156,10 +167,14 @@ export interface PostgresTimeouts {
   statementMs?: number;
 }
 
-/** Connect a pool to a `postgresql://` URI. */
-export function openPostgres(uri: string, options: { max?: number } & PostgresTimeouts = {}): Database {
+/** Connect a pool to a `postgresql://` URI (`client`: the driver's client class; tests script one). */
+export function openPostgres(
+  uri: string,
+  options: { max?: number; client?: pg.PoolConfig["Client"] } & PostgresTimeouts = {},
+): Database {
   const statementMs = options.statementMs ?? 10_000;
   const pool = new pg.Pool({
+    ...(options.client ? { Client: options.client } : {}),
     connectionString: uri,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.acquireMs ?? 5_000,
