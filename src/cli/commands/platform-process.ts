@@ -23,6 +23,7 @@ import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { listenOn } from "./listen.js";
+import { processWarnings } from "./process-warnings.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
 
@@ -119,7 +120,7 @@ export async function startPlatformProcess(
     host.startReporting(url);
     sync = followDeployments(host, o.syncMs, io);
     controller = startRolloutController(platform, host, io, o.rolloutTickMs);
-    monitor = new MonitorScheduler(monitoring, { tickMs: o.monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });
+    monitor = new MonitorScheduler(monitoring, { tickMs: o.monitorTickMs, warn: processWarnings(io) });
     monitor.start();
     traffic.start();
     return { url, app, first, stop };
@@ -131,6 +132,7 @@ export async function startPlatformProcess(
 
 /** Start and stop runtimes as deployments are created, stopped or deleted. */
 function followDeployments(host: ReturnType<typeof hostFor>, everyMs: number, io: CliIo): NodeJS.Timeout {
+  const warn = processWarnings(io);
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
@@ -140,7 +142,7 @@ function followDeployments(host: ReturnType<typeof hostFor>, everyMs: number, io
       for (const n of r.started) io.err(`serving deployment ${n}`);
       for (const n of r.stopped) io.err(`stopped serving deployment ${n}`);
     } catch (e) {
-      io.err(`warning: cannot list deployments: ${(e as Error).message}`);
+      warn(`cannot list deployments: ${(e as Error).message}`);
     } finally {
       running = false;
     }

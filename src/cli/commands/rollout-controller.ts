@@ -1,5 +1,4 @@
 /** The rollout controller of a serving process (`up`, `serve --deployment`), over its host's metrics. */
-import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
 import { MetricsWindowSource } from "../../rollout/analysis/metrics-window-source.js";
 import { hostServedState } from "../../rollout/controller/host-served-state.js";
@@ -7,6 +6,7 @@ import { RolloutController } from "../../rollout/controller/rollout-controller.j
 import type { Platform } from "../../server/open-platform.js";
 import type { ServingHost } from "../../serving/serving-host.js";
 import type { CliIo } from "../cli-context.js";
+import { processWarnings } from "./process-warnings.js";
 
 /** Start driving the rollouts of the deployments `host` serves. */
 export function startRolloutController(
@@ -23,7 +23,7 @@ export function startRolloutController(
     clock: systemClock,
     labels: host.predictions,
     ...(tickMs !== undefined ? { tickMs } : {}),
-    warn: (m) => io.err(`warning: ${redactSecrets(m)}`),
+    warn: processWarnings(io),
   });
   controller.start();
   return controller;
