@@ -99,6 +99,9 @@ export function installAuthGate(
       req.principal = await auth.authenticate(credentialsOf(req));
     } catch (e) {
       if (access.kind === "public") return;
+      // Only refused credentials are 401/429: a store that cannot answer (503) or a bug (500) goes
+      // to the error handler, which gives it a request id and a log line.
+      if (!refused(e)) throw e;
       return unauthenticated(req, reply, (e as Error).message, e);
     }
     if (access.kind === "public") return;
@@ -293,6 +296,11 @@ export function cookieOf(req: { headers: Record<string, unknown> }, name: string
 
 function denied(message: string): MwError {
   return new MwError("PERMISSION_DENIED", message);
+}
+
+/** Credentials turned down (wrong, expired, revoked, or too many tries), as opposed to a failure to check them. */
+function refused(e: unknown): boolean {
+  return e instanceof MwError && (e.code === "UNAUTHENTICATED" || e.code === "REQUEST_LIMIT_EXCEEDED");
 }
 
 function unauthenticated(req: FastifyRequest, reply: FastifyReply, message: string, cause?: unknown) {
