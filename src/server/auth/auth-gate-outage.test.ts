@@ -40,8 +40,13 @@ test("credentials the store cannot check are 503 with a request id, not 401; ref
   const db = openSqlite(":memory:");
   await migrate(db, authMigrations);
   const down = { now: false };
-  // No caching: every request asks the store, as one does once its token has left the cache.
-  const service = new AuthService({ store: outageOf(new SqlAuthStore(db), down), clock: Date, cacheMs: 0 });
+  // No caching: every request asks the store, as one does whose token this process has not seen lately.
+  const service = new AuthService({
+    store: outageOf(new SqlAuthStore(db), down),
+    clock: Date,
+    cacheMs: 0,
+    staleGraceMs: 0,
+  });
   const admin = await ensureFirstAdmin(service);
   const lines: string[] = [];
   const app = await buildApp({
