@@ -4,6 +4,7 @@
  * controller, the monitor scheduler and live traffic windows running beside it.
  */
 import type { FastifyInstance } from "fastify";
+import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
 import type { PlatformConfig } from "../../core/config.js";
 import { servingTotals } from "../../monitoring/alerts/error-rates.js";
@@ -90,6 +91,7 @@ export async function startPlatformProcess(
       feedback: host.predictions,
       clock: systemClock,
       layout: "multi" as const,
+      log: (line: string) => io.err(redactSecrets(line)),
     };
     // Monitors publish their gauges on the serving registry and read error rates from its totals.
     const monitoring = platform.monitoring.withServing({
