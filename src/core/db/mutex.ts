@@ -15,11 +15,44 @@ export class Mutex {
     return () => this.release();
   }
 
+  /** Wait for the lock until `deadline` (epoch ms): the release function, or undefined when the deadline came first. */
+  acquireBy(deadline: number): Promise<(() => void) | undefined> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve(() => this.release());
+    }
+    return new Promise((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(() => this.release());
+      };
+      // A waiter that gives up leaves the queue; the lock never passes to it.
+      const timer = setTimeout(
+        () => {
+          const at = this.waiters.indexOf(waiter);
+          if (at < 0) return;
+          this.waiters.splice(at, 1);
+          resolve(undefined);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.waiters.push(waiter);
+    });
+  }
+
   /** Resolve once the lock is free (without taking it). */
   async idle(): Promise<void> {
     if (!this.held) return;
     const release = await this.acquire();
     release();
+  }
+
+  /** Like {@link idle}, until `deadline` (epoch ms): false when the deadline came first. */
+  async idleBy(deadline: number): Promise<boolean> {
+    if (!this.held) return true;
+    const release = await this.acquireBy(deadline);
+    release?.();
+    return release !== undefined;
   }
 
   private release(): void {
