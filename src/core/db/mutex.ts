@@ -1,4 +1,4 @@
-/** A FIFO async mutex: one holder at a time, waiters served in order. */
+/** A FIFO async mutex: one holder at a time, waiters served in order, each in a turn of the event loop of its own. */
 export class Mutex {
   private held = false;
   private readonly waiters: Array<() => void> = [];
@@ -57,7 +57,10 @@ export class Mutex {
 
   private release(): void {
     const next = this.waiters.shift();
-    if (next) next();
+    // The lock passes on in a later turn of the event loop: waiters whose work needs no I/O (an
+    // embedded database's statements) would otherwise run one after another in microtasks, and a
+    // queue of hundreds, drained at once when a lock clears, would hold up every other request.
+    if (next) setImmediate(next);
     else this.held = false;
   }
 }

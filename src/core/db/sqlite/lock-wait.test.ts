@@ -66,3 +66,20 @@ test("a waiter that gives up leaves the queue: the lock passes over it to the ne
   assert.equal(mutex.isHeld, false);
   assert.equal(await mutex.idleBy(Date.now()), true);
 });
+
+test("the lock passes to the next waiter in a later turn of the event loop, so other work runs between holders", async () => {
+  const mutex = new Mutex();
+  const order: string[] = [];
+  const first = await mutex.acquire();
+  const holder = (name: string) =>
+    mutex.acquire().then((release) => {
+      order.push(name);
+      release();
+    });
+  const a = holder("a");
+  const b = holder("b");
+  first();
+  setImmediate(() => order.push("other work"));
+  await Promise.all([a, b]);
+  assert.deepEqual(order, ["a", "other work", "b"]);
+});
