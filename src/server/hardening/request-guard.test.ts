@@ -204,9 +204,14 @@ describe("load shedding", () => {
     // Both uploads are in flight once the server has seen them (our listener runs after the guard's).
     while (!serverSide("a.bin") || !serverSide("b.bin")) await once(app.server, "request");
 
-    const shed = await rawRequest(port, { path: "/api/2.0/mlflow/experiments/search" });
+    const shed = await rawRequest(port, {
+      path: "/api/2.0/mlflow/experiments/search",
+      headers: { "x-request-id": "shed-1" },
+    });
     assert.equal(shed.status, 503);
     assert.equal(shed.headers["retry-after"], "1");
+    assert.equal(shed.headers["x-request-id"], "shed-1");
+    assert.equal(shed.json?.request_id, "shed-1");
     assert.equal(shed.json?.error_code, "TEMPORARILY_UNAVAILABLE");
     assert.match(String(shed.json?.message), /--max-concurrent-requests/);
     const health = await rawRequest(port, { path: "/health" });
