@@ -2,6 +2,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { MwError } from "../../errors.js";
 import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
 import { asUnavailable, safeToRetry } from "./connection-errors.js";
 
@@ -92,7 +93,10 @@ class PgQueryable implements Queryable {
 
 class PostgresDatabase extends PgQueryable implements Database {
   readonly dialect = postgresDialect;
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly statementMs: number,
+  ) {
     super(pool);
   }
 
@@ -108,6 +112,10 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    // The wait for a connection counts against the statement timeout: a transaction's statements
+    // get what is left of it, so a request never waits longer than that in all (a locked table
+    // with every connection waiting on it used to cost the acquire wait plus a full statement).
+    const deadline = Date.now() + this.statementMs;
     // A checked-out client emits 'error' when its connection drops (a killed backend, a restart);
     // without a listener that is an uncaught exception. The broken client is discarded on release.
     let broken: Error | undefined;
@@ -117,7 +125,10 @@ class PostgresDatabase extends PgQueryable implements Database {
     const client = await this.checkout(onError);
     try {
       if (broken) throw broken;
-      await client.query("BEGIN");
+      const left = Math.floor(deadline - Date.now());
+      if (left < 1) throw new MwError("TEMPORARILY_UNAVAILABLE", WAITED(this.statementMs));
+      // One round trip: a simple query may hold several statements (no parameters).
+      await client.query(`BEGIN; SET LOCAL statement_timeout = ${left}`);
       const result = await fn(new PgQueryable(client));
       await client.query("COMMIT");
       return result;
@@ -159,6 +170,9 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 }
 
+const WAITED = (ms: number) =>
+  `The metadata database is busy: no connection came free within ${ms} ms. Try again shortly.`;
+
 /** How long the database may keep a request waiting. */
 export interface PostgresTimeouts {
   /** Longest wait for a pooled connection (default 5 s). */
@@ -184,5 +198,5 @@ export function openPostgres(
   });
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => {});
-  return new PostgresDatabase(pool);
+  return new PostgresDatabase(pool, statementMs);
 }
