@@ -12,7 +12,7 @@
  * reported, not asserted.
  *
  *   node --import tsx bench/faults/traffic-mix.ts [--quick] [--hold 15] [--only NAME,...]
- *        [--client-timeout 10] [--db-timeout S] [--pg-port 54410] [--keep] [--no-write]
+ *        [--client-timeout 10] [--db-timeout 5|default] [--pg-port 54410] [--keep] [--no-write]
  */
 import { join } from "node:path";
 import { writeResultsFile } from "../lib/results-file.js";
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
   const notes = [
     machine,
     `Traffic per second: 100 one-row POST /deployments/churn/invocations, 50 runs/log-batch (one metric), 5 GET /health, 5 GET /health/ready, 1 PUT of a 64 KiB artifact; open loop, latency from the due time; client time-out ${args.clientTimeoutMs / 1000} s. ${args.beforeS} s of traffic before each fault, ${args.afterS} s after it ended; the answers counted are those due from the fault's start on.`,
-    `MODELWORKS_DB_TIMEOUT: ${args.dbTimeoutS ?? "unset (the server's default)"}. Each fault runs against a fresh \`up\` (node --import tsx src/cli/entry.ts) and a fresh store.`,
+    `MODELWORKS_DB_TIMEOUT: ${args.dbTimeoutS ? `${args.dbTimeoutS} s` : "unset (the server's default, 10 s)"}. Each fault runs against a fresh \`up\` (node --import tsx src/cli/entry.ts) and a fresh store.`,
     ...faultNotes(results),
     ...skipped.map((s) => `skipped: ${s}`),
     ...failures,

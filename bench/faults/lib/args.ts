@@ -13,7 +13,10 @@ export interface FaultBenchArgs {
   only: string[];
   /** The client's time-out per request, in ms (default 10 s). */
   clientTimeoutMs: number;
-  /** MODELWORKS_DB_TIMEOUT for the servers (seconds); undefined: the server's default. */
+  /**
+   * MODELWORKS_DB_TIMEOUT for the servers, in seconds (default 5: below the client's time-out, so a
+   * client time-out means the server did not keep its bound; `default`: leave it unset, 10 s).
+   */
   dbTimeoutS: string | undefined;
   /** First port of the range this bench's PostgreSQL may use. */
   pgPort: number;
@@ -22,7 +25,7 @@ export interface FaultBenchArgs {
 }
 
 const USAGE =
-  "usage: node --import tsx bench/faults/traffic-mix.ts [--quick] [--hold S] [--only NAME,...] [--client-timeout S] [--db-timeout S] [--pg-port N] [--keep] [--no-write]";
+  "usage: node --import tsx bench/faults/traffic-mix.ts [--quick] [--hold S] [--only NAME,...] [--client-timeout S] [--db-timeout S|default] [--pg-port N] [--keep] [--no-write]";
 
 /** Parse process.argv; unknown flags and fault names are errors. */
 export function parseFaultArgs(argv = process.argv.slice(2)): FaultBenchArgs {
@@ -57,7 +60,7 @@ export function parseFaultArgs(argv = process.argv.slice(2)): FaultBenchArgs {
     afterS: quick ? 4 : 8,
     only: FAULT_NAMES.filter((n) => only.includes(n)),
     clientTimeoutMs: positive(values["client-timeout"], 10, "client-timeout") * 1000,
-    dbTimeoutS: values["db-timeout"],
+    dbTimeoutS: values["db-timeout"] === "default" ? undefined : (values["db-timeout"] ?? "5"),
     pgPort: positive(values["pg-port"], 54410, "pg-port"),
     keep: values.keep === true,
     write: values["no-write"] !== true,

@@ -9,6 +9,12 @@ import { REQUEST_TYPES } from "./traffic.js";
 const ms = (n: number | null): string => (n === null ? "-" : `${fixed(n / 1000, 2)} s`);
 const lost = (r: { acknowledged: number; missing: number }) => `${int(r.missing)} of ${int(r.acknowledged)}`;
 
+/** `traced of 5xx` (load-shedding refusals apart: they carry an id but get no log line each). */
+function traced(e: FaultResult["serverErrors"]): string {
+  const base = `${int(e.inLog)} of ${int(e.count - e.shed)}`;
+  return e.shed ? `${base} (+${int(e.shed)} shed)` : base;
+}
+
 /** One row per fault: the headline figures (requests due from the fault's start to the end of the traffic). */
 export function summaryTable(results: readonly FaultResult[]): string {
   return markdownTable(
@@ -25,7 +31,7 @@ export function summaryTable(results: readonly FaultResult[]): string {
       "recovery",
       "predictions answered / logged",
       "acked lost: log-batch / upload",
-      "5xx traced to log",
+      "5xx traced to log by id",
       "verdict",
     ],
     results.map((r) => {
@@ -43,7 +49,7 @@ export function summaryTable(results: readonly FaultResult[]): string {
         r.recoveryMs === null ? "not within the run" : ms(r.recoveryMs),
         `${int(r.predictions.answered)} / ${int(r.predictions.logged)}`,
         `${lost(r.logBatch)} / ${lost(r.uploads)}`,
-        `${int(r.serverErrors.inLog)} of ${int(r.serverErrors.count)}`,
+        traced(r.serverErrors),
         bad.length ? `FAIL: ${bad.join("; ")}` : "ok",
       ];
     }),

@@ -142,6 +142,8 @@ function detailOf(body: string | undefined): string {
 export interface ServerErrors {
   /** 5xx answers from the fault's start on. */
   count: number;
+  /** ... refused by load shedding before the app (request id, no log line per request). */
+  shed: number;
   /** ... that named a request id (header). */
   withRequestId: number;
   /** ... whose request id appears in a line of the server's log. */
@@ -160,13 +162,15 @@ export function serverErrors(samples: readonly Sample[], log: readonly LogLine[]
   const errors = samples.filter(
     (x) => x.type !== "ready" && x.due >= w.start && typeof x.outcome === "number" && x.outcome >= 500,
   );
+  const shed = (x: Sample) => (x.body ?? "").includes("--max-concurrent-requests");
   return {
     count: errors.length,
+    shed: errors.filter(shed).length,
     withRequestId: errors.filter((x) => x.answeredId).length,
     inLog: errors.filter((x) => x.answeredId && logged.has(x.answeredId)).length,
     logLines: log.filter((l) => l.at >= w.start).length,
     untraced: errors
-      .filter((x) => !(x.answeredId && logged.has(x.answeredId)))
+      .filter((x) => !shed(x) && !(x.answeredId && logged.has(x.answeredId)))
       .slice(0, 5)
       .map((x) => `${x.type} ${x.outcome} ${x.answeredId || "(no id)"}: ${(x.body ?? "").slice(0, 120)}`),
   };
