@@ -56,8 +56,8 @@ export function parseFaultArgs(argv = process.argv.slice(2)): FaultBenchArgs {
   return {
     quick,
     holdS: positive(values.hold, quick ? 3 : 15, "hold"),
-    beforeS: quick ? 2 : 5,
-    afterS: quick ? 4 : 8,
+    beforeS: quick ? 1 : 5,
+    afterS: quick ? 3 : 8,
     only: FAULT_NAMES.filter((n) => only.includes(n)),
     clientTimeoutMs: positive(values["client-timeout"], 10, "client-timeout") * 1000,
     dbTimeoutS: values["db-timeout"] === "default" ? undefined : (values["db-timeout"] ?? "5"),
