@@ -18,8 +18,9 @@ export interface PlatformConfig {
   /** Folders clients may name server-side files under (`--data-root`, MODELWORKS_DATA_ROOTS); none by default. */
   dataRoots: string[];
   /**
-   * Longest a request may wait on the metadata database, in milliseconds: for a pooled connection
-   * and for one statement (MODELWORKS_DB_TIMEOUT in seconds; default 10 s). PostgreSQL only.
+   * Longest a request may wait on the metadata database, in milliseconds: for a statement, or a
+   * transaction's start, the wait for a connection or a lock included (MODELWORKS_DB_TIMEOUT in
+   * seconds; default 10 s).
    */
   dbTimeoutMs: number;
   /** How Python-flavored models are run: the interpreter (MODELWORKS_PYTHON) and workers per model (MODELWORKS_PYTHON_WORKERS). */
