@@ -7,6 +7,7 @@ import { resolveConfig } from "../../../src/core/config.js";
 import { testBackends } from "../../../src/core/db/test-support/backends.js";
 import { buildApp } from "../../../src/server/app.js";
 import { AUTH_OFF } from "../../../src/server/auth/auth-gate.js";
+import type { Platform } from "../../../src/server/open-platform.js";
 import { openPlatform } from "../../../src/server/open-platform.js";
 import type { Transport } from "./client.js";
 import { injectTransport } from "./client.js";
@@ -15,6 +16,8 @@ export interface Harness {
   /** The temp folder holding `home` (and nothing else unless a path escaped). */
   root: string;
   home: string;
+  /** The stores the app is built on (for loading what the API registered). */
+  platform: Platform;
   app: FastifyInstance;
   send: Transport;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function startHarness(
   return {
     root,
     home,
+    platform,
     app,
     send: injectTransport(app),
     close: async () => {
