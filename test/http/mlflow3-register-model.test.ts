@@ -189,11 +189,39 @@ for (const backend of harnessBackends()) {
         "INVALID_PARAMETER_VALUE",
         /upload .* failed/,
       );
-      const all = await w.ok<{ model_versions: ModelVersion[] }>("GET", "/mlflow/model-versions/search", {});
+      const all = await w.ok<{ model_versions: ModelVersion[] }>("GET", "/mlflow/model-versions/search", {
+        filter: "name = 'm3'",
+      });
       assert.deepEqual(
         all.model_versions.map((v) => v.version),
         ["1"],
       );
+    });
+
+    test("register_model('runs:/RUN/model') on a 3.x run: the logged model's folder as source, with its model_id", async () => {
+      const res = await w.post<{ model_version: ModelVersion }>("/mlflow/model-versions/create", {
+        name: "m3-by-run",
+        source: model.info.artifact_uri,
+        model_id: model.info.model_id,
+      });
+      expectError(res, 404, "RESOURCE_DOES_NOT_EXIST");
+      expectOk(await w.post("/mlflow/registered-models/create", { name: "m3-by-run" }));
+      const mv = (
+        await w.ok<{ model_version: ModelVersion }>("POST", "/mlflow/model-versions/create", {
+          name: "m3-by-run",
+          source: model.info.artifact_uri,
+          model_id: model.info.model_id,
+        })
+      ).model_version;
+      assert.deepEqual(
+        [mv.model_id, mv.run_id, mv.source],
+        [model.info.model_id, run.info.run_id, model.info.artifact_uri],
+      );
+      const uri = await w.ok<{ artifact_uri: string }>("GET", "/mlflow/model-versions/get-download-uri", {
+        name: "m3-by-run",
+        version: "1",
+      });
+      assert.equal(uri.artifact_uri, model.info.artifact_uri);
     });
 
     test("a second log_model registers version 2 of the same model; a 2.x runs:/ version has no model_id", async () => {
