@@ -25,6 +25,7 @@ export function hostFor(
     kind,
     registry: platform.registry,
     artifacts: platform.artifacts,
+    tracking: platform.tracking,
     deployments: platform.deployments,
     predictions: predictionStore(platform, config.storeUri, io.cwd),
     clock: systemClock,

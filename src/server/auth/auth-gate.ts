@@ -9,7 +9,7 @@ import type { AuthService } from "../../auth/auth-service.js";
 import { allows } from "../../auth/permission.js";
 import type { Principal } from "../../auth/principal.js";
 import { runAsActor } from "../../core/actor.js";
-import type { Access, ResourceType } from "../../core/api/access.js";
+import type { Access, Level, ResourceType } from "../../core/api/access.js";
 import { MwError } from "../../core/errors.js";
 import type { AuditRecorder } from "./audit-recorder.js";
 import { auditTargetOf } from "./audit-recorder.js";
@@ -201,14 +201,23 @@ async function authorize(
           req.creates = { type: access.type, id };
           continue;
         }
-        const level = await auth.permissionOf(p, access.type, id);
-        if (!allows(level, access.level))
-          throw denied(
-            `Permission denied: ${access.level.toUpperCase()} on ${access.type.replace("_", " ")} '${id}' is needed.`,
-          );
+        await requireLevel(auth, p, access, id);
       }
+      if (access.also)
+        for (const id of await resolver.ids(access.also.ref, fieldsOf(req)))
+          await requireLevel(auth, p, access.also, id);
     }
   }
+}
+
+async function requireLevel(
+  auth: AuthService,
+  p: Principal | undefined,
+  need: { type: ResourceType; level: Level },
+  id: string,
+): Promise<void> {
+  if (!allows(await auth.permissionOf(p, need.type, id), need.level))
+    throw denied(`Permission denied: ${need.level.toUpperCase()} on ${need.type.replace("_", " ")} '${id}' is needed.`);
 }
 
 /** Replace a list field of the request (JSON body or query) before the handler parses it. */

@@ -8,6 +8,7 @@ import { testBackends } from "../../../src/core/db/test-support/backends.js";
 import { testBucket } from "../../../src/core/s3/test-support/s3-test-server.js";
 import { buildApp } from "../../../src/server/app.js";
 import { AUTH_OFF } from "../../../src/server/auth/auth-gate.js";
+import type { Platform } from "../../../src/server/open-platform.js";
 import { openPlatform } from "../../../src/server/open-platform.js";
 import type { Transport } from "./client.js";
 import { injectTransport } from "./client.js";
@@ -16,6 +17,8 @@ export interface Harness {
   /** The temp folder holding `home` (and nothing else unless a path escaped). */
   root: string;
   home: string;
+  /** The stores the app is built on (for loading what the API registered). */
+  platform: Platform;
   app: FastifyInstance;
   send: Transport;
   close(): Promise<void>;
@@ -47,6 +50,7 @@ export async function startHarness(
   return {
     root,
     home,
+    platform,
     app,
     send: injectTransport(app),
     close: async () => {
