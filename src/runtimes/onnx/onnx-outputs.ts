@@ -56,7 +56,7 @@ export function planOutputs(model: DecodedOnnxModel, where: string): OutputPlan 
   }
   const op = producer.get(output.name)?.opType;
   if (op === "Sigmoid" || op === "Softmax" || /prob/i.test(output.name))
-    return classifierPlan(output, producer, where, false);
+    return classifierPlan(output, producer, where, false, encodedLabels(outputs, producer, dim1(output.type)));
   return regressionPlan(output, where);
 }
 
@@ -155,6 +155,28 @@ function refuseDroppedScores(node: OnnxNode, where: string): void {
       `'${where}': this binary TreeEnsembleClassifier puts every weight on class 1 and has two base_values; onnxruntime ignores the trees in that layout (use class_ids 0 with one base value).`,
     );
   }
+}
+
+/**
+ * Class labels of a probabilities tensor made by plain operators: a graph output that a
+ * LabelEncoder maps from class indices to one label per probability column (as modelworks'
+ * exported linear models have).
+ */
+function encodedLabels(
+  outputs: readonly OnnxValueInfo[],
+  producer: Map<string, OnnxNode>,
+  width: number | undefined,
+): string[] | undefined {
+  for (const o of outputs) {
+    const node = producer.get(o.name);
+    if (node?.opType !== "LabelEncoder") continue;
+    const keys = node.attributes.keys_int64s;
+    const values = node.attributes.values_strings ?? node.attributes.values_int64s;
+    if (keys?.type !== "ints" || (values?.type !== "strings" && values?.type !== "ints")) continue;
+    const ordered = keys.value.every((k, i) => k === i);
+    if (ordered && values.value.length === width && width > 1) return values.value.map(String);
+  }
+  return undefined;
 }
 
 function classLabels(node: OnnxNode): string[] | undefined {
