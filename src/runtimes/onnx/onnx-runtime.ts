@@ -50,12 +50,12 @@ export async function loadOnnxFolder(
   await checkExternalData(dir, file);
   const inputs = planInputs(mlmodel, file.model, where, file.path);
   const outputs = planOutputs(file.model, file.path);
-  const options_ = sessionOptions(flavor, where);
+  const settings = sessionOptions(flavor, where);
   const ort = await loadOrt(options.importer);
   const source = outputs.rewrite ? await exposeOutput(dir, file, outputs.fetch) : file.path;
   let session: OrtSession;
   try {
-    session = await ort.InferenceSession.create(source, options_);
+    session = await ort.InferenceSession.create(source, settings);
   } catch (e) {
     throw invalidParam(`'${file.path}': onnxruntime cannot load it: ${firstLine(e)}`);
   }
