@@ -71,7 +71,7 @@ test("an alias resolves to a registered package that loads and predicts", async 
   await platform.artifacts.put(`${root}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
   await assert.rejects(
     resolveModel("churn/1", { ...platform, cacheDir }),
-    /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native, xgboost, python\)/,
+    /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native, xgboost, onnx, python\)/,
   );
 });
 
