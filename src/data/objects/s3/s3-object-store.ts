@@ -10,7 +10,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { invalidParam, MwError, notFound } from "../../../core/errors.js";
 import { ByteCounter } from "../../../core/fs/byte-counter.js";
 import type { S3Location } from "../../../core/s3/s3-location.js";
-import { isMissing, objectSize, uploadStream } from "../../../tracking/artifacts/s3/s3-artifact-store.js";
+import { isMissing, objectSize, uploadStream } from "../../../core/s3/s3-objects.js";
 import { LocalObjectStore } from "../local/local-object-store.js";
 import type { ByteSource, ObjectStore, StagedObject, StageOptions } from "../object-store.js";
 import { isSha256 } from "../object-store.js";

@@ -4,27 +4,57 @@
  * object atomically, so readers never see a partial file and a failed upload keeps the old one.
  */
 import type { Readable } from "node:stream";
-import { PassThrough } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { invalidParam, type MwError, notFound } from "../../../core/errors.js";
 import { ByteCounter } from "../../../core/fs/byte-counter.js";
 import type { S3Location } from "../../../core/s3/s3-location.js";
-import type { ArtifactStore, FileInfo, PutOptions } from "../artifact-store.js";
+import { isMissing, listPages, objectSize, uploadStream } from "../../../core/s3/s3-objects.js";
+import type { ArtifactStore, DirectTransfer, FileInfo, PutOptions } from "../artifact-store.js";
 import { normalizeArtifactPath } from "../safe-path.js";
+import { s3DirectTransfer } from "./s3-direct-transfer.js";
 
-const PART_BYTES = 8 * 1024 * 1024;
 
-/** An {@link ArtifactStore} over `s3://bucket/prefix`. */
-export class S3ArtifactStore implements ArtifactStore {
+/** An {@link ArtifactStore} over `s3://bucket/prefix`, with direct (presigned) transfers. */
+export class S3ArtifactStore implements ArtifactStore, DirectTransfer {
+  private readonly direct: DirectTransfer;
+
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
     /** Keys per listing request (S3's maximum is 1,000; tests use less to exercise paging). */
     private readonly pageSize = 1000,
-  ) {}
+  ) {
+    this.direct = s3DirectTransfer(client, location.bucket, (path) => this.fileKey(path));
+  }
+
+  createMultipartUpload(path: string, parts: number) {
+    return this.direct.createMultipartUpload(path, parts);
+  }
+
+  completeMultipartUpload(
+    path: string,
+    uploadId: string,
+    parts: { part_number: number; etag: string }[],
+    max?: number,
+  ) {
+    return this.direct.completeMultipartUpload(path, uploadId, parts, max);
+  }
+
+  abortMultipartUpload(path: string, uploadId: string) {
+    return this.direct.abortMultipartUpload(path, uploadId);
+  }
+
+  presignedDownload(path: string) {
+    return this.direct.presignedDownload(path);
+  }
+
+  /** The key of a file path (validated; never the root). */
+  private fileKey(path: string): string {
+    const rel = normalizeArtifactPath(path);
+    if (rel === "") throw invalidParam("Invalid path: a transfer must name a file");
+    return this.key(rel);
+  }
 
   /** Streams `body` to `path`; PAYLOAD_TOO_LARGE past `maxBytes` (the old object stays). */
   async put(path: string, body: NodeJS.ReadableStream | Readable, options?: PutOptions): Promise<{ size: number }> {
@@ -137,74 +167,4 @@ export class S3ArtifactStore implements ArtifactStore {
   private isDirectory(path: string): MwError {
     return invalidParam(`Invalid path: ${JSON.stringify(path)} is a directory`);
   }
-}
-
-/**
- * Stream `body` through `counter` into one object (multipart above 8 MiB, two parts in flight);
- * any failure aborts the upload, so nothing partial becomes visible.
- */
-export async function uploadStream(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  body: NodeJS.ReadableStream | Readable | AsyncIterable<Uint8Array>,
-  counter: ByteCounter,
-): Promise<void> {
-  const pass = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const upload = new Upload({
-    client,
-    params: { Bucket: bucket, Key: key, Body: pass },
-    partSize: PART_BYTES,
-    queueSize: 2,
-    leavePartsOnError: false,
-  });
-  const feeding = pipeline(body as AsyncIterable<Uint8Array>, counter, pass);
-  const results = await Promise.allSettled([feeding, upload.done()]);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (!failed) return;
-  await upload.abort().catch(() => {});
-  // The source's own error (a client that went away, the size limit) says more than the SDK's.
-  const first = results[0].status === "rejected" ? results[0].reason : failed.reason;
-  throw first;
-}
-
-/** The size of an object, or undefined when there is none. */
-export async function objectSize(client: S3Client, bucket: string, key: string): Promise<number | undefined> {
-  try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return Number(head.ContentLength ?? 0);
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-}
-
-/** Every page of a listing (`pageSize` keys a page), following continuation tokens. */
-export async function* listPages(
-  client: S3Client,
-  bucket: string,
-  prefix: string,
-  delimiter?: string,
-  pageSize = 1000,
-): AsyncGenerator<ListObjectsV2CommandOutput> {
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        MaxKeys: pageSize,
-        ...(delimiter ? { Delimiter: delimiter } : {}),
-        ...(token ? { ContinuationToken: token } : {}),
-      }),
-    );
-    yield page;
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-}
-
-/** NoSuchKey / NotFound / 404 from the SDK. */
-export function isMissing(e: unknown): boolean {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  return err?.name === "NoSuchKey" || err?.name === "NotFound" || err?.$metadata?.httpStatusCode === 404;
 }
