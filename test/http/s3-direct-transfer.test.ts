@@ -94,12 +94,12 @@ describe("direct transfers on S3", () => {
       headers: { "content-type": "application/json" },
     });
     assert.equal(malformed.statusCode, 400);
-    const escape = await h.app.inject({
+    const traversal = await h.app.inject({
       method: "POST",
       url: "/api/2.0/mlflow-artifacts/mpu/create/0/..%2F..%2Fetc/passwd",
       ...json({ num_parts: 1 }),
     });
-    assert.equal(escape.statusCode, 400);
+    assert.equal(traversal.statusCode, 400);
     const missing = await h.app.inject({ method: "GET", url: "/api/2.0/mlflow-artifacts/presigned/0/none.bin" });
     assert.equal(missing.statusCode, 404);
   });

@@ -14,7 +14,6 @@ import type { ArtifactStore, DirectTransfer, FileInfo, PutOptions } from "../art
 import { normalizeArtifactPath } from "../safe-path.js";
 import { s3DirectTransfer } from "./s3-direct-transfer.js";
 
-
 /** An {@link ArtifactStore} over `s3://bucket/prefix`, with direct (presigned) transfers. */
 export class S3ArtifactStore implements ArtifactStore, DirectTransfer {
   private readonly direct: DirectTransfer;
