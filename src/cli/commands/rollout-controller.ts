@@ -2,9 +2,12 @@
 import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
 import { repeatLimitedLog } from "../../core/logging/repeat-limited-log.js";
+import { AliasWatcher } from "../../rollout/alias/alias-watcher.js";
+import { aliasMovedBy } from "../../rollout/alias/moved-by.js";
 import { MetricsWindowSource } from "../../rollout/analysis/metrics-window-source.js";
 import { hostServedState } from "../../rollout/controller/host-served-state.js";
 import { RolloutController } from "../../rollout/controller/rollout-controller.js";
+import { SqlAliasWatchLeases } from "../../rollout/sql/sql-alias-watch-leases.js";
 import type { Platform } from "../../server/open-platform.js";
 import type { ServingHost } from "../../serving/serving-host.js";
 import type { CliIo } from "../cli-context.js";
@@ -16,6 +19,10 @@ export function startRolloutController(
   io: CliIo,
   tickMs?: number,
 ): RolloutController {
+  // Every tick of an outage fails the same way: say it once per 10 s, counted.
+  const warn = repeatLimitedLog((m: string) => io.err(`warning: ${redactSecrets(m)}`), {
+    key: (m: string) => m.replace(/\d+/g, "#"),
+  });
   const controller = new RolloutController({
     store: platform.rolloutStore,
     actions: platform.rollouts.actions,
@@ -23,9 +30,21 @@ export function startRolloutController(
     served: hostServedState(host),
     clock: systemClock,
     labels: host.predictions,
+    aliasWatcher: (leaseMs, owner) =>
+      new AliasWatcher({
+        deployments: platform.deployments,
+        registry: platform.registry,
+        rollouts: platform.rollouts,
+        leases: new SqlAliasWatchLeases(platform.db),
+        clock: systemClock,
+        owner,
+        leaseMs,
+        serves: (deployment) => host.runtimes.has(deployment),
+        movedBy: aliasMovedBy(platform.auditLog),
+        warn,
+      }),
     ...(tickMs !== undefined ? { tickMs } : {}),
-    // Every tick of an outage fails the same way: say it once per 10 s, counted.
-    warn: repeatLimitedLog((m) => io.err(`warning: ${redactSecrets(m)}`), { key: (m) => m.replace(/\d+/g, "#") }),
+    warn,
   });
   controller.start();
   return controller;
