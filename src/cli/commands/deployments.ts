@@ -33,7 +33,7 @@ export const DEPLOYMENTS_HELP = `Usage:
   modelworks deployments events NAME [--limit N]
 All take --json.
 
-A deployment serves a primary model (MODEL@ALIAS follows the alias as it moves; MODEL/VERSION is
+A deployment serves a primary model (MODEL@ALIAS follows the alias, see below; MODEL/VERSION is
 fixed) and optionally a candidate answering --weight percent (0-100) of the traffic, or scoring a
 copy of every request with --shadow. --routing-key makes assignment sticky per key: a request
 column such as customerID, or header:NAME. --sampling (0-1) is the share of requests written to

@@ -30,6 +30,7 @@ import {
   validateStatus,
   validateWeight,
 } from "./deployment-validation.js";
+import { pinFor, repin } from "./primary-pin.js";
 import { checkSettingsShape, mergeRolloutSettings } from "./rollout-settings.js";
 import type { ServingReport, ServingState } from "./serving-report.js";
 import { SERVING_REPORT_FORGET_MS, servingState } from "./serving-report.js";
@@ -72,7 +73,7 @@ export class DeploymentService {
     };
     if (draft.rollout) draft.rollout = this.checkRollout(draft.rollout);
     checkConsistency(draft);
-    const pin = await this.pinFor(draft);
+    const pin = await pinFor(this.deps.registry, draft);
     const created = await this.deps.store.create({ ...draft, ...(pin !== undefined ? { primaryVersion: pin } : {}) });
     await this.record(name, "created", `Created deployment ${name} serving ${created.primary}`, settingsOf(created));
     return created;
@@ -106,7 +107,7 @@ export class DeploymentService {
       const next = applyPatch(current, clean);
       if (clean.rollout) next.rollout = this.checkRollout(next.rollout as DeploymentRolloutSettings);
       checkConsistency(next);
-      await this.repin(current, next, clean);
+      await repin(this.deps.registry, current, next, clean);
       const changes = changedSettings(current, next);
       if (Object.keys(changes).length === 0) return current;
       try {
@@ -213,38 +214,6 @@ export class DeploymentService {
 
   private checkRollout(settings: DeploymentRolloutSettings): DeploymentRolloutSettings {
     return this.deps.checkRollout ? this.deps.checkRollout(settings) : settings;
-  }
-
-  /**
-   * The version a deployment pins as its primary: the alias's version now, for a primary following
-   * an alias under the `rollout` policy; none otherwise (a fixed version, or `swap`).
-   */
-  private async pinFor(d: Pick<Deployment, "primary" | "onAliasChange">): Promise<string | undefined> {
-    const ref = parseModelRef(d.primary);
-    if (ref.alias === undefined || d.onAliasChange !== "rollout") return undefined;
-    return (await this.deps.registry.getModelVersionByAlias({ name: ref.name, alias: ref.alias })).version;
-  }
-
-  /**
-   * Keep the pin consistent: an explicit pin (from a promotion or the alias watcher) must name a
-   * version of the primary's model; a new primary or policy re-pins to what the alias names now.
-   */
-  private async repin(current: Deployment, next: Deployment, patch: DeploymentPatch): Promise<void> {
-    if (patch.primaryVersion === null) delete next.primaryVersion;
-    else if (patch.primaryVersion !== undefined) {
-      const ref = parseModelRef(next.primary);
-      if (ref.alias === undefined || next.onAliasChange !== "rollout") {
-        throw invalidParam(
-          `Invalid value for 'primary_version': only a deployment following an alias with on_alias_change rollout is pinned.`,
-        );
-      }
-      await this.deps.registry.getModelVersion({ name: ref.name, version: patch.primaryVersion });
-      next.primaryVersion = patch.primaryVersion;
-    } else if (current.primary !== next.primary || current.onAliasChange !== next.onAliasChange) {
-      const pin = await this.pinFor(next);
-      if (pin === undefined) delete next.primaryVersion;
-      else next.primaryVersion = pin;
-    }
   }
 
   /** The canonical reference, after checking the alias or version exists. */
