@@ -123,6 +123,8 @@ triggers:
   - git: {branch: main, secret_env: X, secret: X}
   - webhook: {}
   - cron: "61 * * * *"
+  - registry: {alias: champion}
+  - registry: {model: churn, alias: "no spaces", version: 2}
 steps:
   - {name: a, type: command, run: [ls], timeout: soon, cache: "yes"}
 `);
@@ -133,9 +135,26 @@ steps:
     );
     assert.match(msg, /^churn.yaml:7: triggers\[3\].cron: .*minute.*61/m);
     assert.match(msg, /^churn.yaml:5: triggers\[1\].git.secret: unknown key/m);
-    assert.match(msg, /^churn.yaml:6: triggers\[2\]: expected exactly one of cron, git, folder, alert$/m);
-    assert.match(msg, /^churn.yaml:9: steps\[0\].timeout: expected a duration such as 500ms, 30s or 5m, got 'soon'$/m);
-    assert.match(msg, /^churn.yaml:9: steps\[0\].cache: expected true or false, got 'yes'$/m);
+    assert.match(msg, /^churn.yaml:6: triggers\[2\]: expected exactly one of cron, git, folder, alert, registry$/m);
+    assert.match(
+      msg,
+      /^churn.yaml:8: triggers\[4\].registry.model: a registry trigger needs the registered model's name/m,
+    );
+    assert.match(msg, /^churn.yaml:9: triggers\[5\].registry.version: unknown key/m);
+    assert.match(msg, /^churn.yaml:9: triggers\[5\].registry.alias: expected an alias name/m);
+    assert.match(msg, /^churn.yaml:11: steps\[0\].timeout: expected a duration such as 500ms, 30s or 5m, got 'soon'$/m);
+    assert.match(msg, /^churn.yaml:11: steps\[0\].cache: expected true or false, got 'yes'$/m);
+  });
+
+  test("registry triggers: an alias to follow, or new versions of a model", () => {
+    const spec = parsePipeline(
+      "name: x\ntriggers:\n  - registry: {model: churn, alias: champion}\n  - registry: {model: churn}\nsteps:\n  - {name: a, type: command, run: [ls]}\n",
+      "x.yaml",
+    );
+    assert.deepEqual(spec.triggers, [
+      { type: "registry", model: "churn", alias: "champion" },
+      { type: "registry", model: "churn" },
+    ]);
   });
 
   test("a step without a type gets one error naming the types", () => {

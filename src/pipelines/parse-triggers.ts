@@ -5,12 +5,14 @@ import type { NotifySpec, TriggerSpec } from "./pipeline-spec.js";
 import { parseCron } from "./triggers/cron.js";
 import type { FieldPath, FieldReader } from "./yaml-fields.js";
 
-/** One trigger: exactly one of `cron`, `git` (with a `secret_env`), `folder`, `alert`. */
+const ALIAS_NAME = { re: /^[A-Za-z0-9_-]{1,255}$/, what: "an alias name (letters, digits, '_', '-')" };
+
+/** One trigger: exactly one of `cron`, `git` (with a `secret_env`), `folder`, `alert`, `registry`. */
 export function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): TriggerSpec | undefined {
   const o = r.object(path, raw);
   if (!o) return undefined;
-  const kinds = ["cron", "git", "folder", "alert"].filter((k) => k in o);
-  if (kinds.length !== 1) return r.fail(path, "expected exactly one of cron, git, folder, alert");
+  const kinds = ["cron", "git", "folder", "alert", "registry"].filter((k) => k in o);
+  if (kinds.length !== 1) return r.fail(path, "expected exactly one of cron, git, folder, alert, registry");
   const kind = kinds[0] as string;
   const p = [...path, kind];
   if (kind === "cron") {
@@ -47,6 +49,15 @@ export function readTrigger(r: FieldReader, path: FieldPath, raw: unknown): Trig
     const folder = r.string([...p, "path"], body.path) ?? "";
     const pattern = r.optionalString([...p, "pattern"], body.pattern);
     return { type: "folder", path: folder, ...(pattern ? { pattern } : {}) };
+  }
+  if (kind === "registry") {
+    r.knownKeys(p, body, ["model", "alias"]);
+    if (body.model === undefined) {
+      return r.fail([...p, "model"], "a registry trigger needs the registered model's name (and an alias to follow)");
+    }
+    const model = r.string([...p, "model"], body.model);
+    const alias = body.alias === undefined ? undefined : r.string([...p, "alias"], body.alias, ALIAS_NAME);
+    return model === undefined ? undefined : { type: "registry", model, ...(alias ? { alias } : {}) };
   }
   r.knownKeys(p, body, ["deployment", "rule"]);
   const deployment = r.optionalString([...p, "deployment"], body.deployment);

@@ -54,7 +54,9 @@ export type TriggerSpec =
   | { type: "cron"; schedule: string; timezone?: string }
   | { type: "git"; branch?: string; secretEnv: string }
   | { type: "folder"; path: string; pattern?: string }
-  | { type: "alert"; deployment?: string; rule?: string };
+  | { type: "alert"; deployment?: string; rule?: string }
+  /** `alias` set: the alias moved; absent: a new version of `model` was registered. */
+  | { type: "registry"; model: string; alias?: string };
 
 /** A whole pipeline. */
 export interface PipelineSpec {

@@ -34,4 +34,19 @@ export const rolloutMigrations: readonly Migration[] = [
       "CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_time)",
     ],
   },
+  {
+    module: "rollout",
+    version: 2,
+    name: "rollouts of alias moves, alias watch leases",
+    statements: [
+      // The alias move a rollout rolls out (absent for rollouts started by hand).
+      "ALTER TABLE rollouts ADD COLUMN alias_move_json TEXT",
+      // One replica at a time watches a deployment's alias (taken over when its lease expires).
+      `CREATE TABLE alias_watch_leases (
+        deployment TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -4,6 +4,7 @@
  * and registry match it, records an event with the evidence and notifies. Final phases are
  * "settled" separately, so a crash between the two halves is finished by the next controller.
  */
+import type { AuditLog } from "../auth/audit-log.js";
 import { OutboundPolicy } from "../auth/outbound-policy.js";
 import { redactDeep, redactSecrets } from "../auth/redact.js";
 import type { Clock } from "../core/clock.js";
@@ -11,6 +12,7 @@ import { isMwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
 import { parseModelRef } from "../serving/model-resolver.js";
+import { aliasVersion, restoreAlias } from "./alias/alias-restore.js";
 import type { CheckResult } from "./analysis/window-checks.js";
 import type { WebhookContext, WebhookOutcome } from "./hooks/webhook-client.js";
 import { callWebhook } from "./hooks/webhook-client.js";
@@ -30,6 +32,8 @@ export interface RolloutDeps {
   callWebhook?: typeof callWebhook;
   /** The notifier for a rollout's notify URL (default: Slack-compatible POSTs within `outbound`). */
   notifierFor?: (url: string) => Notifier;
+  /** Where alias restores after a rolled-back alias move are recorded (beside the deployment's events). */
+  audit?: AuditLog;
   warn?: (message: string) => void;
 }
 
@@ -149,6 +153,7 @@ export class RolloutActions {
     if (r.phase === "rolled_back") {
       if (r.promotion) await this.undoPromotion(r.deployment, r.promotion);
       await this.removeCandidate(r);
+      if (!r.promotion) await restoreAlias({ ...this.deps, event: (x, t, m, e) => this.event(x, t, m, e) }, r);
     }
     const outcomes = await this.hooks(r, "post-rollout");
     for (const o of outcomes.filter((x) => !x.passed)) {
@@ -166,6 +171,15 @@ export class RolloutActions {
    * the candidate and give the former holder `previous`, point the primary at it, drop the candidate.
    */
   async promote(r: Rollout, reason: string, evidence: Record<string, unknown> = {}): Promise<Rollout> {
+    const move = r.aliasMove;
+    if (move && !r.promotion) {
+      // Promoting would move the alias back over someone's newer move: end this one, the watcher rolls that out.
+      const now = await aliasVersion(this.deps.registry, move.model, move.alias);
+      if (now !== move.to) {
+        const where = now === undefined ? "was removed" : `moved to ${now}`;
+        return this.finish(r, "rolled_back", `aborted: ${move.model}@${move.alias} ${where} before the promotion`);
+      }
+    }
     let current = r;
     if (!current.promotion) {
       current = await this.deps.store.update({ ...current, promotion: await this.planPromotion(current) });
@@ -177,8 +191,11 @@ export class RolloutActions {
     }
     const primary = parseModelRef(p.previousPrimary);
     const followsAlias = primary.alias === p.alias && primary.name === p.model;
+    // A deployment pinned to the version it serves (alias changes roll out) is pinned to the new one.
+    const pinned = followsAlias && (await this.deps.deployments.get(r.deployment)).onAliasChange === "rollout";
     await this.deps.deployments.update(r.deployment, {
       ...(followsAlias ? {} : { primary: `${p.model}/${p.version}` }),
+      ...(pinned ? { primaryVersion: p.version } : {}),
       candidate: null,
     });
     return this.finish(current, "succeeded", reason, { ...evidence, promotion: p });
@@ -188,7 +205,8 @@ export class RolloutActions {
     const cand = parseModelRef(r.spec.candidate);
     const primary = parseModelRef(r.primaryRef);
     const alias = primary.alias !== undefined && primary.name === cand.name ? primary.alias : DEFAULT_PROMOTION_ALIAS;
-    const previous = await this.aliasVersion(cand.name, alias);
+    // An alias move's rollout: the alias already names the candidate; it was at the served version before.
+    const previous = r.aliasMove?.from ?? (await aliasVersion(this.deps.registry, cand.name, alias));
     return {
       model: cand.name,
       version: cand.version as string,
@@ -203,15 +221,22 @@ export class RolloutActions {
     const registry = this.deps.registry;
     if (p.previousVersion !== undefined) {
       await registry.setAlias({ name: p.model, alias: p.alias, version: p.previousVersion });
-      if ((await this.aliasVersion(p.model, PREVIOUS_ALIAS)) === p.previousVersion) {
+      if ((await aliasVersion(registry, p.model, PREVIOUS_ALIAS)) === p.previousVersion) {
         await registry.deleteAlias({ name: p.model, alias: PREVIOUS_ALIAS });
       }
-    } else if ((await this.aliasVersion(p.model, p.alias)) === p.version) {
+    } else if ((await aliasVersion(registry, p.model, p.alias)) === p.version) {
       await registry.deleteAlias({ name: p.model, alias: p.alias });
     }
     const d = await this.deps.deployments.get(deployment).catch(() => undefined);
-    if (d && d.primary !== p.previousPrimary)
-      await this.deps.deployments.update(deployment, { primary: p.previousPrimary });
+    if (!d) return;
+    if (d.primary !== p.previousPrimary) await this.deps.deployments.update(deployment, { primary: p.previousPrimary });
+    else if (
+      d.primaryVersion !== undefined &&
+      p.previousVersion !== undefined &&
+      d.primaryVersion !== p.previousVersion
+    ) {
+      await this.deps.deployments.update(deployment, { primaryVersion: p.previousVersion });
+    }
   }
 
   private async removeCandidate(r: Rollout): Promise<void> {
@@ -220,18 +245,6 @@ export class RolloutActions {
       if (d.candidate === r.spec.candidate) await this.deps.deployments.update(r.deployment, { candidate: null });
     } catch (e) {
       if (!(isMwError(e) && e.code === "RESOURCE_DOES_NOT_EXIST")) throw e;
-    }
-  }
-
-  private async aliasVersion(model: string, alias: string): Promise<string | undefined> {
-    try {
-      return (await this.deps.registry.getModelVersionByAlias({ name: model, alias })).version;
-    } catch (e) {
-      // An alias that is not set is INVALID_PARAMETER_VALUE (MLflow's answer); a missing model, 404.
-      if (isMwError(e) && (e.code === "RESOURCE_DOES_NOT_EXIST" || e.code === "INVALID_PARAMETER_VALUE")) {
-        return undefined;
-      }
-      throw e;
     }
   }
 }

@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { invalidParam, isMwError, MwError, notFound } from "../core/errors.js";
 import type { DeploymentEvent } from "../serving/deployments/deployment.js";
+import { servedPrimaryRef } from "../serving/deployments/deployment.js";
 import { parseModelRef } from "../serving/model-resolver.js";
-import type { Rollout } from "./rollout.js";
+import type { AliasMove, Rollout } from "./rollout.js";
 import { isActivePhase } from "./rollout.js";
 import type { RolloutDeps } from "./rollout-actions.js";
 import { RolloutActions } from "./rollout-actions.js";
@@ -30,8 +31,11 @@ export class RolloutService {
     this.actions = new RolloutActions(deps);
   }
 
-  /** Start a rollout of `input.candidate` on a deployment: record it and load the candidate at weight 0. */
-  async start(deployment: string, input: RolloutSpecInput): Promise<Rollout> {
+  /**
+   * Start a rollout of `input.candidate` on a deployment: record it and load the candidate at weight
+   * 0. `origin.aliasMove` marks a rollout the alias watcher starts for a move of the primary's alias.
+   */
+  async start(deployment: string, input: RolloutSpecInput, origin: { aliasMove?: AliasMove } = {}): Promise<Rollout> {
     const d = await this.deps.deployments.get(deployment);
     if (d.status !== "active") {
       throw new MwError("INVALID_STATE", `Deployment '${deployment}' is stopped; start it before rolling out.`);
@@ -50,7 +54,7 @@ export class RolloutService {
       );
     }
     const candidate = await this.candidateRef(input.candidate);
-    if (candidate === (await this.versionOf(d.primary))) {
+    if (candidate === (await this.versionOf(servedPrimaryRef(d)))) {
       throw invalidParam(`Invalid value for 'candidate': ${candidate} is already the primary of '${deployment}'.`);
     }
     const spec = resolveRolloutSpec(input, candidate);
@@ -71,6 +75,7 @@ export class RolloutService {
       stepStartedTime: now,
       settled: false,
       generation: 1,
+      ...(origin.aliasMove ? { aliasMove: origin.aliasMove } : {}),
     };
     await this.deps.store.create(r);
     try {
@@ -79,9 +84,16 @@ export class RolloutService {
       await this.actions.finish(r, "rolled_back", `could not deploy the candidate: ${(e as Error).message}`);
       throw e;
     }
-    const message = `Started rollout of ${candidate} on ${deployment} (steps ${spec.steps.join(", ")} %, every ${spec.intervalMs} ms, threshold ${spec.threshold})`;
+    const move = origin.aliasMove;
+    const why = move ? ` for ${move.model}@${move.alias} moved from ${move.from} to ${move.to}` : "";
+    const message = `Started rollout of ${candidate} on ${deployment}${why} (steps ${spec.steps.join(", ")} %, every ${spec.intervalMs} ms, threshold ${spec.threshold})`;
     // The spec's URLs are redacted in the event, as everything an event holds.
-    await this.actions.event(r, "rollout_started", message, { candidate, primary: d.primary, spec });
+    await this.actions.event(r, "rollout_started", message, {
+      candidate,
+      primary: d.primary,
+      spec,
+      ...(move ? { alias_move: move } : {}),
+    });
     await this.actions.notify(r, "started", message);
     return r;
   }

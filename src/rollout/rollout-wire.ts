@@ -3,7 +3,7 @@ import { redactSecrets, redactUrl } from "../auth/redact.js";
 import type { CheckResultInfo, RolloutInfo } from "../core/api/platform-routes.js";
 import { invalidParam } from "../core/errors.js";
 import type { CheckResult } from "./analysis/window-checks.js";
-import type { AnalysisThresholds, PromqlCheckSpec, Rollout, WebhookSpec } from "./rollout.js";
+import type { AnalysisThresholds, PromqlCheckSpec, Rollout, RolloutSpec, WebhookSpec } from "./rollout.js";
 import type { RolloutSpecInput } from "./rollout-spec.js";
 import { THRESHOLD_WIRE_NAMES } from "./rollout-spec.js";
 
@@ -13,11 +13,10 @@ const THRESHOLD_KEYS = Object.fromEntries(
 
 /** A rollout as the API returns it: URLs redacted (credentials, secret paths, token values), never raw. */
 export function toRolloutInfo(r: Rollout): RolloutInfo {
-  const s = r.spec;
   const info: RolloutInfo = {
     id: r.id,
     deployment: r.deployment,
-    candidate: s.candidate,
+    candidate: r.spec.candidate,
     primary: r.primaryRef,
     phase: r.phase,
     step_index: r.stepIndex,
@@ -27,22 +26,7 @@ export function toRolloutInfo(r: Rollout): RolloutInfo {
     created_time: r.createdTime,
     updated_time: r.updatedTime,
     step_started_time: r.stepStartedTime,
-    spec: {
-      steps: s.steps,
-      interval_ms: s.intervalMs,
-      threshold: s.threshold,
-      shadow_first: s.shadowFirst,
-      thresholds: Object.fromEntries(Object.entries(THRESHOLD_KEYS).map(([wire, key]) => [wire, s.thresholds[key]])),
-      webhooks: s.webhooks.map((h) => ({
-        name: h.name,
-        type: h.type,
-        url: redactUrl(h.url),
-        timeout_ms: h.timeoutMs,
-        ...(h.metadata ? { metadata: h.metadata } : {}),
-      })),
-      ...(s.prometheus ? { prometheus: { ...s.prometheus, url: redactUrl(s.prometheus.url) } } : {}),
-      ...(s.notifyUrl ? { notify_url: redactUrl(s.notifyUrl) } : {}),
-    },
+    spec: toSpecInfo(r.spec),
   };
   if (r.lastAnalysisTime !== undefined) info.last_analysis_time = r.lastAnalysisTime;
   if (r.finishedTime !== undefined) info.finished_time = r.finishedTime;
@@ -59,6 +43,26 @@ export function toRolloutInfo(r: Rollout): RolloutInfo {
     };
   }
   return info;
+}
+
+/** A rollout's settings on the wire, URLs redacted. */
+export function toSpecInfo(s: Omit<RolloutSpec, "candidate">): RolloutInfo["spec"] {
+  return {
+    steps: s.steps,
+    interval_ms: s.intervalMs,
+    threshold: s.threshold,
+    shadow_first: s.shadowFirst,
+    thresholds: Object.fromEntries(Object.entries(THRESHOLD_KEYS).map(([wire, key]) => [wire, s.thresholds[key]])),
+    webhooks: s.webhooks.map((h) => ({
+      name: h.name,
+      type: h.type,
+      url: redactUrl(h.url),
+      timeout_ms: h.timeoutMs,
+      ...(h.metadata ? { metadata: h.metadata } : {}),
+    })),
+    ...(s.prometheus ? { prometheus: { ...s.prometheus, url: redactUrl(s.prometheus.url) } } : {}),
+    ...(s.notifyUrl ? { notify_url: redactUrl(s.notifyUrl) } : {}),
+  };
 }
 
 /** A check result with non-finite numbers as null (JSON has no Infinity). */

@@ -87,6 +87,18 @@ export interface PromotionRecord {
   time: number;
 }
 
+/** The registry change a rollout started by the alias watcher rolls out: `model@alias` moved `from` → `to`. */
+export interface AliasMove {
+  model: string;
+  alias: string;
+  /** The version the deployment served (pinned) when the alias moved; a rollback moves the alias back to it. */
+  from: string;
+  /** The version the alias points at (the candidate). */
+  to: string;
+  /** Who moved it (from the audit log), when known. */
+  movedBy?: string;
+}
+
 /** One rollout of a candidate on a deployment. */
 export interface Rollout {
   id: string;
@@ -112,6 +124,8 @@ export interface Rollout {
   /** Why it ended (or why it is held): `analysis failed: ...`, `aborted by ...`, `promoted`. */
   reason?: string;
   promotion?: PromotionRecord;
+  /** Set when the alias watcher started it for an alias move (a rollback then restores the alias). */
+  aliasMove?: AliasMove;
   /**
    * For a final phase: whether its consequences are done (deployment cleaned up, post-rollout
    * hooks called, notification sent). A controller finishes unsettled rollouts after a crash.

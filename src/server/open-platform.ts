@@ -31,6 +31,7 @@ import { SqlRunLocks } from "../pipelines/sql/sql-run-locks.js";
 import { SqlRunStore } from "../pipelines/sql/sql-run-store.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
+import { deploymentRolloutChecker } from "../rollout/deployment-rollout-settings.js";
 import { rolloutMigrations } from "../rollout/migrations.js";
 import { RolloutService } from "../rollout/rollout-service.js";
 import { SqlRolloutStore } from "../rollout/sql/sql-rollout-store.js";
@@ -121,14 +122,17 @@ export async function openPlatform(
       store: new SqlDeploymentStore(db, { clock: systemClock }),
       registry,
       clock: systemClock,
+      checkRollout: deploymentRolloutChecker(outbound),
     });
     const rolloutStore = new SqlRolloutStore(db);
+    const auditLog = new SqlAuditLog(db);
     const rollouts = new RolloutService({
       store: rolloutStore,
       deployments,
       registry,
       clock: systemClock,
       outbound,
+      audit: auditLog,
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -160,7 +164,7 @@ export async function openPlatform(
       monitoring,
       pipelineRuns: new SqlRunStore(db),
       pipelineLocks: new SqlRunLocks(db),
-      auditLog: new SqlAuditLog(db),
+      auditLog,
       authService: new AuthService({
         store: new SqlAuthStore(db),
         clock: systemClock,

@@ -91,4 +91,15 @@ export const servingMigrations: readonly Migration[] = [
       "CREATE INDEX serving_reports_by_seen ON serving_reports (seen_time)",
     ],
   },
+  {
+    module: "serving",
+    version: 3,
+    name: "alias changes roll out as canaries",
+    statements: [
+      // Existing deployments take the new default; the alias watcher pins them to the alias's version.
+      "ALTER TABLE deployments ADD COLUMN on_alias_change TEXT NOT NULL DEFAULT 'rollout'",
+      "ALTER TABLE deployments ADD COLUMN primary_version TEXT",
+      "ALTER TABLE deployments ADD COLUMN rollout_json TEXT",
+    ],
+  },
 ];

@@ -136,6 +136,8 @@ export class ServingHost {
     const d: Deployment = {
       name,
       primary: ref,
+      // Nothing rolls an ad-hoc model out: it follows its alias at once.
+      onAliasChange: "swap",
       candidateWeight: 0,
       shadow: false,
       logSampling: 1,

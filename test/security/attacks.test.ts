@@ -146,4 +146,18 @@ describe("finding 1: no anonymous path to production", () => {
     assert.ok(!audit.body.includes("carol-secret-password"));
     assert.match(audit.body, /"password":"\*\*\*"/);
   });
+
+  test("secret URLs (a deployment's rollout notify URL) never reach the audit log", async () => {
+    const secret = "https://hooks.slack.com/services/T0000/B0000/XoXsEcReTtOkEn42";
+    // Refused (no outbound host is allowed here), and audited all the same: with the URL redacted.
+    const res = await call("PATCH", "/api/modelworks/v1/deployments/churn", "admin", {
+      rollout: { notify_url: secret },
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    await new Promise((r) => setTimeout(r, 50));
+    const audit = await call("GET", "/api/modelworks/v1/audit?target_type=deployment&target=churn", "admin");
+    assert.match(audit.body, /updateDeployment/);
+    assert.match(audit.body, /hooks\.slack\.com/);
+    assert.ok(!audit.body.includes("XoXsEcReTtOkEn42"), audit.body);
+  });
 });

@@ -209,6 +209,11 @@ describe("web UI pages in Chromium", { skip }, () => {
     await ui.shot("10-deployment-full", { fullPage: true });
     assert.ok(await ui.page.locator('table[aria-label="Traffic"]').isVisible());
     assert.ok(await ui.page.locator('table[aria-label="Events"]').isVisible());
+    // What an alias move does: rolled out as a canary with the deployment's steps (the default), or swapped in.
+    assert.ok(await ui.page.getByText("On alias change").isVisible());
+    assert.ok(
+      await ui.page.getByText(/canary: 5, 25, 50, 100 % every 30 s|the new version serves all traffic/).isVisible(),
+    );
   });
 
   it("monitoring: the overview and one deployment's drift, distributions, performance, alerts", async () => {

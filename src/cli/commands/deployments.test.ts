@@ -158,6 +158,76 @@ describe("modelworks deployments (embedded store)", () => {
     }
   });
 
+  test("alias changes: the policy and the rollout settings on create and update, shown by show", async () => {
+    const created = await json(
+      "create",
+      "canary",
+      "--model",
+      "churn@champion",
+      "--steps",
+      "10,50,100",
+      "--interval",
+      "1m",
+      "--max-psi",
+      "0.3",
+      "--notify",
+      "https://hooks.test/T/B/secret",
+      "--allow-outbound",
+      "*.test",
+    );
+    const d = created.deployment;
+    assert.equal(d.on_alias_change, "rollout");
+    assert.equal(d.primary_version, "1");
+    assert.deepEqual(
+      [d.rollout.steps, d.rollout.interval_ms, d.rollout.thresholds.max_score_psi],
+      [[10, 50, 100], 60_000, 0.3],
+    );
+    assert.equal(d.rollout.threshold, 2, "unset settings show their defaults");
+    assert.doesNotMatch(JSON.stringify(created), /secret/);
+    const show = await run("show", "canary");
+    assert.match(show.out, /primary: {6}churn@champion \(serving version 1\)/);
+    assert.match(
+      show.out,
+      /alias change: rollout \(steps 10,50,100 %, every 60 s, threshold 2, notify https:\/\/hooks\.test\//,
+    );
+    const merged = await json("update", "canary", "--threshold", "3", "--allow-outbound", "*.test");
+    assert.deepEqual([merged.deployment.rollout.steps, merged.deployment.rollout.threshold], [[10, 50, 100], 3]);
+    const swapped = await json("update", "canary", "--on-alias-change", "swap");
+    assert.equal(swapped.deployment.on_alias_change, "swap");
+    assert.equal(swapped.deployment.primary_version, undefined);
+    assert.match((await run("show", "canary")).out, /alias change: swap/);
+    const reset = await json("update", "canary", "--default-rollout", "--on-alias-change", "rollout");
+    assert.deepEqual(reset.deployment.rollout.steps, [5, 25, 50, 100]);
+    assert.equal(reset.deployment.primary_version, "1");
+  });
+
+  test("alias change flags: bad values and misplaced flags are one-line errors", async () => {
+    const cases: [string[], number, RegExp][] = [
+      [
+        ["create", "x", "--model", "churn@champion", "--on-alias-change", "later"],
+        2,
+        /--on-alias-change: expected rollout or swap/,
+      ],
+      [
+        ["create", "x", "--model", "churn@champion", "--default-rollout"],
+        2,
+        /--default-rollout is for 'deployments update'/,
+      ],
+      [
+        ["update", "canary", "--default-rollout", "--steps", "5,100"],
+        2,
+        /--default-rollout and --steps cannot be combined/,
+      ],
+      [["create", "x", "--model", "churn@champion", "--steps", "50,10"], 1, /'rollout\.steps'/],
+      [["create", "x", "--model", "churn@champion", "--notify", "https://hooks.test/x"], 1, /'rollout\.notify_url'/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const r = await run(...argv);
+      assert.equal(r.code, code, `${argv.join(" ")}: ${r.err}`);
+      assert.match(r.err, message, argv.join(" "));
+    }
+  });
+
   test("delete removes the deployment", async () => {
     const r = await run("delete", "shadowed");
     assert.equal(r.code, 0, r.err);
@@ -210,5 +280,11 @@ describe("modelworks deployments --tracking-uri (over HTTP)", () => {
     assert.equal((await json("events", "web", "--limit", "1")).events[0].type, "updated");
     assert.equal((await run("delete", "web")).code, 0);
     await assert.rejects(platform.deployments.get("web"), { code: "RESOURCE_DOES_NOT_EXIST" });
+    // The rollout settings travel as the API's `rollout` object; the server's outbound policy applies.
+    const canary = await json("create", "canary", "--model", "churn@champion", "--steps", "20,100", "--shadow-first");
+    assert.deepEqual([canary.deployment.rollout.steps, canary.deployment.rollout.shadow_first], [[20, 100], true]);
+    assert.deepEqual((await platform.deployments.get("canary")).rollout, { steps: [20, 100], shadowFirst: true });
+    const refused = await run("update", "canary", "--webhook", "pre-rollout=https://hooks.test/pre");
+    assert.match(refused.err, /'rollout\.webhooks\[0\]\.url'/);
   });
 });

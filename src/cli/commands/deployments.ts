@@ -11,26 +11,47 @@ import { formatDeployment, formatDeploymentList, formatEvents } from "../../serv
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 import { clientAuthorization, fetchWithAuthorization } from "../client-auth.js";
+import { OUTBOUND_FLAGS, outboundPolicyOf } from "../outbound-flags.js";
+import {
+  givenRolloutFlags,
+  ROLLOUT_ANALYSIS_HELP,
+  ROLLOUT_SETTING_FLAGS,
+  rolloutSettingsFromFlags,
+} from "../rollout-flags.js";
 
 export const DEPLOYMENTS_HELP = `Usage:
   modelworks deployments create NAME --model MODEL@ALIAS|MODEL/VERSION [--candidate REF] [--weight N]
                          [--shadow] [--routing-key COL|header:NAME] [--sampling X] [--description TEXT]
+                         [--on-alias-change rollout|swap] [rollout settings]
   modelworks deployments ls [--status active|stopped]
   modelworks deployments show NAME                      settings, what each serving process serves, 20 latest events
   modelworks deployments update NAME [--primary REF] [--candidate REF | --no-candidate] [--weight N]
                          [--shadow | --no-shadow] [--routing-key COL|header:NAME | --no-routing-key]
                          [--sampling X] [--description TEXT|""] [--stop | --start] [--expected-generation N]
+                         [--on-alias-change rollout|swap] [rollout settings | --default-rollout]
   modelworks deployments delete NAME
   modelworks deployments events NAME [--limit N]
 All take --json.
 
-A deployment serves a primary model (MODEL@ALIAS follows the alias as it moves; MODEL/VERSION is
+A deployment serves a primary model (MODEL@ALIAS follows the alias, see below; MODEL/VERSION is
 fixed) and optionally a candidate answering --weight percent (0-100) of the traffic, or scoring a
 copy of every request with --shadow. --routing-key makes assignment sticky per key: a request
 column such as customerID, or header:NAME. --sampling (0-1) is the share of requests written to
 the prediction log. Every change bumps the generation and is recorded as an event; --no-candidate
-also resets the weight and shadow mode. Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI)
-talks to a server; otherwise the embedded store in --home / MODELWORKS_HOME.`;
+also resets the weight and shadow mode.
+
+When the alias of a MODEL@ALIAS primary moves (MLflow client, UI, 'models alias'), the deployment
+keeps serving the version it serves and, with --on-alias-change rollout (the default), the rollout
+controller of 'up' / 'serve --deployment' rolls the new version out as a canary with the
+deployment's rollout settings; a rollback leaves the alias where it was before. --on-alias-change
+swap serves the new version to all traffic at once.
+Rollout settings (as 'rollout start' takes them; unset ones take its defaults; update merges them
+into the stored ones, --default-rollout forgets them):
+  --steps 5,25,50,100  --interval 30s  --threshold 2  --shadow-first
+${ROLLOUT_ANALYSIS_HELP}
+Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server, whose own
+--allow-outbound applies; otherwise the embedded store in --home / MODELWORKS_HOME, where webhook,
+Prometheus and notify URLs must be allowed with --allow-outbound HOST (see 'rollout --help').`;
 
 const OPTIONS = {
   ...CONNECTION_FLAGS,
@@ -50,6 +71,10 @@ const OPTIONS = {
   status: { type: "string" },
   limit: { type: "string" },
   "expected-generation": { type: "string" },
+  "on-alias-change": { type: "string" },
+  "default-rollout": { type: "boolean" },
+  ...ROLLOUT_SETTING_FLAGS,
+  ...OUTBOUND_FLAGS,
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
@@ -142,6 +167,19 @@ function settingsRequest(sub: "create" | "update", f: Flags): Partial<UpdateRequ
   if (f["expected-generation"] !== undefined) {
     req.expected_generation = integer("--expected-generation", f["expected-generation"]);
   }
+  const policy = f["on-alias-change"];
+  if (policy !== undefined) {
+    if (policy !== "rollout" && policy !== "swap") {
+      throw new CliError(`--on-alias-change: expected rollout or swap, got '${policy}'`);
+    }
+    req.on_alias_change = policy;
+  }
+  const given = givenRolloutFlags(f);
+  if (f["default-rollout"]) {
+    if (sub === "create") throw new CliError("--default-rollout is for 'deployments update', not create");
+    if (given.length > 0) throw new CliError(`--default-rollout and --${given[0]} cannot be combined`);
+    req.rollout = null;
+  } else if (given.length > 0) req.rollout = rolloutSettingsFromFlags(f);
   return req;
 }
 
@@ -175,7 +213,7 @@ async function connectDeployments(flags: Flags, io: CliIo): Promise<{ api: Deplo
       close: async () => {},
     };
   }
-  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd));
+  const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), { outbound: outboundPolicyOf(flags, io) });
   // The very handlers the server uses, so both paths validate and answer alike.
   const api = deploymentHandlers(platform.deployments) as unknown as DeploymentApi;
   return { api, close: () => platform.close() };

@@ -1,8 +1,11 @@
 /** The rollout controller of a serving process (`up`, `serve --deployment`), over its host's metrics. */
 import { systemClock } from "../../core/clock.js";
+import { AliasWatcher } from "../../rollout/alias/alias-watcher.js";
+import { aliasMovedBy } from "../../rollout/alias/moved-by.js";
 import { MetricsWindowSource } from "../../rollout/analysis/metrics-window-source.js";
 import { hostServedState } from "../../rollout/controller/host-served-state.js";
 import { RolloutController } from "../../rollout/controller/rollout-controller.js";
+import { SqlAliasWatchLeases } from "../../rollout/sql/sql-alias-watch-leases.js";
 import type { Platform } from "../../server/open-platform.js";
 import type { ServingHost } from "../../serving/serving-host.js";
 import type { CliIo } from "../cli-context.js";
@@ -15,6 +18,8 @@ export function startRolloutController(
   io: CliIo,
   tickMs?: number,
 ): RolloutController {
+  // Every tick of an outage fails the same way: said once per 10 s, counted, secrets redacted.
+  const warn = processWarnings(io);
   const controller = new RolloutController({
     store: platform.rolloutStore,
     actions: platform.rollouts.actions,
@@ -22,8 +27,21 @@ export function startRolloutController(
     served: hostServedState(host),
     clock: systemClock,
     labels: host.predictions,
+    aliasWatcher: (leaseMs, owner) =>
+      new AliasWatcher({
+        deployments: platform.deployments,
+        registry: platform.registry,
+        rollouts: platform.rollouts,
+        leases: new SqlAliasWatchLeases(platform.db),
+        clock: systemClock,
+        owner,
+        leaseMs,
+        serves: (deployment) => host.runtimes.has(deployment),
+        movedBy: aliasMovedBy(platform.auditLog),
+        warn,
+      }),
     ...(tickMs !== undefined ? { tickMs } : {}),
-    warn: processWarnings(io),
+    warn,
   });
   controller.start();
   return controller;

@@ -1,17 +1,15 @@
 /** `modelworks rollout start|status|ls|promote|abort|rollback` */
 import { parseArgs } from "node:util";
 import type { RolloutInfo } from "../../core/api/platform-routes.js";
-import { parsePromqlCheck } from "../../rollout/analysis/prometheus/promql-checks.js";
-import { parseWebhookFlag } from "../../rollout/hooks/webhook-client.js";
 import { eventLines, formatRollout, formatRolloutList } from "../../rollout/rollout-format.js";
-import { DEFAULT_WEBHOOK_TIMEOUT_MS } from "../../rollout/rollout-spec.js";
 import type { StartRolloutWire } from "../../rollout/rollout-wire.js";
 import type { PlatformApi } from "../../sdk/platform-client.js";
 import { rolloutHandlers } from "../../server/platform/rollout-handlers.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connectPlatformApi } from "../cli-context.js";
-import { cliParse, countFlag, durationFlag, numberFlag } from "../cli-flags.js";
+import { countFlag } from "../cli-flags.js";
 import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
+import { ROLLOUT_ANALYSIS_HELP, ROLLOUT_SETTING_FLAGS, rolloutSettingsFromFlags } from "../rollout-flags.js";
 
 export const ROLLOUT_HELP = `Usage:
   modelworks rollout start DEPLOYMENT --candidate MODEL/VERSION [--steps 5,25,50,100] [--interval 30s]
@@ -31,19 +29,7 @@ untouched). After the last step, confirm-promotion hooks are asked; then the pri
 (champion) moves to the candidate and the former champion gets the alias 'previous'.
 
 Analysis options (defaults in brackets; see docs/rollouts.md):
-  --max-error-rate-increase X  candidate error rate at most the primary's + X [0.01 = 1 point]
-  --latency-ratio X, --latency-slack D   p99 at most max(X × primary p99, primary p99 + D) [1.5, 5ms]
-  --max-psi X                  PSI of candidate vs primary scores on the same window [0.2]
-  --min-requests N             candidate requests a window needs [20]
-  --auc-margin X, --min-labels N   with labels from /feedback: candidate AUC ≥ primary AUC − X,
-                               once each side has N labelled predictions [0.02, 100]
-  --webhook TYPE[:NAME]=URL    (repeatable) TYPE: pre-rollout, rollout (each analysis),
-                               confirm-promotion (non-2xx holds promotion), post-rollout
-  --webhook-timeout D          per call [10s]
-  --prometheus URL             measure windows with PromQL (deployments served by several replicas)
-  --promql 'NAME=QUERY<=MAX'   (repeatable, or >=MIN) an extra PromQL check; {{deployment}},
-                               {{interval}}, {{variant}} are filled in
-  --notify URL                 Slack-compatible webhook told of start, steps, promotion, rollback
+${ROLLOUT_ANALYSIS_HELP}
   --wait                       follow the rollout until it ends; exit 0 when promoted, 1 otherwise
 Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server, whose own
 --allow-outbound applies; otherwise the embedded store in --home / MODELWORKS_HOME, and webhook,
@@ -55,22 +41,7 @@ const OPTIONS = {
   ...CONNECTION_FLAGS,
   ...OUTBOUND_FLAGS,
   candidate: { type: "string" },
-  steps: { type: "string" },
-  interval: { type: "string" },
-  threshold: { type: "string" },
-  "shadow-first": { type: "boolean" },
-  "max-error-rate-increase": { type: "string" },
-  "latency-ratio": { type: "string" },
-  "latency-slack": { type: "string" },
-  "max-psi": { type: "string" },
-  "min-requests": { type: "string" },
-  "auc-margin": { type: "string" },
-  "min-labels": { type: "string" },
-  webhook: { type: "string", multiple: true },
-  "webhook-timeout": { type: "string" },
-  prometheus: { type: "string" },
-  promql: { type: "string", multiple: true },
-  notify: { type: "string" },
+  ...ROLLOUT_SETTING_FLAGS,
   wait: { type: "boolean" },
   reason: { type: "string" },
   limit: { type: "string" },
@@ -175,37 +146,5 @@ function isFinal(r: RolloutInfo): boolean {
 /** The start flags as the API's request. */
 function startRequest(name: string, f: Flags): StartRolloutWire & { name: string } {
   if (!f.candidate) throw new CliError("rollout start needs --candidate MODEL/VERSION");
-  const req: StartRolloutWire & { name: string } = { name, candidate: f.candidate };
-  if (f.steps !== undefined) req.steps = f.steps.split(",").map((x) => numberFlag("--steps", x));
-  if (f.interval !== undefined) req.interval_ms = durationFlag("--interval", f.interval);
-  if (f.threshold !== undefined) req.threshold = countFlag("--threshold", f.threshold);
-  if (f["shadow-first"]) req.shadow_first = true;
-  const thresholds: Record<string, number> = {};
-  const put = (flag: keyof Flags, key: string, parse: (flag: string, t: string) => number) => {
-    const text = f[flag];
-    if (typeof text === "string") thresholds[key] = parse(`--${flag}`, text);
-  };
-  put("max-error-rate-increase", "max_error_rate_increase", numberFlag);
-  put("latency-ratio", "latency_ratio", numberFlag);
-  put("latency-slack", "latency_slack_ms", durationFlag);
-  put("max-psi", "max_score_psi", numberFlag);
-  put("min-requests", "min_requests", countFlag);
-  put("auc-margin", "auc_margin", numberFlag);
-  put("min-labels", "min_labels", countFlag);
-  if (Object.keys(thresholds).length > 0) req.thresholds = thresholds;
-  const timeout = f["webhook-timeout"]
-    ? durationFlag("--webhook-timeout", f["webhook-timeout"])
-    : DEFAULT_WEBHOOK_TIMEOUT_MS;
-  if (f.webhook) {
-    req.webhooks = f.webhook.map((w) => {
-      const h = cliParse(() => parseWebhookFlag(w, timeout));
-      return { name: h.name, type: h.type, url: h.url, timeout_ms: h.timeoutMs };
-    });
-  }
-  if (f.promql && !f.prometheus) throw new CliError("--promql needs --prometheus URL");
-  if (f.prometheus) {
-    req.prometheus = { url: f.prometheus, checks: (f.promql ?? []).map((q) => cliParse(() => parsePromqlCheck(q))) };
-  }
-  if (f.notify !== undefined) req.notify_url = f.notify;
-  return req;
+  return { name, candidate: f.candidate, ...rolloutSettingsFromFlags(f) };
 }

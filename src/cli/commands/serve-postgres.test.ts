@@ -35,7 +35,8 @@ test("two serve --deployment replicas on PostgreSQL follow one deployment and sh
       const io = captureIo(home);
       assert.equal(await main([...argv, "--store", store], io), 0, io.stderr.join("\n"));
     };
-    await cli("deployments", "create", "churn-prod", "--model", "churn@champion");
+    // swap: every replica serves an alias move at its next poll (the default rolls it out as a canary).
+    await cli("deployments", "create", "churn-prod", "--model", "churn@champion", "--on-alias-change", "swap");
     for (let i = 0; i < 2; i++) {
       replicas.push(
         await spawnCli(

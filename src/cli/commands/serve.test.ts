@@ -50,7 +50,8 @@ describe("modelworks serve --deployment and up", () => {
     const fit = (n: number) => fitTelcoPackage(telco, n);
     await registerModels(home, "churn", [await fit(20), await fit(5)], { champion: "1" });
     row = telcoRecord(telco, 0);
-    await cli("deployments", "create", "churn-prod", "--model", "churn@champion");
+    // swap: this deployment serves an alias move at once (the default rolls it out as a canary).
+    await cli("deployments", "create", "churn-prod", "--model", "churn@champion", "--on-alias-change", "swap");
   });
   after(() => rmSync(home, { recursive: true, force: true }));
 

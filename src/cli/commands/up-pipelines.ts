@@ -1,10 +1,11 @@
-/** The pipelines `modelworks up --pipeline FILE` runs from their triggers (cron, folder, git, alert). */
+/** The pipelines `modelworks up --pipeline FILE` runs from their triggers (cron, folder, git, alert, registry). */
 import { dirname, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import type { Alert } from "../../monitoring/live/monitor.js";
 import type { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { PipelineSpec } from "../../pipelines/pipeline-spec.js";
 import { GitDeliveries } from "../../pipelines/triggers/git-deliveries.js";
+import type { RegistryReader } from "../../pipelines/triggers/registry-watch.js";
 import type { FiredTrigger } from "../../pipelines/triggers/trigger-scheduler.js";
 import { alertTriggerFor, TriggerScheduler } from "../../pipelines/triggers/trigger-scheduler.js";
 import type { HooksRoutesOptions } from "../../server/hooks-routes.js";
@@ -32,6 +33,7 @@ export async function loadUpPipelines(
   files: readonly string[],
   service: PipelineService,
   io: CliIo,
+  registry?: RegistryReader,
 ): Promise<UpPipelines> {
   const specs: PipelineSpec[] = [];
   const paths = new Map<string, string>();
@@ -85,6 +87,7 @@ export async function loadUpPipelines(
     clock: systemClock,
     start,
     secret: (n) => env[n],
+    ...(registry ? { registry } : {}),
     deliveries: new GitDeliveries({ stored: (keys) => service.deliverySeen(keys) }),
     warn: (m) => io.err(`warning: ${m}`),
   });

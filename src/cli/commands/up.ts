@@ -1,6 +1,7 @@
 /** `modelworks up`: the platform in one process — tracking/registry/platform API and every active deployment. */
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.js";
+import { registryReader } from "../../pipelines/triggers/registry-watch.js";
 import { hooksRoutes } from "../../server/hooks-routes.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
@@ -49,8 +50,9 @@ Options:
                  webhook, JSON, signed: X-Hub-Signature-256 checked with the trigger's secret_env;
                  a delivery seen before starts nothing), and alerts of deployment monitors (the
                  pipeline's alert trigger; a monitor rule may name only a pipeline whose alert
-                 trigger accepts it). Runs interrupted by a previous up are marked at start.
-  --trigger-tick-ms MS  how often cron and folder triggers are checked (default 1000)
+                 trigger accepts it), and registry changes (an alias moved, a version registered).
+                 Runs interrupted by a previous up are marked at start.
+  --trigger-tick-ms MS  how often cron, folder and registry triggers are checked (default 1000)
   --data-root DIR       a folder whose files clients may name by server-side path (dataset
                  'path', validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
                  Default none: clients upload the bytes instead
@@ -119,7 +121,7 @@ export async function upCommand(argv: string[], given: CliIo): Promise<number> {
         () => running?.url,
         () => stepToken?.token,
       );
-      pipelines = await loadUpPipelines(values.pipeline, service, io);
+      pipelines = await loadUpPipelines(values.pipeline, service, io, registryReader(platform.registry));
     }
     const hooks = pipelines?.hooks;
     running = await startPlatformProcess(

@@ -103,6 +103,11 @@ export interface DeploymentInfo {
   name: string;
   /** `NAME@ALIAS` or `NAME/VERSION`. */
   primary: string;
+  /** The version served as primary while its alias moves (pinned under `on_alias_change: rollout`). */
+  primary_version?: string;
+  /** An alias move is rolled out as a canary with `rollout` (the effective settings), or swapped in. */
+  on_alias_change: "rollout" | "swap";
+  rollout: RolloutInfo["spec"];
   candidate?: string;
   /** Percent of traffic (0-100) the candidate answers; 0 in shadow mode. */
   candidate_weight: number;
@@ -175,6 +180,9 @@ const deploymentSettings = {
   routing_key: s.any(),
   log_sampling: s.double(),
   description: s.string(),
+  on_alias_change: s.enum(["rollout", "swap"] as const),
+  /** As `startRollout` takes them (no candidate); merged into the stored ones, `null` resets them. */
+  rollout: s.any(),
 };
 
 /** Dataset versions, validation and lineage. */
@@ -280,6 +288,7 @@ export const deploymentRoutes = {
       candidate: nullable(s.string()),
       routing_key: nullable(s.any()),
       description: nullable(s.string()),
+      rollout: nullable(s.any()),
       status: deploymentStatus,
       /** Apply only if the deployment is still at this generation (else 409 RESOURCE_CONFLICT). */
       expected_generation: s.int64(),

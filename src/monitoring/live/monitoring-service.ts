@@ -8,6 +8,7 @@ import type { Clock } from "../../core/clock.js";
 import { invalidParam, notFound } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { Deployment } from "../../serving/deployments/deployment.js";
+import { servedPrimaryRef } from "../../serving/deployments/deployment.js";
 import { lookupVersion, parseModelRef } from "../../serving/model-resolver.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { AlertChange } from "../alerts/alert-engine.js";
@@ -222,7 +223,7 @@ export class MonitoringService {
     let inputs: string[];
     let model: string;
     try {
-      const ref = parseModelRef(d.primary);
+      const ref = parseModelRef(servedPrimaryRef(d));
       const version = await lookupVersion(ref, this.deps.registry);
       inputs = (await this.deps.facts.get(ref.name, version)).signature.inputs.map((i) => i.name);
       model = `${ref.name}/${version}`;

@@ -78,6 +78,14 @@ function stepVariables(ctx: StepContext): NodeJS.ProcessEnv {
         }
       : {};
   const file = trigger?.kind === "folder" ? { MODELWORKS_TRIGGER_FILE: text("file") } : {};
+  const registry =
+    trigger?.kind === "registry"
+      ? {
+          MODELWORKS_TRIGGER_MODEL: text("model"),
+          MODELWORKS_TRIGGER_VERSION: text("version"),
+          MODELWORKS_TRIGGER_ALIAS: text("alias"),
+        }
+      : {};
   const vars: NodeJS.ProcessEnv = {
     ...(ctx.trackingUri ? { MLFLOW_TRACKING_URI: ctx.trackingUri, MODELWORKS_TRACKING_URI: ctx.trackingUri } : {}),
     ...(ctx.trackingToken ? { MLFLOW_TRACKING_TOKEN: ctx.trackingToken, MODELWORKS_TOKEN: ctx.trackingToken } : {}),
@@ -91,6 +99,7 @@ function stepVariables(ctx: StepContext): NodeJS.ProcessEnv {
     ...(trigger ? { MODELWORKS_TRIGGER: trigger.kind } : {}),
     ...git,
     ...file,
+    ...registry,
   };
   return Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined));
 }

@@ -12,6 +12,7 @@ import { isActivePhase } from "../../rollout/rollout.js";
 import type { RolloutService } from "../../rollout/rollout-service.js";
 import type { RolloutSpecInput } from "../../rollout/rollout-spec.js";
 import { THRESHOLD_WIRE_NAMES } from "../../rollout/rollout-spec.js";
+import { servedPrimaryRef } from "../../serving/deployments/deployment.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
 import { lookupVersion, parseModelRef } from "../../serving/model-resolver.js";
 import type { StepContext, StepExecutor } from "../step-executor.js";
@@ -55,7 +56,7 @@ export function deployExecutor(deps: DeployExecutorDeps): StepExecutor {
           ctx.log(reason);
           return { rollout_id: null, phase: "succeeded", reason };
         }
-      } else if ((await primaryVersion(deps.registry, existing.primary, ref.name)) === version) {
+      } else if ((await primaryVersion(deps.registry, servedPrimaryRef(existing), ref.name)) === version) {
         const reason = `${s.deployment} already serves ${candidate}`;
         ctx.log(reason);
         return { rollout_id: null, phase: "succeeded", reason };

@@ -3,7 +3,8 @@
  * `*`, lists, ranges, steps, month and weekday names, `@daily`-style macros, and day-of-month /
  * day-of-week combined with OR when both are restricted.
  */
-import { invalidParam } from "../../core/errors.js";
+import { invalidParam, isMwError } from "../../core/errors.js";
+import type { TriggerSpec } from "../pipeline-spec.js";
 
 /** A parsed schedule: the allowed values of each field. */
 export interface CronSchedule {
@@ -152,4 +153,20 @@ export function nextRun(expr: string | CronSchedule, after: Date, timezone?: str
     }
   }
   throw invalidParam(`Invalid cron expression '${s.source}': it never matches a real date (e.g. February 30).`);
+}
+
+/** A pipeline's cron trigger parsed, with its next time after `now`; invalidParam naming the pipeline. */
+export function scheduleOf(
+  pipeline: string,
+  t: Extract<TriggerSpec, { type: "cron" }>,
+  now: number,
+): { schedule: CronSchedule; next: number } {
+  try {
+    checkTimezone(t.timezone);
+    const s = parseCron(t.schedule);
+    return { schedule: s, next: nextRun(s, new Date(now)).getTime() };
+  } catch (e) {
+    if (!isMwError(e)) throw e;
+    throw invalidParam(`Pipeline '${pipeline}': ${e.message}`);
+  }
 }

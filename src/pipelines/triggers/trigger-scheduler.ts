@@ -1,18 +1,19 @@
 /**
- * Starts pipelines from their triggers: cron schedules and folder watches on a periodic tick, git
- * pushes and monitoring alerts as they arrive. Missed cron times (the process was down or a tick was
- * late) start one run, not one per missed time.
+ * Starts pipelines from their triggers: cron schedules, folder watches and registry changes on a
+ * periodic tick, git pushes and monitoring alerts as they arrive. Missed cron times (the process was
+ * down or a tick was late) start one run, not one per missed time.
  */
 import type { Clock } from "../../core/clock.js";
-import { invalidParam, isMwError } from "../../core/errors.js";
 import type { PipelineSpec, TriggerSpec } from "../pipeline-spec.js";
 import type { CronSchedule } from "./cron.js";
-import { checkTimezone, nextRun, parseCron } from "./cron.js";
+import { nextRun, scheduleOf } from "./cron.js";
 import type { ListFolder } from "./folder-watch.js";
 import { FolderWatcher, listFolder } from "./folder-watch.js";
 import type { DeliveryKeys, GitDeliveries } from "./git-deliveries.js";
 import { deliveryKeys } from "./git-deliveries.js";
 import { branchMatches, parsePush, verifyGithubSignature } from "./git-webhook.js";
+import type { RegistryReader } from "./registry-watch.js";
+import { RegistryTriggers } from "./registry-watch.js";
 
 /** Why a pipeline is being started. */
 export interface FiredTrigger {
@@ -65,6 +66,8 @@ export interface TriggerSchedulerDeps {
   /** Start one run of a pipeline (the runner applies its concurrency policy). */
   start(pipeline: string, fired: FiredTrigger): Promise<unknown> | unknown;
   listFolder?: ListFolder;
+  /** The model registry that `registry` triggers poll (without it they fire nothing). */
+  registry?: RegistryReader;
   timers?: Timers;
   /** A git trigger's secret by its `secretEnv` name (e.g. from process.env). */
   secret?(name: string): string | undefined;
@@ -104,6 +107,7 @@ export class TriggerScheduler {
   private pipelines: readonly PipelineSpec[] = [];
   private crons = new Map<string, CronEntry>();
   private watches = new Map<string, WatchEntry>();
+  private readonly registryTriggers: RegistryTriggers;
   private ticking = false;
   private handle: unknown;
 
@@ -111,6 +115,7 @@ export class TriggerScheduler {
     pipelines: readonly PipelineSpec[],
     private readonly deps: TriggerSchedulerDeps,
   ) {
+    this.registryTriggers = new RegistryTriggers(deps.registry);
     this.setPipelines(pipelines);
   }
 
@@ -128,7 +133,7 @@ export class TriggerScheduler {
         if (t.type === "cron") {
           const key = `${p.name}\0${t.schedule}\0${t.timezone ?? ""}`;
           const kept = this.crons.get(key);
-          crons.set(key, kept ?? { pipeline: p.name, trigger: t, ...schedule(p.name, t, now) });
+          crons.set(key, kept ?? { pipeline: p.name, trigger: t, ...scheduleOf(p.name, t, now) });
         } else if (t.type === "folder") {
           const key = `${p.name}\0${t.path}\0${t.pattern ?? ""}`;
           watches.set(key, this.watches.get(key) ?? { pipeline: p.name, trigger: t, watcher: this.watcher(t) });
@@ -138,6 +143,7 @@ export class TriggerScheduler {
     this.pipelines = pipelines;
     this.crons = crons;
     this.watches = watches;
+    this.registryTriggers.set(pipelines);
   }
 
   /** Every cron trigger's next run time, for status pages. */
@@ -175,6 +181,8 @@ export class TriggerScheduler {
           if (await this.fire(w.pipeline, fired)) started.push(w.pipeline);
         }
       }
+      for (const { pipeline, ...fired } of await this.registryTriggers.poll(this.deps.deliveries, (m) => this.warn(m)))
+        if (await this.fire(pipeline, fired)) started.push(pipeline);
       return started;
     } finally {
       this.ticking = false;
@@ -279,16 +287,5 @@ export class TriggerScheduler {
 
   private warn(message: string): void {
     this.deps.warn?.(message);
-  }
-}
-
-function schedule(pipeline: string, t: Extract<TriggerSpec, { type: "cron" }>, now: number) {
-  try {
-    checkTimezone(t.timezone);
-    const s = parseCron(t.schedule);
-    return { schedule: s, next: nextRun(s, new Date(now)).getTime() };
-  } catch (e) {
-    if (!isMwError(e)) throw e;
-    throw invalidParam(`Pipeline '${pipeline}': ${e.message}`);
   }
 }

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { isMwError } from "../../core/errors.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
+import type { AliasWatcher } from "../alias/alias-watcher.js";
 import { PrometheusClient } from "../analysis/prometheus/prometheus-client.js";
 import { PrometheusWindowSource } from "../analysis/prometheus/prometheus-window-source.js";
 import type { AnalysisWindow, WindowSource } from "../analysis/window-source.js";
@@ -36,6 +37,8 @@ export interface RolloutControllerDeps {
   served: ServedState;
   clock: Clock;
   labels?: Pick<PredictionLogStore, "listLabeledScores">;
+  /** Rolls alias moves of the deployments served here out (run first in each tick), when given. */
+  aliasWatcher?: (leaseMs: number, owner: string) => Pick<AliasWatcher, "tick" | "stop">;
   /** How often the loop runs (default 500 ms); analyses follow each rollout's own interval. */
   tickMs?: number;
   warn?: (message: string) => void;
@@ -55,6 +58,7 @@ export class RolloutController {
   private readonly leaseMs: number;
   private readonly claimed = new Set<string>();
   private readonly stepper: RolloutStepper;
+  private readonly aliasWatcher: Pick<AliasWatcher, "tick" | "stop"> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -62,6 +66,7 @@ export class RolloutController {
     this.tickMs = deps.tickMs ?? 500;
     // Long enough to ride out a slow tick; short enough that a crashed process's rollouts resume soon.
     this.leaseMs = Math.max(5000, 4 * this.tickMs);
+    this.aliasWatcher = deps.aliasWatcher?.(this.leaseMs, this.owner);
     this.stepper = new RolloutStepper({
       actions: deps.actions,
       clock: deps.clock,
@@ -89,12 +94,15 @@ export class RolloutController {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.aliasWatcher?.stop().catch(() => {});
     for (const id of this.claimed) await this.deps.store.release(id, this.owner).catch(() => {});
     this.claimed.clear();
   }
 
   /** One pass over the open rollouts. */
   async tick(): Promise<void> {
+    // Alias moves first: a rollout it starts or aborts is then driven in this same pass.
+    await this.aliasWatcher?.tick().catch((e: unknown) => this.deps.warn?.(`alias watch: ${(e as Error).message}`));
     let open: Rollout[];
     try {
       open = await this.deps.store.listOpen();

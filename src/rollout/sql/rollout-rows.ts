@@ -1,10 +1,11 @@
 /** Rollout rows and their conversion. */
 import type { SqlValue } from "../../core/db/database.js";
-import type { PromotionRecord, Rollout, RolloutPhase, RolloutSpec } from "../rollout.js";
+import type { AliasMove, PromotionRecord, Rollout, RolloutPhase, RolloutSpec } from "../rollout.js";
 
 export const ROLLOUT_COLUMNS =
   "id, deployment, spec_json, phase, step_index, weight, failed_checks, analyses, primary_ref, created_time, " +
-  "updated_time, step_started_time, last_analysis_time, finished_time, reason, promotion_json, settled, generation";
+  "updated_time, step_started_time, last_analysis_time, finished_time, reason, promotion_json, settled, generation, " +
+  "alias_move_json";
 
 export interface RolloutRow {
   id: string;
@@ -25,6 +26,7 @@ export interface RolloutRow {
   promotion_json: string | null;
   settled: number | string;
   generation: number | string;
+  alias_move_json: string | null;
 }
 
 /** A row as a rollout (PostgreSQL returns BIGINT as strings). */
@@ -49,6 +51,7 @@ export function toRollout(row: RolloutRow): Rollout {
   if (row.finished_time !== null) r.finishedTime = Number(row.finished_time);
   if (row.reason !== null) r.reason = row.reason;
   if (row.promotion_json !== null) r.promotion = JSON.parse(row.promotion_json) as PromotionRecord;
+  if (row.alias_move_json !== null) r.aliasMove = JSON.parse(row.alias_move_json) as AliasMove;
   return r;
 }
 
@@ -73,5 +76,6 @@ export function rolloutValues(r: Rollout): SqlValue[] {
     r.promotion ? JSON.stringify(r.promotion) : null,
     r.settled ? 1 : 0,
     r.generation,
+    r.aliasMove ? JSON.stringify(r.aliasMove) : null,
   ];
 }

@@ -113,6 +113,7 @@ for (const backend of testBackends()) {
         },
         settled: true,
         generation: 9,
+        aliasMove: { model: "churn", alias: "champion", from: "6", to: "7", movedBy: "alice" },
       };
       assert.deepEqual(await store.create(full), full);
       assert.deepEqual(await store.get("full0001"), full);
@@ -122,7 +123,7 @@ for (const backend of testBackends()) {
       await store.create(bare);
       const got = await store.get("bare0001");
       assert.deepEqual(got, bare);
-      for (const key of ["lastAnalysisTime", "finishedTime", "reason", "promotion"]) {
+      for (const key of ["lastAnalysisTime", "finishedTime", "reason", "promotion", "aliasMove"]) {
         assert.equal(key in got, false, `${key} should be absent`);
       }
       assert.equal(got.spec.prometheus, undefined);

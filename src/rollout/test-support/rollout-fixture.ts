@@ -3,6 +3,7 @@
  * webhook calls and notifications instead of making HTTP requests.
  */
 import { OutboundPolicy } from "../../auth/outbound-policy.js";
+import { SqlAuditLog } from "../../auth/sql/sql-audit-log.js";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
@@ -23,6 +24,8 @@ export interface RolloutFixture {
   deployments: DeploymentService;
   store: SqlRolloutStore;
   service: RolloutService;
+  /** Where alias restores are audited. */
+  audit: SqlAuditLog;
   deps: RolloutDeps;
   /** Every webhook call, in order. */
   hookCalls: { spec: WebhookSpec; context: WebhookContext }[];
@@ -53,8 +56,10 @@ export async function rolloutFixture(start = 1_700_000_000_000): Promise<Rollout
   const hookCalls: RolloutFixture["hookCalls"] = [];
   const notices: RolloutFixture["notices"] = [];
   const warnings: string[] = [];
+  const audit = new SqlAuditLog(db);
   const deps: RolloutDeps = {
     store,
+    audit,
     deployments,
     registry,
     clock,
@@ -77,6 +82,7 @@ export async function rolloutFixture(start = 1_700_000_000_000): Promise<Rollout
     deployments,
     store,
     service: new RolloutService(deps),
+    audit,
     deps,
     hookCalls,
     notices,

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AuditLog } from "../../auth/audit-log.js";
 import { maskSecrets } from "../../auth/audit-log.js";
 import type { AuthService } from "../../auth/auth-service.js";
+import { redactDeep } from "../../auth/redact.js";
 import type { Clock } from "../../core/clock.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
@@ -77,9 +78,10 @@ export class AuditRecorder {
       target: a.target.id,
       status: reply.statusCode,
       address: req.ip,
-      request: maskSecrets(fieldsOf(req)),
-      ...(a.before !== undefined ? { before: a.before } : {}),
-      ...(ok ? { after: await this.snapshot(a.target) } : {}),
+      // URLs may carry secrets (webhook and notify URLs in rollout and monitor settings): redacted.
+      request: redactDeep(maskSecrets(fieldsOf(req))),
+      ...(a.before !== undefined ? { before: redactDeep(a.before) } : {}),
+      ...(ok ? { after: redactDeep(await this.snapshot(a.target)) } : {}),
     });
   }
 

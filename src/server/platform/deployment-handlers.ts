@@ -9,7 +9,9 @@ import type {
   ServingInstanceInfo,
 } from "../../core/api/platform-routes.js";
 import { invalidParam } from "../../core/errors.js";
+import { rolloutSettingsFromWire, rolloutSettingsInfo } from "../../rollout/deployment-rollout-settings.js";
 import type {
+  AliasChangePolicy,
   Deployment,
   DeploymentEvent,
   DeploymentPatch,
@@ -79,6 +81,8 @@ interface SettingsFields {
   routing_key?: unknown;
   log_sampling?: number;
   description?: string | null;
+  on_alias_change?: AliasChangePolicy;
+  rollout?: unknown;
 }
 
 function settingsPatch(req: SettingsFields): DeploymentPatch {
@@ -89,6 +93,8 @@ function settingsPatch(req: SettingsFields): DeploymentPatch {
   if (req.routing_key !== undefined) patch.routingKey = routingKeyFrom(req.routing_key);
   if (req.log_sampling !== undefined) patch.logSampling = req.log_sampling;
   if (req.description !== undefined) patch.description = req.description;
+  if (req.on_alias_change !== undefined) patch.onAliasChange = req.on_alias_change;
+  if (req.rollout !== undefined) patch.rollout = req.rollout === null ? null : rolloutSettingsFromWire(req.rollout);
   return patch;
 }
 
@@ -116,6 +122,9 @@ export function toDeploymentInfo(d: Deployment): DeploymentInfo {
   return {
     name: d.name,
     primary: d.primary,
+    ...(d.primaryVersion !== undefined ? { primary_version: d.primaryVersion } : {}),
+    on_alias_change: d.onAliasChange,
+    rollout: rolloutSettingsInfo(d.rollout),
     ...(d.candidate !== undefined ? { candidate: d.candidate } : {}),
     candidate_weight: d.candidateWeight,
     shadow: d.shadow,

@@ -4,6 +4,7 @@ import { parseDuration } from "../../core/duration.js";
 import { invalidParam } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { Deployment } from "../../serving/deployments/deployment.js";
+import { servedPrimaryRef } from "../../serving/deployments/deployment.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
 import type { TrafficSource, TrafficVariant, VariantTraffic } from "../../serving/metrics/traffic-windows.js";
 import { lookupVersion, parseModelRef } from "../../serving/model-resolver.js";
@@ -37,14 +38,16 @@ export function trafficHandlers(deps: {
 
 /** The variants a deployment routes to now, with their share of traffic. */
 function variantsOf(d: Deployment): { variant: TrafficVariant; ref: string; weight: number }[] {
-  if (!d.candidate) return [{ variant: "primary", ref: d.primary, weight: 100 }];
+  // A pinned primary serves its pinned version, not what its alias names now.
+  const primary = servedPrimaryRef(d);
+  if (!d.candidate) return [{ variant: "primary", ref: primary, weight: 100 }];
   if (d.shadow)
     return [
-      { variant: "primary", ref: d.primary, weight: 100 },
+      { variant: "primary", ref: primary, weight: 100 },
       { variant: "shadow", ref: d.candidate, weight: 0 },
     ];
   return [
-    { variant: "primary", ref: d.primary, weight: 100 - d.candidateWeight },
+    { variant: "primary", ref: primary, weight: 100 - d.candidateWeight },
     { variant: "candidate", ref: d.candidate, weight: d.candidateWeight },
   ];
 }

@@ -1,11 +1,15 @@
 /** What a change did to a deployment, as event evidence: each changed field's old and new value. */
 import type { Deployment, DeploymentPatch } from "./deployment.js";
+import { describeRolloutSettings } from "./rollout-settings.js";
 import { formatRoutingKey } from "./routing-key.js";
 
 /** A deployment's settings keyed by their HTTP API names; absent optional fields are null. */
 export function settingsOf(d: Deployment): Record<string, string | number | boolean | null> {
   return {
     primary: d.primary,
+    primary_version: d.primaryVersion ?? null,
+    on_alias_change: d.onAliasChange,
+    rollout: describeRolloutSettings(d.rollout),
     candidate: d.candidate ?? null,
     candidate_weight: d.candidateWeight,
     shadow: d.shadow,
@@ -30,6 +34,10 @@ export function changedSettings(before: Deployment, after: Deployment): Record<s
   for (const key of Object.keys(a)) {
     if (a[key] !== b[key]) changes[key] = { old: a[key], new: b[key] };
   }
+  // A changed secret URL reads the same once redacted: still a change.
+  if (!changes.rollout && JSON.stringify(before.rollout) !== JSON.stringify(after.rollout)) {
+    changes.rollout = { old: a.rollout, new: b.rollout };
+  }
   return changes;
 }
 
@@ -37,6 +45,9 @@ export function changedSettings(before: Deployment, after: Deployment): Record<s
 export function patchBetween(before: Deployment, after: Deployment): DeploymentPatch {
   const patch: DeploymentPatch = {};
   if (before.primary !== after.primary) patch.primary = after.primary;
+  if (before.primaryVersion !== after.primaryVersion) patch.primaryVersion = after.primaryVersion ?? null;
+  if (before.onAliasChange !== after.onAliasChange) patch.onAliasChange = after.onAliasChange;
+  if (JSON.stringify(before.rollout) !== JSON.stringify(after.rollout)) patch.rollout = after.rollout ?? null;
   if (before.candidate !== after.candidate) patch.candidate = after.candidate ?? null;
   if (before.candidateWeight !== after.candidateWeight) patch.candidateWeight = after.candidateWeight;
   if (before.shadow !== after.shadow) patch.shadow = after.shadow;

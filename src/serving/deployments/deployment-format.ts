@@ -14,6 +14,20 @@ function traffic(d: DeploymentInfo): string {
   return d.shadow ? `${d.candidate} (shadow)` : `${d.candidate} at ${d.candidate_weight}%`;
 }
 
+/** What an alias move does: `rollout (steps 5,25,50,100 %, every 30 s, threshold 2, ...)` or `swap`. */
+function aliasChange(d: DeploymentInfo): string {
+  if (d.on_alias_change === "swap") return "swap (the new version serves all traffic at once)";
+  const r = d.rollout;
+  const extras = [
+    r.shadow_first ? "shadow first" : "",
+    r.webhooks.length ? `${r.webhooks.length} webhook${r.webhooks.length > 1 ? "s" : ""}` : "",
+    r.prometheus ? `prometheus ${r.prometheus.url}` : "",
+    r.notify_url ? `notify ${r.notify_url}` : "",
+  ].filter(Boolean);
+  const steps = `steps ${r.steps.join(",")} %, every ${r.interval_ms / 1000} s, threshold ${r.threshold}`;
+  return `rollout (${[steps, ...extras].join(", ")})`;
+}
+
 function routing(d: DeploymentInfo): string {
   return d.routing_key ? formatRoutingKey(d.routing_key) : "-";
 }
@@ -48,8 +62,9 @@ export function formatDeployment(
   const key = d.routing_key ? `${formatRoutingKey(d.routing_key)} (${d.routing_key.source})` : "-";
   const lines = [
     `${heading} ${d.name} (${d.status}, generation ${d.generation})${d.description ? ` — ${d.description}` : ""}`,
-    `  primary:      ${d.primary}`,
+    `  primary:      ${d.primary}${d.primary_version !== undefined ? ` (serving version ${d.primary_version})` : ""}`,
     `  candidate:    ${traffic(d)}`,
+    `  alias change: ${aliasChange(d)}`,
     `  routing key:  ${key}`,
     `  log sampling: ${d.log_sampling}`,
     `  created:      ${when(d.created_time)}`,

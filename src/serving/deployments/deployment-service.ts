@@ -8,7 +8,16 @@ import type { Clock } from "../../core/clock.js";
 import { invalidParam, isMwError, MwError } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import { parseModelRef } from "../model-resolver.js";
-import type { Deployment, DeploymentEvent, DeploymentPatch, DeploymentStatus, NewDeployment } from "./deployment.js";
+import type {
+  AliasChangePolicy,
+  Deployment,
+  DeploymentEvent,
+  DeploymentPatch,
+  DeploymentRolloutSettings,
+  DeploymentStatus,
+  NewDeployment,
+} from "./deployment.js";
+import { ALIAS_CHANGE_POLICIES } from "./deployment.js";
 import { changedSettings, describeChanges, patchBetween, settingsOf } from "./deployment-changes.js";
 import type { DeploymentStore } from "./deployment-store.js";
 import {
@@ -21,6 +30,8 @@ import {
   validateStatus,
   validateWeight,
 } from "./deployment-validation.js";
+import { pinFor, repin } from "./primary-pin.js";
+import { checkSettingsShape, mergeRolloutSettings } from "./rollout-settings.js";
 import type { ServingReport, ServingState } from "./serving-report.js";
 import { SERVING_REPORT_FORGET_MS, servingState } from "./serving-report.js";
 
@@ -28,6 +39,11 @@ export interface DeploymentServiceDeps {
   store: DeploymentStore;
   registry: RegistryStore;
   clock: Clock;
+  /**
+   * Checks rollout settings (values, allowed URLs) and returns them normalized; invalidParam naming
+   * the field. The rollout module provides it; without it only the shape is checked.
+   */
+  checkRollout?: (settings: DeploymentRolloutSettings) => DeploymentRolloutSettings;
 }
 
 /** A new event; the time defaults to now. */
@@ -47,9 +63,18 @@ export class DeploymentService {
     validateDeploymentName(name);
     if (fields.primary === undefined || fields.primary === null) throw missing("primary");
     const clean = withoutNulls(await this.cleanPatch(fields));
-    const draft = { candidateWeight: 0, shadow: false, ...clean, name, primary: clean.primary as string };
+    const draft = {
+      candidateWeight: 0,
+      shadow: false,
+      onAliasChange: "rollout" as AliasChangePolicy,
+      ...clean,
+      name,
+      primary: clean.primary as string,
+    };
+    if (draft.rollout) draft.rollout = this.checkRollout(draft.rollout);
     checkConsistency(draft);
-    const created = await this.deps.store.create(draft);
+    const pin = await pinFor(this.deps.registry, draft);
+    const created = await this.deps.store.create({ ...draft, ...(pin !== undefined ? { primaryVersion: pin } : {}) });
     await this.record(name, "created", `Created deployment ${name} serving ${created.primary}`, settingsOf(created));
     return created;
   }
@@ -80,7 +105,9 @@ export class DeploymentService {
       const expected = options.expectedGeneration ?? current.generation;
       if (current.generation !== expected) throw conflict(name, current.generation, expected);
       const next = applyPatch(current, clean);
+      if (clean.rollout) next.rollout = this.checkRollout(next.rollout as DeploymentRolloutSettings);
       checkConsistency(next);
+      await repin(this.deps.registry, current, next, clean);
       const changes = changedSettings(current, next);
       if (Object.keys(changes).length === 0) return current;
       try {
@@ -176,7 +203,17 @@ export class DeploymentService {
     if (patch.description !== undefined && patch.description !== null) {
       clean.description = validateDescription(patch.description);
     }
+    if (patch.onAliasChange !== undefined && !ALIAS_CHANGE_POLICIES.includes(patch.onAliasChange)) {
+      throw invalidParam(
+        `Invalid value for 'on_alias_change': expected rollout or swap, got ${JSON.stringify(patch.onAliasChange)}.`,
+      );
+    }
+    if (patch.rollout !== undefined && patch.rollout !== null) clean.rollout = checkSettingsShape(patch.rollout);
     return clean;
+  }
+
+  private checkRollout(settings: DeploymentRolloutSettings): DeploymentRolloutSettings {
+    return this.deps.checkRollout ? this.deps.checkRollout(settings) : settings;
   }
 
   /** The canonical reference, after checking the alias or version exists. */
@@ -213,6 +250,9 @@ function applyPatch(current: Deployment, patch: DeploymentPatch): Deployment {
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.description === null) delete next.description;
   else if (patch.description !== undefined) next.description = patch.description;
+  if (patch.onAliasChange !== undefined) next.onAliasChange = patch.onAliasChange;
+  if (patch.rollout === null) delete next.rollout;
+  else if (patch.rollout !== undefined) next.rollout = mergeRolloutSettings(current.rollout, patch.rollout);
   return next;
 }
 

@@ -7,11 +7,45 @@ export interface RoutingKey {
   name: string;
 }
 
+/**
+ * What a deployment following `NAME@ALIAS` does when the alias moves: `rollout` (the default) rolls
+ * the new version out as a canary with the deployment's rollout settings; `swap` serves it to all
+ * traffic at once.
+ */
+export type AliasChangePolicy = "rollout" | "swap";
+
+export const ALIAS_CHANGE_POLICIES: readonly AliasChangePolicy[] = ["rollout", "swap"];
+
+/**
+ * The settings a deployment's alias changes roll out with, as `rollout start` takes them (any
+ * missing one takes the rollout default). The rollout module checks them; serving only stores them.
+ */
+export interface DeploymentRolloutSettings {
+  steps?: number[];
+  intervalMs?: number;
+  threshold?: number;
+  shadowFirst?: boolean;
+  /** Analysis thresholds by their camelCase names (e.g. `maxScorePsi`). */
+  thresholds?: Record<string, number>;
+  webhooks?: { name: string; type: string; url: string; timeoutMs?: number; metadata?: Record<string, string> }[];
+  prometheus?: { url: string; checks?: { name: string; query: string; min?: number; max?: number }[] };
+  notifyUrl?: string;
+}
+
 /** One deployment: a primary model and optionally a candidate taking a share of traffic or a shadow copy. */
 export interface Deployment {
   name: string;
   /** The primary model: `NAME@ALIAS` (follows the alias as it moves) or `NAME/VERSION`. */
   primary: string;
+  /**
+   * The version served as primary when `primary` follows an alias under the `rollout` policy: the
+   * alias moving does not change it; a rollout's promotion does.
+   */
+  primaryVersion?: string;
+  /** What happens when the primary's alias moves (meaningless for a `NAME/VERSION` primary). */
+  onAliasChange: AliasChangePolicy;
+  /** The settings alias changes roll out with (absent: the rollout defaults). */
+  rollout?: DeploymentRolloutSettings;
   /** The candidate model (`NAME@ALIAS` or `NAME/VERSION`), when one is deployed. */
   candidate?: string;
   /** Share of traffic in percent (0–100) the candidate answers; 0 in shadow mode. */
@@ -36,6 +70,9 @@ export type DeploymentStatus = "active" | "stopped";
 export interface NewDeployment {
   name: string;
   primary: string;
+  primaryVersion?: string;
+  onAliasChange?: AliasChangePolicy;
+  rollout?: DeploymentRolloutSettings;
   candidate?: string;
   candidateWeight?: number;
   shadow?: boolean;
@@ -47,6 +84,11 @@ export interface NewDeployment {
 /** A change; `null` removes an optional field (e.g. `candidate: null` removes the candidate). */
 export interface DeploymentPatch {
   primary?: string;
+  /** Set by the platform (alias watcher, promotion); a change of `primary` or the policy re-pins it. */
+  primaryVersion?: string | null;
+  onAliasChange?: AliasChangePolicy;
+  /** Merged into the stored settings (`thresholds` key by key); `null` goes back to the defaults. */
+  rollout?: DeploymentRolloutSettings | null;
   candidate?: string | null;
   candidateWeight?: number;
   shadow?: boolean;
@@ -66,6 +108,13 @@ export interface DeploymentEvent {
   message: string;
   /** Evidence: versions, weights, errors, metric values. */
   data?: Record<string, unknown>;
+}
+
+/** The reference of what the primary serves: `NAME/VERSION` when pinned, else `primary` as stored. */
+export function servedPrimaryRef(d: Pick<Deployment, "primary" | "primaryVersion">): string {
+  const at = d.primary.lastIndexOf("@");
+  if (d.primaryVersion === undefined || at <= 0) return d.primary;
+  return `${d.primary.slice(0, at)}/${d.primaryVersion}`;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

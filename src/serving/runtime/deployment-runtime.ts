@@ -149,7 +149,12 @@ export class DeploymentRuntime {
       const ref = parseModelRef(text);
       return { name: ref.name, version: await this.deps.loader.lookup(ref) };
     };
-    const target: Target = { deployment, primary: await lookup(deployment.primary) };
+    // A pinned primary serves its pinned version whatever its alias names now (the alias watcher rolls a move out).
+    const primary =
+      deployment.primaryVersion === undefined
+        ? await lookup(deployment.primary)
+        : { name: parseModelRef(deployment.primary).name, version: deployment.primaryVersion };
+    const target: Target = { deployment, primary };
     if (deployment.candidate) target.candidate = await lookup(deployment.candidate);
     return target;
   }

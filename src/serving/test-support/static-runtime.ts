@@ -56,6 +56,7 @@ export function deploymentOf(fields: Partial<Deployment> & { name: string; prima
   return {
     candidateWeight: 0,
     shadow: false,
+    onAliasChange: "swap",
     logSampling: 1,
     status: "active",
     generation: 1,

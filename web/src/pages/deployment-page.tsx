@@ -51,7 +51,7 @@ export function DeploymentPage({ name }: { name: string }): ReactNode {
       {d && data ? (
         <>
           <div className="cards">
-            <RefCard label="Primary" resolved={data.refs[0]} />
+            <RefCard label="Primary" resolved={pinned(d.primary_version, data.refs[0])} />
             <RefCard label={d.shadow ? "Candidate (shadow)" : "Candidate"} resolved={data.refs[1]} />
             <div className="card">
               <div className="label">Candidate weight</div>
@@ -66,6 +66,15 @@ export function DeploymentPage({ name }: { name: string }): ReactNode {
               </div>
               <div className="muted">
                 generation {d.generation} · updated {formatTime(d.updated_time)}
+              </div>
+            </div>
+            <div className="card">
+              <div className="label">On alias change</div>
+              <div className="value">{d.on_alias_change}</div>
+              <div className="muted">
+                {d.on_alias_change === "swap"
+                  ? "the new version serves all traffic at once"
+                  : `canary: ${d.rollout.steps.join(", ")} % every ${formatNumber(d.rollout.interval_ms / 1000)} s`}
               </div>
             </div>
             <div className="card">
@@ -102,6 +111,16 @@ export function DeploymentPage({ name }: { name: string }): ReactNode {
       ) : null}
     </>
   );
+}
+
+/**
+ * A pinned primary serves its pinned version, not what its alias names now (a move of the alias is
+ * rolled out as a canary): show the served version, and where the alias points when it differs.
+ */
+function pinned(version: string | undefined, resolved: ResolvedRef | undefined): ResolvedRef | undefined {
+  if (version === undefined || !resolved || resolved.version === version) return resolved;
+  const now = resolved.version ? `now v${resolved.version}` : "unresolved";
+  return { ...resolved, version, ref: `${resolved.ref} (alias ${now})` };
 }
 
 function RefCard({ label, resolved }: { label: string; resolved: ResolvedRef | undefined }): ReactNode {

@@ -9,7 +9,8 @@ import { phaseTone } from "../lib/ops/rollout-view";
 import { href } from "../lib/router";
 import { useAsync } from "../lib/use-async";
 
-type Row = DeploymentInfo & { rollout?: RolloutInfo };
+/** A deployment with its latest rollout (its `rollout` field holds the settings alias changes roll out with). */
+type Row = DeploymentInfo & { latest?: RolloutInfo };
 
 /** The deployment list (`#/deployments`), refreshed every 5 s so weights move during a rollout. */
 export function DeploymentsPage(): ReactNode {
@@ -20,7 +21,7 @@ export function DeploymentsPage(): ReactNode {
       return Promise.all(
         deployments.map(async (d): Promise<Row> => {
           const { rollouts } = await platform.listRollouts({ name: d.name, limit: 1 });
-          return { ...d, rollout: rollouts[0] };
+          return { ...d, latest: rollouts[0] };
         }),
       );
     },
@@ -64,9 +65,9 @@ export function DeploymentsPage(): ReactNode {
               key: "rollout",
               header: "Latest rollout",
               cell: (d) =>
-                d.rollout ? (
+                d.latest ? (
                   <>
-                    <Badge tone={phaseTone(d.rollout.phase)}>{d.rollout.phase}</Badge> {d.rollout.candidate}
+                    <Badge tone={phaseTone(d.latest.phase)}>{d.latest.phase}</Badge> {d.latest.candidate}
                   </>
                 ) : (
                   <span className="muted">none</span>

@@ -1,6 +1,14 @@
 /** Rows of the `deployments` and `deployment_events` tables, and their mapping to domain objects. */
 import type { SqlValue } from "../../../core/db/database.js";
-import type { Deployment, DeploymentEvent, DeploymentPatch, DeploymentStatus, RoutingKey } from "../deployment.js";
+import type {
+  AliasChangePolicy,
+  Deployment,
+  DeploymentEvent,
+  DeploymentPatch,
+  DeploymentRolloutSettings,
+  DeploymentStatus,
+  RoutingKey,
+} from "../deployment.js";
 
 /** PostgreSQL returns BIGINT as text; SQLite returns numbers. */
 type Int = number | string;
@@ -19,6 +27,9 @@ export interface DeploymentRow {
   description: string | null;
   created_time: Int;
   updated_time: Int;
+  on_alias_change: string;
+  primary_version: string | null;
+  rollout_json: string | null;
 }
 
 export interface EventRow {
@@ -32,7 +43,7 @@ export interface EventRow {
 }
 
 export const DEPLOYMENT_COLUMNS =
-  "name, primary_ref, candidate_ref, candidate_weight, shadow, routing_key_source, routing_key_name, log_sampling, status, generation, description, created_time, updated_time";
+  "name, primary_ref, candidate_ref, candidate_weight, shadow, routing_key_source, routing_key_name, log_sampling, status, generation, description, created_time, updated_time, on_alias_change, primary_version, rollout_json";
 
 export const EVENT_COLUMNS = "id, deployment, time, seq, type, message, data_json";
 
@@ -53,6 +64,9 @@ export function toDeployment(r: DeploymentRow): Deployment {
     ...(r.description !== null ? { description: r.description } : {}),
     createdTime: Number(r.created_time),
     updatedTime: Number(r.updated_time),
+    onAliasChange: r.on_alias_change as AliasChangePolicy,
+    ...(r.primary_version !== null ? { primaryVersion: r.primary_version } : {}),
+    ...(r.rollout_json !== null ? { rollout: JSON.parse(r.rollout_json) as DeploymentRolloutSettings } : {}),
   };
 }
 
@@ -87,5 +101,8 @@ export function patchColumns(patch: DeploymentPatch): { sets: string[]; values: 
   if (patch.logSampling !== undefined) set("log_sampling", patch.logSampling);
   if (patch.status !== undefined) set("status", patch.status);
   if (patch.description !== undefined) set("description", patch.description);
+  if (patch.onAliasChange !== undefined) set("on_alias_change", patch.onAliasChange);
+  if (patch.primaryVersion !== undefined) set("primary_version", patch.primaryVersion);
+  if (patch.rollout !== undefined) set("rollout_json", patch.rollout === null ? null : JSON.stringify(patch.rollout));
   return { sets, values };
 }

@@ -49,6 +49,7 @@ for (const backend of testBackends()) {
       assert.deepEqual(d, {
         name: "churn",
         primary: "churn@champion",
+        onAliasChange: "rollout",
         candidateWeight: 0,
         shadow: false,
         logSampling: 1,
@@ -74,6 +75,37 @@ for (const backend of testBackends()) {
       assert.deepEqual(await store.get("full"), d);
       assert.equal(d.candidate, "churn/2");
       assert.deepEqual(d.routingKey, { source: "header", name: "x-customer" });
+    });
+
+    test("the alias-change policy, the pinned version and the rollout settings round-trip; null clears", async () => {
+      const settings = {
+        steps: [10, 100],
+        intervalMs: 5000,
+        thresholds: { maxScorePsi: 0.3 },
+        notifyUrl: "https://n.test/x",
+      };
+      const d = await store.create({
+        name: "pinned",
+        primary: "churn@champion",
+        primaryVersion: "3",
+        onAliasChange: "rollout",
+        rollout: settings,
+      });
+      assert.deepEqual(await store.get("pinned"), d);
+      assert.equal(d.primaryVersion, "3");
+      const moved = await store.update("pinned", {
+        primaryVersion: "4",
+        onAliasChange: "swap",
+        rollout: { steps: [50] },
+      });
+      assert.equal(moved.primaryVersion, "4");
+      assert.equal(moved.onAliasChange, "swap");
+      assert.deepEqual(moved.rollout, { steps: [50] });
+      const cleared = await store.update("pinned", { primaryVersion: null, rollout: null });
+      assert.equal(cleared.primaryVersion, undefined);
+      assert.equal(cleared.rollout, undefined);
+      assert.deepEqual(await store.get("pinned"), cleared);
+      await store.delete("pinned");
     });
 
     test("duplicate names, missing names and invalid names", async () => {

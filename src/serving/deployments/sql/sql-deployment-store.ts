@@ -11,6 +11,10 @@ import type { DeploymentRow, EventRow } from "./deployment-rows.js";
 import { DEPLOYMENT_COLUMNS, EVENT_COLUMNS, patchColumns, toDeployment, toEvent } from "./deployment-rows.js";
 import { selectReports, upsertReports } from "./serving-report-rows.js";
 
+const PLACEHOLDERS = DEPLOYMENT_COLUMNS.split(",")
+  .map(() => "?")
+  .join(", ");
+
 /** The SQL {@link DeploymentStore}. Needs the "serving" migrations applied. */
 export class SqlDeploymentStore implements DeploymentStore {
   private readonly clock: Clock;
@@ -28,6 +32,9 @@ export class SqlDeploymentStore implements DeploymentStore {
     const d: Deployment = {
       name: input.name,
       primary: input.primary,
+      ...(input.primaryVersion !== undefined ? { primaryVersion: input.primaryVersion } : {}),
+      onAliasChange: input.onAliasChange ?? "rollout",
+      ...(input.rollout !== undefined ? { rollout: input.rollout } : {}),
       ...(input.candidate !== undefined ? { candidate: input.candidate } : {}),
       candidateWeight: input.candidateWeight ?? 0,
       shadow: input.shadow ?? false,
@@ -40,10 +47,7 @@ export class SqlDeploymentStore implements DeploymentStore {
       updatedTime: now,
     };
     try {
-      await this.db.run(
-        `INSERT INTO deployments (${DEPLOYMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        rowValues(d),
-      );
+      await this.db.run(`INSERT INTO deployments (${DEPLOYMENT_COLUMNS}) VALUES (${PLACEHOLDERS})`, rowValues(d));
     } catch (e) {
       if (this.db.dialect.isUniqueViolation(e))
         throw new MwError("RESOURCE_ALREADY_EXISTS", `Deployment '${input.name}' already exists.`);
@@ -186,5 +190,8 @@ function rowValues(d: Deployment): SqlValue[] {
     d.description ?? null,
     d.createdTime,
     d.updatedTime,
+    d.onAliasChange,
+    d.primaryVersion ?? null,
+    d.rollout === undefined ? null : JSON.stringify(d.rollout),
   ];
 }
