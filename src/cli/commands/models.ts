@@ -1,21 +1,43 @@
-/** `modelworks models ls|show|alias|import-xgboost|fault`: registered models and their versions. */
+/** `modelworks models ls|show|alias|log|import|import-xgboost|fault`: registered models and their versions. */
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { importXgboost } from "./import-xgboost.js";
 import { FAULT_FLAGS, faultModel, faultsFromFlags } from "./models-fault.js";
+import { LOG_FLAG_OPTIONS, modelsImport, modelsLog } from "./models-log-command.js";
 
 export const MODELS_HELP = `Usage:
   modelworks models ls [--filter EXPR] [--json]
   modelworks models show NAME [--json]
   modelworks models alias NAME ALIAS VERSION [--json]
+  modelworks models log DIR --name NAME [--experiment NAME | --run-id RUN] [--alias ALIAS]
+                        [--training-data DATASET[@VERSION]] [--json]
+  modelworks models import FILE --flavor xgboost|lightgbm|onnx|sklearn (--name NAME [log flags] | --out DIR)
+                           [--input-example FILE]
   modelworks models import-xgboost FILE --name NAME [--experiment NAME] [--json]
   modelworks models fault MODEL/VERSION [--delay-ms N] [--fail-when COL=V1,V2] [--fail-rate X]
                           [--score-shift X] [--description TEXT] [--json]
 
 Lists registered models, shows one with its versions and aliases, and points an alias
 (e.g. champion) at a version. Connection flags as for 'modelworks runs'.
+
+'log' uploads an MLflow model folder of any flavor (the folder mlflow.<flavor>.save_model or
+log_model writes: MLmodel and its files) into a run, as MLflow's log_model does, and registers it
+as the next version of NAME: no MLflow client needed. The folder is loaded first with the runtimes
+of this process (native, xgboost, python: MODELWORKS_PYTHON, default python3) and refused, with the
+reason, when none can load it. --run-id logs into an existing run (which must have no model yet)
+instead of a new one in --experiment (default: Default); --alias points ALIAS at the new version;
+--training-data records a dataset version as the run's training input, from which monitors build
+the drift reference.
+
+'import' wraps a bare model file into the MLflow folder the framework's log_model would write, then
+logs it as 'log' does. xgboost: JSON, UBJSON or the legacy binary format (a scikit-learn wrapper's
+file keeps its class); sklearn: a pickle or cloudpickle file (loaded by the Python workers);
+lightgbm (its text format) and onnx: the folder is written, but no runtime here loads them yet
+(the Python workers can, through MLflow's pyfunc, when MODELWORKS_PYTHON has MLflow),
+so use --out DIR to write the folder only. --input-example FILE (CSV or Parquet with the model's
+input columns) gives the input signature; without it XGBoost models use their own feature names.
 
 'fault' registers a new version of the model: a copy of MODEL/VERSION that misbehaves, for
 testing canary rollouts. --delay-ms N (0-60000) answers N ms late when served; --fail-when
@@ -34,6 +56,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       name: { type: "string" },
       experiment: { type: "string" },
       ...FAULT_FLAGS,
+      ...LOG_FLAG_OPTIONS,
     },
   });
   const [sub, ...rest] = positionals;
@@ -43,6 +66,8 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
   }
   // Checked before connecting, so a bad flag never touches the store.
   const faults = sub === "fault" ? faultsFromFlags(values) : undefined;
+  // import checks and wraps its file before it connects (or never connects, with --out).
+  if (sub === "import") return modelsImport(() => connect(values, io), rest, values, io);
   const conn = await connect(values, io);
   const api = conn.api;
   try {
@@ -95,6 +120,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
         );
       return 0;
     }
+    if (sub === "log") return await modelsLog(conn, rest, values, io);
     if (sub === "fault" && faults) {
       const [ref] = rest;
       if (!ref) throw new CliError("models fault needs MODEL/VERSION");
@@ -103,7 +129,9 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       else io.out(`Registered ${res.model.name} version ${res.model.version} (faults: ${JSON.stringify(res.faults)})`);
       return 0;
     }
-    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show, alias, import-xgboost or fault)`);
+    throw new CliError(
+      `unknown subcommand 'models ${sub}' (expected ls, show, alias, log, import, import-xgboost or fault)`,
+    );
   } finally {
     await conn.close();
   }
