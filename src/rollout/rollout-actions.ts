@@ -10,6 +10,7 @@ import type { Clock } from "../core/clock.js";
 import { isMwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
+import type { ModelLoadCheck } from "../serving/deployments/model-load-check.js";
 import { parseModelRef } from "../serving/model-resolver.js";
 import type { CheckResult } from "./analysis/window-checks.js";
 import type { WebhookContext, WebhookOutcome } from "./hooks/webhook-client.js";
@@ -31,6 +32,8 @@ export interface RolloutDeps {
   /** The notifier for a rollout's notify URL (default: Slack-compatible POSTs within `outbound`). */
   notifierFor?: (url: string) => Notifier;
   warn?: (message: string) => void;
+  /** Loads the candidate once when a rollout starts (the serving loader); a model that cannot load is refused. */
+  checkLoad?: ModelLoadCheck;
 }
 
 /** The alias a former champion keeps after a promotion, for `rollout rollback`. */

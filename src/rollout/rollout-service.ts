@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { invalidParam, isMwError, MwError, notFound } from "../core/errors.js";
 import type { DeploymentEvent } from "../serving/deployments/deployment.js";
+import { checkLoadable } from "../serving/deployments/model-load-check.js";
 import { parseModelRef } from "../serving/model-resolver.js";
 import type { Rollout } from "./rollout.js";
 import { isActivePhase } from "./rollout.js";
@@ -30,7 +31,10 @@ export class RolloutService {
     this.actions = new RolloutActions(deps);
   }
 
-  /** Start a rollout of `input.candidate` on a deployment: record it and load the candidate at weight 0. */
+  /**
+   * Start a rollout of `input.candidate` on a deployment: check the candidate loads (when a check
+   * is configured), record the rollout and deploy the candidate at weight 0.
+   */
   async start(deployment: string, input: RolloutSpecInput): Promise<Rollout> {
     const d = await this.deps.deployments.get(deployment);
     if (d.status !== "active") {
@@ -55,6 +59,7 @@ export class RolloutService {
     }
     const spec = resolveRolloutSpec(input, candidate);
     assertOutboundAllowed(spec, this.actions.outbound);
+    if (this.deps.checkLoad) await checkLoadable(this.deps.checkLoad, "candidate", candidate);
     const now = this.deps.clock.now();
     const r: Rollout = {
       id: randomUUID().replaceAll("-", "").slice(0, 16),

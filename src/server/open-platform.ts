@@ -1,4 +1,5 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AuthService } from "../auth/auth-service.js";
 import { FileRoots } from "../auth/file-roots.js";
@@ -31,6 +32,7 @@ import { SqlRolloutStore } from "../rollout/sql/sql-rollout-store.js";
 import { modelRuntimes } from "../runtimes/model-runtimes.js";
 import type { ModelRuntime } from "../runtimes/runtime.js";
 import { DeploymentService } from "../serving/deployments/deployment-service.js";
+import { modelLoadCheck } from "../serving/deployments/model-load-check.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
 import { SqlPredictionLogStore } from "../serving/prediction-log/sql/sql-prediction-log-store.js";
@@ -107,10 +109,20 @@ export async function openPlatform(
     const registry = new SqlRegistryStore(db, { clock: systemClock });
     const artifacts = openArtifactStore(config.artifactsUri);
     const datasets = openDatasetServices(db, config.home, systemClock, FileRoots.of(config.dataRoots));
+    const runtimes = modelRuntimes(config.python);
+    // Deployments and rollouts load a model once when it is named, as a serving process of this home would.
+    const checkLoad = modelLoadCheck({
+      registry,
+      artifacts,
+      cacheDir: join(config.home, "serving-cache"),
+      runtimes,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
     const deployments = new DeploymentService({
       store: new SqlDeploymentStore(db, { clock: systemClock }),
       registry,
       clock: systemClock,
+      checkLoad,
     });
     const rolloutStore = new SqlRolloutStore(db);
     const rollouts = new RolloutService({
@@ -119,6 +131,7 @@ export async function openPlatform(
       registry,
       clock: systemClock,
       outbound,
+      checkLoad,
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -157,7 +170,7 @@ export async function openPlatform(
         ...(options.defaultPermission ? { defaultPermission: options.defaultPermission } : {}),
       }),
       outbound,
-      runtimes: modelRuntimes(config.python),
+      runtimes,
       close: () => db.close(),
     };
   } catch (e) {
