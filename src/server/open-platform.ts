@@ -139,6 +139,10 @@ export async function openPlatform(
       predictions: new SqlPredictionLogStore(db),
       deployments,
       registry,
+      datasetVersion: async (ref) => {
+        const v = await datasets.store.getVersion(ref.name, ref.version);
+        return { name: v.name, version: v.version };
+      },
       facts: new ModelFactsCache({
         registry,
         artifacts,
