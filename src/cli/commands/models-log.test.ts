@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { resolveConfig } from "../../core/config.js";
+import { DEBIAN_PYTHON, SKLEARN_FIXTURES, sklearnSkipReason } from "../../runtimes/python/test-support/fixtures.js";
 import { FIXTURES } from "../../runtimes/xgboost/test-support/fixtures.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { main } from "../main.js";
@@ -215,5 +216,54 @@ describe("modelworks models log and import", () => {
     const notEmpty = await run("import", xgb, "--flavor", "xgboost", "--out", home);
     assert.match(notEmpty.err, /--out '.*' is not empty/);
     assert.equal((await run("show", "x")).code, 1, "nothing was registered");
+  });
+
+  test("import --flavor sklearn: a pickle with an input example's signature, loaded by the Python workers", {
+    skip: sklearnSkipReason(),
+  }, async () => {
+    const doc = JSON.parse(readFileSync(join(SKLEARN_FIXTURES, "binary.rows.json"), "utf8")) as {
+      columns: Record<string, (number | string | null)[]>;
+    };
+    const names = Object.keys(doc.columns);
+    const example = join(home, "example.csv");
+    const rows = [0, 1, 2].map((r) => names.map((c) => doc.columns[c]?.[r] ?? "").join(","));
+    writeFileSync(example, `${names.join(",")}\n${rows.join("\n")}\n`);
+    const io = captureIo(home);
+    io.env.MODELWORKS_PYTHON = DEBIAN_PYTHON;
+    io.env.MODELWORKS_PYTHON_WORKERS = "1";
+    const pkl = join(SKLEARN_FIXTURES, "binary", "model.pkl");
+    const argv = [
+      "models",
+      "import",
+      pkl,
+      "--flavor",
+      "sklearn",
+      "--name",
+      "ski",
+      "--input-example",
+      example,
+      "--json",
+    ];
+    assert.equal(await main(argv, io), 0, io.stderr.join("\n"));
+    const res = JSON.parse(io.stdout.join("\n"));
+    assert.deepEqual([res.runtime, res.kind, res.inputs], ["python", "binary", 7]);
+    const { mlmodel, files } = await stored("ski", "1");
+    assert.deepEqual(files, ["MLmodel", "model.pkl"]);
+    const flavors = mlmodel.flavors as Record<string, Record<string, unknown>>;
+    assert.deepEqual(flavors.sklearn, { code: null, pickled_model: "model.pkl", serialization_format: "pickle" });
+    assert.equal(flavors.python_function?.loader_module, "mlflow.sklearn");
+    const inputs = JSON.parse((mlmodel.signature as { inputs: string }).inputs) as { name: string; type: string }[];
+    assert.deepEqual(
+      inputs.map((i) => `${i.name}:${i.type}`),
+      [
+        "tenure:long",
+        "SeniorCitizen:long",
+        "MonthlyCharges:double",
+        "TotalCharges:double",
+        "Contract:string",
+        "InternetService:string",
+        "PaperlessBilling:string",
+      ],
+    );
   });
 });
