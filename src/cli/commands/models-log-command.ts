@@ -45,6 +45,7 @@ export async function modelsLog(conn: Connection, args: string[], flags: LogFlag
   const [dir, extra] = args;
   if (!dir || !flags.name) throw new CliError("models log needs DIR and --name NAME");
   if (extra !== undefined) throw new CliError(`unexpected argument '${extra}'`);
+  checkRunFlags(flags);
   const res = await logModelFolder(conn, resolve(io.cwd, dir), logOptions(conn, flags, io));
   printResult(res, flags, io);
   return 0;
@@ -63,6 +64,9 @@ export async function modelsImport(
   const flavor = importFlavor(flags.flavor);
   if (!flags.out && !flags.name)
     throw new CliError("models import needs --name NAME (or --out DIR to write the folder only)");
+  const logOnly = (["name", "experiment", "run-id", "alias", "training-data"] as const).find((k) => flags[k]);
+  if (flags.out && logOnly) throw new CliError(`--out writes the folder only; --${logOnly} is for logging it`);
+  checkRunFlags(flags);
   const inputs = flags["input-example"] ? await exampleInputs(resolve(io.cwd, flags["input-example"])) : undefined;
   const path = resolve(io.cwd, file);
   if (flags.out) {
@@ -106,6 +110,12 @@ export async function modelsImport(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A model goes to a new run in --experiment or to the existing --run-id, not both. */
+function checkRunFlags(flags: LogFlags): void {
+  if (flags.experiment && flags["run-id"])
+    throw new CliError("--experiment is for a new run; leave it out with --run-id (the run has its experiment)");
 }
 
 function logOptions(conn: Connection, flags: LogFlags, io: CliIo): LogModelOptions {

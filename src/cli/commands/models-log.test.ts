@@ -213,6 +213,11 @@ describe("modelworks models log and import", () => {
     writeFileSync(notXgb, "hello");
     const wrong = await run("import", notXgb, "--flavor", "xgboost", "--name", "x");
     assert.match(wrong.err, /text\.json': wrong magic: not an XGBoost model/);
+    const both = await run("import", xgb, "--flavor", "xgboost", "--out", join(home, "o"), "--name", "x");
+    assert.equal(both.code, 2);
+    assert.match(both.err, /--out writes the folder only; --name is for logging it/);
+    const runAndExperiment = await run("log", home, "--name", "x", "--run-id", "r", "--experiment", "e");
+    assert.match(runAndExperiment.err, /--experiment is for a new run; leave it out with --run-id/);
     const notEmpty = await run("import", xgb, "--flavor", "xgboost", "--out", home);
     assert.match(notEmpty.err, /--out '.*' is not empty/);
     assert.equal((await run("show", "x")).code, 1, "nothing was registered");
