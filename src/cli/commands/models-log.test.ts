@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { resolveConfig } from "../../core/config.js";
+import { FIXTURES as ONNX_FIXTURES } from "../../runtimes/onnx/test-support/fixtures.js";
 import { DEBIAN_PYTHON, SKLEARN_FIXTURES, sklearnSkipReason } from "../../runtimes/python/test-support/fixtures.js";
 import { FIXTURES } from "../../runtimes/xgboost/test-support/fixtures.js";
 import { openPlatform } from "../../server/open-platform.js";
@@ -119,7 +120,7 @@ describe("modelworks models log and import", () => {
     assert.equal(unknown.code, 1);
     assert.match(
       unknown.err,
-      /has flavors h2o; none of them can be loaded by the runtimes here \(native, xgboost, python\)/,
+      /has flavors h2o; none of them can be loaded by the runtimes here \(native, xgboost, onnx, python\)/,
     );
 
     const corrupt = join(home, "corrupt");
@@ -164,7 +165,16 @@ describe("modelworks models log and import", () => {
     assert.deepEqual([legacyFlavor?.model_format, legacyFlavor?.model_class], ["xgb", "xgboost.core.Booster"]);
   });
 
-  test("import --out writes LightGBM and ONNX folders; registering them says no runtime loads them", async () => {
+  test("import --flavor onnx: a graph registered and loaded by the onnx runtime", async () => {
+    const file = join(ONNX_FIXTURES, "tree-binary-zipmap", "model.onnx");
+    const res = JSON.parse((await ok("import", file, "--flavor", "onnx", "--name", "onnx-m", "--json")).out);
+    assert.deepEqual([res.runtime, res.kind], ["onnx", "binary"]);
+    const { mlmodel, files } = await stored("onnx-m", "1");
+    assert.deepEqual(files, ["MLmodel", "model.onnx"]);
+    assert.deepEqual(Object.keys(mlmodel.flavors as object).sort(), ["onnx", "python_function"]);
+  });
+
+  test("import --out writes LightGBM and ONNX folders; registering LightGBM says no runtime loads it", async () => {
     const lgb = join(home, "model.txt");
     writeFileSync(lgb, "tree\nversion=v3\nnum_class=1\n");
     const out = join(home, "lgb-folder");

@@ -1,9 +1,10 @@
-/** `modelworks models ls|show|alias|log|import|import-xgboost|fault`: registered models and their versions. */
+/** `modelworks models ls|show|alias|log|import|import-xgboost|fault|export`: registered models and their versions. */
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { importXgboost } from "./import-xgboost.js";
+import { EXPORT_FLAGS, exportFormat, exportModel } from "./models-export.js";
 import { FAULT_FLAGS, faultModel, faultsFromFlags } from "./models-fault.js";
 import { LOG_FLAG_OPTIONS, modelsImport, modelsLog } from "./models-log-command.js";
 
@@ -18,6 +19,7 @@ export const MODELS_HELP = `Usage:
   modelworks models import-xgboost FILE --name NAME [--experiment NAME] [--json]
   modelworks models fault MODEL/VERSION [--delay-ms N] [--fail-when COL=V1,V2] [--fail-rate X]
                           [--score-shift X] [--description TEXT] [--json]
+  modelworks models export MODEL/VERSION|MODEL@ALIAS --out FILE [--format onnx] [--json]
 
 Lists registered models, shows one with its versions and aliases, and points an alias
 (e.g. champion) at a version. Connection flags as for 'modelworks runs'.
@@ -25,7 +27,7 @@ Lists registered models, shows one with its versions and aliases, and points an 
 'log' uploads an MLflow model folder of any flavor (the folder mlflow.<flavor>.save_model or
 log_model writes: MLmodel and its files) into a run, as MLflow's log_model does, and registers it
 as the next version of NAME: no MLflow client needed. The folder is loaded first with the runtimes
-of this process (native, xgboost, python: MODELWORKS_PYTHON, default python3) and refused, with the
+of this process (native, xgboost, onnx, python: MODELWORKS_PYTHON, default python3) and refused, with the
 reason, when none can load it. --run-id logs into an existing run (which must have no model yet)
 instead of a new one in --experiment (default: Default); --alias points ALIAS at the new version;
 --training-data records a dataset version as the run's training input, from which monitors build
@@ -33,17 +35,24 @@ the drift reference.
 
 'import' wraps a bare model file into the MLflow folder the framework's log_model would write, then
 logs it as 'log' does. xgboost: JSON, UBJSON or the legacy binary format (a scikit-learn wrapper's
-file keeps its class); sklearn: a pickle or cloudpickle file (loaded by the Python workers);
-lightgbm (its text format) and onnx: the folder is written, but no runtime here loads them yet
-(the Python workers can, through MLflow's pyfunc, when MODELWORKS_PYTHON has MLflow),
-so use --out DIR to write the folder only. --input-example FILE (CSV or Parquet with the model's
-input columns) gives the input signature; without it XGBoost models use their own feature names.
+file keeps its class); sklearn: a pickle or cloudpickle file (loaded by the Python workers); onnx:
+a graph (the onnx runtime, with onnxruntime-node installed); lightgbm (its text format): no runtime
+here loads it yet (the Python workers can, through MLflow's pyfunc, when MODELWORKS_PYTHON has
+MLflow), so use --out DIR, which writes the folder only. --input-example FILE (CSV or Parquet with
+the model's input columns) gives the input signature; without it XGBoost models use their own
+feature names.
 
 'fault' registers a new version of the model: a copy of MODEL/VERSION that misbehaves, for
 testing canary rollouts. --delay-ms N (0-60000) answers N ms late when served; --fail-when
 COL=V1,V2 fails requests with a row whose COL is V1 or V2; --fail-rate X (0-1) fails that share
 of requests; --score-shift X (-1..1) adds X to every score (negative: --score-shift=-0.2).
-At least one is required.`;
+At least one is required.
+
+'export' writes a version of a model trained here (gbdt or linear) as one ONNX file (--format
+onnx, the default), preprocessing included: one input per column ([N, 1]; double for numbers and
+booleans, NaN for missing; string for categorical columns), outputs 'label' and 'probabilities'
+([N, 2]) for classifiers, 'variable' for regression. onnxruntime's scores equal the platform's
+within 1e-6 (regression: float32, as ONNX tree regressors output).`;
 
 /** Run the `models` command. */
 export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
@@ -57,6 +66,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       experiment: { type: "string" },
       ...FAULT_FLAGS,
       ...LOG_FLAG_OPTIONS,
+      ...EXPORT_FLAGS,
     },
   });
   const [sub, ...rest] = positionals;
@@ -68,6 +78,9 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
   const faults = sub === "fault" ? faultsFromFlags(values) : undefined;
   // import checks and wraps its file before it connects (or never connects, with --out).
   if (sub === "import") return modelsImport(() => connect(values, io), rest, values, io);
+  const format = sub === "export" ? exportFormat(values.format) : undefined;
+  if (sub === "export" && (!rest[0] || !values.out))
+    throw new CliError("models export needs MODEL/VERSION and --out FILE");
   const conn = await connect(values, io);
   const api = conn.api;
   try {
@@ -129,8 +142,17 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       else io.out(`Registered ${res.model.name} version ${res.model.version} (faults: ${JSON.stringify(res.faults)})`);
       return 0;
     }
+    if (sub === "export" && format) {
+      const res = await exportModel(conn, rest[0] as string, { format, out: values.out as string, cwd: io.cwd });
+      if (values.json) io.out(JSON.stringify(res));
+      else
+        io.out(
+          `Exported ${res.model.name} version ${res.model.version} (${res.algo}, ${res.task}, ${res.inputs.length} inputs) as ${res.format.toUpperCase()} → ${res.out} (${res.bytes} bytes)`,
+        );
+      return 0;
+    }
     throw new CliError(
-      `unknown subcommand 'models ${sub}' (expected ls, show, alias, log, import, import-xgboost or fault)`,
+      `unknown subcommand 'models ${sub}' (expected ls, show, alias, log, import, import-xgboost, fault or export)`,
     );
   } finally {
     await conn.close();
