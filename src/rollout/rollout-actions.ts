@@ -11,6 +11,7 @@ import type { Clock } from "../core/clock.js";
 import { isMwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
+import type { ModelLoadCheck } from "../serving/deployments/model-load-check.js";
 import { parseModelRef } from "../serving/model-resolver.js";
 import { aliasVersion, restoreAlias } from "./alias/alias-restore.js";
 import type { CheckResult } from "./analysis/window-checks.js";
@@ -35,6 +36,8 @@ export interface RolloutDeps {
   /** Where alias restores after a rolled-back alias move are recorded (beside the deployment's events). */
   audit?: AuditLog;
   warn?: (message: string) => void;
+  /** Loads the candidate once when a rollout starts (the serving loader); a model that cannot load is refused. */
+  checkLoad?: ModelLoadCheck;
 }
 
 /** The alias a former champion keeps after a promotion, for `rollout rollback`. */

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { MwError } from "../core/errors.js";
+import { invalidParam } from "../core/errors.js";
+import { RolloutService } from "./rollout-service.js";
 import type { RolloutSpecInput } from "./rollout-spec.js";
 import type { RolloutFixture } from "./test-support/rollout-fixture.js";
 import { registerTwoVersions, rolloutFixture } from "./test-support/rollout-fixture.js";
@@ -53,6 +55,25 @@ describe("RolloutService", () => {
       await f.deployments.update("prod", { candidate: "m/2", candidateWeight: 10 });
       await assert.rejects(start(), { code: "INVALID_STATE", message: /already has a candidate \(m\/2\)/ });
       assert.equal((await f.deployments.get("prod")).candidateWeight, 10, "the deployment is untouched");
+    });
+
+    test("a candidate that cannot load is refused with why, before anything is recorded", async () => {
+      const loads: string[] = [];
+      const service = new RolloutService({
+        ...f.deps,
+        checkLoad: async (ref) => {
+          loads.push(ref);
+          if (ref === "m/2") throw invalidParam("model m/2 has flavors h2o; none of them can be loaded");
+        },
+      });
+      await assert.rejects(service.start("prod", { candidate: "m@challenger" }), {
+        code: "INVALID_PARAMETER_VALUE",
+        message:
+          "Invalid value for 'candidate': m/2 cannot be loaded: model m/2 has flavors h2o; none of them can be loaded",
+      });
+      assert.deepEqual(loads, ["m/2"], "the version the alias names is loaded");
+      assert.deepEqual(await f.store.list("prod"), [], "no rollout recorded");
+      assert.equal((await f.deployments.get("prod")).candidate, undefined, "the deployment is untouched");
     });
 
     test("a candidate not in the registry, or the primary itself, is refused naming 'candidate'", async () => {

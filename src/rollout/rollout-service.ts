@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { invalidParam, isMwError, MwError, notFound } from "../core/errors.js";
 import type { DeploymentEvent } from "../serving/deployments/deployment.js";
 import { servedPrimaryRef } from "../serving/deployments/deployment.js";
+import { checkLoadable } from "../serving/deployments/model-load-check.js";
 import { parseModelRef } from "../serving/model-resolver.js";
 import type { AliasMove, Rollout } from "./rollout.js";
 import { isActivePhase } from "./rollout.js";
@@ -32,8 +33,9 @@ export class RolloutService {
   }
 
   /**
-   * Start a rollout of `input.candidate` on a deployment: record it and load the candidate at weight
-   * 0. `origin.aliasMove` marks a rollout the alias watcher starts for a move of the primary's alias.
+   * Start a rollout of `input.candidate` on a deployment: check the candidate loads (when a check
+   * is configured), record the rollout and deploy the candidate at weight 0. `origin.aliasMove`
+   * marks a rollout the alias watcher starts for a move of the primary's alias.
    */
   async start(deployment: string, input: RolloutSpecInput, origin: { aliasMove?: AliasMove } = {}): Promise<Rollout> {
     const d = await this.deps.deployments.get(deployment);
@@ -59,6 +61,7 @@ export class RolloutService {
     }
     const spec = resolveRolloutSpec(input, candidate);
     assertOutboundAllowed(spec, this.actions.outbound);
+    if (this.deps.checkLoad) await checkLoadable(this.deps.checkLoad, "candidate", candidate);
     const now = this.deps.clock.now();
     const r: Rollout = {
       id: randomUUID().replaceAll("-", "").slice(0, 16),

@@ -38,6 +38,7 @@ import { SqlRolloutStore } from "../rollout/sql/sql-rollout-store.js";
 import { modelRuntimes } from "../runtimes/model-runtimes.js";
 import type { ModelRuntime } from "../runtimes/runtime.js";
 import { DeploymentService } from "../serving/deployments/deployment-service.js";
+import { modelLoadCheck } from "../serving/deployments/model-load-check.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
 import { SqlPredictionLogStore } from "../serving/prediction-log/sql/sql-prediction-log-store.js";
@@ -118,11 +119,21 @@ export async function openPlatform(
     const artifacts = openArtifactStore(config.artifactsUri, s3);
     const objects = openObjectStore(config.objectsUri, config.home, s3);
     const datasets = openDatasetServices(db, objects, systemClock, FileRoots.of(config.dataRoots));
+    const runtimes = modelRuntimes(config.python);
+    // Deployments and rollouts load a model once when it is named, as a serving process of this home would.
+    const checkLoad = modelLoadCheck({
+      registry,
+      artifacts,
+      cacheDir: join(config.home, "serving-cache"),
+      runtimes,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
     const deployments = new DeploymentService({
       store: new SqlDeploymentStore(db, { clock: systemClock }),
       registry,
       clock: systemClock,
       checkRollout: deploymentRolloutChecker(outbound),
+      checkLoad,
     });
     const rolloutStore = new SqlRolloutStore(db);
     const auditLog = new SqlAuditLog(db);
@@ -133,6 +144,7 @@ export async function openPlatform(
       clock: systemClock,
       outbound,
       audit: auditLog,
+      checkLoad,
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -140,6 +152,10 @@ export async function openPlatform(
       predictions: new SqlPredictionLogStore(db),
       deployments,
       registry,
+      datasetVersion: async (ref) => {
+        const v = await datasets.store.getVersion(ref.name, ref.version);
+        return { name: v.name, version: v.version };
+      },
       facts: new ModelFactsCache({
         registry,
         artifacts,
@@ -171,7 +187,7 @@ export async function openPlatform(
         ...(options.defaultPermission ? { defaultPermission: options.defaultPermission } : {}),
       }),
       outbound,
-      runtimes: modelRuntimes(config.python),
+      runtimes,
       close: async () => {
         s3?.destroy();
         await db.close();

@@ -88,7 +88,14 @@ describe("serving reports in deployments show", () => {
   });
 
   test("a candidate that cannot load: the process is failing, still on the generation it serves", async () => {
-    assert.equal((await cli("update", "churn", "--candidate", "churn/3")).code, 0);
+    // The API refuses a model that cannot load; one that stops loading after it was deployed (its
+    // artifacts gone) is what serving must report, so the change goes to the store directly.
+    const refused = await cli("update", "churn", "--candidate", "churn/3");
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /Invalid value for 'candidate': churn\/3 cannot be loaded/);
+    const platform = await openPlatform(resolveConfig({ home }, {}, home));
+    await platform.deployments.update("churn", { candidate: "churn/3" });
+    await platform.close();
     const [failing] = await until("the failure is reported", (s) => s[0]?.state === "failing");
     assert.equal(failing?.generation, 2, "still answering with generation 2's models");
     assert.match(failing?.last_error ?? "", /version 3 failed to load/);

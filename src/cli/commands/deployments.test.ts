@@ -10,13 +10,14 @@ import { buildApp } from "../../server/app.js";
 import { AUTH_OFF } from "../../server/auth/auth-gate.js";
 import type { Platform } from "../../server/open-platform.js";
 import { openPlatform } from "../../server/open-platform.js";
+import { registerLoadableVersions } from "../../serving/test-support/loadable-versions.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
 
 /** Register `churn` versions 1-3 with `champion` → 1 and `challenger` → 2. */
 async function registerModels(platform: Platform): Promise<void> {
-  await platform.registry.createRegisteredModel({ name: "churn" });
-  for (let i = 0; i < 3; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+  // Deployments and rollouts load the models they name: these versions load.
+  await registerLoadableVersions(platform, "churn", 3);
   await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
   await platform.registry.setAlias({ name: "churn", alias: "challenger", version: 2 });
 }

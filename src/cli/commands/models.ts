@@ -1,4 +1,4 @@
-/** `modelworks models ls|show|alias|import-xgboost|fault|export`: registered models and their versions. */
+/** `modelworks models ls|show|alias|log|import|import-xgboost|fault|export`: registered models and their versions. */
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
@@ -6,11 +6,16 @@ import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context
 import { importXgboost } from "./import-xgboost.js";
 import { EXPORT_FLAGS, exportFormat, exportModel } from "./models-export.js";
 import { FAULT_FLAGS, faultModel, faultsFromFlags } from "./models-fault.js";
+import { LOG_FLAG_OPTIONS, modelsImport, modelsLog } from "./models-log-command.js";
 
 export const MODELS_HELP = `Usage:
   modelworks models ls [--filter EXPR] [--json]
   modelworks models show NAME [--json]
   modelworks models alias NAME ALIAS VERSION [--json]
+  modelworks models log DIR --name NAME [--experiment NAME | --run-id RUN] [--alias ALIAS]
+                        [--training-data DATASET[@VERSION]] [--json]
+  modelworks models import FILE --flavor xgboost|lightgbm|onnx|sklearn (--name NAME [log flags] | --out DIR)
+                           [--input-example FILE]
   modelworks models import-xgboost FILE --name NAME [--experiment NAME] [--json]
   modelworks models fault MODEL/VERSION [--delay-ms N] [--fail-when COL=V1,V2] [--fail-rate X]
                           [--score-shift X] [--description TEXT] [--json]
@@ -18,6 +23,24 @@ export const MODELS_HELP = `Usage:
 
 Lists registered models, shows one with its versions and aliases, and points an alias
 (e.g. champion) at a version. Connection flags as for 'modelworks runs'.
+
+'log' uploads an MLflow model folder of any flavor (the folder mlflow.<flavor>.save_model or
+log_model writes: MLmodel and its files) into a run, as MLflow's log_model does, and registers it
+as the next version of NAME: no MLflow client needed. The folder is loaded first with the runtimes
+of this process (native, xgboost, onnx, python: MODELWORKS_PYTHON, default python3) and refused, with the
+reason, when none can load it. --run-id logs into an existing run (which must have no model yet)
+instead of a new one in --experiment (default: Default); --alias points ALIAS at the new version;
+--training-data records a dataset version as the run's training input, from which monitors build
+the drift reference.
+
+'import' wraps a bare model file into the MLflow folder the framework's log_model would write, then
+logs it as 'log' does. xgboost: JSON, UBJSON or the legacy binary format (a scikit-learn wrapper's
+file keeps its class); sklearn: a pickle or cloudpickle file (loaded by the Python workers); onnx:
+a graph (the onnx runtime, with onnxruntime-node installed); lightgbm (its text format): no runtime
+here loads it yet (the Python workers can, through MLflow's pyfunc, when MODELWORKS_PYTHON has
+MLflow), so use --out DIR, which writes the folder only. --input-example FILE (CSV or Parquet with
+the model's input columns) gives the input signature; without it XGBoost models use their own
+feature names.
 
 'fault' registers a new version of the model: a copy of MODEL/VERSION that misbehaves, for
 testing canary rollouts. --delay-ms N (0-60000) answers N ms late when served; --fail-when
@@ -42,6 +65,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       name: { type: "string" },
       experiment: { type: "string" },
       ...FAULT_FLAGS,
+      ...LOG_FLAG_OPTIONS,
       ...EXPORT_FLAGS,
     },
   });
@@ -52,6 +76,8 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
   }
   // Checked before connecting, so a bad flag never touches the store.
   const faults = sub === "fault" ? faultsFromFlags(values) : undefined;
+  // import checks and wraps its file before it connects (or never connects, with --out).
+  if (sub === "import") return modelsImport(() => connect(values, io), rest, values, io);
   const format = sub === "export" ? exportFormat(values.format) : undefined;
   if (sub === "export" && (!rest[0] || !values.out))
     throw new CliError("models export needs MODEL/VERSION and --out FILE");
@@ -107,6 +133,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
         );
       return 0;
     }
+    if (sub === "log") return await modelsLog(conn, rest, values, io);
     if (sub === "fault" && faults) {
       const [ref] = rest;
       if (!ref) throw new CliError("models fault needs MODEL/VERSION");
@@ -125,7 +152,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       return 0;
     }
     throw new CliError(
-      `unknown subcommand 'models ${sub}' (expected ls, show, alias, import-xgboost, fault or export)`,
+      `unknown subcommand 'models ${sub}' (expected ls, show, alias, log, import, import-xgboost, fault or export)`,
     );
   } finally {
     await conn.close();

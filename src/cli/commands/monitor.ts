@@ -14,7 +14,7 @@ import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-fla
 export const MONITOR_HELP = `Usage:
   modelworks monitor set DEPLOYMENT [--interval 5m] [--window 1h | --window-rows N] [--min-labels 100]
                      [--auc-margin 0.05] [--log-loss-margin 0.1] [--drift-share 0.5]
-                     [--alert RULE]... [--notify TARGET]... [--secret S]
+                     [--alert RULE]... [--notify TARGET]... [--secret S] [--reference DATASET[@VERSION]]
                      (replaces the deployment's monitor; options left out take their defaults)
   modelworks monitor ls                               every monitored deployment: interval, window, alert rules
   modelworks monitor status DEPLOYMENT [--limit 20]   settings, the latest result per model version
@@ -27,7 +27,8 @@ All take --json.
 'modelworks up' runs each monitor every --interval over the window of the primary's answered
 predictions (the last --window of time, or the last --window-rows predictions), per model version:
   drift of the logged inputs against the version's drift reference (the package's, else one built
-  from its training dataset), and realized performance on the predictions whose outcomes arrived
+  from the training dataset its run logged; --reference names a dataset version to use instead, for
+  every version: the latest when no @VERSION, pinned when set), and realized performance on the predictions whose outcomes arrived
   through /feedback: AUC, log loss and calibration error against the training run's metrics.
 
 Alert rules (repeatable; append ,pipeline=NAME to name a pipeline to trigger):
@@ -57,6 +58,7 @@ const OPTIONS = {
   alert: { type: "string", multiple: true },
   notify: { type: "string", multiple: true },
   secret: { type: "string" },
+  reference: { type: "string" },
   limit: { type: "string" },
   all: { type: "boolean" },
 } as const;
@@ -183,6 +185,7 @@ function setRequest(f: Flags): SetMonitorWire {
     for (const h of hooks) h.secret = f.secret;
   }
   if (notify.length > 0) req.notify = notify;
+  if (f.reference !== undefined) req.reference = f.reference;
   return req;
 }
 

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import type { RolloutInfo } from "../../core/api/platform-routes.js";
 import { resolveConfig } from "../../core/config.js";
 import { openPlatform } from "../../server/open-platform.js";
+import { registerLoadableVersions } from "../../serving/test-support/loadable-versions.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
 
@@ -36,8 +37,8 @@ describe("modelworks rollout (embedded store)", () => {
   before(async () => {
     home = mkdtempSync(join(tmpdir(), "mw-rollout-cli-"));
     await inspect(async (p) => {
-      await p.registry.createRegisteredModel({ name: "churn" });
-      for (let i = 0; i < 3; i++) await p.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+      // Deployments and rollouts load the models they name: these versions load.
+      await registerLoadableVersions(p, "churn", 3);
       await p.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
       await p.registry.setAlias({ name: "churn", alias: "challenger", version: 3 });
       await p.deployments.create({ name: "prod", primary: "churn@champion" });

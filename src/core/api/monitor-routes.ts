@@ -36,6 +36,8 @@ export interface MonitorConfigInfo {
   drift_share: number;
   alerts: AlertRuleInfo[];
   notify: NotifierInfo[];
+  /** The dataset version (`NAME@VERSION`) drift is measured against, when the monitor names one. */
+  reference?: string;
   created_time: number;
   updated_time: number;
   last_run_time?: number;
@@ -137,6 +139,7 @@ export const monitorRoutes = {
       drift_share: s.double(),
       alerts: s.any(),
       notify: s.any(),
+      reference: s.string(),
     }),
     access.on("deployment", "edit", "name"),
   ),

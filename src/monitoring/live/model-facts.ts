@@ -1,7 +1,9 @@
 /**
- * What the monitor needs to know about a model version: its input signature, the training run's
- * baseline metrics, and the drift reference — the package's `drift-reference.json`, else one built
- * once from the training dataset the run logged, else none (and why).
+ * What the monitor needs to know about a model version: its input signature (the package's
+ * `signature.json`, or the MLmodel signature of a model logged in MLflow's format), the training
+ * run's baseline metrics, and the drift reference — the dataset version the monitor names, else
+ * the package's `drift-reference.json`, else one built once from the training dataset the run
+ * logged, else none (and why).
  */
 import { stat } from "node:fs/promises";
 import { isMwError } from "../../core/errors.js";
@@ -10,6 +12,7 @@ import { readTable } from "../../data/read-table.js";
 import type { Table } from "../../data/table.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
+import { parseMlModel, signatureInputs } from "../../runtimes/mlmodel.js";
 import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
 import { proxiedPath } from "../../tracking/artifacts/proxied-uri.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
@@ -37,6 +40,12 @@ export interface ModelFactsDeps {
   referenceSample?: number;
 }
 
+/** A dataset version a monitor names as the drift reference of every model version it sees. */
+export interface ReferenceDataset {
+  name: string;
+  version: number;
+}
+
 const SIGNATURE_FILE = "signature.json";
 const REFERENCE_FILE = "drift-reference.json";
 const DATASET_SCHEME = "modelworks-dataset:/";
@@ -48,11 +57,12 @@ export class ModelFactsCache {
 
   constructor(private readonly deps: ModelFactsDeps) {}
 
-  get(name: string, version: string): Promise<ModelFacts> {
-    const key = `${name}\u0000${version}`;
+  /** The facts of a version; with `reference`, its drift reference is built from that dataset version. */
+  get(name: string, version: string, reference?: ReferenceDataset): Promise<ModelFacts> {
+    const key = `${name}\u0000${version}\u0000${reference ? `${reference.name}@${reference.version}` : ""}`;
     let hit = this.cache.get(key);
     if (!hit) {
-      hit = modelFacts(name, version, this.deps);
+      hit = modelFacts(name, version, this.deps, reference);
       this.cache.set(key, hit);
       hit.catch(() => this.cache.delete(key));
     }
@@ -60,22 +70,30 @@ export class ModelFactsCache {
   }
 }
 
-async function modelFacts(name: string, version: string, deps: ModelFactsDeps): Promise<ModelFacts> {
+async function modelFacts(
+  name: string,
+  version: string,
+  deps: ModelFactsDeps,
+  override?: ReferenceDataset,
+): Promise<ModelFacts> {
   const mv = await deps.registry.getModelVersion({ name, version });
   const root = proxiedPath(await deps.registry.getModelVersionDownloadUri({ name, version }));
   if (root === undefined) throw new Error(`model ${name}/${version} is not in this platform's artifact store`);
-  const signature = JSON.parse((await readArtifact(deps.artifacts, `${root}/${SIGNATURE_FILE}`)) ?? "null");
-  if (!signature) throw new Error(`model ${name}/${version} has no ${SIGNATURE_FILE}`);
+  const signature = await readSignature(deps.artifacts, root, `${name}/${version}`);
   const run = mv.run_id ? await deps.tracking.getRun(mv.run_id).catch(() => undefined) : undefined;
   const metric = (key: string) => {
     const m = run?.data.metrics?.find((x) => x.key === key);
     return m !== undefined && Number.isFinite(Number(m.value)) ? Number(m.value) : null;
   };
   const facts: ModelFacts = {
-    signature: signature as ModelSignature,
+    signature,
     trainingAuc: metric("roc_auc"),
     trainingLogLoss: metric("log_loss"),
   };
+  if (override) {
+    const source = `${DATASET_SCHEME}${encodeURIComponent(override.name)}/${override.version}`;
+    return { ...facts, ...(await referenceFromDataset(source, signature, deps)) };
+  }
   const packaged = await readArtifact(deps.artifacts, `${root}/${REFERENCE_FILE}`);
   if (packaged !== undefined) {
     return { ...facts, reference: referenceFromJson(JSON.parse(packaged)), referenceSource: "package" };
@@ -119,6 +137,20 @@ async function referenceFromDataset(
   if (columns.length === 0) return { referenceProblem: `${label} has none of the model's input columns` };
   const reference = prepareReference(table.select(columns), { maxSample: deps.referenceSample ?? DEFAULT_SAMPLE });
   return { reference, referenceSource: label };
+}
+
+/**
+ * The platform's `signature.json`, else the inputs of the MLmodel signature (models logged by MLflow
+ * clients, `models log`, `models import`). The task is not known without loading such a model; the
+ * monitor reads only the inputs (and the positive class, absent here: outcomes must be 1/0 or true/false).
+ */
+async function readSignature(artifacts: ArtifactStore, root: string, model: string): Promise<ModelSignature> {
+  const own = await readArtifact(artifacts, `${root}/${SIGNATURE_FILE}`);
+  if (own !== undefined) return JSON.parse(own) as ModelSignature;
+  const text = await readArtifact(artifacts, `${root}/MLmodel`);
+  const inputs = text === undefined ? undefined : signatureInputs(parseMlModel(text, `${model}/MLmodel`), model);
+  if (!inputs) throw new Error(`model ${model} has no ${SIGNATURE_FILE} and no input signature in its MLmodel`);
+  return { task: "binary", inputs };
 }
 
 async function readArtifact(artifacts: ArtifactStore, path: string): Promise<string | undefined> {

@@ -28,6 +28,7 @@ export function formatConfig(c: MonitorConfigInfo, heading = "Monitor"): string 
     `${heading} of ${c.deployment}: every ${formatDuration(c.interval_ms)} over ${window}`,
     `  realized performance: ≥ ${c.min_labels} labels; concept drift when AUC < training − ${c.auc_margin} or log loss > training + ${c.log_loss_margin}`,
     `  dataset drift:        ≥ ${num(c.drift_share * 100)}% of features drifted`,
+    `  drift reference:      ${c.reference ? `dataset ${c.reference}` : "each model version's own (its package's, else its run's training dataset)"}`,
     `  alerts:               ${rules.length ? rules.join(", ") : "none"}`,
     `  notify:               ${c.notify.length ? c.notify.map(notifierText).join(", ") : "no one"}`,
     `  last run:             ${c.last_run_time !== undefined ? when(c.last_run_time) : "never"}`,

@@ -83,7 +83,7 @@ async function versionResult(
   }
   let facts: ModelFacts;
   try {
-    facts = await deps.facts.get(name, version);
+    facts = await deps.facts.get(name, version, config.reference);
   } catch (e) {
     return { ...base, error: `cannot read model ${name}/${version}: ${(e as Error).message}` };
   }

@@ -23,6 +23,8 @@ export interface SetMonitorWire {
   drift_share?: number;
   alerts?: unknown;
   notify?: unknown;
+  /** `DATASET[@VERSION]`: the drift reference (resolved to a version when set). */
+  reference?: string;
 }
 
 export const MONITOR_DEFAULTS = {
@@ -38,7 +40,7 @@ const DAY = 86_400_000;
 const MAX_WINDOW_ROWS = 200_000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-type Settings = Omit<MonitorConfig, "deployment" | "createdTime" | "updatedTime" | "lastRunTime">;
+type Settings = Omit<MonitorConfig, "deployment" | "createdTime" | "updatedTime" | "lastRunTime" | "reference">;
 
 /** Validated settings; every message names the wire field. */
 export function settingsFromWire(w: SetMonitorWire): Settings {
@@ -133,6 +135,7 @@ export function toConfigInfo(c: MonitorConfig): MonitorConfigInfo {
     drift_share: c.driftShare,
     alerts: c.alerts.map(toRuleInfo),
     notify: c.notify.map(toNotifierInfo),
+    ...(c.reference ? { reference: `${c.reference.name}@${c.reference.version}` } : {}),
     created_time: c.createdTime,
     updated_time: c.updatedTime,
     ...(c.lastRunTime !== undefined ? { last_run_time: c.lastRunTime } : {}),

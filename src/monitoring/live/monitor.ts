@@ -39,6 +39,8 @@ export interface MonitorConfig {
   driftShare: number;
   alerts: AlertRule[];
   notify: NotifierSpec[];
+  /** The dataset version drift is measured against, for every model version (instead of each model's own reference). */
+  reference?: { name: string; version: number };
   createdTime: number;
   updatedTime: number;
   /** When the job last ran (the scheduler runs it again `intervalMs` later). */

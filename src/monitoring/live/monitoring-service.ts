@@ -5,7 +5,9 @@
 import type { Registry } from "prom-client";
 import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import type { Clock } from "../../core/clock.js";
-import { invalidParam, notFound } from "../../core/errors.js";
+import { invalidParam, isMwError, notFound } from "../../core/errors.js";
+import type { DatasetRef } from "../../data/versions/dataset-ref.js";
+import { parseDatasetRef } from "../../data/versions/dataset-ref.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { Deployment } from "../../serving/deployments/deployment.js";
 import { servedPrimaryRef } from "../../serving/deployments/deployment.js";
@@ -17,7 +19,7 @@ import type { RequestTotalsReader } from "../alerts/error-rates.js";
 import { ErrorRateTracker } from "../alerts/error-rates.js";
 import type { AlertNotifier } from "../alerts/notifiers.js";
 import { notifierFor } from "../alerts/notifiers.js";
-import type { ModelFactsCache } from "./model-facts.js";
+import type { ModelFactsCache, ReferenceDataset } from "./model-facts.js";
 import type { Alert, AlertRule, MonitorConfig, MonitorResult } from "./monitor.js";
 import { ruleKey } from "./monitor.js";
 import { MonitorGauges } from "./monitor-gauges.js";
@@ -49,6 +51,8 @@ export interface MonitoringDeps {
    * for it), or undefined when it may. Set where the process knows its pipelines (`up --pipeline`).
    */
   pipelineProblem?: (pipeline: string, deployment: string, rule: string) => string | undefined;
+  /** The dataset version a `NAME[@VERSION]` reference names (the latest without a version); for `reference`. */
+  datasetVersion?: (ref: DatasetRef) => Promise<ReferenceDataset>;
 }
 
 /** What one run did. */
@@ -97,8 +101,32 @@ export class MonitoringService {
     });
     await this.checkFeatures(d, settings.alerts);
     this.checkPipelines(deployment, settings.alerts);
+    const reference = wire.reference === undefined ? undefined : await this.referenceDataset(wire.reference);
     const now = this.deps.clock.now();
-    return this.deps.store.putConfig({ deployment, ...settings, createdTime: now, updatedTime: now });
+    return this.deps.store.putConfig({
+      deployment,
+      ...settings,
+      ...(reference ? { reference } : {}),
+      createdTime: now,
+      updatedTime: now,
+    });
+  }
+
+  /** The version a monitor's `reference` names, pinned when it is set (later versions do not move it). */
+  private async referenceDataset(text: string): Promise<ReferenceDataset> {
+    if (typeof text !== "string" || text.trim() === "") {
+      throw invalidParam("Invalid value for 'reference': expected a dataset version NAME[@VERSION].");
+    }
+    const ref = parseDatasetRef(text);
+    if (!this.deps.datasetVersion) {
+      throw invalidParam("Invalid value for 'reference': this process has no dataset store to read it from.");
+    }
+    try {
+      return await this.deps.datasetVersion(ref);
+    } catch (e) {
+      if (!isMwError(e) || e.status >= 500) throw e;
+      throw invalidParam(`Invalid value for 'reference': ${e.message}`);
+    }
   }
 
   /** A deployment's monitor; RESOURCE_DOES_NOT_EXIST when it has none. */

@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { resolveConfig } from "../../core/config.js";
 import { createPlatformClient } from "../../sdk/platform-client.js";
+import { registerLoadableVersions } from "../../serving/test-support/loadable-versions.js";
 import { buildApp } from "../app.js";
 import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
@@ -30,8 +31,8 @@ describe("platform API: deployments", () => {
   before(async () => {
     root = await mkdtemp(join(tmpdir(), "mw-deploy-http-"));
     platform = await openPlatform(resolveConfig({ home: join(root, "home") }, {}, root));
-    await platform.registry.createRegisteredModel({ name: "churn" });
-    for (let i = 0; i < 2; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+    // Deployments and rollouts load the models they name: these versions load.
+    await registerLoadableVersions(platform, "churn", 2);
     await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
     app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });
     await app.ready();

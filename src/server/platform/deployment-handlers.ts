@@ -56,7 +56,11 @@ export function deploymentHandlers(deployments: DeploymentService): DeploymentHa
       const patch: DeploymentPatch = { ...settingsPatch(req) };
       if (req.primary !== undefined) patch.primary = req.primary;
       if (req.status !== undefined) patch.status = req.status;
-      const options = req.expected_generation === undefined ? {} : { expectedGeneration: req.expected_generation };
+      // A change made through the API loads the models it names once: one that cannot load is refused.
+      const options = {
+        checkLoad: true,
+        ...(req.expected_generation === undefined ? {} : { expectedGeneration: req.expected_generation }),
+      };
       return { deployment: toDeploymentInfo(await deployments.update(req.name, patch, options)) };
     },
     deleteDeployment: async (req) => {

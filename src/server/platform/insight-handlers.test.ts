@@ -10,6 +10,7 @@ import type { PipelineSpec, StepSpec } from "../../pipelines/pipeline-spec.js";
 import type { PipelineRun } from "../../pipelines/run-store.js";
 import { ServingMetrics } from "../../serving/metrics/serving-metrics.js";
 import { TrafficWindows } from "../../serving/metrics/traffic-windows.js";
+import { registerLoadableVersions } from "../../serving/test-support/loadable-versions.js";
 import { buildApp } from "../app.js";
 import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
@@ -106,8 +107,8 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
     ]);
     await platform.pipelineRuns.create(run("o1", 3000, "other"), []);
 
-    await platform.registry.createRegisteredModel({ name: "churn" });
-    for (let i = 0; i < 2; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+    // Deployments and rollouts load the models they name: these versions load.
+    await registerLoadableVersions(platform, "churn", 2);
     await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
     await platform.deployments.create({
       name: "prod",

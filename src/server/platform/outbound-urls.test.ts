@@ -15,6 +15,7 @@ import { resolveConfig } from "../../core/config.js";
 import type { CaptureServer } from "../../core/test-support/capture-server.js";
 import { captureServer } from "../../core/test-support/capture-server.js";
 import { RolloutController } from "../../rollout/controller/rollout-controller.js";
+import { registerLoadableVersions } from "../../serving/test-support/loadable-versions.js";
 import { buildApp } from "../app.js";
 import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
@@ -56,8 +57,8 @@ describe("platform API: outbound URLs", () => {
       warn: (m) => logs.push(m),
       log: (l) => logs.push(l),
     });
-    await platform.registry.createRegisteredModel({ name: "churn" });
-    for (let i = 0; i < 2; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+    // Deployments and rollouts load the models they name: these versions load.
+    await registerLoadableVersions(platform, "churn", 2);
     await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
     await platform.deployments.create({ name: "prod", primary: "churn@champion" });
     app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });

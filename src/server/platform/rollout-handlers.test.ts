@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { RolloutInfo } from "../../core/api/platform-routes.js";
 import { resolveConfig } from "../../core/config.js";
+import { registerLoadableVersions } from "../../serving/test-support/loadable-versions.js";
 import { buildApp } from "../app.js";
 import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
@@ -42,8 +43,8 @@ describe("platform API: rollouts", () => {
   before(async () => {
     root = await mkdtemp(join(tmpdir(), "mw-rollout-http-"));
     platform = await openPlatform(resolveConfig({ home: join(root, "home") }, {}, root));
-    await platform.registry.createRegisteredModel({ name: "churn" });
-    for (let i = 0; i < 3; i++) await platform.registry.createModelVersion({ name: "churn", source: `s3://b/${i}` });
+    // Deployments and rollouts load the models they name: these versions load.
+    await registerLoadableVersions(platform, "churn", 3);
     await platform.registry.setAlias({ name: "churn", alias: "champion", version: 1 });
     await platform.deployments.create({ name: "prod", primary: "churn@champion" });
     app = await buildApp({ ...platform, auth: AUTH_OFF, version: "test" });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
+import { invalidParam, MwError } from "../../core/errors.js";
 import { registryMigrations } from "../../registry/migrations.js";
 import { SqlRegistryStore } from "../../registry/sql/sql-registry-store.js";
 import { trackingMigrations } from "../../tracking/migrations.js";
@@ -13,6 +14,10 @@ import { SqlDeploymentStore } from "./sql/sql-deployment-store.js";
 describe("DeploymentService", () => {
   let db: Database;
   let service: DeploymentService;
+  let checked: DeploymentService;
+  /** References the load check was asked about, in order; `broken` ones fail to load. */
+  const loads: string[] = [];
+  const broken = new Map<string, Error>();
   let store: SqlDeploymentStore;
   let now = 1000;
   const clock = { now: () => now };
@@ -30,6 +35,12 @@ describe("DeploymentService", () => {
     await registry.setAlias({ name: "churn", alias: "challenger", version: 2 });
     store = new SqlDeploymentStore(db, { clock });
     service = new DeploymentService({ store, registry, clock });
+    const checkLoad = async (ref: string) => {
+      loads.push(ref);
+      const e = broken.get(ref);
+      if (e) throw e;
+    };
+    checked = new DeploymentService({ store, registry, clock, checkLoad });
   });
   after(() => db.close());
 
@@ -167,5 +178,43 @@ describe("DeploymentService", () => {
     );
     assert.equal(events[0]?.data?.primary, "churn@champion");
     await assert.rejects(service.delete("prod"), { code: "RESOURCE_DOES_NOT_EXIST" });
+  });
+
+  test("with a load check: create loads primary and candidate; a model that cannot load is refused with why", async () => {
+    loads.length = 0;
+    broken.set("churn/3", invalidParam("model churn/3 has flavors h2o; none of them can be loaded"));
+    await checked.create({ name: "loads", primary: "churn@champion", candidate: "churn/2" });
+    assert.deepEqual(loads, ["churn@champion", "churn/2"]);
+    await assert.rejects(checked.create({ name: "bad", primary: "churn/3" }), {
+      code: "INVALID_PARAMETER_VALUE",
+      message:
+        "Invalid value for 'primary': churn/3 cannot be loaded: model churn/3 has flavors h2o; none of them can be loaded",
+    });
+    await assert.rejects(checked.get("bad"), { code: "RESOURCE_DOES_NOT_EXIST" });
+    broken.set("other/1", new Error("unexpected end of JSON input"));
+    await assert.rejects(checked.create({ name: "bad", primary: "other/1" }), {
+      message: /^Invalid value for 'primary': other\/1 cannot be loaded: unexpected end of JSON input$/,
+    });
+    broken.set("other/2", new MwError("TEMPORARILY_UNAVAILABLE", "the artifact store is down"));
+    await assert.rejects(checked.create({ name: "bad", primary: "other/2" }), {
+      code: "TEMPORARILY_UNAVAILABLE",
+      message: "the artifact store is down",
+    });
+  });
+
+  test("with a load check: update loads only the references it changes, and only when asked to", async () => {
+    loads.length = 0;
+    await checked.update("loads", { candidate: "churn/2", description: "same candidate" }, { checkLoad: true });
+    assert.deepEqual(loads, [], "an unchanged reference is not loaded again");
+    await assert.rejects(checked.update("loads", { candidate: "churn/3" }, { checkLoad: true }), invalid("candidate"));
+    assert.equal((await checked.get("loads")).candidate, "churn/2", "nothing changed");
+    await checked.update("loads", { primary: "churn/1", candidate: null }, { checkLoad: true });
+    assert.deepEqual(loads, ["churn/3", "churn/1"]);
+    // Rollouts and rollbacks change deployments without loading (the candidate was checked when the rollout started).
+    await checked.update("loads", { candidate: "churn/3" });
+    assert.equal((await checked.get("loads")).candidate, "churn/3");
+    assert.deepEqual(loads, ["churn/3", "churn/1"]);
+    await checked.delete("loads");
+    broken.clear();
   });
 });

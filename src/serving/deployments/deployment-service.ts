@@ -30,6 +30,8 @@ import {
   validateStatus,
   validateWeight,
 } from "./deployment-validation.js";
+import type { ModelLoadCheck } from "./model-load-check.js";
+import { checkLoadable } from "./model-load-check.js";
 import { pinFor, repin } from "./primary-pin.js";
 import { checkSettingsShape, mergeRolloutSettings } from "./rollout-settings.js";
 import type { ServingReport, ServingState } from "./serving-report.js";
@@ -44,6 +46,23 @@ export interface DeploymentServiceDeps {
    * the field. The rollout module provides it; without it only the shape is checked.
    */
   checkRollout?: (settings: DeploymentRolloutSettings) => DeploymentRolloutSettings;
+  /**
+   * Loads a model reference once and releases it (the serving loader); `create` and `update` with
+   * `checkLoad` refuse a model that cannot load. Absent: models are only looked up in the registry.
+   */
+  checkLoad?: ModelLoadCheck;
+}
+
+/** Options of {@link DeploymentService.update}. */
+export interface UpdateOptions {
+  /** Refuse with RESOURCE_CONFLICT unless the deployment is at this generation. */
+  expectedGeneration?: number;
+  /**
+   * Load every model reference the patch changes and refuse one that cannot load (a person's
+   * change). Rollouts leave it off: their candidate was checked when they started, and undoing a
+   * promotion must not depend on loading the former primary again.
+   */
+  checkLoad?: boolean;
 }
 
 /** A new event; the time defaults to now. */
@@ -63,6 +82,7 @@ export class DeploymentService {
     validateDeploymentName(name);
     if (fields.primary === undefined || fields.primary === null) throw missing("primary");
     const clean = withoutNulls(await this.cleanPatch(fields));
+    await this.checkModels(clean);
     const draft = {
       candidateWeight: 0,
       shadow: false,
@@ -94,12 +114,9 @@ export class DeploymentService {
    * the candidate resets the weight and shadow mode; turning shadow mode on sets the weight to 0.
    * A change that changes nothing returns the deployment as it is (same generation, no event).
    */
-  async update(
-    name: string,
-    patch: DeploymentPatch,
-    options: { expectedGeneration?: number } = {},
-  ): Promise<Deployment> {
+  async update(name: string, patch: DeploymentPatch, options: UpdateOptions = {}): Promise<Deployment> {
     const clean = await this.cleanPatch(patch);
+    if (options.checkLoad) await this.checkModels(clean, await this.deps.store.get(name));
     for (let attempt = 1; ; attempt++) {
       const current = await this.deps.store.get(name);
       const expected = options.expectedGeneration ?? current.generation;
@@ -214,6 +231,16 @@ export class DeploymentService {
 
   private checkRollout(settings: DeploymentRolloutSettings): DeploymentRolloutSettings {
     return this.deps.checkRollout ? this.deps.checkRollout(settings) : settings;
+  }
+
+  /** Load the primary and candidate a patch sets (those that differ from `current`'s); refuse one that cannot load. */
+  private async checkModels(patch: DeploymentPatch, current?: Deployment): Promise<void> {
+    const check = this.deps.checkLoad;
+    if (!check) return;
+    if (typeof patch.primary === "string" && patch.primary !== current?.primary)
+      await checkLoadable(check, "primary", patch.primary);
+    if (typeof patch.candidate === "string" && patch.candidate !== current?.candidate)
+      await checkLoadable(check, "candidate", patch.candidate);
   }
 
   /** The canonical reference, after checking the alias or version exists. */
