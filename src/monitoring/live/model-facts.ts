@@ -20,6 +20,9 @@ export interface ModelFacts {
   signature: ModelSignature;
   trainingAuc: number | null;
   trainingLogLoss: number | null;
+  /** The run's `rmse` (regression baseline) and `accuracy` (multiclass baseline), when logged. */
+  trainingRmse: number | null;
+  trainingAccuracy: number | null;
   reference?: DriftReference;
   /** Where the reference came from: `package`, `dataset NAME@VERSION` or `file PATH`. */
   referenceSource?: string;
@@ -75,6 +78,8 @@ async function modelFacts(name: string, version: string, deps: ModelFactsDeps): 
     signature: signature as ModelSignature,
     trainingAuc: metric("roc_auc"),
     trainingLogLoss: metric("log_loss"),
+    trainingRmse: metric("rmse"),
+    trainingAccuracy: metric("accuracy"),
   };
   const packaged = await readArtifact(deps.artifacts, `${root}/${REFERENCE_FILE}`);
   if (packaged !== undefined) {
