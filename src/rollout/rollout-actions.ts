@@ -9,6 +9,7 @@ import { redactDeep, redactSecrets } from "../auth/redact.js";
 import type { Clock } from "../core/clock.js";
 import { isMwError } from "../core/errors.js";
 import type { RegistryStore } from "../registry/registry-store.js";
+import type { ModelKind } from "../runtimes/runtime.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
 import { parseModelRef } from "../serving/model-resolver.js";
 import type { CheckResult } from "./analysis/window-checks.js";
@@ -31,6 +32,12 @@ export interface RolloutDeps {
   /** The notifier for a rollout's notify URL (default: Slack-compatible POSTs within `outbound`). */
   notifierFor?: (url: string) => Notifier;
   warn?: (message: string) => void;
+  /**
+   * The kind of the model a reference names (by loading it); undefined when it cannot tell. When
+   * given, `rollout start` refuses a candidate of another kind than the primary and thresholds of
+   * checks the candidate's kind does not have.
+   */
+  modelKind?: (ref: string) => Promise<ModelKind | undefined>;
 }
 
 /** The alias a former champion keeps after a promotion, for `rollout rollback`. */

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { invalidParam, isMwError, MwError, notFound } from "../core/errors.js";
 import type { DeploymentEvent } from "../serving/deployments/deployment.js";
 import { parseModelRef } from "../serving/model-resolver.js";
+import { assertThresholdsFitKind } from "./kind-thresholds.js";
 import type { Rollout } from "./rollout.js";
 import { isActivePhase } from "./rollout.js";
 import type { RolloutDeps } from "./rollout-actions.js";
@@ -55,6 +56,7 @@ export class RolloutService {
     }
     const spec = resolveRolloutSpec(input, candidate);
     assertOutboundAllowed(spec, this.actions.outbound);
+    await this.checkKinds(candidate, d.primary, input);
     const now = this.deps.clock.now();
     const r: Rollout = {
       id: randomUUID().replaceAll("-", "").slice(0, 16),
@@ -84,6 +86,22 @@ export class RolloutService {
     await this.actions.event(r, "rollout_started", message, { candidate, primary: d.primary, spec });
     await this.actions.notify(r, "started", message);
     return r;
+  }
+
+  /** With a model loader: the candidate is of the primary's kind, and the thresholds given fit that kind. */
+  private async checkKinds(candidate: string, primary: string, input: RolloutSpecInput): Promise<void> {
+    const kindOf = this.deps.modelKind;
+    if (!kindOf) return;
+    // A model this process cannot load is judged by the analysis, once the serving side loaded it.
+    const kind = await kindOf(candidate).catch(() => undefined);
+    if (kind === undefined) return;
+    const primaryKind = await kindOf(primary).catch(() => undefined);
+    if (primaryKind !== undefined && primaryKind !== kind) {
+      throw invalidParam(
+        `Invalid value for 'candidate': ${candidate} is a ${kind} model and the primary ${primary} a ${primaryKind} one; a canary compares models of one kind.`,
+      );
+    }
+    assertThresholdsFitKind(input.thresholds, kind, candidate);
   }
 
   /** The latest rollout of a deployment with its events; RESOURCE_DOES_NOT_EXIST when it has none. */

@@ -1,4 +1,5 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AuthService } from "../auth/auth-service.js";
 import { FileRoots } from "../auth/file-roots.js";
@@ -33,6 +34,7 @@ import type { ModelRuntime } from "../runtimes/runtime.js";
 import { DeploymentService } from "../serving/deployments/deployment-service.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
+import { loadedKind } from "../serving/model-resolver.js";
 import { SqlPredictionLogStore } from "../serving/prediction-log/sql/sql-prediction-log-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
@@ -113,12 +115,15 @@ export async function openPlatform(
       clock: systemClock,
     });
     const rolloutStore = new SqlRolloutStore(db);
+    const runtimes = modelRuntimes(config.python);
+    const cacheDir = join(config.home, "serving-cache");
     const rollouts = new RolloutService({
       store: rolloutStore,
       deployments,
       registry,
       clock: systemClock,
       outbound,
+      modelKind: (ref) => loadedKind(ref, { registry, artifacts, runtimes, cacheDir }),
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -157,7 +162,7 @@ export async function openPlatform(
         ...(options.defaultPermission ? { defaultPermission: options.defaultPermission } : {}),
       }),
       outbound,
-      runtimes: modelRuntimes(config.python),
+      runtimes,
       close: () => db.close(),
     };
   } catch (e) {
