@@ -139,7 +139,7 @@ describe("AuthService", () => {
     assert.equal(p?.username, "erin", "a valid token is never throttled");
   });
 
-  test("while the store is unreachable, a token and grant seen lately keep working for staleMs; others fail as unavailable, not as wrong", async () => {
+  test("while the store is unreachable, a token and grant seen lately keep working for staleGraceMs; others fail as unavailable, not as wrong", async () => {
     const db = openSqlite(":memory:");
     await migrate(db, authMigrations);
     const real = new SqlAuthStore(db);
@@ -152,7 +152,7 @@ describe("AuthService", () => {
       getUser: (name: string) => (down ? outage() : real.getUser(name)),
     });
     const clock = { t: 1_000_000 };
-    const fresh = new AuthService({ store, clock: { now: () => clock.t }, staleMs: 60_000 });
+    const fresh = new AuthService({ store, clock: { now: () => clock.t }, staleGraceMs: 60_000 });
     const frank = await fresh.createUser("frank", "frank-password");
     await fresh.setGrant({ resourceType: "deployment", resourceId: "churn", userId: frank.id, permission: "edit" });
     const seen = await fresh.issueToken(frank.id, "serving");

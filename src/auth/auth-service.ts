@@ -12,8 +12,9 @@ import { hashPassword, verifyPassword } from "./password.js";
 import type { Permission } from "./permission.js";
 import type { Principal } from "./principal.js";
 import { FailureLimiter } from "./rate-limit.js";
+import type { Loaded } from "./revalidating-cache.js";
+import { RevalidatingCache } from "./revalidating-cache.js";
 import { hashToken, looksLikeToken, newToken } from "./token.js";
-import { TtlCache } from "./ttl-cache.js";
 
 export interface AuthServiceOptions {
   store: AuthStore;
@@ -23,10 +24,10 @@ export interface AuthServiceOptions {
   /** How long a verified credential or grant is trusted before the store is asked again (default 5 s). */
   cacheMs?: number;
   /**
-   * How long past that a credential or grant seen before may still be used while the store is
-   * unreachable (a database restart or failover), so serving goes on meanwhile (default 10 min).
+   * How long past that a credential or grant seen before is still honoured while the store cannot
+   * answer (default 10 min): a database outage or lock does not turn away callers seen lately.
    */
-  staleMs?: number;
+  staleGraceMs?: number;
 }
 
 /** What a request presents: the Authorization header and the UI's session cookie. */
@@ -47,18 +48,17 @@ export class AuthService {
   readonly defaultPermission: Permission;
   private readonly store: AuthStore;
   private readonly clock: Clock;
-  private readonly principals: TtlCache<string, Principal>;
-  private readonly grants: TtlCache<string, Permission | undefined>;
+  private readonly principals: RevalidatingCache<string, Principal>;
+  private readonly grants: RevalidatingCache<string, Permission | undefined>;
   private readonly limiter = new FailureLimiter();
 
   constructor(o: AuthServiceOptions) {
     this.store = o.store;
     this.clock = o.clock;
     this.defaultPermission = o.defaultPermission ?? "read";
-    const now = () => this.clock.now();
-    const staleMs = o.staleMs ?? 10 * 60_000;
-    this.principals = new TtlCache(o.cacheMs ?? 5000, 10_000, now, staleMs);
-    this.grants = new TtlCache(o.cacheMs ?? 5000, 50_000, now, staleMs);
+    const times = { freshMs: o.cacheMs ?? 5000, graceMs: o.staleGraceMs ?? 600_000, now: () => o.clock.now() };
+    this.principals = new RevalidatingCache({ ...times, maxEntries: 10_000 });
+    this.grants = new RevalidatingCache({ ...times, maxEntries: 50_000 });
   }
 
   /**
@@ -82,7 +82,8 @@ export class AuthService {
   /** A quick answer from the cache only (the serving fast path): the principal of a bearer token seen lately. */
   cachedBearer(authorization: string | undefined): Principal | undefined {
     if (!authorization?.startsWith("Bearer ")) return undefined;
-    return this.principals.get(`t:${authorization.slice(7).trim()}`);
+    const token = authorization.slice(7).trim();
+    return this.principals.peek(`t:${token}`, () => this.verifyToken(token, "token"))?.value;
   }
 
   /** Sign in with a user name and password (the UI); returns a new session token and its CSRF value. */
@@ -231,13 +232,12 @@ export class AuthService {
    */
   cachedPermissionOf(p: Principal | undefined, type: ResourceType, id: string): Permission | undefined {
     if (p?.isAdmin) return "manage";
-    const everyoneKey = `${type}\u0000${id}\u0000${EVERYONE}`;
-    if (!this.grants.has(everyoneKey)) return undefined;
-    const everyone = this.grants.get(everyoneKey);
-    if (!p) return everyone === "read" ? "read" : "none";
-    const key = `${type}\u0000${id}\u0000${p.userId}`;
-    if (!this.grants.has(key)) return undefined;
-    return this.grants.get(key) ?? this.defaultPermission;
+    const everyone = this.grants.peek(grantKey(type, id, EVERYONE), () => this.loadGrant(type, id, EVERYONE));
+    if (!everyone) return undefined;
+    if (!p) return everyone.value === "read" ? "read" : "none";
+    const own = this.grants.peek(grantKey(type, id, p.userId), () => this.loadGrant(type, id, p.userId));
+    if (!own) return undefined;
+    return own.value ?? this.defaultPermission;
   }
 
   /** True when a resource was made public (anyone may read it, or predict with a deployment). */
@@ -276,30 +276,22 @@ export class AuthService {
     this.grants.clear();
   }
 
-  private async grantOf(type: ResourceType, id: string, userId: number): Promise<Permission | undefined> {
-    const key = `${type}\u0000${id}\u0000${userId}`;
-    if (this.grants.has(key)) return this.grants.get(key);
-    let g: Permission | undefined;
-    try {
-      g = (await this.store.getGrant(type, id, userId))?.permission;
-    } catch (e) {
-      return staleOr(this.grants, key, e);
-    }
-    this.grants.set(key, g);
-    return g;
+  private grantOf(type: ResourceType, id: string, userId: number): Promise<Permission | undefined> {
+    return this.grants.get(grantKey(type, id, userId), () => this.loadGrant(type, id, userId));
   }
 
-  private async byToken(token: string, via: "token" | "session", address?: string): Promise<Principal> {
+  private async loadGrant(type: ResourceType, id: string, userId: number): Promise<Loaded<Permission | undefined>> {
+    return { value: (await this.store.getGrant(type, id, userId))?.permission };
+  }
+
+  private byToken(token: string, via: "token" | "session", address?: string): Promise<Principal> {
     // Cached by the token itself (this process sees it in every request anyway), so a hit costs no hash.
-    const cached = this.principals.get(`t:${token}`);
-    if (cached) return cached;
+    return this.principals.get(`t:${token}`, () => this.verifyToken(token, via, address));
+  }
+
+  private async verifyToken(token: string, via: "token" | "session", address?: string): Promise<Loaded<Principal>> {
     const hash = hashToken(token);
-    let found: Awaited<ReturnType<AuthStore["findToken"]>>;
-    try {
-      found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
-    } catch (e) {
-      return staleOr(this.principals, `t:${token}`, e);
-    }
+    const found = looksLikeToken(token) ? await this.store.findToken(hash) : undefined;
     const now = this.clock.now();
     const t = found?.token;
     if (!found || !t || t.revokedTime !== undefined || (t.expiresTime !== undefined && t.expiresTime <= now)) {
@@ -320,8 +312,7 @@ export class AuthService {
       via: t.name === SESSION_NAME ? "session" : via,
       tokenId: t.id,
     };
-    this.principals.set(`t:${token}`, principal, t.expiresTime);
-    return principal;
+    return { value: principal, expiresAt: t.expiresTime };
   }
 
   private async byBasic(value: string, address?: string): Promise<Principal> {
@@ -338,17 +329,10 @@ export class AuthService {
     const password = decoded.slice(colon + 1);
     // Verified pairs are cached under a hash of both, so scrypt runs once per pair per cache period.
     const key = `b:${createHash("sha256").update(decoded).digest("hex")}`;
-    const cached = this.principals.get(key);
-    if (cached) return cached;
-    let user: UserRecord;
-    try {
-      user = await this.checkPassword(username, password, address);
-    } catch (e) {
-      return staleOr(this.principals, key, e);
-    }
-    const principal: Principal = { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: "basic" };
-    this.principals.set(key, principal);
-    return principal;
+    return this.principals.get(key, async () => {
+      const user = await this.checkPassword(username, password, address);
+      return { value: { userId: user.id, username: user.username, isAdmin: user.isAdmin, via: "basic" } };
+    });
   }
 
   private async checkPassword(username: string, password: string, address?: string): Promise<UserRecord> {
@@ -377,6 +361,8 @@ export class AuthService {
   }
 }
 
+const grantKey = (type: ResourceType, id: string, userId: number) => `${type}\u0000${id}\u0000${userId}`;
+
 /** A well-formed hash no password matches quickly enough to matter (for missing users). */
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
@@ -388,14 +374,4 @@ function checkPassword(password: string): void {
 /** The CSRF value of a UI session: derived from it, so it cannot be guessed without the cookie. */
 function csrfFor(session: string): string {
   return createHash("sha256").update(`csrf:${session}`).digest("base64url");
-}
-
-/**
- * While the store cannot be reached (a database restart or failover), what `cache` knew under `key`
- * lately, so requests go on meanwhile; otherwise `e` again.
- */
-function staleOr<V>(cache: TtlCache<string, V>, key: string, e: unknown): V {
-  const stale = e instanceof MwError && e.code === "TEMPORARILY_UNAVAILABLE" ? cache.stale(key) : undefined;
-  if (stale) return stale.value;
-  throw e;
 }

@@ -1,19 +1,26 @@
 /** Platform configuration, resolved once at the edge (CLI) and passed inward. */
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { invalidParam } from "./errors.js";
+import type { S3Settings } from "./s3/s3-location.js";
+import { isS3Uri, s3SettingsFromEnv } from "./s3/s3-location.js";
 
 export interface PlatformConfig {
   /** The embedded storage folder (`MODELWORKS_HOME`, default `./.modelworks`). */
   home: string;
   /** Metadata store URI: `sqlite:///...` or `postgresql://...`. */
   storeUri: string;
-  /** Artifact root: a folder path or `file://` URI. */
+  /** Artifact root: a folder path, `file://` URI or `s3://bucket/prefix`. */
   artifactsUri: string;
+  /** Dataset objects: a folder or `s3://bucket/prefix` (MODELWORKS_OBJECTS_URI, default `HOME/objects`). */
+  objectsUri: string;
+  /** How to reach S3 (the usual AWS variables), when an `s3://` location is configured. */
+  s3?: S3Settings;
   /** Folders clients may name server-side files under (`--data-root`, MODELWORKS_DATA_ROOTS); none by default. */
   dataRoots: string[];
   /**
-   * Longest a request may wait on the metadata database, in milliseconds: for a pooled connection
-   * and for one statement (MODELWORKS_DB_TIMEOUT in seconds; default 10 s). PostgreSQL only.
+   * Longest a request may wait on the metadata database, in milliseconds: for a statement, or a
+   * transaction's start, the wait for a connection or a lock included (MODELWORKS_DB_TIMEOUT in
+   * seconds; default 10 s).
    */
   dbTimeoutMs: number;
   /** How Python-flavored models are run: the interpreter (MODELWORKS_PYTHON) and workers per model (MODELWORKS_PYTHON_WORKERS). */
@@ -28,10 +35,14 @@ export function resolveConfig(
 ): PlatformConfig {
   const homeRaw = flags.home ?? env.MODELWORKS_HOME ?? ".modelworks";
   const home = isAbsolute(homeRaw) ? homeRaw : resolve(cwd, homeRaw);
+  const artifactsUri = flags.artifacts ?? env.MODELWORKS_ARTIFACTS_URI ?? join(home, "artifacts");
+  const objectsUri = env.MODELWORKS_OBJECTS_URI || join(home, "objects");
   return {
     home,
     storeUri: flags.store ?? env.MODELWORKS_STORE_URI ?? `sqlite:///${join(home, "modelworks.db")}`,
-    artifactsUri: flags.artifacts ?? env.MODELWORKS_ARTIFACTS_URI ?? join(home, "artifacts"),
+    artifactsUri,
+    objectsUri,
+    ...(isS3Uri(artifactsUri) || isS3Uri(objectsUri) ? { s3: s3SettingsFromEnv(env) } : {}),
     dataRoots: dataRootsFrom(flags["data-root"], env.MODELWORKS_DATA_ROOTS).map((d) => resolve(cwd, d)),
     dbTimeoutMs: dbTimeoutFrom(env.MODELWORKS_DB_TIMEOUT),
     python: pythonFrom(env),

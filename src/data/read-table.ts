@@ -2,11 +2,11 @@
  * One entry point for reading a data file into a {@link Table}: CSV / TSV or Parquet, chosen by
  * the `format` option, else the extension, else the content (Parquet's magic bytes).
  */
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { invalidParam, isMwError } from "../core/errors.js";
 import { readCsvBuffer, readCsvFile } from "./csv/read-csv.js";
-import { looksLikeParquet, readParquetBuffer } from "./parquet/read-parquet.js";
+import { looksLikeParquet, readParquetBuffer, readParquetFile } from "./parquet/read-parquet.js";
 import type { LogicalType, Table } from "./table.js";
 
 /** Formats {@link readTable} understands. `tsv` is CSV with a tab delimiter. */
@@ -34,7 +34,7 @@ const BY_EXTENSION: Record<string, TableFormat> = {
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const format = options.format ?? BY_EXTENSION[extname(path).toLowerCase()] ?? (await sniffFile(path));
   try {
-    if (format === "parquet") return await readParquetBuffer(await readFile(path), { ...options, source: path });
+    if (format === "parquet") return await readParquetFile(path, { ...options, source: path });
     return await readCsvFile(path, csvOptions(format, options));
   } catch (e) {
     throw asInputError(e, path);

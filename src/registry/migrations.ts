@@ -78,4 +78,13 @@ export const registryMigrations: readonly Migration[] = [
       ["model_version_tags", ["name", "version"]],
     ]),
   },
+  {
+    module: "registry",
+    version: 4,
+    name: "the logged model (MLflow 3) a model version was created from",
+    statements: [
+      "ALTER TABLE model_versions ADD COLUMN model_id TEXT",
+      "CREATE INDEX model_versions_model_id ON model_versions (model_id)",
+    ],
+  },
 ];

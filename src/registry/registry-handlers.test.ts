@@ -40,6 +40,9 @@ describe("registry handlers", () => {
       getRun: async (id: string) => {
         throw notFound(`Run '${id}' not found.`);
       },
+      getLoggedModel: async (id: string) => {
+        throw notFound(`Logged model with ID '${id}' not found.`);
+      },
     };
     api = registryHandlers({ registry: new SqlRegistryStore(db, { clock: new TestClock() }), tracking, artifacts });
   });

@@ -35,6 +35,8 @@ export interface CreateModelVersionInput {
   description?: string;
   tags?: KeyValue[];
   userId?: string;
+  /** MLflow 3: the logged model (`m-…`) the version is created from. */
+  modelId?: string;
 }
 
 /** A stage change; `archiveExistingVersions` is only allowed for Staging and Production. */

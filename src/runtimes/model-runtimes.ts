@@ -1,5 +1,6 @@
 /** The runtimes a process loads models with, most native first. */
 import { nativeRuntime } from "./native/native-runtime.js";
+import { onnxRuntimeDefault } from "./onnx/onnx-runtime.js";
 import type { PythonRuntimeOptions } from "./python/python-runtime.js";
 import { pythonRuntime } from "./python/python-runtime.js";
 import type { ModelRuntime } from "./runtime.js";
@@ -7,8 +8,9 @@ import { xgboostRuntime } from "./xgboost/xgboost-runtime.js";
 
 /**
  * In-process runtimes first (the platform's own packages, then XGBoost's formats read in
- * TypeScript), then the Python worker pool for flavors only Python can load.
+ * TypeScript, then ONNX graphs run by the optional onnxruntime-node), then the Python worker pool
+ * for flavors only Python can load.
  */
 export function modelRuntimes(python: PythonRuntimeOptions = {}): readonly ModelRuntime[] {
-  return [nativeRuntime, xgboostRuntime, pythonRuntime(python)];
+  return [nativeRuntime, xgboostRuntime, onnxRuntimeDefault, pythonRuntime(python)];
 }

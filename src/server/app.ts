@@ -19,6 +19,7 @@ import type { RolloutService } from "../rollout/rollout-service.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
 import type { TrafficSource } from "../serving/metrics/traffic-windows.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
+import { directTransferOf } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
 import { AuditRecorder } from "./auth/audit-recorder.js";
 import type { AuthPolicy } from "./auth/auth-gate.js";
@@ -115,9 +116,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(ready ? 200 : 503).send({ ready, database, ...(serving ? { serving } : {}) });
   });
   app.get("/version", open, async (_req, reply) => reply.type("text/plain").send(deps.version));
+  // MLflow clients ask before large transfers; only an object store (S3) can take them directly.
+  const direct = directTransferOf(deps.artifacts) !== undefined;
   app.get("/api/3.0/mlflow/server-info", { config: { access: access.user } }, async () => ({
-    multipart_uploads_enabled: false,
-    multipart_downloads_enabled: false,
+    multipart_uploads_enabled: direct,
+    multipart_downloads_enabled: direct,
   }));
   await app.register(async (api) => {
     mountMlflowRoutes(api, {

@@ -9,7 +9,7 @@ import { buildApp } from "./app.js";
 import { AUTH_OFF } from "./auth/auth-gate.js";
 import { openPlatform } from "./open-platform.js";
 
-test("a 5xx carries the request id (the client's, or a new one) and is logged once with it, secrets redacted", async () => {
+test("a 5xx carries the request id (the client's, or a new one) and is logged once with it, each on its own line, secrets redacted", async () => {
   const root = await mkdtemp(join(tmpdir(), "mw-errors-"));
   const platform = await openPlatform(resolveConfig({ home: join(root, "home") }, {}, root));
   const failing: ArtifactStore = {
@@ -44,12 +44,13 @@ test("a 5xx carries the request id (the client's, or a new one) and is logged on
     });
     const id = theirs.json().request_id as string;
     assert.match(id, /^[0-9a-f-]{36}$/, "an unusable id is replaced");
-    assert.equal(lines.length, 1, "the same failure again is counted, not repeated");
+    assert.equal(lines.length, 2, "each 5xx has its line, the same failure again too");
     assert.match(
       lines[0] as string,
       /^error 500 INTERNAL_ERROR request trace-42 GET \/api\/2\.0\/mlflow-artifacts\/artifacts: disk gone/,
     );
-    assert.ok(!(lines[0] as string).includes("hunter2"), lines[0]);
+    assert.match(lines[1] as string, new RegExp(`^error 500 INTERNAL_ERROR request ${id} GET `));
+    for (const line of lines) assert.ok(!line.includes("hunter2"), line);
     const ok = await app.inject({ url: "/health" });
     assert.equal(ok.statusCode, 200);
   } finally {

@@ -4,7 +4,6 @@ import { redactSecrets } from "../auth/redact.js";
 import type { ErrorCode } from "../core/errors.js";
 import { isMwError } from "../core/errors.js";
 import type { LogLine } from "../core/logging/repeat-limited-log.js";
-import { repeatLimitedLog } from "../core/logging/repeat-limited-log.js";
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
@@ -16,11 +15,11 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /**
  * Install the error and not-found handlers. Every 5xx carries the request id (header and body) and
- * is logged once with it, the route, the code and the cause (secrets redacted; repeats of the same
- * failure are counted, not repeated).
+ * is logged once with it, the route, the code and the cause (secrets redacted). Each 5xx gets its
+ * own line, even during an outage: a client's request id must lead to one line of the log (the
+ * background loops' repeated warnings are the ones said once per window).
  */
 export function installErrorHandlers(app: FastifyInstance, log: LogLine = () => {}): void {
-  const say = repeatLimitedLog(log, { key: (line) => line.replace(/ request [^ ]+/, "") });
   const serverError = (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -32,7 +31,7 @@ export function installErrorHandlers(app: FastifyInstance, log: LogLine = () => 
     const route = req.routeOptions.url ?? req.url.split("?")[0];
     const why =
       cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
-    say(redactSecrets(`error ${status} ${code} request ${req.id} ${req.method} ${route}: ${why}`));
+    log(redactSecrets(`error ${status} ${code} request ${req.id} ${req.method} ${route}: ${why}`));
     if (code === "TEMPORARILY_UNAVAILABLE") reply.header("retry-after", "1");
     return reply.status(status).header("x-request-id", req.id).send({ error_code: code, message, request_id: req.id });
   };

@@ -1,6 +1,7 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { AuthService } from "../auth/auth-service.js";
 import { FileRoots } from "../auth/file-roots.js";
 import { authMigrations } from "../auth/migrations.js";
@@ -15,7 +16,11 @@ import { migrate } from "../core/db/migrate.js";
 import { openDatabase } from "../core/db/open-database.js";
 import { invalidParam } from "../core/errors.js";
 import { ensurePrivateDir } from "../core/fs/private-files.js";
+import { isS3Uri, parseS3Uri, s3Client } from "../core/s3/s3-location.js";
 import { dataMigrations } from "../data/migrations.js";
+import { LocalObjectStore } from "../data/objects/local/local-object-store.js";
+import type { ObjectStore } from "../data/objects/object-store.js";
+import { S3ObjectStore } from "../data/objects/s3/s3-object-store.js";
 import { datasetTableLoader } from "../monitoring/live/dataset-table.js";
 import { ModelFactsCache } from "../monitoring/live/model-facts.js";
 import { MonitoringService } from "../monitoring/live/monitoring-service.js";
@@ -38,6 +43,7 @@ import { loadedKind } from "../serving/model-resolver.js";
 import { SqlPredictionLogStore } from "../serving/prediction-log/sql/sql-prediction-log-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
+import { S3ArtifactStore } from "../tracking/artifacts/s3/s3-artifact-store.js";
 import { trackingMigrations } from "../tracking/migrations.js";
 import { SqlTrackingStore } from "../tracking/sql/sql-tracking-store.js";
 import type { DatasetServices } from "./platform/dataset-services.js";
@@ -107,8 +113,11 @@ export async function openPlatform(
     const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });
     await tracking.init();
     const registry = new SqlRegistryStore(db, { clock: systemClock });
-    const artifacts = openArtifactStore(config.artifactsUri);
-    const datasets = openDatasetServices(db, config.home, systemClock, FileRoots.of(config.dataRoots));
+    // One S3 client (its sockets) for both stores, closed with the platform.
+    const s3 = config.s3 ? s3Client(config.s3) : undefined;
+    const artifacts = openArtifactStore(config.artifactsUri, s3);
+    const objects = openObjectStore(config.objectsUri, config.home, s3);
+    const datasets = openDatasetServices(db, objects, systemClock, FileRoots.of(config.dataRoots));
     const deployments = new DeploymentService({
       store: new SqlDeploymentStore(db, { clock: systemClock }),
       registry,
@@ -123,7 +132,7 @@ export async function openPlatform(
       registry,
       clock: systemClock,
       outbound,
-      modelKind: (ref) => loadedKind(ref, { registry, artifacts, runtimes, cacheDir }),
+      modelKind: (ref) => loadedKind(ref, { registry, artifacts, tracking, runtimes, cacheDir }),
       ...(options.warn ? { warn: options.warn } : {}),
     });
     const monitoring = new MonitoringService({
@@ -163,7 +172,10 @@ export async function openPlatform(
       }),
       outbound,
       runtimes,
-      close: () => db.close(),
+      close: async () => {
+        s3?.destroy();
+        await db.close();
+      },
     };
   } catch (e) {
     await db.close().catch(() => {});
@@ -171,10 +183,19 @@ export async function openPlatform(
   }
 }
 
-/** An artifact store from a URI: a folder path or `file://` URI (S3 arrives later). */
-export function openArtifactStore(uri: string): ArtifactStore {
+/** An artifact store from a URI: a folder path, `file://` URI or `s3://bucket/prefix`. */
+export function openArtifactStore(uri: string, s3?: S3Client): ArtifactStore {
   if (uri.startsWith("file://")) return new LocalArtifactStore(fileURLToPath(uri));
+  if (isS3Uri(uri)) return new S3ArtifactStore(s3 ?? s3Client({}), parseS3Uri(uri));
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-    throw invalidParam(`Unsupported artifact URI '${uri}': expected a folder or file:// URI.`);
+    throw invalidParam(`Unsupported artifact URI '${uri}': expected a folder, file:// or s3:// URI.`);
   return new LocalArtifactStore(uri);
+}
+
+/** The dataset object store: a folder or `s3://bucket/prefix` (staging under `HOME/objects-staging`). */
+export function openObjectStore(uri: string, home: string, s3?: S3Client): ObjectStore {
+  if (isS3Uri(uri)) return new S3ObjectStore(s3 ?? s3Client({}), parseS3Uri(uri), join(home, "objects-staging"));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith("file://"))
+    throw invalidParam(`Unsupported object store URI '${uri}': expected a folder, file:// or s3:// URI.`);
+  return new LocalObjectStore(uri.startsWith("file://") ? fileURLToPath(uri) : uri);
 }

@@ -20,7 +20,7 @@ import { injectedDelayMs } from "./scoring/injected-delay.js";
 import type { InvocationAnswer } from "./scoring/invocation.js";
 import { invoke } from "./scoring/invocation.js";
 import { answerHeaders, begin, header } from "./scoring/request-scoring.js";
-import { servingErrorAnswer } from "./serving-errors.js";
+import { servingErrorAnswer, traceServerError } from "./serving-errors.js";
 import type { ServingTargets } from "./serving-targets.js";
 
 export interface DirectInvocationsOptions {
@@ -37,6 +37,8 @@ export interface DirectInvocationsOptions {
    * otherwise the request goes to the app, which authenticates it fully. Absent: no checks.
    */
   authorize?: (req: IncomingMessage, deployment: string | undefined) => boolean;
+  /** Gets one line per 5xx (request id, route, code, cause); it must redact secrets. */
+  log?: (line: string) => void;
 }
 
 /** A request handler that answers `true` when it took the request, `false` to pass it on. */
@@ -99,6 +101,12 @@ export function directInvocations(opts: DirectInvocationsOptions): DirectHandler
       const error = servingErrorAnswer(outcome.error as FastifyError, req.url ?? "");
       status = error.status;
       body = JSON.stringify(error.body);
+      if (status >= 500) {
+        const where = { id: ctx.requestId, method: "POST", url: req.url ?? "" };
+        const traced = traceServerError(outcome.error as FastifyError, error, where, opts.log ?? (() => {}));
+        body = JSON.stringify(traced.body);
+        headers = traced.headers;
+      }
     }
     const write = () => {
       const sent = finish(res, status, body, headers);

@@ -71,6 +71,52 @@ test("an alias resolves to a registered package that loads and predicts", async 
   await platform.artifacts.put(`${root}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
   await assert.rejects(
     resolveModel("churn/1", { ...platform, cacheDir }),
-    /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native, xgboost, python\)/,
+    /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native, xgboost, onnx, python\)/,
+  );
+});
+
+test("a version registered from a logged model, and the logged model by id, load and predict", async () => {
+  const table = await readTable(TELCO_CSV);
+  const fit = await fitModel(table, {
+    label: "Churn",
+    algo: "linear",
+    params: resolveParams("linear", []),
+    seed: 1,
+  });
+  const run = await platform.tracking.createRun({ experimentId: "0" });
+  const { info } = await platform.tracking.createLoggedModel({ experimentId: "0", sourceRunId: run.info.run_id });
+  const root = info.artifact_uri.replace(/^mlflow-artifacts:\//, "");
+  const dir = join(home, "logged-pkg");
+  const { createReadStream } = await import("node:fs");
+  for (const f of await writeModelPackage(dir, fit.package))
+    await platform.artifacts.put(`${root}/${f}`, createReadStream(join(dir, f)));
+  await platform.tracking.finalizeLoggedModel(info.model_id, "LOGGED_MODEL_READY");
+  await platform.registry.createRegisteredModel({ name: "m3" });
+  // As the API records it (the folder as storage location), and as a version naming only the model.
+  await platform.registry.createModelVersion({
+    name: "m3",
+    source: `models:/${info.model_id}`,
+    storageLocation: info.artifact_uri,
+    modelId: info.model_id,
+  });
+  await platform.registry.createModelVersion({
+    name: "m3",
+    source: `models:/${info.model_id}`,
+    modelId: info.model_id,
+  });
+  const want = [...predictorFor(fit.package).predict(table.slice(0, 5))];
+  const cacheDir = join(home, "cache-logged");
+  for (const ref of ["m3/1", "m3/2", `models:/${info.model_id}`, info.model_id]) {
+    const m = await resolveModel(ref, { ...platform, cacheDir });
+    assert.deepEqual([...(await m.predictor.predict(table.slice(0, 5))).scores], want, ref);
+    await m.close?.();
+  }
+  const byId = await resolveModel(`models:/${info.model_id}`, { ...platform, cacheDir });
+  assert.deepEqual([byId.name, byId.version], [info.model_id, ""]);
+  const { tracking: _, ...noTracking } = platform;
+  await assert.rejects(resolveModel("m3/2", { ...noTracking, cacheDir }), /cannot be resolved here/);
+  await assert.rejects(
+    resolveModel("m-99999999999999999999999999999999", { ...platform, cacheDir }),
+    (e) => e instanceof MwError && e.code === "RESOURCE_DOES_NOT_EXIST",
   );
 });

@@ -1,17 +1,20 @@
 /**
- * Resolve a model reference (`NAME@ALIAS` or `NAME/VERSION`) through the registry, copy its
- * package out of the artifact store into a local folder, and load it.
+ * Resolve a model reference (`NAME@ALIAS` or `NAME/VERSION` through the registry, or an MLflow 3
+ * logged model `models:/m-<id>`), copy its package out of the artifact store into a local folder,
+ * and load it.
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { invalidParam } from "../core/errors.js";
 import { readAllBytes } from "../core/fs/read-all.js";
+import { loggedModelIdOfSource } from "../registry/model-source.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import { loadModelFolder } from "../runtimes/load-model-folder.js";
 import { nativeRuntime } from "../runtimes/native/native-runtime.js";
 import type { LoadedModel, ModelKind, ModelRuntime } from "../runtimes/runtime.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { proxiedPath } from "../tracking/artifacts/proxied-uri.js";
+import type { TrackingStore } from "../tracking/tracking-store.js";
 
 /** A parsed model reference. */
 export interface ModelRef {
@@ -45,6 +48,8 @@ export interface ResolvedModel {
 export interface ResolverDeps {
   registry: RegistryStore;
   artifacts: ArtifactStore;
+  /** Finds MLflow 3 logged models (`models:/m-…` references and version sources); without it they are refused. */
+  tracking?: Pick<TrackingStore, "getLoggedModel">;
   /** Where packages are copied to (one folder per name/version). */
   cacheDir: string;
   /** The runtimes that may load a version, most native first (default: the platform's own packages). */
@@ -53,8 +58,29 @@ export interface ResolverDeps {
   warn?: (message: string) => void;
 }
 
-/** Resolve, fetch and load a model version. */
+/** The logged model id a reference names (`models:/m-<id>` or `m-<id>`), if it names one. */
+export function loggedModelRef(text: string): string | undefined {
+  return loggedModelIdOfSource(text) ?? (LOGGED_MODEL_ID.test(text) ? text.toLowerCase() : undefined);
+}
+
+/** Check a reference's form without looking anything up (a registry reference or a logged model id). */
+export function checkModelRef(text: string): void {
+  if (loggedModelRef(text) === undefined) parseModelRef(text);
+}
+
+/** Resolve, fetch and load a model version, or a logged model named by id (then `name` is its id, `version` empty). */
 export async function resolveModel(text: string, deps: ResolverDeps): Promise<ResolvedModel> {
+  const loggedId = loggedModelRef(text);
+  if (loggedId) {
+    const path = await loggedModelPath(loggedId, deps);
+    const model = await loadPackage(
+      path,
+      join(deps.cacheDir, "logged-models", loggedId),
+      `logged model ${loggedId}`,
+      deps,
+    );
+    return { name: loggedId, version: "", ...model };
+  }
   const ref = parseModelRef(text);
   const version = await lookupVersion(ref, deps.registry);
   const model = await loadVersion(ref.name, version, deps);
@@ -82,15 +108,37 @@ export async function lookupVersion(ref: ModelRef, registry: RegistryStore): Pro
 /** Fetch a version's package into the cache folder and load it. */
 export async function loadVersion(name: string, version: string, deps: ResolverDeps): Promise<ResolvedModel> {
   const uri = await deps.registry.getModelVersionDownloadUri({ name, version });
+  // A version registered from a logged model may name it (`models:/m-…`) rather than its folder.
+  const loggedId = loggedModelIdOfSource(uri);
+  const path = loggedId ? await loggedModelPath(loggedId, deps) : storePath(uri);
   const dir = join(deps.cacheDir, encodeURIComponent(name), version);
+  return { name, version, ...(await loadPackage(path, dir, `model ${name}/${version}`, deps)) };
+}
+
+const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/i;
+
+/** Where a logged model's files are in the store. */
+async function loggedModelPath(id: string, deps: ResolverDeps): Promise<string> {
+  if (!deps.tracking) throw invalidParam(`Logged model '${id}' cannot be resolved here (no tracking store).`);
+  const { info } = await deps.tracking.getLoggedModel(id);
+  return storePath(info.artifact_uri);
+}
+
+/** Copy the package at `path` to a fresh folder next to `dir` (the cache's copy) and load it. */
+async function loadPackage(
+  path: string,
+  dir: string,
+  label: string,
+  deps: ResolverDeps,
+): Promise<Pick<ResolvedModel, "predictor" | "close">> {
   // Each load reads its own fresh copy: replicas sharing a home (and its cache folder) replace the
   // cached copy concurrently, and reading `dir` while another process swaps it failed the load.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   let predictor: LoadedModel | undefined;
   try {
-    await fetchPackage(deps.artifacts, storePath(uri), tmp);
+    await fetchPackage(deps.artifacts, path, tmp);
     const context = deps.warn ? { warn: deps.warn } : {};
-    predictor = await loadModelFolder(tmp, deps.runtimes ?? [nativeRuntime], context, `model ${name}/${version}`);
+    predictor = await loadModelFolder(tmp, deps.runtimes ?? [nativeRuntime], context, label);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
@@ -100,14 +148,14 @@ export async function loadVersion(name: string, version: string, deps: ResolverD
     // Fully in memory: the copy becomes the cache's.
     await installCopy(tmp, dir);
     await rm(tmp, { recursive: true, force: true });
-    return { name, version, predictor: model, close: async () => {} };
+    return { predictor: model, close: async () => {} };
   }
   // Out-of-process runtimes may read their folder again (a restarted worker): it lives as long as the model.
   const close = async () => {
     await model.close?.();
     await rm(tmp, { recursive: true, force: true });
   };
-  return { name, version, predictor: model, close };
+  return { predictor: model, close };
 }
 
 /** Make `tmp` the cached copy at `dir` (best effort: another process may be doing the same). */

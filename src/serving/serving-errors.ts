@@ -1,6 +1,7 @@
 /** Error bodies of the inference routes: MLflow's `{error_code, message}`, or `{"error": ...}` under `/v2`. */
 import type { FastifyError, FastifyInstance } from "fastify";
 import { httpStatusFor, isMwError } from "../core/errors.js";
+import { requestId } from "./scoring/request-scoring.js";
 
 /** The status and code for an error; never a 5xx for a client's mistake. */
 export function servingStatus(err: FastifyError): { status: number; code: string } {
@@ -19,11 +20,33 @@ export function servingErrorAnswer(err: FastifyError, url: string): { status: nu
   return { status, body: isV2(url) ? { error: message } : { error_code: code, message } };
 }
 
-/** Install the error handler on an (encapsulated) inference context. */
-export function installServingErrors(app: FastifyInstance): void {
+/**
+ * The extra of a 5xx, so it can be traced: the request id (header and body), `Retry-After` on a
+ * 503, and one line to `log` with the id, route, code and cause (the log redacts secrets).
+ */
+export function traceServerError(
+  err: FastifyError,
+  answer: { status: number; body: object },
+  where: { id: string; method: string; url: string },
+  log: (line: string) => void,
+): { headers: Record<string, string>; body: object } {
+  const code = "error_code" in answer.body ? String(answer.body.error_code) : servingStatus(err).code;
+  const route = where.url.split("?")[0];
+  const cause = err.cause instanceof Error ? err.cause.message : err.message;
+  log(`error ${answer.status} ${code} request ${where.id} ${where.method} ${route}: ${cause}`);
+  const headers: Record<string, string> = { "x-request-id": where.id };
+  if (answer.status === 503) headers["retry-after"] = "1";
+  return { headers, body: { ...answer.body, request_id: where.id } };
+}
+
+/** Install the error handler on an (encapsulated) inference context; `log` gets a line per 5xx. */
+export function installServingErrors(app: FastifyInstance, log: (line: string) => void = () => {}): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const { status, body } = servingErrorAnswer(err, req.url);
-    return reply.status(status).send(body);
+    const answer = servingErrorAnswer(err, req.url);
+    if (answer.status < 500) return reply.status(answer.status).send(answer.body);
+    const id = req.scoring?.requestId ?? requestId(req.headers);
+    const traced = traceServerError(err, answer, { id, method: req.method, url: req.url }, log);
+    return reply.status(answer.status).headers(traced.headers).send(traced.body);
   });
 }
 

@@ -28,6 +28,8 @@ let canaryUrl: string;
 /** One model that fails for Contract "Two year". */
 let failing: FastifyInstance;
 let failingUrl: string;
+/** What the failing app logged. */
+const failingLog: string[] = [];
 /** Header keys routed to the primary and to the candidate at weight 50. */
 let primaryKey: string;
 let candidateKey: string;
@@ -46,9 +48,11 @@ before(async () => {
     }),
     [model("1", pkg), model("2", { ...pkg, faults: { delay_ms: DELAY_MS } })],
   ));
-  ({ app: failing } = await testServingApp(deploymentOf({ name: "churn-bad", primary: "churn/3" }), [
-    model("3", { ...pkg, faults: { fail_when: { column: "Contract", values: ["Two year"] } } }),
-  ]));
+  ({ app: failing } = await testServingApp(
+    deploymentOf({ name: "churn-bad", primary: "churn/3" }),
+    [model("3", { ...pkg, faults: { fail_when: { column: "Contract", values: ["Two year"] } } })],
+    { log: (line) => failingLog.push(line) },
+  ));
   canaryUrl = await listen(canary);
   failingUrl = await listen(failing);
   const keys = Array.from({ length: 100 }, (_, i) => `cust-${i}`);
@@ -71,15 +75,20 @@ function body(r: number, more: Record<string, unknown> = {}): string {
 }
 
 /** POST to `/invocations` over the network; resolves with the answer and when it arrived. */
-async function invoke(base: string, text: string, key?: string) {
+async function invoke(base: string, text: string, key?: string, requestId?: string) {
   const sent = performance.now();
   const res = await fetch(`${base}/invocations`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(key ? { "x-customer": key } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...(key ? { "x-customer": key } : {}),
+      ...(requestId ? { "x-request-id": requestId } : {}),
+    },
     body: text,
   });
   const json = (await res.json()) as Record<string, unknown>;
-  return { status: res.status, json, variant: res.headers.get("x-modelworks-variant"), sent, at: performance.now() };
+  const variant = res.headers.get("x-modelworks-variant");
+  return { status: res.status, json, variant, id: res.headers.get("x-request-id"), sent, at: performance.now() };
 }
 
 test("a delayed candidate answers at least delay_ms late; a concurrent primary request is not held up", async () => {
@@ -136,10 +145,29 @@ test("the Fastify route and V2 infer delay a faulty model's answer too", async (
 });
 
 test("a model failing on some inputs answers 500 for a matching row and 200 otherwise", async () => {
-  const bad = await invoke(failingUrl, body(0, { Contract: "Two year" }));
+  const bad = await invoke(failingUrl, body(0, { Contract: "Two year" }), undefined, "trace-direct");
   assert.equal(bad.status, 500);
   assert.equal(bad.json.error_code, "INTERNAL_ERROR");
   assert.match(String(bad.json.message), /injected fault: Contract = Two year/);
+  // Every 5xx can be traced: the request id in the header and body, one log line with it.
+  assert.equal(bad.id, "trace-direct");
+  assert.equal(bad.json.request_id, "trace-direct");
+  const routed = await failing.inject({
+    method: "POST",
+    url: "/invocations",
+    headers: { "content-type": "application/json", "x-request-id": "trace-route" },
+    payload: body(0, { Contract: "Two year" }),
+  });
+  assert.equal(routed.statusCode, 500);
+  assert.equal(routed.headers["x-request-id"], "trace-route");
+  assert.equal(routed.json().request_id, "trace-route");
+  assert.deepEqual(
+    failingLog.map((l) => l.replace(/: .*/, "")),
+    [
+      "error 500 INTERNAL_ERROR request trace-direct POST /invocations",
+      "error 500 INTERNAL_ERROR request trace-route POST /invocations",
+    ],
+  );
   const good = await invoke(failingUrl, body(0, { Contract: "Month-to-month" }));
   assert.equal(good.status, 200, JSON.stringify(good.json));
   assert.equal((good.json.predictions as unknown[]).length, 1);

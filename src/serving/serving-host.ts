@@ -11,7 +11,7 @@ import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { Deployment } from "./deployments/deployment.js";
 import type { DeploymentService } from "./deployments/deployment-service.js";
 import { ServingMetrics } from "./metrics/serving-metrics.js";
-import type { ResolvedModel } from "./model-resolver.js";
+import type { ResolvedModel, ResolverDeps } from "./model-resolver.js";
 import { parseModelRef } from "./model-resolver.js";
 import type { PredictionLogStore } from "./prediction-log/prediction-log-store.js";
 import { PredictionLogger } from "./prediction-log/prediction-logger.js";
@@ -24,6 +24,8 @@ import { ServingHeartbeat } from "./runtime/serving-heartbeat.js";
 export interface ServingHostDeps {
   registry: RegistryStore;
   artifacts: ArtifactStore;
+  /** Finds the logged model a version names as `models:/m-…` (MLflow 3). */
+  tracking?: ResolverDeps["tracking"];
   deployments: DeploymentService;
   predictions: PredictionLogStore;
   clock: Clock;
@@ -63,6 +65,7 @@ export class ServingHost {
         registry: deps.registry,
         artifacts: deps.artifacts,
         cacheDir: deps.cacheDir,
+        ...(deps.tracking ? { tracking: deps.tracking } : {}),
         ...(deps.runtimes ? { runtimes: deps.runtimes } : {}),
         ...(deps.warn ? { warn: deps.warn } : {}),
       },

@@ -44,6 +44,8 @@ export interface ServingRoutesOptions {
    * (`serve`; in `up` the platform app answers it).
    */
   databaseReadiness?: () => Promise<ReadinessCheck>;
+  /** Gets one line per 5xx (request id, route, code, cause); it must redact secrets. */
+  log?: (line: string) => void;
 }
 
 declare module "fastify" {
@@ -61,7 +63,7 @@ export async function servingRoutes(app: FastifyInstance, opts: ServingRoutesOpt
   app.removeAllContentTypeParsers();
   // Bodies arrive as text; the protocol handlers decide (MLflow answers 415 for other types itself).
   app.addContentTypeParser("*", { parseAs: "string", bodyLimit }, (_req, body, done) => done(null, body));
-  installServingErrors(app);
+  installServingErrors(app, opts.log);
   const after = { metrics: opts.metrics, random, ...(opts.logger ? { logger: opts.logger } : {}) };
   app.addHook("onResponse", async (req, reply) => {
     if (req.scoring) afterResponse(req.scoring, reply.statusCode, reply.elapsedTime, after);

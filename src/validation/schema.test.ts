@@ -4,7 +4,6 @@ import { MwError } from "../core/errors.js";
 import { tableFromColumns } from "../data/test-support/build-table.js";
 import { inferSchema } from "./infer-schema.js";
 import { type DatasetSchema, schemaFromJson, schemaFromYaml, schemaToJson, schemaToYaml } from "./schema.js";
-import { validateTable } from "./validate.js";
 
 const rows = 200;
 const training = tableFromColumns({
@@ -20,55 +19,6 @@ const rejects = (fn: () => unknown, message: RegExp) =>
     fn,
     (e: unknown) => e instanceof MwError && e.code === "INVALID_PARAMETER_VALUE" && message.test(e.message),
   );
-
-describe("inferSchema", () => {
-  const schema = inferSchema(training, undefined, { label: "churned" });
-  const col = (name: string) => schema.columns.find((c) => c.name === name)!;
-
-  test("types, presence, widened ranges, domains, ids, row counts, label", () => {
-    assert.equal(schema.label, "churned");
-    assert.deepEqual(schema.row_count, { min: 100, max: 400 });
-    assert.deepEqual(
-      schema.columns.map((c) => [c.name, c.type]),
-      [
-        ["customer_id", "string"],
-        ["age", "int"],
-        ["charges", "float"],
-        ["plan", "string"],
-        ["churned", "bool"],
-      ],
-    );
-    assert.deepEqual(col("customer_id").unique, {});
-    assert.equal(col("customer_id").domain, undefined);
-    assert.deepEqual(col("age").range, { min: 15, max: 74 }); // [20, 69] ± 10% of 49, rounded outward
-    assert.deepEqual(col("charges").range, { min: 9.1, max: 19.9 }); // [10, 19] ± 0.9
-    assert.equal(col("charges").presence!.min_fraction, 0.85); // 90% present − 0.05
-    assert.equal(col("age").presence!.min_fraction, 0.95);
-    assert.deepEqual(col("plan").domain, { values: ["basic", "gold", "pro"] });
-    assert.equal(col("churned").range, undefined);
-  });
-
-  test("options: margins, domain size, row-count factors; label must exist", () => {
-    const s = inferSchema(training, undefined, {
-      rangeMargin: 0,
-      maxDomainSize: 2,
-      presenceMargin: 0,
-      rowCountFactors: [1, 1],
-    });
-    const c = (n: string) => s.columns.find((x) => x.name === n)!;
-    assert.deepEqual(c("age").range, { min: 20, max: 69 });
-    assert.equal(c("plan").domain, undefined);
-    assert.equal(c("charges").presence!.min_fraction, 0.9);
-    assert.deepEqual(s.row_count, { min: 200, max: 200 });
-    rejects(() => inferSchema(training, undefined, { label: "nope" }), /label column 'nope'/);
-  });
-
-  test("the training data passes its own schema", () => {
-    const r = validateTable(training, schema);
-    assert.equal(r.success, true, JSON.stringify(r.results.filter((x) => !x.success)));
-    assert.equal(r.statistics.failed, 0);
-  });
-});
 
 describe("schema import/export", () => {
   const schema = inferSchema(training, undefined, { label: "churned" });

@@ -103,11 +103,24 @@ describe("platform API: datasets", () => {
     const same = await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "1"}', json);
     assert.equal(same.statusCode, 200, same.body);
     assert.equal(same.json().success, true);
-    // Version 2 (3,000 rows) against version 1's schema: the row-count bounds fail.
+    // Version 2 (3,000 clean rows of the same source) passes version 1's schema: no row-count bounds (issue 21).
     const smallerOne = (
       await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "2"}', json)
     ).json();
-    assert.equal(smallerOne.success, false);
+    assert.equal(
+      smallerOne.success,
+      true,
+      JSON.stringify(smallerOne.results.filter((r: { success: boolean }) => !r.success)),
+    );
+    // Version 3, whose labels are broken, fails it.
+    const broken = lines.slice(1, 500).map((l) => l.replace(/,(Yes|No)$/, ",Maybe"));
+    const added = await inject("POST", "/datasets?name=churn", `${lines[0]}\n${broken.join("\n")}\n`, "text/csv");
+    assert.equal(added.json().dataset_version.version, 3, added.body);
+    const brokenOne = (
+      await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "3"}', json)
+    ).json();
+    assert.equal(brokenOne.success, false);
+    assert.ok(brokenOne.results.some((r: { column: string; success: boolean }) => r.column === "Churn" && !r.success));
     const missing = await inject("POST", "/datasets/churn/versions/1/validate", '{"stored_version": "9"}', json);
     assert.equal(missing.statusCode, 404);
   });

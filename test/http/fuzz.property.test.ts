@@ -74,6 +74,7 @@ describe(`fuzzing the HTTP API (seed ${SEED})`, () => {
         root,
         `${root}/model`,
         modelId,
+        `models:/${modelId}`,
         "FINISHED",
         "fuzz-ds",
       ],

@@ -16,7 +16,7 @@ import * as py3 from "./support/python3-client.js";
 
 const T0 = 1_700_000_000_000;
 
-for (const backend of harnessBackends()) {
+for (const backend of harnessBackends({ s3: true })) {
   describe(`MLflow 3 client: log_model over HTTP (${backend.name})`, () => {
     let h: Harness;
     let w: Wire;

@@ -44,7 +44,8 @@ function expected(a: Access, caller: Caller): 401 | 403 | "allowed" {
     case "resource":
       // Datasets and deployments named here do not exist yet: creating them needs only a sign-in.
       if (a.orCreate) return "allowed";
-      return RANK[HELD[caller]] >= RANK[a.level] ? "allowed" : 403;
+      // The matrix names a logged model in every request, so a second requirement (`also`) applies too.
+      return RANK[HELD[caller]] >= Math.max(RANK[a.level], a.also ? RANK[a.also.level] : 0) ? "allowed" : 403;
   }
 }
 

@@ -7,6 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { homeAuthorization } from "../../src/cli/test-support/home-auth.js";
+import type { Run } from "../../src/core/api/mlflow-entities.js";
+import { fetchTransport, Wire } from "../http/support/client.js";
+import * as py3 from "../http/support/python3-client.js";
 import type { UiBrowser } from "./support/browser.js";
 import { browserSkipReason, openBrowser, signInWithTokenLink } from "./support/browser.js";
 import { latestChecks, startAnalysedRollout } from "./support/rollout-traffic.js";
@@ -155,6 +159,44 @@ describe("web UI pages in Chromium", { skip }, () => {
     // Lineage: version → run → dataset version.
     assert.ok(await ui.page.locator('main a[href*="#/runs/"]').count(), "links to the versions' runs");
     assert.ok(await ui.page.locator('main a[href*="#/datasets/"]').count(), "a link to the training dataset");
+  });
+
+  it("MLflow 3 logged models: the run lists them, a logged model's page, the version links to it", async () => {
+    // What the 3.x client sends for log_model(..., registered_model_name="m3") in the trained run.
+    const w = new Wire(fetchTransport(fx.url, homeAuthorization(fx.home)));
+    const { run } = await w.ok<{ run: Run }>("GET", "/mlflow/runs/get", { run_id: fx.trained.runId });
+    const model = await py3.logModel(w, run, "model");
+    const id = model.info.model_id;
+    await w.ok("POST", "/mlflow/runs/log-metric", {
+      run_id: run.info.run_id,
+      key: "accuracy",
+      value: 0.9,
+      timestamp: Date.now(),
+      step: 0,
+      model_id: id,
+    });
+    await py3.registerLoggedModel(w, model, "m3");
+
+    await visit(`/runs/${fx.trained.runId}`, "08b-run-logged-models");
+    assert.ok((await h2s()).includes("Logged models"), "the run page has h2 Logged models");
+    const link = ui.page.locator(`table[aria-label="Logged models"] a[href*="#/logged-models/${id}"]`);
+    await link.waitFor({ timeout: 15_000 });
+
+    assert.equal(await visit(`/logged-models/${id}`, "08c-logged-model"), "model");
+    await ui.page.locator('table[aria-label="Registered versions"]').waitFor({ timeout: 15_000 });
+    await ui.shot("08c-logged-model-full", { fullPage: true });
+    const heads = await h2s();
+    for (const h of ["Registered versions", "Metrics", "Parameters", "Tags", "Files"])
+      assert.ok(heads.includes(h), `logged model page has h2 ${h} (has ${heads.join(", ")})`);
+    assert.match((await ui.page.locator("main dl.props").textContent()) ?? "", /READY/);
+    assert.ok(await ui.page.locator('table[aria-label="Registered versions"] a[href*="#/models/m3"]').count());
+    assert.match((await ui.page.locator('table[aria-label="Metrics"]').textContent()) ?? "", /accuracy/);
+    assert.match((await ui.page.locator('table[aria-label="Files"]').textContent()) ?? "", /MLmodel/);
+
+    await visit("/models/m3", "08d-model-from-logged-model");
+    const fromVersion = ui.page.locator(`table[aria-label="Versions"] a[href*="#/logged-models/${id}"]`);
+    assert.equal(await fromVersion.count(), 1, "the version links to its logged model");
+    assert.ok(await ui.page.locator(`section[aria-label="Lineage details"] a[href*="#/logged-models/${id}"]`).count());
   });
 
   it("deployments: the deployment list", async () => {

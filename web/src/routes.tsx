@@ -51,6 +51,7 @@ const DatasetsPage = page(() => PAGE_CHUNKS.datasets().then((m) => m.DatasetsPag
 const DeploymentPage = page(() => PAGE_CHUNKS.deployment().then((m) => m.DeploymentPage));
 const DeploymentsPage = page(() => PAGE_CHUNKS.deployments().then((m) => m.DeploymentsPage));
 const ExperimentsPage = page(() => PAGE_CHUNKS.experiments().then((m) => m.ExperimentsPage));
+const LoggedModelPage = page(() => PAGE_CHUNKS.loggedModel().then((m) => m.LoggedModelPage));
 const ModelPage = page(() => PAGE_CHUNKS.model().then((m) => m.ModelPage));
 const ModelsPage = page(() => PAGE_CHUNKS.models().then((m) => m.ModelsPage));
 const MonitoringPage = page(() => PAGE_CHUNKS.monitoring().then((m) => m.MonitoringPage));
@@ -79,6 +80,11 @@ export const ROUTES: RouteDef[] = [
   },
   { pattern: "/compare", section: "experiments", render: (_p, q) => <ComparePage query={q} /> },
   { pattern: "/runs/:id", section: "experiments", render: (p, q) => <RunPage runId={p.id ?? ""} query={q} /> },
+  {
+    pattern: "/logged-models/:id",
+    section: "experiments",
+    render: (p) => <LoggedModelPage modelId={p.id ?? ""} />,
+  },
   { pattern: "/datasets", section: "datasets", render: () => <DatasetsPage /> },
   { pattern: "/datasets/:name", section: "datasets", render: (p, q) => <DatasetPage name={p.name ?? ""} query={q} /> },
   { pattern: "/models", section: "models", render: () => <ModelsPage /> },

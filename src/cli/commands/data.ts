@@ -1,4 +1,4 @@
-/** `modelworks data add|ls|show|diff|profile|validate` */
+/** `modelworks data add|ls|show|diff|profile|infer|validate|schema|log-input` */
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -23,6 +23,7 @@ import { schemaFromYaml } from "../../validation/schema.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 import { clientAuthorization, fetchWithAuthorization } from "../client-auth.js";
+import { inferFile } from "./data-infer.js";
 
 export const DATA_HELP = `Usage:
   modelworks data add FILE --name NAME [--label COL] [--type COL=TYPE]... [--json]
@@ -30,6 +31,9 @@ export const DATA_HELP = `Usage:
   modelworks data show NAME[@VERSION] [--json]
   modelworks data diff NAME@A NAME@B [--json]
   modelworks data profile FILE [--type COL=TYPE]... [--json]
+  modelworks data infer FILE [--label COL] [--type COL=TYPE]... [--batch-rows 100] [--row-count LO,HI] [--json]
+                                                  print the schema inferred from FILE (YAML; JSON with --json),
+                                                  storing nothing; edit it, then validate with --schema FILE.yaml
   modelworks data validate FILE --schema NAME[@VERSION]|SCHEMA.yaml|SCHEMA.json [--json]
                                                   (exit 1 when an error-level check fails)
   modelworks data schema NAME[@VERSION] [--json]          print the schema (YAML; JSON with --json)
@@ -42,6 +46,9 @@ TYPE is one of int, float, bool, string, timestamp (Yes/No columns stay strings 
 Dataset versions: 'add' stores an immutable snapshot of FILE (CSV or Parquet) in the
 content-addressed store (MODELWORKS_HOME/objects/sha256/..) with its profile and inferred schema;
 adding the same bytes again returns the existing version. VERSION defaults to the latest.
+Inferred schemas pass clean later batches of the same source: no row-count check (declare one with
+--row-count LO,HI, multiples of FILE's rows, checked as a warning), id-like columns (distinct strings
+or integers) only checked for uniqueness, tolerances sized for batches of --batch-rows rows or more.
 Connection: --tracking-uri URL (or MODELWORKS_TRACKING_URI) talks to a server (files are
 uploaded); otherwise the embedded store in --home / MODELWORKS_HOME (default ./.modelworks).`;
 
@@ -58,6 +65,8 @@ type Flags = {
   store?: string;
   artifacts?: string;
   "tracking-uri"?: string;
+  "batch-rows"?: string;
+  "row-count"?: string;
 };
 
 interface DataConnection {
@@ -80,6 +89,8 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
       set: { type: "string" },
       run: { type: "string" },
       context: { type: "string" },
+      "batch-rows": { type: "string" },
+      "row-count": { type: "string" },
     },
   });
   const [sub, ...args] = positionals;
@@ -88,11 +99,12 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (sub === "profile") return profileFile(need(args[0], "data profile needs a FILE"), values, io);
+  if (sub === "infer") return inferFile(need(args[0], "data infer needs a FILE"), values, io);
   if (sub === "validate" && values.schema && isSchemaFile(values.schema)) {
     return validateWithFile(need(args[0], "data validate needs a FILE"), values.schema, values, io);
   }
   if (!SUBCOMMANDS.includes(sub)) {
-    throw new CliError(`unknown subcommand 'data ${sub}' (expected ${SUBCOMMANDS.join(", ")} or profile)`);
+    throw new CliError(`unknown subcommand 'data ${sub}' (expected ${SUBCOMMANDS.join(", ")}, profile or infer)`);
   }
   const conn = await connectData(values, io);
   try {

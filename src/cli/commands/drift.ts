@@ -21,7 +21,7 @@ import type { ColumnKind, StatTestName } from "../../monitoring/stats/index.js";
 import { STAT_TESTS } from "../../monitoring/stats/index.js";
 import type { Platform } from "../../server/open-platform.js";
 import { openPlatform } from "../../server/open-platform.js";
-import { parseModelRef, resolveModel } from "../../serving/model-resolver.js";
+import { checkModelRef, resolveModel } from "../../serving/model-resolver.js";
 import type { DatasetSchema } from "../../validation/schema.js";
 import { schemaFromJson, schemaFromYaml } from "../../validation/schema.js";
 import type { CliIo } from "../cli-context.js";
@@ -47,7 +47,8 @@ reason and not counted. Tests: ks, chisquare, z, wasserstein, jensenshannon, psi
 
 --model MODEL@ALIAS scores both sides and adds the drift of the model's score (counted like a
 column): P(positive) for binary, the predicted value for regression, the top class's probability
-for multiclass models. --schema checks the current data against a dataset version's schema or a schema file
+for multiclass models; MODEL/VERSION and an MLflow 3 logged model id (models:/m-ID) work too.
+--schema checks the current data against a dataset version's schema or a schema file
 (nulls, ranges, category domains, missing columns, types). --html writes a self-contained report;
 --json prints the report as JSON (dataset_drift, share_drifted, columns[].{column, type, test,
 statistic, p_value, threshold, drifted}, ...).
@@ -77,7 +78,7 @@ export async function driftCommand(argv: string[], io: CliIo): Promise<number> {
   if (!values.current) throw new CliError("drift needs --current FILE|DATASET[@VERSION]");
   // Every flag is checked before any data is read.
   const options: ComputeDriftOptions = driftOptions(values);
-  if (values.model) parseModelRef(values.model);
+  if (values.model) checkModelRef(values.model);
   let platform: Platform | undefined;
   const embedded = async () => {
     platform ??= await openPlatform(resolveConfig(values, io.env, io.cwd));

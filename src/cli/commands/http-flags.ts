@@ -23,7 +23,8 @@ export const HARDENING_HELP = `  --allowed-hosts H1,H2  Host names the server an
                  for subdomains, '*' for any host). Others get 403; /health and /ping always answer.
   --cors-origins O1,O2   web apps (https://app.example.com) that may call the API from a browser
                  (env MODELWORKS_CORS_ORIGINS; default none)
-  --max-concurrent-requests N  requests in flight before new ones get 503 + Retry-After (default ${DEFAULT_MAX_CONCURRENT_REQUESTS})`;
+  --max-concurrent-requests N  requests in flight before new ones get 503 + Retry-After (default
+                 ${DEFAULT_MAX_CONCURRENT_REQUESTS}; predictions and other requests are counted apart)`;
 
 /** Help line of UPLOAD_FLAGS. */
 export const UPLOAD_HELP = `  --max-upload-bytes N   largest artifact or dataset upload (default ${DEFAULT_MAX_UPLOAD_BYTES}, 2 GiB)`;

@@ -122,7 +122,7 @@ export async function faultModel(
 }
 
 /** The version a `NAME/VERSION` (or `NAME@ALIAS`) reference names. */
-async function sourceVersion(conn: Connection, text: string): Promise<ModelVersion> {
+export async function sourceVersion(conn: Connection, text: string): Promise<ModelVersion> {
   const ref = parseModelRef(text);
   const res = ref.alias
     ? await conn.api.getModelVersionByAlias({ name: ref.name, alias: ref.alias })
@@ -131,7 +131,7 @@ async function sourceVersion(conn: Connection, text: string): Promise<ModelVersi
 }
 
 /** Read the package under `path` in the artifact store (copied to a temp folder first). */
-async function fetchPackage(artifacts: ArtifactStore, path: string): Promise<ModelPackage> {
+export async function fetchPackage(artifacts: ArtifactStore, path: string): Promise<ModelPackage> {
   const dir = await mkdtemp(join(tmpdir(), "mw-fault-"));
   try {
     for (const f of await artifacts.list(path)) {

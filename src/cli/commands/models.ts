@@ -1,9 +1,10 @@
-/** `modelworks models ls|show|alias|import-xgboost|fault`: registered models and their versions. */
+/** `modelworks models ls|show|alias|import-xgboost|fault|export`: registered models and their versions. */
 import { parseArgs } from "node:util";
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { importXgboost } from "./import-xgboost.js";
+import { EXPORT_FLAGS, exportFormat, exportModel } from "./models-export.js";
 import { FAULT_FLAGS, faultModel, faultsFromFlags } from "./models-fault.js";
 
 export const MODELS_HELP = `Usage:
@@ -13,6 +14,7 @@ export const MODELS_HELP = `Usage:
   modelworks models import-xgboost FILE --name NAME [--experiment NAME] [--json]
   modelworks models fault MODEL/VERSION [--delay-ms N] [--fail-when COL=V1,V2] [--fail-rate X]
                           [--score-shift X] [--description TEXT] [--json]
+  modelworks models export MODEL/VERSION|MODEL@ALIAS --out FILE [--format onnx] [--json]
 
 Lists registered models, shows one with its versions and aliases, and points an alias
 (e.g. champion) at a version. Connection flags as for 'modelworks runs'.
@@ -21,7 +23,13 @@ Lists registered models, shows one with its versions and aliases, and points an 
 testing canary rollouts. --delay-ms N (0-60000) answers N ms late when served; --fail-when
 COL=V1,V2 fails requests with a row whose COL is V1 or V2; --fail-rate X (0-1) fails that share
 of requests; --score-shift X (-1..1) adds X to every score (negative: --score-shift=-0.2).
-At least one is required.`;
+At least one is required.
+
+'export' writes a version of a model trained here (gbdt or linear) as one ONNX file (--format
+onnx, the default), preprocessing included: one input per column ([N, 1]; double for numbers and
+booleans, NaN for missing; string for categorical columns), outputs 'label' and 'probabilities'
+([N, 2]) for classifiers, 'variable' for regression. onnxruntime's scores equal the platform's
+within 1e-6 (regression: float32, as ONNX tree regressors output).`;
 
 /** Run the `models` command. */
 export async function modelsCommand(argv: string[], io: CliIo): Promise<number> {
@@ -34,6 +42,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       name: { type: "string" },
       experiment: { type: "string" },
       ...FAULT_FLAGS,
+      ...EXPORT_FLAGS,
     },
   });
   const [sub, ...rest] = positionals;
@@ -43,6 +52,9 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
   }
   // Checked before connecting, so a bad flag never touches the store.
   const faults = sub === "fault" ? faultsFromFlags(values) : undefined;
+  const format = sub === "export" ? exportFormat(values.format) : undefined;
+  if (sub === "export" && (!rest[0] || !values.out))
+    throw new CliError("models export needs MODEL/VERSION and --out FILE");
   const conn = await connect(values, io);
   const api = conn.api;
   try {
@@ -103,7 +115,18 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
       else io.out(`Registered ${res.model.name} version ${res.model.version} (faults: ${JSON.stringify(res.faults)})`);
       return 0;
     }
-    throw new CliError(`unknown subcommand 'models ${sub}' (expected ls, show, alias, import-xgboost or fault)`);
+    if (sub === "export" && format) {
+      const res = await exportModel(conn, rest[0] as string, { format, out: values.out as string, cwd: io.cwd });
+      if (values.json) io.out(JSON.stringify(res));
+      else
+        io.out(
+          `Exported ${res.model.name} version ${res.model.version} (${res.algo}, ${res.task}, ${res.inputs.length} inputs) as ${res.format.toUpperCase()} → ${res.out} (${res.bytes} bytes)`,
+        );
+      return 0;
+    }
+    throw new CliError(
+      `unknown subcommand 'models ${sub}' (expected ls, show, alias, import-xgboost, fault or export)`,
+    );
   } finally {
     await conn.close();
   }

@@ -4,6 +4,7 @@
  * controller, the monitor scheduler and live traffic windows running beside it.
  */
 import type { FastifyInstance } from "fastify";
+import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
 import type { PlatformConfig } from "../../core/config.js";
 import { servingTotals } from "../../monitoring/alerts/error-rates.js";
@@ -23,6 +24,7 @@ import { mapTargets } from "../../serving/serving-targets.js";
 import { VERSION } from "../../version.js";
 import type { CliIo } from "../cli-context.js";
 import { listenOn } from "./listen.js";
+import { processWarnings } from "./process-warnings.js";
 import { startRolloutController } from "./rollout-controller.js";
 import { hostFor } from "./serving-host.js";
 
@@ -89,6 +91,7 @@ export async function startPlatformProcess(
       feedback: host.predictions,
       clock: systemClock,
       layout: "multi" as const,
+      log: (line: string) => io.err(redactSecrets(line)),
     };
     // Monitors publish their gauges on the serving registry and read error rates from its totals.
     const monitoring = platform.monitoring.withServing({
@@ -119,7 +122,7 @@ export async function startPlatformProcess(
     host.startReporting(url);
     sync = followDeployments(host, o.syncMs, io);
     controller = startRolloutController(platform, host, io, o.rolloutTickMs);
-    monitor = new MonitorScheduler(monitoring, { tickMs: o.monitorTickMs, warn: (m) => io.err(`warning: ${m}`) });
+    monitor = new MonitorScheduler(monitoring, { tickMs: o.monitorTickMs, warn: processWarnings(io) });
     monitor.start();
     traffic.start();
     return { url, app, first, stop };
@@ -131,6 +134,7 @@ export async function startPlatformProcess(
 
 /** Start and stop runtimes as deployments are created, stopped or deleted. */
 function followDeployments(host: ReturnType<typeof hostFor>, everyMs: number, io: CliIo): NodeJS.Timeout {
+  const warn = processWarnings(io);
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
@@ -140,7 +144,7 @@ function followDeployments(host: ReturnType<typeof hostFor>, everyMs: number, io
       for (const n of r.started) io.err(`serving deployment ${n}`);
       for (const n of r.stopped) io.err(`stopped serving deployment ${n}`);
     } catch (e) {
-      io.err(`warning: cannot list deployments: ${(e as Error).message}`);
+      warn(`cannot list deployments: ${(e as Error).message}`);
     } finally {
       running = false;
     }

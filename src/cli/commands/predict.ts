@@ -10,13 +10,13 @@ import { resolveModel } from "../../serving/model-resolver.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
 
-export const PREDICT_HELP = `Usage: modelworks predict MODEL@ALIAS|MODEL/VERSION FILE --out OUT.csv|OUT.parquet
+export const PREDICT_HELP = `Usage: modelworks predict MODEL@ALIAS|MODEL/VERSION|models:/m-ID FILE --out OUT.csv|OUT.parquet
                          [--format csv|parquet] [--json]
 
-Scores every row of FILE (CSV or Parquet) with a registered model and writes the input rows with
-its outputs: binary \`probability\` and \`label\`; regression \`prediction\`; multiclass
-\`probability_CLASS\` per class and \`label\` (the top class). CSV or Parquet, chosen by --format
-or else by OUT's extension (.csv, .parquet). Rows are scored and written in chunks (a Parquet row
+Scores every row of FILE (CSV or Parquet) with a registered model (or an MLflow 3 logged model,
+named by its id) and writes the input rows with its outputs: binary \`probability\` and \`label\`;
+regression \`prediction\`; multiclass \`probability_CLASS\` per class and \`label\` (the top
+class). CSV or Parquet, chosen by --format or else by OUT's extension (.csv, .parquet). Rows are scored and written in chunks (a Parquet row
 group each), with progress on stderr. --json prints only a summary object (rows, out, format,
 model, version, seconds).`;
 
@@ -54,7 +54,7 @@ export async function predictCommand(argv: string[], io: CliIo): Promise<number>
     io.out(
       values.json
         ? JSON.stringify(summary)
-        : `Scored ${rows} rows with ${model.name} v${model.version} → ${values.out} (${format}, ${seconds.toFixed(2)} s)`,
+        : `Scored ${rows} rows with ${model.version ? `${model.name} v${model.version}` : model.name} → ${values.out} (${format}, ${seconds.toFixed(2)} s)`,
     );
     return 0;
   } finally {

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { redactSecrets } from "../../auth/redact.js";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
 import { databaseReadiness } from "../../core/db/readiness.js";
@@ -107,6 +108,7 @@ export async function serveCommand(argv: string[], given: CliIo): Promise<number
       ),
       requestGuard: guard,
       databaseReadiness: () => databaseReadiness(platform.db, { migrations: platform.schemaMigrations }),
+      log: (line) => io.err(redactSecrets(line)),
     });
     const url = await listenOn(app, listenHost, port);
     host.startReporting(url);

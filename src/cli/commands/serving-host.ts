@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import type { PlatformConfig } from "../../core/config.js";
 import { sqlitePathOf } from "../../core/db/open-database.js";
-import { repeatLimitedLog } from "../../core/logging/repeat-limited-log.js";
 import type { Platform } from "../../server/open-platform.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import { FileSpool } from "../../serving/prediction-log/spool/file-spool.js";
@@ -12,6 +11,7 @@ import { SqliteWorkerPredictionLogStore } from "../../serving/prediction-log/sql
 import { ServingHost } from "../../serving/serving-host.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError } from "../cli-context.js";
+import { processWarnings } from "./process-warnings.js";
 
 /** The serving host over the platform's stores; `kind` names the command in serving reports. */
 export function hostFor(
@@ -25,6 +25,7 @@ export function hostFor(
     kind,
     registry: platform.registry,
     artifacts: platform.artifacts,
+    tracking: platform.tracking,
     deployments: platform.deployments,
     predictions: predictionStore(platform, config.storeUri, io.cwd),
     clock: systemClock,
@@ -32,7 +33,7 @@ export function hostFor(
     runtimes: platform.runtimes,
     pollMs,
     // During an outage the same warning comes from every flush and poll: say it once per 10 s, counted.
-    warn: repeatLimitedLog((m) => io.err(`warning: ${m}`), { key: (m) => m.replace(/\d+/g, "#") }),
+    warn: processWarnings(io),
     spool: new FileSpool(join(config.home, "spool", "predictions"), spoolBytes(io.env)),
   });
 }

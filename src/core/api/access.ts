@@ -17,7 +17,8 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
  * - `name`: the resource named by the `name` field (path parameter or body);
  * - `artifact_path`: the experiment whose id is the first segment of the artifact path;
  * - `pipeline_run`: the pipeline of the pipeline run in `run_id`;
- * - `logged_model`: the experiment of the logged model in `model_id`.
+ * - `logged_model`: the experiment of the logged model in `model_id`;
+ * - `logged_model_source`: that of the logged model named by `model_id` or a `models:/m-…` `source`, if any.
  */
 export type ResourceRef =
   | "experiment_id"
@@ -27,7 +28,15 @@ export type ResourceRef =
   | "name"
   | "artifact_path"
   | "pipeline_run"
-  | "logged_model";
+  | "logged_model"
+  | "logged_model_source";
+
+/** `level` on a second resource, when the request names one through `ref`. */
+export interface AlsoNeeds {
+  readonly type: ResourceType;
+  readonly level: Level;
+  readonly ref: ResourceRef;
+}
 
 /** A route's requirement. */
 export type Access =
@@ -52,6 +61,8 @@ export type Access =
       readonly level: Level;
       readonly ref: ResourceRef;
       readonly orCreate?: boolean;
+      /** A second resource the request may name, checked too when it does. */
+      readonly also?: AlsoNeeds;
     }
   /** Predicting with a deployment: a token with read on it, or the deployment is public. */
   | { readonly kind: "predict" };
@@ -68,7 +79,8 @@ export const access = {
   /** Any signed-in user; the answer lists only resources of `type` the caller may read. */
   list: (type: ResourceType): Access => ({ kind: "user", list: type }),
   /** `level` on the resource of `type` found through `ref`. */
-  on: (type: ResourceType, level: Level, ref: ResourceRef): Access => ({ kind: "resource", type, level, ref }),
+  on: (type: ResourceType, level: Level, ref: ResourceRef, also?: AlsoNeeds): Access =>
+    also ? { kind: "resource", type, level, ref, also } : { kind: "resource", type, level, ref },
   /** Create a resource named by `ref` (any signed-in user), or `edit` it when it exists. */
   create: (type: ResourceType, ref: ResourceRef): Access => ({
     kind: "resource",

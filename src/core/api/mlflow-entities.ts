@@ -110,6 +110,8 @@ export interface ModelVersion {
   tags?: KeyValue[];
   run_link?: string;
   aliases?: string[];
+  /** MLflow 3: the logged model (`m-…`) the version was created from. */
+  model_id?: string;
 }
 
 export interface RegisteredModelAlias {

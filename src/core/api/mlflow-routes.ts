@@ -321,8 +321,10 @@ export const mlflowRoutes = {
       tags,
       run_link: s.string(),
       description: s.string(),
+      model_id: s.string(),
     }),
-    access.on("registered_model", "edit", "name"),
+    // MLflow 3: registering a logged model also needs read on its experiment.
+    access.on("registered_model", "edit", "name", { type: "experiment", level: "read", ref: "logged_model_source" }),
   ),
   updateModelVersion: route<{ model_version: ModelVersion }>()(
     "PATCH",

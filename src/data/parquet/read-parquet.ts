@@ -1,158 +1,33 @@
-/** Parquet → Table with hyparquet (pure JS; ZSTD, GZIP, Brotli, LZ4 via hyparquet-compressors). */
-import type { ColumnData, FileMetaData, SchemaElement } from "hyparquet";
-import { parquetMetadata, parquetRead } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
-import { invalidParam } from "../../core/errors.js";
-import type { Column, LogicalType } from "../table.js";
-import { Table } from "../table.js";
+/**
+ * Parquet → Table. Column chunks are decoded straight into the Table's typed arrays and
+ * dictionaries, row group by row group (see parquet-reader.ts); a file is read by range, so
+ * memory is the Table plus one column chunk. {@link openParquetFile} streams row groups.
+ */
+import type { Table } from "../table.js";
+import { bufferSource, fileSource } from "./byte-source.js";
+import type { ParquetReadOptions } from "./parquet-reader.js";
+import { ParquetReader } from "./parquet-reader.js";
 
-/** Options for reading Parquet. */
-export interface ParquetReadOptions {
-  /** Convert these columns to the given types (a value that does not convert is an error). */
-  types?: Record<string, LogicalType>;
-  /** Name used in error messages. */
-  source?: string;
+export type { ParquetReadOptions } from "./parquet-reader.js";
+export { looksLikeParquet, ParquetReader } from "./parquet-reader.js";
+
+/** Open a Parquet file for reading by row group (`rowGroups()`) or whole (`readAll()`); close it when done. */
+export async function openParquetFile(path: string, options: ParquetReadOptions = {}): Promise<ParquetReader> {
+  return ParquetReader.open(await fileSource(path), { source: path, ...options });
 }
 
-const PARQUET_MAGIC = "PAR1";
-
-/** True when the bytes start and end with Parquet's magic number. */
-export function looksLikeParquet(buf: Uint8Array): boolean {
-  const text = (s: number) => String.fromCharCode(...buf.subarray(s, s + 4));
-  return buf.length >= 12 && text(0) === PARQUET_MAGIC && text(buf.length - 4) === PARQUET_MAGIC;
+/** Read a Parquet file into a Table (flat schemas only). */
+export async function readParquetFile(path: string, options: ParquetReadOptions = {}): Promise<Table> {
+  const reader = await openParquetFile(path, options);
+  try {
+    return await reader.readAll();
+  } finally {
+    await reader.close();
+  }
 }
 
 /** Read Parquet bytes into a Table (flat schemas only). */
 export async function readParquetBuffer(buf: Uint8Array, options: ParquetReadOptions = {}): Promise<Table> {
-  const source = options.source ?? "<buffer>";
-  if (!looksLikeParquet(buf)) throw invalidParam(`${source}: not a Parquet file (missing PAR1 magic bytes)`);
-  const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  let metadata: FileMetaData;
-  try {
-    metadata = parquetMetadata(file);
-  } catch (e) {
-    throw invalidParam(`${source}: corrupt Parquet footer (${(e as Error).message})`);
-  }
-  const leaves = flatLeaves(metadata, source);
-  const numRows = Number(metadata.num_rows);
-  const chunks = new Map<string, ColumnData[]>(leaves.map((l) => [l.name, []]));
-  try {
-    await parquetRead({
-      file,
-      metadata,
-      compressors,
-      onChunk: (c) => chunks.get(c.columnName)?.push(c),
-    });
-  } catch (e) {
-    throw invalidParam(`${source}: cannot decode Parquet data (${(e as Error).message})`);
-  }
-  const types = options.types ?? {};
-  for (const name of Object.keys(types)) {
-    if (!chunks.has(name)) throw invalidParam(`${source}: types names column '${name}', which the file lacks`);
-  }
-  return new Table(
-    leaves.map((leaf, c) => {
-      const values = gather(chunks.get(leaf.name) ?? [], numRows);
-      const type = types[leaf.name] ?? naturalType(leaf);
-      return buildColumn(leaf.name, type, values, (row, why) =>
-        invalidParam(`${source}: row ${row + 1}, column ${c + 1} ('${leaf.name}'): ${why}`),
-      );
-    }),
-  );
-}
-
-function flatLeaves(metadata: FileMetaData, source: string): SchemaElement[] {
-  const [root, ...rest] = metadata.schema;
-  if (!root || rest.some((e) => (e.num_children ?? 0) > 0) || rest.length !== (root.num_children ?? 0)) {
-    throw invalidParam(`${source}: nested Parquet columns (structs, lists, maps) are not supported`);
-  }
-  return rest;
-}
-
-/** The logical type a Parquet column maps to without an override. */
-function naturalType(e: SchemaElement): LogicalType {
-  const logical = e.logical_type?.type;
-  if (logical === "TIMESTAMP" || logical === "DATE") return "timestamp";
-  if (e.converted_type === "TIMESTAMP_MILLIS" || e.converted_type === "TIMESTAMP_MICROS" || e.converted_type === "DATE")
-    return "timestamp";
-  if (e.converted_type === "DECIMAL" || logical === "DECIMAL") return "float";
-  switch (e.type) {
-    case "BOOLEAN":
-      return "bool";
-    case "INT32":
-    case "INT64":
-      return "int";
-    case "FLOAT":
-    case "DOUBLE":
-      return "float";
-    case "INT96":
-      return "timestamp";
-    default:
-      return "string";
-  }
-}
-
-function gather(chunks: ColumnData[], numRows: number): unknown[] {
-  const out = new Array<unknown>(numRows).fill(null);
-  for (const c of chunks) {
-    const data = c.columnData as ArrayLike<unknown>;
-    for (let i = 0; i < data.length && c.rowStart + i < numRows; i++) out[c.rowStart + i] = data[i];
-  }
-  return out;
-}
-
-type Fail = (row: number, why: string) => Error;
-
-function toNumber(v: unknown, row: number, fail: Fail): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return Number(v);
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === "boolean") return v ? 1 : 0;
-  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
-  if (Number.isNaN(n)) throw fail(row, `value '${String(v)}' is not a number`);
-  return n;
-}
-
-function buildColumn(name: string, type: LogicalType, values: unknown[], fail: Fail): Column {
-  const length = values.length;
-  const nulls = new Uint8Array(length);
-  let hasNull = false;
-  values.forEach((v, i) => {
-    if (v === null || v === undefined) {
-      nulls[i] = 1;
-      hasNull = true;
-    }
-  });
-  const base = { name, length, ...(hasNull ? { nulls } : {}) };
-  if (type === "string") {
-    const dict = new Map<string, number>();
-    const codes = new Int32Array(length);
-    values.forEach((v, i) => {
-      if (nulls[i]) codes[i] = -1;
-      else {
-        const s = v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v);
-        let code = dict.get(s);
-        if (code === undefined) {
-          code = dict.size;
-          dict.set(s, code);
-        }
-        codes[i] = code;
-      }
-    });
-    return { ...base, type, codes, dictionary: [...dict.keys()] };
-  }
-  if (type === "bool") {
-    const out = new Uint8Array(length);
-    values.forEach((v, i) => {
-      if (!nulls[i]) out[i] = toNumber(v, i, fail) ? 1 : 0;
-    });
-    return { ...base, type, values: out };
-  }
-  const out = new Float64Array(length);
-  values.forEach((v, i) => {
-    out[i] = nulls[i] ? Number.NaN : toNumber(v, i, fail);
-    if (type === "int" && !nulls[i] && !Number.isInteger(out[i]))
-      throw fail(i, `value '${String(v)}' is not an integer`);
-  });
-  return { ...base, type, values: out };
+  const reader = await ParquetReader.open(bufferSource(buf), options);
+  return reader.readAll();
 }

@@ -26,6 +26,7 @@ const VERSION_TABLES: EntityTables = {
     name: "v.name",
     version_number: "v.version",
     run_id: "v.run_id",
+    model_id: "v.model_id",
     source_path: "v.source",
     creation_timestamp: "v.creation_time",
     last_updated_timestamp: "v.last_updated_time",

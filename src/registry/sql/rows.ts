@@ -32,6 +32,7 @@ export interface ModelVersionRow {
   run_link: string | null;
   status: ModelVersionStatus;
   status_message: string | null;
+  model_id: string | null;
 }
 
 /** A model version's identity. */
@@ -43,7 +44,7 @@ export interface VersionKey {
 /** The columns of a version row, for SELECTs that alias the table as `mv`. */
 export const VERSION_COLUMNS =
   "mv.name, mv.version, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, " +
-  "mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message";
+  "mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.model_id";
 
 /** A version row (with its tags and aliases) as the wire entity; empty fields are omitted. */
 export function toModelVersion(r: ModelVersionRow, tags: KeyValue[], aliases: string[]): ModelVersion {
@@ -63,6 +64,7 @@ export function toModelVersion(r: ModelVersionRow, tags: KeyValue[], aliases: st
   if (r.status_message) mv.status_message = r.status_message;
   if (tags.length > 0) mv.tags = tags;
   if (aliases.length > 0) mv.aliases = aliases;
+  if (r.model_id) mv.model_id = r.model_id;
   return mv;
 }
 

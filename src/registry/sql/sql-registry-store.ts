@@ -73,8 +73,8 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
     const storePath = storePathOf(input.storageLocation || input.source);
     await tx.run(
       `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage,
-         source, storage_location, run_id, run_link, status, status_message, deleted, store_path)
-       VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, 'READY', NULL, 0, ?)`,
+         source, storage_location, run_id, run_link, status, status_message, deleted, store_path, model_id)
+       VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, 'READY', NULL, 0, ?, ?)`,
       [
         input.name,
         version,
@@ -87,6 +87,7 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
         input.runId || null,
         input.runLink || null,
         storePath ?? null,
+        input.modelId || null,
       ],
     );
     const tags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
@@ -148,7 +149,8 @@ export class SqlRegistryStore extends SqlModelStore implements RegistryStore {
       // The row stays (its number is never reused); its details are dropped, as MLflow does.
       await tx.run(
         `UPDATE model_versions SET deleted = 1, last_updated_time = ?, description = NULL, user_id = NULL, source = ?,
-           storage_location = NULL, run_id = NULL, run_link = NULL, status_message = NULL, store_path = NULL
+           storage_location = NULL, run_id = NULL, run_link = NULL, status_message = NULL, store_path = NULL,
+           model_id = NULL
          WHERE name = ? AND version = ?`,
         [now, REDACTED_SOURCE, input.name, version],
       );

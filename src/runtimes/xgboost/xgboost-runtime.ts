@@ -80,7 +80,8 @@ function signatureOf(kind: ModelKind, plan: XgboostInputs, classes: readonly str
     const [negative, positive] = classes as [string, string];
     return { task: "binary", inputs: plan.inputs, negative_class: negative, positive_class: positive, threshold: 0.5 };
   }
-  if (kind === "multiclass") return { task: "multiclass", inputs: plan.inputs, ...(classes ? { classes: [...classes] } : {}) };
+  if (kind === "multiclass")
+    return { task: "multiclass", inputs: plan.inputs, ...(classes ? { classes: [...classes] } : {}) };
   return { task: "regression", inputs: plan.inputs };
 }
 

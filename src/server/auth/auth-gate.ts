@@ -9,8 +9,8 @@ import type { AuthService } from "../../auth/auth-service.js";
 import { allows } from "../../auth/permission.js";
 import type { Principal } from "../../auth/principal.js";
 import { runAsActor } from "../../core/actor.js";
-import type { Access, ResourceType } from "../../core/api/access.js";
-import { isMwError, MwError } from "../../core/errors.js";
+import type { Access, Level, ResourceType } from "../../core/api/access.js";
+import { MwError } from "../../core/errors.js";
 import type { AuditRecorder } from "./audit-recorder.js";
 import { auditTargetOf } from "./audit-recorder.js";
 import { filterListing } from "./list-filter.js";
@@ -99,8 +99,9 @@ export function installAuthGate(
       req.principal = await auth.authenticate(credentialsOf(req));
     } catch (e) {
       if (access.kind === "public") return;
-      // The store failing to answer (a database restart) is the server's 503, not the caller's 401.
-      if (isMwError(e) && e.status >= 500) throw e;
+      // Only refused credentials are 401/429: a store that cannot answer (503) or a bug (500) goes
+      // to the error handler, which gives it a request id and a log line.
+      if (!refused(e)) throw e;
       return unauthenticated(req, reply, (e as Error).message, e);
     }
     if (access.kind === "public") return;
@@ -200,14 +201,23 @@ async function authorize(
           req.creates = { type: access.type, id };
           continue;
         }
-        const level = await auth.permissionOf(p, access.type, id);
-        if (!allows(level, access.level))
-          throw denied(
-            `Permission denied: ${access.level.toUpperCase()} on ${access.type.replace("_", " ")} '${id}' is needed.`,
-          );
+        await requireLevel(auth, p, access, id);
       }
+      if (access.also)
+        for (const id of await resolver.ids(access.also.ref, fieldsOf(req)))
+          await requireLevel(auth, p, access.also, id);
     }
   }
+}
+
+async function requireLevel(
+  auth: AuthService,
+  p: Principal | undefined,
+  need: { type: ResourceType; level: Level },
+  id: string,
+): Promise<void> {
+  if (!allows(await auth.permissionOf(p, need.type, id), need.level))
+    throw denied(`Permission denied: ${need.level.toUpperCase()} on ${need.type.replace("_", " ")} '${id}' is needed.`);
 }
 
 /** Replace a list field of the request (JSON body or query) before the handler parses it. */
@@ -295,6 +305,11 @@ export function cookieOf(req: { headers: Record<string, unknown> }, name: string
 
 function denied(message: string): MwError {
   return new MwError("PERMISSION_DENIED", message);
+}
+
+/** Credentials turned down (wrong, expired, revoked, or too many tries), as opposed to a failure to check them. */
+function refused(e: unknown): boolean {
+  return e instanceof MwError && (e.code === "UNAUTHENTICATED" || e.code === "REQUEST_LIMIT_EXCEEDED");
 }
 
 function unauthenticated(req: FastifyRequest, reply: FastifyReply, message: string, cause?: unknown) {

@@ -5,6 +5,7 @@ import type { ResourceRef, ResourceType } from "../../core/api/access.js";
 import { invalidParam, isMwError } from "../../core/errors.js";
 import type { DatasetStore } from "../../data/versions/dataset-store.js";
 import type { RunStore } from "../../pipelines/run-store.js";
+import { loggedModelIdOfSource } from "../../registry/model-source.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 
@@ -42,6 +43,10 @@ export class ResourceResolver {
         return [experimentOfArtifactPath(fields)];
       case "logged_model":
         return [await this.experimentOfLoggedModel(requiredText(fields, "model_id"))];
+      case "logged_model_source": {
+        const id = loggedModelNamed(fields);
+        return id === undefined ? [] : [await this.experimentOfLoggedModel(id)];
+      }
       case "pipeline_run": {
         const runs = this.deps.pipelineRuns;
         if (!runs) return [];
@@ -78,6 +83,13 @@ export class ResourceResolver {
     this.modelExperiments.set(modelId, model.info.experiment_id);
     return model.info.experiment_id;
   }
+}
+
+/** The logged model a model version is made from: `model_id`, else a `models:/m-…` source. */
+function loggedModelNamed(fields: Fields): string | undefined {
+  const id = fields.model_id;
+  if (typeof id === "string" && id !== "") return id;
+  return typeof fields.source === "string" ? loggedModelIdOfSource(fields.source) : undefined;
 }
 
 function runIdOf(fields: Fields): string {

@@ -2,8 +2,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorCode } from "../../core/errors.js";
 import { hasBody } from "../../core/http/media-type.js";
+import { requestId } from "../../serving/scoring/request-scoring.js";
 
-/** Write the refusal and end the response; always true (the request was taken). */
+/** Write the refusal and end the response; always true (the request was taken). A 5xx names its request id (header and body). */
 export function refuse(
   req: IncomingMessage,
   res: ServerResponse,
@@ -12,10 +13,18 @@ export function refuse(
   message: string,
   extra: Record<string, string> = {},
 ): true {
-  const payload = req.url?.startsWith("/v2") ? { error: message } : { error_code: code, message };
+  const payload: Record<string, string> = req.url?.startsWith("/v2")
+    ? { error: message }
+    : { error_code: code, message };
+  const ids: Record<string, string> = {};
+  if (status >= 500) {
+    payload.request_id = requestId(req.headers);
+    ids["x-request-id"] = payload.request_id;
+  }
   const text = JSON.stringify(payload);
   const headers: Record<string, string | number> = {
     ...extra,
+    ...ids,
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
     "x-content-type-options": "nosniff",

@@ -15,7 +15,7 @@ import { AUTH_OFF } from "../auth/auth-gate.js";
 import type { Platform } from "../open-platform.js";
 import { openPlatform } from "../open-platform.js";
 import type { HttpHardening } from "./request-guard.js";
-import { hardenedServerFactory } from "./request-guard.js";
+import { hardenedServerFactory, isInferencePath } from "./request-guard.js";
 import { openRequest, rawRequest } from "./test-support/raw-request.js";
 
 let home: string;
@@ -186,7 +186,7 @@ describe("cross-origin requests", () => {
 });
 
 describe("load shedding", () => {
-  test("past the limit new requests get 503 + Retry-After; probes still answer; aborts free their slot", async () => {
+  test("past the limit new requests get 503 + Retry-After; probes and predictions still answer; aborts free their slot", async () => {
     const { app, port } = await listening({ maxConcurrentRequests: 2 });
     const seen = new Map<string, ServerResponse>();
     app.server.on("request", (req: IncomingMessage, res: ServerResponse) => seen.set(req.url ?? "", res));
@@ -204,13 +204,22 @@ describe("load shedding", () => {
     // Both uploads are in flight once the server has seen them (our listener runs after the guard's).
     while (!serverSide("a.bin") || !serverSide("b.bin")) await once(app.server, "request");
 
-    const shed = await rawRequest(port, { path: "/api/2.0/mlflow/experiments/search" });
+    const shed = await rawRequest(port, {
+      path: "/api/2.0/mlflow/experiments/search",
+      headers: { "x-request-id": "shed-1" },
+    });
     assert.equal(shed.status, 503);
     assert.equal(shed.headers["retry-after"], "1");
+    assert.equal(shed.headers["x-request-id"], "shed-1");
+    assert.equal(shed.json?.request_id, "shed-1");
     assert.equal(shed.json?.error_code, "TEMPORARILY_UNAVAILABLE");
     assert.match(String(shed.json?.message), /--max-concurrent-requests/);
     const health = await rawRequest(port, { path: "/health" });
     assert.equal(health.status, 200);
+    // Predictions have their own bound: requests held up elsewhere (on a locked database) leave them room.
+    const predicted = await rawRequest(port, { method: "POST", path: "/invocations", body: "{}" });
+    assert.equal(predicted.status, 200);
+    assert.equal(predicted.json?.direct, true);
     for (const path of ["/metrics", "/ping"]) assert.notEqual((await rawRequest(port, { path })).status, 503, path);
 
     // A client that goes away frees its slot.
@@ -234,4 +243,22 @@ describe("load shedding", () => {
       [200, 200],
     );
   });
+});
+
+test("inference paths are the scoring routes of both protocols, nothing else", () => {
+  for (const path of [
+    "/invocations",
+    "/deployments/churn/invocations",
+    "/v2/models/churn/infer",
+    "/v2/models/churn/versions/2/infer",
+  ])
+    assert.ok(isInferencePath(path), path);
+  for (const path of [
+    "/api/2.0/mlflow/runs/log-batch",
+    "/deployments/churn",
+    "/v2/models/churn",
+    "/feedback",
+    "/metrics",
+  ])
+    assert.ok(!isInferencePath(path), path);
 });

@@ -3,7 +3,9 @@
  * `/invocations` path sees it: the Host header (DNS rebinding), cross-origin rules, and the bound
  * on requests in flight. Health probes are exempt from the Host check (Kubernetes sends the pod
  * IP, load balancers their own names) and, with `/metrics`, from shedding: they stay answered
- * when the process is saturated, which is when they matter.
+ * when the process is saturated, which is when they matter. Inference requests have a bound of
+ * their own: requests waiting on a locked or unreachable database must not crowd out predictions,
+ * which need no database.
  */
 import type { FastifyServerFactory } from "fastify";
 import type { DirectHandler } from "../../serving/direct-invocations.js";
@@ -19,7 +21,10 @@ export interface HttpHardening {
   allowedHosts?: readonly string[];
   /** Web app origins allowed to call the API from a browser (parseOriginList); none by default. */
   corsOrigins?: readonly string[];
-  /** Requests in flight before new ones get 503 (default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}). */
+  /**
+   * Requests in flight before new ones get 503 (default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}),
+   * counted apart for inference ({@link isInferencePath}) and for everything else.
+   */
   maxConcurrentRequests?: number;
 }
 
@@ -35,11 +40,20 @@ export const PROBE_PATHS: ReadonlySet<string> = new Set([
 /** Exempt from shedding only: a scrape during an overload is how the overload gets seen. */
 const UNSHED_PATHS: ReadonlySet<string> = new Set(["/metrics"]);
 
+/** Scoring paths: `/invocations`, `/deployments/NAME/invocations`, `/v2/models/NAME[/versions/V]/infer`. */
+export function isInferencePath(path: string): boolean {
+  if (path === "/invocations") return true;
+  if (path.startsWith("/deployments/")) return path.endsWith("/invocations");
+  return path.startsWith("/v2/models/") && path.endsWith("/infer");
+}
+
 /** A node-level request check: true when it answered the request itself (a refusal or a preflight). */
 export function requestGuard(o: HttpHardening = {}): DirectHandler {
   const hosts = hostPolicy(o.allowedHosts);
   const cors = corsPolicy(o.corsOrigins ?? []);
-  const limit = new InFlightLimit(o.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
+  const max = o.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
+  const inference = new InFlightLimit(max);
+  const other = new InFlightLimit(max);
   return (req, res) => {
     const url = req.url ?? "";
     const q = url.indexOf("?");
@@ -56,7 +70,7 @@ export function requestGuard(o: HttpHardening = {}): DirectHandler {
     }
     if (cors.handle(req, res)) return true;
     if (probe || UNSHED_PATHS.has(path)) return false;
-    return !limit.admit(req, res);
+    return !(isInferencePath(path) ? inference : other).admit(req, res);
   };
 }
 

@@ -1,9 +1,10 @@
 /** The proxied artifact API (`/api/2.0/mlflow-artifacts/...`): streamed upload, download, list, delete. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { access } from "../../core/api/access.js";
-import { MwError } from "../../core/errors.js";
+import { invalidParam, MwError } from "../../core/errors.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
-import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
+import type { ArtifactStore, DirectTransfer } from "../../tracking/artifacts/artifact-store.js";
+import { directTransferOf } from "../../tracking/artifacts/artifact-store.js";
 import { normalizeArtifactPath } from "../../tracking/artifacts/safe-path.js";
 import { sendArtifact } from "./content-type.js";
 
@@ -53,15 +54,88 @@ export async function artifactRoutes(
       await store.delete(wildcard(req));
       return {};
     });
-    for (const op of ["create", "complete", "abort"]) {
-      app.post(`${prefix}/mpu/${op}/*`, { config: { access: EDIT } }, async () => {
-        throw new MwError("NOT_IMPLEMENTED", "Multipart upload is not supported by this server; upload with PUT.");
-      });
-    }
-    app.get(`${prefix}/presigned/*`, { config: { access: READ } }, async () => {
-      throw new MwError("NOT_IMPLEMENTED", "Presigned downloads are not supported by this server.");
+    const direct = directTransferOf(store);
+    app.post(`${prefix}/mpu/create/*`, { config: { access: EDIT } }, async (req) => {
+      const path = wildcard(req);
+      const body = await readJson(req.body);
+      await frozen(path, false);
+      return needDirect(direct).createMultipartUpload(path, positiveInt(body.num_parts, "num_parts"));
+    });
+    app.post(`${prefix}/mpu/complete/*`, { config: { access: EDIT } }, async (req) => {
+      const path = wildcard(req);
+      const body = await readJson(req.body);
+      await frozen(path, false);
+      const parts = partsOf(body.parts);
+      await needDirect(direct).completeMultipartUpload(
+        path,
+        text(body.upload_id, "upload_id"),
+        parts,
+        opts.maxUploadBytes,
+      );
+      return {};
+    });
+    app.post(`${prefix}/mpu/abort/*`, { config: { access: EDIT } }, async (req) => {
+      const body = await readJson(req.body);
+      await needDirect(direct).abortMultipartUpload(wildcard(req), text(body.upload_id, "upload_id"));
+      return {};
+    });
+    app.get(`${prefix}/presigned/*`, { config: { access: READ } }, async (req) => {
+      return needDirect(direct).presignedDownload(wildcard(req));
     });
   }
+}
+
+function needDirect(direct: DirectTransfer | undefined): DirectTransfer {
+  if (!direct)
+    throw new MwError(
+      "NOT_IMPLEMENTED",
+      "Multipart and presigned transfers need an object store (--artifacts s3://...); upload with PUT.",
+    );
+  return direct;
+}
+
+/** The mpu routes' JSON body (it arrives as a raw stream in this context). */
+async function readJson(stream: unknown): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > 1024 * 1024) throw invalidParam("Request body too large: expected a small JSON object.");
+    chunks.push(c);
+  }
+  const raw = Buffer.concat(chunks).toString("utf8");
+  let value: unknown;
+  try {
+    value = raw === "" ? {} : JSON.parse(raw);
+  } catch {
+    throw invalidParam("Malformed JSON body: expected an object.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw invalidParam("Invalid body: expected a JSON object.");
+  return value as Record<string, unknown>;
+}
+
+function text(v: unknown, field: string): string {
+  if (typeof v !== "string" || v === "") throw invalidParam(`Missing value for required parameter '${field}'.`);
+  return v;
+}
+
+function positiveInt(v: unknown, field: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
+    throw invalidParam(`Invalid value for parameter '${field}': expected a positive integer.`);
+  return v;
+}
+
+function partsOf(v: unknown): { part_number: number; etag: string }[] {
+  if (!Array.isArray(v) || v.length === 0)
+    throw invalidParam("Invalid value for parameter 'parts': expected a non-empty list of {part_number, etag}.");
+  return v.map((p, i) => {
+    const o = (p ?? {}) as Record<string, unknown>;
+    return {
+      part_number: positiveInt(o.part_number, `parts[${i}].part_number`),
+      etag: text(o.etag, `parts[${i}].etag`),
+    };
+  });
 }
 
 /**

@@ -57,7 +57,7 @@ function versions(list: ModelVersion[]): { model_versions?: ModelVersion[] } {
 /** What the registry routes need: the registry, and the run and artifact stores that model sources are checked against. */
 export interface RegistryHandlerDeps {
   registry: RegistryStore;
-  tracking: Pick<TrackingStore, "getRun">;
+  tracking: Pick<TrackingStore, "getRun" | "getLoggedModel">;
   artifacts: ArtifactStore;
 }
 
@@ -106,13 +106,15 @@ export function registryHandlers(deps: RegistryHandlerDeps): Handlers<RegistryRo
       validateSource(req.source);
       // A well-formed source for an unknown model answers 404 (MLflow's order: its store raises it).
       await r.getRegisteredModel({ name: req.name });
-      const { storageLocation } = await checkModelSource(req.source, req.run_id, sources);
+      // MLflow 3 registers a logged model as `models:/m-…` with its `model_id`; the run is the model's.
+      const checked = await checkModelSource(req.source, req.run_id, sources, req.model_id || undefined);
       return {
         model_version: await r.createModelVersion({
           name: req.name,
           source: req.source,
-          storageLocation,
-          runId: req.run_id,
+          storageLocation: checked.storageLocation,
+          runId: checked.runId,
+          modelId: checked.modelId,
           runLink: req.run_link,
           description: req.description,
           tags: keyValues(req.tags),

@@ -1,10 +1,8 @@
 /** The dataset-version services the server and CLI share, wired to the stores of a platform. */
-import { join } from "node:path";
 import { FileRoots } from "../../auth/file-roots.js";
 import type { ValidationReportWire } from "../../core/api/platform-routes.js";
 import type { Clock } from "../../core/clock.js";
 import type { Database } from "../../core/db/database.js";
-import { LocalObjectStore } from "../../data/objects/local/local-object-store.js";
 import type { ObjectStore } from "../../data/objects/object-store.js";
 import type { DatasetStore } from "../../data/versions/dataset-store.js";
 import { DatasetVersions } from "../../data/versions/dataset-versions.js";
@@ -22,15 +20,14 @@ export interface DatasetServices {
   fileRoots: FileRoots;
 }
 
-/** Dataset services on a migrated database, with objects under `<home>/objects`. */
+/** Dataset services on a migrated database and an object store (a folder or S3). */
 export function openDatasetServices(
   db: Database,
-  home: string,
+  objects: ObjectStore,
   clock: Clock,
   fileRoots: FileRoots = FileRoots.none(),
 ): DatasetServices {
   const store = new SqlDatasetStore(db);
-  const objects = new LocalObjectStore(join(home, "objects"));
   const versions = new DatasetVersions({ store, objects, analyze: analyzeTableFile, clock, gitCommit: gitCommitOf });
   return { store, objects, versions, validate: validateTableFile, fileRoots };
 }

@@ -13,7 +13,7 @@ import { chunkInputs, LABEL_COLUMN, labelAt, scoreAt } from "./scored-layout.js"
 import { writeChunk } from "./write-chunk.js";
 
 /** How one column is written: its schema element and its chunk values as hyparquet-writer takes them. */
-interface ParquetColumn {
+export interface ParquetColumn {
   element: SchemaElement;
   values(c: Column): unknown[];
 }
@@ -70,7 +70,7 @@ export function parquetSink(out: Writable, layout: ScoredLayout, table: Table): 
 }
 
 /** Parquet type per logical type; an int column is INT64 unless a value is beyond 2^53, then DOUBLE. */
-function parquetColumn(whole: Column): ParquetColumn {
+export function parquetColumn(whole: Column): ParquetColumn {
   const name = whole.name;
   const optional = { name, repetition_type: "OPTIONAL" } as const;
   switch (whole.type) {

@@ -105,7 +105,8 @@ function headerSafe(value: string): string {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function requestId(headers: IncomingHttpHeaders): string {
+/** The request's id: the client's `x-request-id` when it is a short plain token, else a new one. */
+export function requestId(headers: IncomingHttpHeaders): string {
   const given = headers["x-request-id"];
   return typeof given === "string" && REQUEST_ID.test(given) ? given : newRequestId();
 }

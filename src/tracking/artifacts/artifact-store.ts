@@ -33,6 +33,36 @@ export interface ArtifactStore {
   stat(path: string): Promise<{ is_dir: boolean; size: number } | undefined>;
 }
 
+/** One part of a multipart upload the client sends straight to the object store. */
+export interface UploadPartUrl {
+  part_number: number;
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * What object stores add (S3): multipart uploads and downloads the client makes directly, with
+ * short-lived presigned URLs, as MLflow's proxied artifact server offers for large files.
+ */
+export interface DirectTransfer {
+  createMultipartUpload(path: string, parts: number): Promise<{ upload_id: string; credentials: UploadPartUrl[] }>;
+  /** Assemble the parts; refuses (and deletes the object) past `maxBytes`. */
+  completeMultipartUpload(
+    path: string,
+    uploadId: string,
+    parts: { part_number: number; etag: string }[],
+    maxBytes?: number,
+  ): Promise<void>;
+  abortMultipartUpload(path: string, uploadId: string): Promise<void>;
+  presignedDownload(path: string): Promise<{ url: string; headers: Record<string, string>; file_size: number }>;
+}
+
+/** The store's direct transfers, when it has them. */
+export function directTransferOf(store: ArtifactStore): DirectTransfer | undefined {
+  const s = store as ArtifactStore & Partial<DirectTransfer>;
+  return typeof s.createMultipartUpload === "function" ? (s as ArtifactStore & DirectTransfer) : undefined;
+}
+
 /**
  * Lists `dir` with paths relative to `base` (e.g. a run's artifact root), as the tracking API's
  * `artifacts/list` returns them: listing "1/r/artifacts/model" from base "1/r/artifacts" gives "model/MLmodel".

@@ -132,7 +132,7 @@ export const REGISTERED_MODEL_GRAMMAR: SearchGrammar = {
   },
 };
 
-/** Model versions: name, version, run, source, timestamps and tags; IN (no NOT IN) for run_id only. */
+/** Model versions: name, version, run, source, logged model, timestamps and tags; IN (no NOT IN) for run_id only. */
 export const MODEL_VERSION_GRAMMAR: SearchGrammar = {
   resource: "model versions",
   entityTypes: ATTRIBUTE_OR_TAG,
@@ -142,6 +142,7 @@ export const MODEL_VERSION_GRAMMAR: SearchGrammar = {
       name: str,
       run_id: { comparators: [...STRING, "IN"], value: "string", list: true },
       source_path: str,
+      model_id: str,
       version_number: num,
       creation_timestamp: num,
       last_updated_timestamp: num,

@@ -4,9 +4,11 @@
  */
 import assert from "node:assert/strict";
 import type { LoggedModel } from "../../../src/core/api/logged-model-entities.js";
-import type { KeyValue, Run } from "../../../src/core/api/mlflow-entities.js";
+import type { FileInfo, KeyValue, ModelVersion, Run } from "../../../src/core/api/mlflow-entities.js";
 import type { Wire } from "./client.js";
-import { expectOk } from "./client.js";
+import { expectError, expectOk } from "./client.js";
+
+const ARTIFACTS = "/mlflow-artifacts/artifacts";
 
 /** The files `mlflow.sklearn.log_model` uploads, in the order it uploads them. */
 export const SKLEARN_MODEL_FILES: [string, string, Buffer][] = [
@@ -86,4 +88,62 @@ export async function logModel(
 export async function setLoggedModelTags(w: Wire, modelId: string, tags: KeyValue[]): Promise<LoggedModel> {
   const body = { model_id: modelId, tags };
   return (await w.ok<{ model: LoggedModel }>("PATCH", `/mlflow/logged-models/${modelId}/tags`, body)).model;
+}
+
+/**
+ * `log_model(..., registered_model_name=name)` after finalizing (steps 7–8): create the registered
+ * model (an existing one is fine), create the version from the logged model with no `run_id`, then
+ * tag the logged model with the versions made from it.
+ */
+export async function registerLoggedModel(w: Wire, model: LoggedModel, name: string): Promise<ModelVersion> {
+  const created = await w.post("/mlflow/registered-models/create", { name });
+  if (created.status !== 200) expectError(created, 400, "RESOURCE_ALREADY_EXISTS");
+  const id = model.info.model_id;
+  const { model_version } = await w.ok<{ model_version: ModelVersion }>("POST", "/mlflow/model-versions/create", {
+    name,
+    source: `models:/${id}`,
+    model_id: id,
+  });
+  const value = JSON.stringify([{ name, version: model_version.version }])
+    .replace(/,/g, ", ")
+    .replace(/:/g, ": ");
+  await setLoggedModelTags(w, id, [{ key: "mlflow.modelVersions", value }]);
+  return model_version;
+}
+
+/**
+ * `mlflow.pyfunc.load_model("models:/name/version")`'s calls: the version, its registered model,
+ * the download URI, the logged model it came from, then the files under the download URI (one
+ * listing per folder, one GET per file). Returns the files by path relative to the model root.
+ */
+export async function loadModelVersion(
+  w: Wire,
+  name: string,
+  version: string,
+): Promise<{ version: ModelVersion; uri: string; model: LoggedModel; files: Map<string, Buffer> }> {
+  const mv = (await w.ok<{ model_version: ModelVersion }>("GET", "/mlflow/model-versions/get", { name, version }))
+    .model_version;
+  await w.ok("GET", "/mlflow/registered-models/get", { name });
+  const { artifact_uri } = await w.ok<{ artifact_uri: string }>("GET", "/mlflow/model-versions/get-download-uri", {
+    name,
+    version,
+  });
+  assert.ok(mv.model_id, "the version names its logged model");
+  const model = await getLoggedModel(w, mv.model_id);
+  const root = artifact_uri.replace(/^mlflow-artifacts:\//, "");
+  const files = new Map<string, Buffer>();
+  const walk = async (rel: string): Promise<void> => {
+    const listing = await w.ok<{ files?: FileInfo[] }>("GET", ARTIFACTS, { path: rel ? `${root}/${rel}` : root });
+    for (const f of listing.files ?? []) {
+      const child = rel ? `${rel}/${f.path}` : f.path;
+      if (f.is_dir) await walk(child);
+      else {
+        const res = await w.send({ method: "GET", url: `${w.prefix}${ARTIFACTS}/${root}/${child}` });
+        assert.equal(res.status, 200, `download ${child}: ${res.status}`);
+        files.set(child, res.raw);
+      }
+    }
+  };
+  await walk("");
+  return { version: mv, uri: artifact_uri, model, files };
 }

@@ -31,3 +31,14 @@ export async function artifactText(runId: string, path: string): Promise<string>
   if (!res.ok) throw new Error(`${res.status}: ${await res.text()}`);
   return res.text();
 }
+
+/**
+ * URL of a file under an `mlflow-artifacts:/` location (a logged model's files), through the
+ * server's artifact proxy; undefined for a location outside it.
+ */
+export function proxiedArtifactUrl(location: string, path: string): string | undefined {
+  const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.*)$/.exec(location);
+  if (!m) return undefined;
+  const parts = [...(m[1] ?? "").split("/"), ...path.split("/")].filter((p) => p !== "");
+  return `${baseUrl}/api/2.0/mlflow-artifacts/artifacts/${parts.map(encodeURIComponent).join("/")}`;
+}

@@ -71,6 +71,22 @@ export function ModelPage({ name }: { name: string }): ReactNode {
                   v.run_id ? <a href={href(`/runs/${encodeURIComponent(v.run_id)}`)}>{v.run_id.slice(0, 12)}</a> : "",
               },
               {
+                key: "logged",
+                header: "Logged model",
+                cell: (v) =>
+                  v.model_id ? (
+                    <a
+                      className="mono"
+                      href={href(`/logged-models/${encodeURIComponent(v.model_id)}`)}
+                      title={v.model_id}
+                    >
+                      {v.model_id.slice(0, 10)}…
+                    </a>
+                  ) : (
+                    ""
+                  ),
+              },
+              {
                 key: "created",
                 header: "Created",
                 cell: (v) => formatTime(v.creation_timestamp),

@@ -1,7 +1,8 @@
-/** One run: its facts, children, params, metrics (with charts), tags, dataset inputs and artifacts. */
+/** One run: its facts, children, params, metrics (with charts), tags, dataset inputs, logged models and artifacts. */
 import type { ReactNode, RefObject } from "react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { FileInfo, Run } from "../../../src/core/api/mlflow-entities";
+import { RunLoggedModels } from "../components/logged-models/run-logged-models";
 import { ArtifactPreview } from "../components/runs/artifact-preview";
 import { ArtifactTree } from "../components/runs/artifact-tree";
 import type { ChartAxis } from "../components/runs/axis-select";
@@ -9,6 +10,7 @@ import { AxisSelect } from "../components/runs/axis-select";
 import { KeyValueTable } from "../components/runs/key-value-table";
 import { MetricHistoryChart } from "../components/runs/metric-history-chart";
 import { RunFacts } from "../components/runs/run-facts";
+import { TagsSection } from "../components/runs/tags-section";
 import { ErrorBox, Loading } from "../components/status";
 import { mlflow } from "../lib/api";
 import { formatNumber, formatTime } from "../lib/format";
@@ -65,8 +67,9 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
         ) : null}
         {run ? <Metrics run={run} current={metric} onPick={showMetric} /> : null}
       </section>
-      {run ? <Tags run={run} /> : null}
+      {run ? <TagsSection tags={run.data.tags ?? []} /> : null}
       {run ? <Datasets run={run} /> : null}
+      {run ? <RunLoggedModels run={run} /> : null}
       {run ? (
         <section>
           <h2>Artifacts</h2>
@@ -148,45 +151,6 @@ function Metrics({ run, current, onPick }: { run: Run; current: string; onPick: 
       ]}
       empty="No metrics logged."
     />
-  );
-}
-
-function Tags({ run }: { run: Run }): ReactNode {
-  const all = run.data.tags ?? [];
-  // MLflow's own bookkeeping tags are useful but noisy; they go behind a disclosure.
-  const user = all.filter((t) => !t.key.startsWith("mlflow."));
-  const system = all.filter((t) => t.key.startsWith("mlflow."));
-  const cells = (t: { key: string; value: string }) => [
-    t.key,
-    <span key="v" className="mono">
-      {t.value}
-    </span>,
-  ];
-  return (
-    <section>
-      <h2>Tags</h2>
-      <KeyValueTable
-        label="Tags"
-        rows={user}
-        rowKey={(t) => t.key}
-        headers={["Name", "Value"]}
-        cells={cells}
-        empty="No tags."
-      />
-      {system.length ? (
-        <details>
-          <summary>System tags ({system.length})</summary>
-          <KeyValueTable
-            label="System tags"
-            rows={system}
-            rowKey={(t) => t.key}
-            headers={["Name", "Value"]}
-            cells={cells}
-            empty=""
-          />
-        </details>
-      ) : null}
-    </section>
   );
 }
 

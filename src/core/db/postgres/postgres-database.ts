@@ -2,6 +2,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { MwError } from "../../errors.js";
 import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
 import { asUnavailable, safeToRetry } from "./connection-errors.js";
 
@@ -92,7 +93,10 @@ class PgQueryable implements Queryable {
 
 class PostgresDatabase extends PgQueryable implements Database {
   readonly dialect = postgresDialect;
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly statementMs: number,
+  ) {
     super(pool);
   }
 
@@ -108,21 +112,23 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw asUnavailable(e);
-    }
+    // The wait for a connection counts against the statement timeout: a transaction's statements
+    // get what is left of it, so a request never waits longer than that in all (a locked table
+    // with every connection waiting on it used to cost the acquire wait plus a full statement).
+    const deadline = Date.now() + this.statementMs;
     // A checked-out client emits 'error' when its connection drops (a killed backend, a restart);
     // without a listener that is an uncaught exception. The broken client is discarded on release.
     let broken: Error | undefined;
     const onError = (err: Error) => {
       broken = err;
     };
-    client.on("error", onError);
+    const client = await this.checkout(onError);
     try {
-      await client.query("BEGIN");
+      if (broken) throw broken;
+      const left = Math.floor(deadline - Date.now());
+      if (left < 1) throw new MwError("TEMPORARILY_UNAVAILABLE", WAITED(this.statementMs));
+      // One round trip: a simple query may hold several statements (no parameters).
+      await client.query(`BEGIN; SET LOCAL statement_timeout = ${left}`);
       const result = await fn(new PgQueryable(client));
       await client.query("COMMIT");
       return result;
@@ -133,6 +139,22 @@ class PostgresDatabase extends PgQueryable implements Database {
       client.off("error", onError);
       client.release(broken ?? false);
     }
+  }
+
+  /**
+   * A pooled client with `onError` listening from the moment the pool hands it over. The pool does
+   * that synchronously while parsing a socket read (the previous user's ReadyForQuery), and the
+   * read may go on with this connection's FATAL message: a listener added after `await` would
+   * come too late and the process would exit on an unhandled 'error' event.
+   */
+  private checkout(onError: (err: Error) => void): Promise<pg.PoolClient> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((err, client) => {
+        if (err || !client) return reject(asUnavailable(err ?? new Error("no connection")));
+        client.on("error", onError);
+        resolve(client);
+      });
+    });
   }
 
   async exec(sql: string): Promise<void> {
@@ -148,6 +170,9 @@ class PostgresDatabase extends PgQueryable implements Database {
   }
 }
 
+const WAITED = (ms: number) =>
+  `The metadata database is busy: no connection came free within ${ms} ms. Try again shortly.`;
+
 /** How long the database may keep a request waiting. */
 export interface PostgresTimeouts {
   /** Longest wait for a pooled connection (default 5 s). */
@@ -156,10 +181,14 @@ export interface PostgresTimeouts {
   statementMs?: number;
 }
 
-/** Connect a pool to a `postgresql://` URI. */
-export function openPostgres(uri: string, options: { max?: number } & PostgresTimeouts = {}): Database {
+/** Connect a pool to a `postgresql://` URI (`client`: the driver's client class; tests script one). */
+export function openPostgres(
+  uri: string,
+  options: { max?: number; client?: pg.PoolConfig["Client"] } & PostgresTimeouts = {},
+): Database {
   const statementMs = options.statementMs ?? 10_000;
   const pool = new pg.Pool({
+    ...(options.client ? { Client: options.client } : {}),
     connectionString: uri,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.acquireMs ?? 5_000,
@@ -169,5 +198,5 @@ export function openPostgres(uri: string, options: { max?: number } & PostgresTi
   });
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => {});
-  return new PostgresDatabase(pool);
+  return new PostgresDatabase(pool, statementMs);
 }

@@ -72,23 +72,26 @@ function isBusy(e: unknown): boolean {
   return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
 }
 
+/** 503 for a statement that waited its whole `waitMs` (for this process's own transaction, or another's lock). */
+function lockedFor(waitMs: number, cause?: unknown): MwError {
+  return new MwError(
+    "TEMPORARILY_UNAVAILABLE",
+    `The metadata database is locked (waited ${waitMs} ms). Try again shortly.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 /**
  * Run `op`, retrying while the database is locked by another process, with timers in between (the
- * event loop keeps serving); past `waitMs` it is 503 TEMPORARILY_UNAVAILABLE.
+ * event loop keeps serving); past `deadline` (epoch ms) it is 503 TEMPORARILY_UNAVAILABLE.
  */
-async function busyRetry<T>(op: () => T, waitMs: number): Promise<T> {
-  const deadline = Date.now() + waitMs;
+async function busyRetry<T>(op: () => T, deadline: number, waitMs: number): Promise<T> {
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     try {
       return op();
     } catch (e) {
       if (!isBusy(e)) throw e;
-      if (Date.now() + delay > deadline)
-        throw new MwError(
-          "TEMPORARILY_UNAVAILABLE",
-          `The metadata database is locked by another process (waited ${waitMs} ms). Try again shortly.`,
-          { cause: e },
-        );
+      if (Date.now() + delay > deadline) throw lockedFor(waitMs, e);
       await sleep(delay);
     }
   }
@@ -148,19 +151,25 @@ class SqliteDatabase extends SqliteQueryable implements Database {
     this.optimizer.unref();
   }
 
-  // One connection: while a transaction is open, plain statements wait so they neither read its
-  // uncommitted rows nor slip their writes into it.
-  override async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    if (this.mutex.isHeld) await this.mutex.idle();
-    return busyRetry(() => this.stmt(sql).all(...params) as T[], this.lockWaitMs);
+  /**
+   * Run `op` once no transaction of this connection is open (so it neither reads uncommitted rows
+   * nor slips its writes into one) and no other process holds the write lock. `lockWaitMs` bounds
+   * the whole wait, the turn behind queued transactions included.
+   */
+  private async statement<T>(op: () => T): Promise<T> {
+    const deadline = Date.now() + this.lockWaitMs;
+    if (this.mutex.isHeld && !(await this.mutex.idleBy(deadline))) throw lockedFor(this.lockWaitMs);
+    return busyRetry(op, deadline, this.lockWaitMs);
   }
-  override async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    if (this.mutex.isHeld) await this.mutex.idle();
-    return busyRetry(() => this.stmt(sql).get(...params) as T | undefined, this.lockWaitMs);
+
+  override all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.statement(() => this.stmt(sql).all(...params) as T[]);
   }
-  override async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    if (this.mutex.isHeld) await this.mutex.idle();
-    return busyRetry(() => this.stmt(sql).run(...params).changes, this.lockWaitMs);
+  override get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.statement(() => this.stmt(sql).get(...params) as T | undefined);
+  }
+  override run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.statement(() => this.stmt(sql).run(...params).changes);
   }
   override async insertMany(
     t: string,
@@ -172,10 +181,14 @@ class SqliteDatabase extends SqliteQueryable implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const release = await this.mutex.acquire();
+    // One deadline for the turn behind this process's other transactions and for another
+    // process's lock: a request never waits longer than lockWaitMs to start writing.
+    const deadline = Date.now() + this.lockWaitMs;
+    const release = await this.mutex.acquireBy(deadline);
+    if (!release) throw lockedFor(this.lockWaitMs);
     try {
       // BEGIN IMMEDIATE takes the write lock up front, so nothing later in the transaction waits.
-      await busyRetry(() => this.db.exec("BEGIN IMMEDIATE"), this.lockWaitMs);
+      await busyRetry(() => this.db.exec("BEGIN IMMEDIATE"), deadline, this.lockWaitMs);
       try {
         const result = await fn(this.tx);
         this.db.exec("COMMIT");
@@ -190,8 +203,7 @@ class SqliteDatabase extends SqliteQueryable implements Database {
   }
 
   async exec(sql: string): Promise<void> {
-    if (this.mutex.isHeld) await this.mutex.idle();
-    await busyRetry(() => this.db.exec(sql), this.lockWaitMs);
+    await this.statement(() => this.db.exec(sql));
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import { objectStoreContract } from "../test-support/object-store-contract.js";
 import { LocalObjectStore } from "./local-object-store.js";
 
 function sha256(text: string): string {
@@ -30,6 +31,16 @@ function filesUnder(dir: string): string[] {
     return [];
   }
 }
+
+const contractRoots: string[] = [];
+after(() => {
+  for (const r of contractRoots) rmSync(r, { recursive: true, force: true });
+});
+objectStoreContract("local folder", async () => {
+  const r = mkdtempSync(join(tmpdir(), "mw-objects-c-"));
+  contractRoots.push(r);
+  return new LocalObjectStore(r);
+});
 
 describe("LocalObjectStore", () => {
   let root: string;

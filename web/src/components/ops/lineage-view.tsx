@@ -1,4 +1,4 @@
-/** Lineage of one model version: version → training run → dataset versions and git commit. */
+/** Lineage of one model version: version → (MLflow 3 logged model) → training run → dataset versions and git commit. */
 import type { ReactNode } from "react";
 import type { ModelVersion } from "../../../../src/core/api/mlflow-entities";
 import { mlflow } from "../../lib/api";
@@ -16,7 +16,13 @@ export function LineageView({ version }: { version: ModelVersion }): ReactNode {
   if (!runId)
     return (
       <Empty>
-        Version {version.version} was registered without a run (source {version.source}).
+        Version {version.version} was registered without a run (source {version.source}
+        {version.model_id ? (
+          <>
+            , <LoggedModelLink id={version.model_id} />
+          </>
+        ) : null}
+        ).
       </Empty>
     );
   // Keep showing nothing rather than the previous version's run while the new one loads.
@@ -36,6 +42,11 @@ export function LineageView({ version }: { version: ModelVersion }): ReactNode {
           </strong>{" "}
           <span className="muted">registered {formatTime(version.creation_timestamp)}</span>
         </li>
+        {version.model_id ? (
+          <li style={{ paddingLeft: 20 }}>
+            ↳ <LoggedModelLink id={version.model_id} />
+          </li>
+        ) : null}
         <li style={{ paddingLeft: 20 }}>
           ↳ run{" "}
           <a href={href(`/runs/${encodeURIComponent(runId)}`)}>
@@ -82,5 +93,17 @@ export function LineageView({ version }: { version: ModelVersion }): ReactNode {
         ) : null}
       </ol>
     </section>
+  );
+}
+
+/** "logged model m-…" linking to the logged model's page. */
+function LoggedModelLink({ id }: { id: string }): ReactNode {
+  return (
+    <>
+      logged model{" "}
+      <a className="mono" href={href(`/logged-models/${encodeURIComponent(id)}`)}>
+        {id}
+      </a>
+    </>
   );
 }
