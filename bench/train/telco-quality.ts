@@ -175,8 +175,9 @@ async function runSeed(table: Table, seed: number, dir: string) {
     },
   });
   const xgbMain = py[`xgboost_threads_${XGB_THREADS}`];
-  const ourGbdtAuc = gbdtFit.evaluation.roc_auc ?? Number.NaN;
-  const ourLinAuc = linFit.evaluation.roc_auc ?? Number.NaN;
+  const auc = (f: typeof gbdtFit) => (f.task === "binary" ? (f.evaluation.roc_auc ?? Number.NaN) : Number.NaN);
+  const ourGbdtAuc = auc(gbdtFit);
+  const ourLinAuc = auc(linFit);
   return {
     seed,
     train_rows: gbdtFit.trainRows,

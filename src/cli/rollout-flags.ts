@@ -21,6 +21,8 @@ export const ROLLOUT_SETTING_FLAGS = {
   "max-psi": { type: "string" },
   "min-requests": { type: "string" },
   "auc-margin": { type: "string" },
+  "max-rmse-increase": { type: "string" },
+  "accuracy-margin": { type: "string" },
   "min-labels": { type: "string" },
   webhook: { type: "string", multiple: true },
   "webhook-timeout": { type: "string" },
@@ -32,10 +34,13 @@ export const ROLLOUT_SETTING_FLAGS = {
 /** Help lines of the analysis flags (indented as the commands' option lists). */
 export const ROLLOUT_ANALYSIS_HELP = `  --max-error-rate-increase X  candidate error rate at most the primary's + X [0.01 = 1 point]
   --latency-ratio X, --latency-slack D   p99 at most max(X × primary p99, primary p99 + D) [1.5, 5ms]
-  --max-psi X                  PSI of candidate vs primary scores on the same window [0.2]
+  --max-psi X                  PSI of candidate vs primary scores on the same window (binary,
+                               multiclass: the top class's probability) [0.2]
   --min-requests N             candidate requests a window needs [20]
   --auc-margin X, --min-labels N   with labels from /feedback: candidate AUC ≥ primary AUC − X,
-                               once each side has N labelled predictions [0.02, 100]
+                               once each side has N labelled predictions [0.02, 100] (binary)
+  --max-rmse-increase X        regression: candidate RMSE on labels ≤ primary RMSE × (1 + X) [0.1]
+  --accuracy-margin X          multiclass: candidate accuracy on labels ≥ primary's − X [0.02]
   --webhook TYPE[:NAME]=URL    (repeatable) TYPE: pre-rollout, rollout (each analysis),
                                confirm-promotion (non-2xx holds promotion), post-rollout
   --webhook-timeout D          per call [10s]
@@ -77,6 +82,8 @@ export function rolloutSettingsFromFlags(f: SettingFlags): Omit<StartRolloutWire
   put("max-psi", "max_score_psi", numberFlag);
   put("min-requests", "min_requests", countFlag);
   put("auc-margin", "auc_margin", numberFlag);
+  put("max-rmse-increase", "max_rmse_increase", numberFlag);
+  put("accuracy-margin", "accuracy_margin", numberFlag);
   put("min-labels", "min_labels", countFlag);
   if (Object.keys(thresholds).length > 0) req.thresholds = thresholds;
   const timeout = f["webhook-timeout"]

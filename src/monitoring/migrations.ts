@@ -59,4 +59,10 @@ export const monitoringMigrations: readonly Migration[] = [
       "CREATE INDEX monitor_alerts_by_time ON monitor_alerts (first_time)",
     ],
   },
+  {
+    module: "monitoring",
+    version: 2,
+    name: "realized metrics of regression and multiclass models",
+    statements: ["ALTER TABLE monitor_results ADD COLUMN realized_json TEXT"],
+  },
 ];

@@ -36,7 +36,8 @@ export interface RolloutDeps {
   /** Where alias restores after a rolled-back alias move are recorded (beside the deployment's events). */
   audit?: AuditLog;
   warn?: (message: string) => void;
-  /** Loads the candidate once when a rollout starts (the serving loader); a model that cannot load is refused. */
+  /** Loads the candidate once when a rollout starts (the serving loader); a model that cannot load is refused; its kind decides
+   * which checks fit (a candidate of another kind than the primary is refused). */
   checkLoad?: ModelLoadCheck;
 }
 

@@ -64,6 +64,7 @@ describe("RolloutService", () => {
         checkLoad: async (ref) => {
           loads.push(ref);
           if (ref === "m/2") throw invalidParam("model m/2 has flavors h2o; none of them can be loaded");
+          return "binary" as const;
         },
       });
       await assert.rejects(service.start("prod", { candidate: "m@challenger" }), {

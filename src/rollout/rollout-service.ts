@@ -9,6 +9,7 @@ import type { DeploymentEvent } from "../serving/deployments/deployment.js";
 import { servedPrimaryRef } from "../serving/deployments/deployment.js";
 import { checkLoadable } from "../serving/deployments/model-load-check.js";
 import { parseModelRef } from "../serving/model-resolver.js";
+import { assertThresholdsFitKind } from "./kind-thresholds.js";
 import type { AliasMove, Rollout } from "./rollout.js";
 import { isActivePhase } from "./rollout.js";
 import type { RolloutDeps } from "./rollout-actions.js";
@@ -61,7 +62,7 @@ export class RolloutService {
     }
     const spec = resolveRolloutSpec(input, candidate);
     assertOutboundAllowed(spec, this.actions.outbound);
-    if (this.deps.checkLoad) await checkLoadable(this.deps.checkLoad, "candidate", candidate);
+    await this.checkKinds(candidate, d.primary, input);
     const now = this.deps.clock.now();
     const r: Rollout = {
       id: randomUUID().replaceAll("-", "").slice(0, 16),
@@ -99,6 +100,22 @@ export class RolloutService {
     });
     await this.actions.notify(r, "started", message);
     return r;
+  }
+
+  /** With a model loader: the candidate is of the primary's kind, and the thresholds given fit that kind. */
+  private async checkKinds(candidate: string, primary: string, input: RolloutSpecInput): Promise<void> {
+    const check = this.deps.checkLoad;
+    if (!check) return;
+    // The candidate must load here (it is refused with the reason otherwise); the primary serves
+    // already, so one this process cannot load only leaves the kind comparison out.
+    const kind = await checkLoadable(check, "candidate", candidate);
+    const primaryKind = await check(primary).catch(() => undefined);
+    if (primaryKind !== undefined && primaryKind !== kind) {
+      throw invalidParam(
+        `Invalid value for 'candidate': ${candidate} is a ${kind} model and the primary ${primary} a ${primaryKind} one; a canary compares models of one kind.`,
+      );
+    }
+    assertThresholdsFitKind(input.thresholds, kind, candidate);
   }
 
   /** The latest rollout of a deployment with its events; RESOURCE_DOES_NOT_EXIST when it has none. */

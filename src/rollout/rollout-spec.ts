@@ -15,6 +15,8 @@ export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 export const DEFAULT_ANALYSIS_THRESHOLDS: AnalysisThresholds = {
   ...DEFAULT_WINDOW_THRESHOLDS,
   aucMargin: 0.02,
+  maxRmseIncrease: 0.1,
+  accuracyMargin: 0.02,
   minLabels: 100,
 };
 
@@ -39,6 +41,8 @@ export const THRESHOLD_WIRE_NAMES: Record<keyof AnalysisThresholds, string> = {
   maxScorePsi: "max_score_psi",
   minRequests: "min_requests",
   aucMargin: "auc_margin",
+  maxRmseIncrease: "max_rmse_increase",
+  accuracyMargin: "accuracy_margin",
   minLabels: "min_labels",
 };
 
@@ -49,6 +53,8 @@ const LIMITS: Record<keyof AnalysisThresholds, [number, number]> = {
   maxScorePsi: [0, 100],
   minRequests: [0, 1e9],
   aucMargin: [0, 1],
+  maxRmseIncrease: [0, 100],
+  accuracyMargin: [0, 1],
   minLabels: [2, 1e9],
 };
 

@@ -47,9 +47,13 @@ export interface PromqlCheckSpec {
 
 /** Thresholds of every analysis check. */
 export interface AnalysisThresholds extends WindowThresholds {
-  /** The candidate's AUC may be at most this much below the primary's (labels from /feedback). */
+  /** Binary models: the candidate's AUC may be at most this much below the primary's (labels from /feedback). */
   aucMargin: number;
-  /** Labelled predictions each variant needs (with both classes) before the AUC check runs. */
+  /** Regression models: the candidate's RMSE on labels may be at most the primary's × (1 + this). */
+  maxRmseIncrease: number;
+  /** Multiclass models: the candidate's accuracy on labels may be at most this much below the primary's. */
+  accuracyMargin: number;
+  /** Labelled predictions each variant needs (binary: with both classes) before a label check runs. */
   minLabels: number;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Batch scoring without a server: score a table in chunks and write its rows with the score and
- * label as CSV or Parquet. Each chunk is written as soon as it is scored (a Parquet row group per
+ * Batch scoring without a server: score a table in chunks and write its rows with the scores and
+ * label (binary: probability + label; regression: prediction; multiclass: a probability per class +
+ * label) as CSV or Parquet. Each chunk is written as soon as it is scored (a Parquet row group per
  * chunk), so the output side holds one chunk at a time; the input table itself is in memory.
  */
 import { once } from "node:events";
@@ -46,7 +47,7 @@ export async function scoreToFile(
   options: ScoreToFileOptions,
 ): Promise<{ rows: number; format: OutputFormat }> {
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
-  const layout = scoredLayout(predictor.signature, table);
+  const layout = scoredLayout(predictor, table);
   const tmp = `${out}.tmp-${process.pid}`;
   const file = createWriteStream(tmp);
   // A listener keeps a later write error (disk full) from crashing the process; writes then reject.
@@ -58,7 +59,7 @@ export async function scoreToFile(
     const sink = options.format === "parquet" ? parquetSink(file, layout, table) : csvSink(file, layout);
     for (let start = 0; start < table.numRows; start += chunkRows) {
       const part = table.slice(start, start + chunkRows);
-      await sink.write(part, partScores(predictor, await predictor.predict(part), part.numRows).scores);
+      await sink.write(part, partScores(predictor, await predictor.predict(part), part.numRows));
       options.progress?.(start + part.numRows, table.numRows);
     }
     await sink.finish();

@@ -11,7 +11,7 @@ import { loggedModelIdOfSource } from "../registry/model-source.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import { loadModelFolder } from "../runtimes/load-model-folder.js";
 import { nativeRuntime } from "../runtimes/native/native-runtime.js";
-import type { LoadedModel, ModelRuntime } from "../runtimes/runtime.js";
+import type { LoadedModel, ModelKind, ModelRuntime } from "../runtimes/runtime.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { proxiedPath } from "../tracking/artifacts/proxied-uri.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
@@ -85,6 +85,16 @@ export async function resolveModel(text: string, deps: ResolverDeps): Promise<Re
   const version = await lookupVersion(ref, deps.registry);
   const model = await loadVersion(ref.name, version, deps);
   return ref.alias ? { ...model, alias: ref.alias } : model;
+}
+
+/** The kind of the model a reference names: loaded once, then let go of. */
+export async function loadedKind(text: string, deps: ResolverDeps): Promise<ModelKind> {
+  const model = await resolveModel(text, deps);
+  try {
+    return model.predictor.kind;
+  } finally {
+    await model.close?.();
+  }
 }
 
 /** The version a reference names now (an alias is looked up; a version is checked to exist). */

@@ -46,7 +46,9 @@ tested (missing on one side, different types, empty, all null, timestamps) are l
 reason and not counted. Tests: ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, linf.
 
 --model MODEL@ALIAS scores both sides and adds the drift of the model's score (counted like a
-column); MODEL/VERSION and an MLflow 3 logged model id (models:/m-ID) work too. --schema checks the current data against a dataset version's schema or a schema file
+column): P(positive) for binary, the predicted value for regression, the top class's probability
+for multiclass models; MODEL/VERSION and an MLflow 3 logged model id (models:/m-ID) work too.
+--schema checks the current data against a dataset version's schema or a schema file
 (nulls, ranges, category domains, missing columns, types). --html writes a self-contained report;
 --json prints the report as JSON (dataset_drift, share_drifted, columns[].{column, type, test,
 statistic, p_value, threshold, drifted}, ...).

@@ -13,7 +13,8 @@ import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-fla
 
 export const MONITOR_HELP = `Usage:
   modelworks monitor set DEPLOYMENT [--interval 5m] [--window 1h | --window-rows N] [--min-labels 100]
-                     [--auc-margin 0.05] [--log-loss-margin 0.1] [--drift-share 0.5]
+                     [--auc-margin 0.05] [--log-loss-margin 0.1] [--rmse-margin 0.2]
+                     [--accuracy-margin 0.05] [--drift-share 0.5]
                      [--alert RULE]... [--notify TARGET]... [--secret S] [--reference DATASET[@VERSION]]
                      (replaces the deployment's monitor; options left out take their defaults)
   modelworks monitor ls                               every monitored deployment: interval, window, alert rules
@@ -28,13 +29,18 @@ All take --json.
 predictions (the last --window of time, or the last --window-rows predictions), per model version:
   drift of the logged inputs against the version's drift reference (the package's, else one built
   from the training dataset its run logged; --reference names a dataset version to use instead, for
-  every version: the latest when no @VERSION, pinned when set), and realized performance on the predictions whose outcomes arrived
-  through /feedback: AUC, log loss and calibration error against the training run's metrics.
+  every version: the latest when no @VERSION, pinned when set), and realized performance on the
+  predictions whose outcomes arrived through /feedback against the training run's metrics: binary
+  models AUC, log loss and calibration error; regression RMSE and MAE (outcomes are numbers);
+  multiclass the accuracy of the logged label (the top class; the log keeps no per-class
+  probabilities, so no log loss).
 
 Alert rules (repeatable; append ,pipeline=NAME to name a pipeline to trigger):
   dataset-drift          the share of drifted features reaches --drift-share
   feature-drift:COL      the input column COL drifted
-  performance-drop       realized AUC below the training AUC − --auc-margin (once --min-labels arrived)
+  performance-drop       (once --min-labels arrived) binary: realized AUC below the training AUC −
+                         --auc-margin; regression: realized RMSE above the training RMSE × (1 +
+                         --rmse-margin); multiclass: accuracy below the training accuracy − --accuracy-margin
   error-rate:MAX         more than MAX (a share, e.g. 0.02) of the deployment's requests failed with 5xx
 An alert fires once while its condition holds and resolves when it clears; both are notified once.
 Notify (repeatable): webhook=URL (JSON; with --secret each body is signed: X-Modelworks-Signature:
@@ -54,6 +60,8 @@ const OPTIONS = {
   "min-labels": { type: "string" },
   "auc-margin": { type: "string" },
   "log-loss-margin": { type: "string" },
+  "rmse-margin": { type: "string" },
+  "accuracy-margin": { type: "string" },
   "drift-share": { type: "string" },
   alert: { type: "string", multiple: true },
   notify: { type: "string", multiple: true },
@@ -176,6 +184,8 @@ function setRequest(f: Flags): SetMonitorWire {
   if (f["min-labels"] !== undefined) req.min_labels = countFlag("--min-labels", f["min-labels"]);
   if (f["auc-margin"] !== undefined) req.auc_margin = numberFlag("--auc-margin", f["auc-margin"]);
   if (f["log-loss-margin"] !== undefined) req.log_loss_margin = numberFlag("--log-loss-margin", f["log-loss-margin"]);
+  if (f["rmse-margin"] !== undefined) req.rmse_margin = numberFlag("--rmse-margin", f["rmse-margin"]);
+  if (f["accuracy-margin"] !== undefined) req.accuracy_margin = numberFlag("--accuracy-margin", f["accuracy-margin"]);
   if (f["drift-share"] !== undefined) req.drift_share = numberFlag("--drift-share", f["drift-share"]);
   if (f.alert) req.alerts = f.alert.map(alertFlag);
   const notify = (f.notify ?? []).map(notifyFlag);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import { gitCommitOf } from "../../data/versions/git-commit.js";
 import type { Algo } from "../../learn/train/train-params.js";
-import { paramsAsStrings, resolveParams } from "../../learn/train/train-params.js";
+import { paramsAsStrings, resolveTaskParams } from "../../learn/train/train-params.js";
 import { stepExecutors } from "../../pipelines/executors.js";
 import { pipelineNotifier } from "../../pipelines/notify.js";
 import { PipelineRunner } from "../../pipelines/pipeline-runner.js";
@@ -89,7 +89,7 @@ export function pipelineService(
 /** `train` steps do what `modelworks train` does, in the same process. */
 function cliTrainer(conn: Connection): Trainer {
   return async (req) => {
-    const params = resolveParams(req.algo as Algo, req.params);
+    const params = resolveTaskParams(req.task ?? "binary", req.algo as Algo, req.params);
     const data = await loadTrainingData(req.data, req.cwd, conn.platform, "training");
     const evalData = req.eval ? await loadTrainingData(req.eval, req.cwd, conn.platform, "evaluation") : undefined;
     const commit = await gitCommitOf(req.cwd);

@@ -14,9 +14,9 @@ export const PREDICT_HELP = `Usage: modelworks predict MODEL@ALIAS|MODEL/VERSION
                          [--format csv|parquet] [--json]
 
 Scores every row of FILE (CSV or Parquet) with a registered model (or an MLflow 3 logged model,
-named by its id) and writes the input rows with
-the probability and label (or the prediction, for regression) as CSV or Parquet, chosen by --format
-or else by OUT's extension (.csv, .parquet). Rows are scored and written in chunks (a Parquet row
+named by its id) and writes the input rows with its outputs: binary \`probability\` and \`label\`;
+regression \`prediction\`; multiclass \`probability_CLASS\` per class and \`label\` (the top
+class). CSV or Parquet, chosen by --format or else by OUT's extension (.csv, .parquet). Rows are scored and written in chunks (a Parquet row
 group each), with progress on stderr. --json prints only a summary object (rows, out, format,
 model, version, seconds).`;
 

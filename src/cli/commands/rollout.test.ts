@@ -225,6 +225,8 @@ describe("modelworks rollout (embedded store)", () => {
         max_score_psi: 0.3,
         min_requests: 5,
         auc_margin: 0.01,
+        max_rmse_increase: 0.1,
+        accuracy_margin: 0.02,
         min_labels: 50,
       },
       webhooks: [

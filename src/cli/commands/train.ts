@@ -5,22 +5,26 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gitCommitOf } from "../../data/versions/git-commit.js";
-import type { Algo } from "../../learn/train/train-params.js";
-import { paramsAsStrings, resolveParams } from "../../learn/train/train-params.js";
+import type { Algo, Task } from "../../learn/train/train-params.js";
+import { paramsAsStrings, resolveTaskParams, TASKS } from "../../learn/train/train-params.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect } from "../cli-context.js";
 import { loadTrainingData } from "./training-data.js";
 import { runTraining } from "./training-run.js";
 
 export const TRAIN_HELP = `Usage: modelworks train --data NAME[@VERSION]|FILE --label COL [--eval NAME[@VERSION]|FILE]
-                        [--algo gbdt|linear] [--param k=v]... [--experiment NAME] [--register MODEL]
-                        [--seed N] [--positive VALUE] [--slice COL] [--json]
+                        [--task binary|regression] [--algo gbdt|linear] [--param k=v]...
+                        [--experiment NAME] [--register MODEL] [--seed N] [--positive VALUE]
+                        [--slice COL] [--json]
 
 Fits a binary classifier (histogram GBDT by default, or L2 logistic regression) and records a
 tracking run: params, train/validation loss per iteration, evaluation metrics (ROC-AUC, PR-AUC,
 log loss, Brier, F1 at 0.5 and at the best threshold, calibration, lift), tags (git commit, data
 digest, seed, lockfile digest), the dataset input, and artifacts (the model package, feature
 importance, the evaluation report). Without --eval a seeded stratified 80/20 split is used.
+--task regression fits a GBDT with squared error (objective reg:squarederror) on a numeric label
+instead: metrics RMSE, MAE and R², a seeded random 80/20 split, and a package whose signature's
+task is regression (no --positive, --slice or --algo linear). Default --task binary.
 --register MODEL creates a model version linked to the run.
 GBDT params (defaults): n_estimators (200), learning_rate (0.05), max_depth (3), max_leaves, min_child_weight (1),
 lambda (1), gamma (0), subsample (1), colsample_bytree (1), max_bin (256), early_stopping_rounds.
@@ -36,6 +40,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       label: { type: "string" },
       eval: { type: "string" },
       algo: { type: "string" },
+      task: { type: "string" },
       param: { type: "string", multiple: true },
       experiment: { type: "string" },
       register: { type: "string" },
@@ -55,8 +60,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = values.seed === undefined ? 42 : Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new CliError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const task = (values.task ?? "binary") as Task;
+  if (!TASKS.includes(task)) throw new CliError(`--task must be binary or regression, got '${values.task}'`);
   // Everything the user typed is checked before any data is read or any run is created.
-  const params = resolveParams(algo, values.param ?? []);
+  const params = resolveTaskParams(task, algo, values.param ?? []);
   const conn = await connect(values, io);
   try {
     const data = await loadTrainingData(values.data, io.cwd, conn.platform, "training");
@@ -87,7 +94,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     if (values.json) io.out(JSON.stringify(result, null, 2));
     else {
       const m = result.metrics;
-      io.out(`Run ${result.run_id}: roc_auc ${fmt(m.roc_auc)}, pr_auc ${fmt(m.pr_auc)}, log_loss ${fmt(m.log_loss)}`);
+      io.out(
+        task === "regression"
+          ? `Run ${result.run_id}: rmse ${fmt(m.rmse)}, mae ${fmt(m.mae)}, r2 ${fmt(m.r2)}`
+          : `Run ${result.run_id}: roc_auc ${fmt(m.roc_auc)}, pr_auc ${fmt(m.pr_auc)}, log_loss ${fmt(m.log_loss)}`,
+      );
       if (result.model) io.out(`Registered ${result.model.name} version ${result.model.version}`);
     }
     return 0;

@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import type { KeyValue } from "../../core/api/mlflow-entities.js";
 import { invalidParam, isMwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
-import type { BinaryEvaluation } from "../../learn/metrics/types.js";
+import type { BinaryEvaluation, RegressionEvaluation } from "../../learn/metrics/types.js";
 import { canonicalJson, manifestDocument, writeModelPackage } from "../../learn/package/model-package.js";
 import { checkFitInputs, fitModel } from "../../learn/train/fit-model.js";
 import type { Algo, ResolvedParams } from "../../learn/train/train-params.js";
@@ -114,8 +114,9 @@ export async function experimentFor(api: MlflowApi, name: string | undefined): P
   }
 }
 
-/** The headline metrics logged on the run (and printed by `--json`). */
-export function summaryMetrics(e: BinaryEvaluation): Record<string, number | null> {
+/** The headline metrics logged on the run (and printed by `--json`): a classifier's, or a regression's rmse, mae and r2. */
+export function summaryMetrics(e: BinaryEvaluation | RegressionEvaluation): Record<string, number | null> {
+  if ("rmse" in e) return { rmse: e.rmse, mae: e.mae, r2: e.r2 };
   return {
     roc_auc: e.roc_auc,
     pr_auc: e.pr_auc,

@@ -33,6 +33,8 @@ export interface MonitorConfigInfo {
   min_labels: number;
   auc_margin: number;
   log_loss_margin: number;
+  rmse_margin: number;
+  accuracy_margin: number;
   drift_share: number;
   alerts: AlertRuleInfo[];
   notify: NotifierInfo[];
@@ -78,6 +80,8 @@ export interface MonitorResultInfo {
   calibration_error: number | null;
   training_auc: number | null;
   training_log_loss: number | null;
+  /** Regression (`rmse`, `mae`, `training_rmse`) or multiclass (`accuracy`, `training_accuracy`) models. */
+  realized?: { kind: "regression" | "multiclass"; [metric: string]: number | string | null };
   /** Null while there are too few labels (or no training baseline). */
   concept_drift: boolean | null;
   notes: string[];
@@ -136,6 +140,8 @@ export const monitorRoutes = {
       min_labels: s.int64(),
       auc_margin: s.double(),
       log_loss_margin: s.double(),
+      rmse_margin: s.double(),
+      accuracy_margin: s.double(),
       drift_share: s.double(),
       alerts: s.any(),
       notify: s.any(),

@@ -362,7 +362,8 @@ export const rolloutRoutes = {
   /**
    * Start a rollout of `candidate` (`MODEL/VERSION` or `MODEL@ALIAS`, pinned to its version).
    * `thresholds` keys: max_error_rate_increase, latency_ratio, latency_slack_ms, max_score_psi,
-   * min_requests, auc_margin, min_labels. `webhooks`: [{type, url, name?, timeout_ms?, metadata?}].
+   * min_requests, auc_margin, max_rmse_increase, accuracy_margin, min_labels.
+   * `webhooks`: [{type, url, name?, timeout_ms?, metadata?}].
    * `prometheus`: {url, checks: [{name, query, min?, max?}]}.
    */
   startRollout: route<{ rollout: RolloutInfo }>()(

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { isMwError } from "../../core/errors.js";
-import { evaluateBinary, evaluateRegression } from "./index.js";
+import { evaluateBinary, evaluateMulticlass, evaluateRegression } from "./index.js";
 
 const DIR = new URL("../../../test-fixtures/metrics/", import.meta.url);
 const readJson = (name: string) => JSON.parse(readFileSync(new URL(name, DIR), "utf8"));
@@ -104,5 +104,44 @@ describe("evaluateRegression against scikit-learn 1.2", () => {
   test("invalid input", () => {
     assert.throws(() => evaluateRegression([1], [1, 2]), invalid(/1 rows but pred has 2/));
     assert.throws(() => evaluateRegression([1, Number.NaN], [1, 2]), invalid(/row 1/));
+  });
+});
+
+describe("evaluateMulticlass against scikit-learn 1.2", () => {
+  for (const c of readJson("multiclass.json") as {
+    name: string;
+    classes: string[];
+    y_true: number[];
+    probabilities: number[][];
+    expected: unknown;
+  }[]) {
+    test(c.name, () =>
+      assertClose(evaluateMulticlass(c.y_true, c.probabilities.flat(), c.classes), c.expected, c.name),
+    );
+  }
+
+  test("hand-computed: clipping, renormalised rows, argmax ties and a class never seen", () => {
+    // Rows (truth → probabilities): a → [0.5, 0.3, 0] (sums to 0.8), b → [0.4, 0.4, 0] (tie: a wins),
+    // b → [0.1, 0.6, 0]: predictions a, a, b; "c" is neither true nor predicted.
+    const r = evaluateMulticlass([0, 1, 1], [0.5, 0.3, 0, 0.4, 0.4, 0, 0.1, 0.6, 0], ["a", "b", "c"]);
+    const expectedLoss = -(Math.log(0.5 / 0.8) + Math.log(0.4 / 0.8) + Math.log(0.6 / 0.7)) / 3;
+    assert.ok(Math.abs(r.log_loss - expectedLoss) < 1e-12, `${r.log_loss}`);
+    assert.equal(r.accuracy, 2 / 3);
+    // a: tp 1, support 1, predicted 2 → F1 2/3; b: tp 1, support 2, predicted 1 → F1 2/3; c left out.
+    assert.ok(Math.abs(r.macro_f1 - 2 / 3) < 1e-12);
+    assert.deepEqual(r.confusion_matrix, [
+      [1, 0, 0],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
+    assert.deepEqual(r.per_class[2], { class: "c", support: 0, predicted: 0, precision: 0, recall: 0, f1: 0 });
+  });
+
+  test("invalid input", () => {
+    assert.throws(() => evaluateMulticlass([0], [1, 0], ["a"]), invalid(/at least 2 classes/));
+    assert.throws(() => evaluateMulticlass([], [], ["a", "b"]), invalid(/zero rows/));
+    assert.throws(() => evaluateMulticlass([0, 1], [1, 0], ["a", "b"]), invalid(/2 rows × 2 classes/));
+    assert.throws(() => evaluateMulticlass([2], [1, 0], ["a", "b"]), invalid(/yTrue\[0\] must be a class index/));
+    assert.throws(() => evaluateMulticlass([0], [1, Number.NaN], ["a", "b"]), invalid(/probabilities\[0\]\[1\]/));
   });
 });

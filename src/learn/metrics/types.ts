@@ -69,3 +69,27 @@ export interface RegressionEvaluation {
   mae: number;
   r2: number;
 }
+
+/** One class's counts and scores in a multiclass evaluation (0 when a denominator is 0, like sklearn's zero_division=0). */
+export interface ClassMetrics {
+  class: string;
+  /** Rows whose true class this is. */
+  support: number;
+  /** Rows predicted as this class. */
+  predicted: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Everything {@link evaluateMulticlass} reports. */
+export interface MulticlassEvaluation {
+  count: number;
+  classes: string[];
+  log_loss: number;
+  accuracy: number;
+  macro_f1: number;
+  per_class: ClassMetrics[];
+  /** Counts by true class (rows) and predicted class (columns), in `classes` order. */
+  confusion_matrix: number[][];
+}

@@ -28,6 +28,11 @@ export function stratifiedSplit(labels: ArrayLike<number | string>, testFraction
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
 
+/** A seeded random split of `rows` rows (for targets with no classes to stratify by, e.g. regression). */
+export function randomSplit(rows: number, testFraction: number, seed: number): Split {
+  return stratifiedSplit(new Uint8Array(rows), testFraction, seed);
+}
+
 /** Groups in order of each label's first appearance, so the PRNG stream is consumed deterministically. */
 function groupByLabel(labels: ArrayLike<number | string>): number[][] {
   const groups = new Map<number | string, number[]>();

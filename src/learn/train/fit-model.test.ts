@@ -24,6 +24,7 @@ test("GBDT on Telco: AUC ≥ 0.84 on the seeded 80/20 split, deterministic packa
       onIteration: (_i, train) => history.push(train),
     });
   const a = await fit();
+  assert.ok(a.task === "binary");
   assert.ok((a.evaluation.roc_auc ?? 0) >= 0.84, `roc_auc ${a.evaluation.roc_auc}`);
   assert.equal(a.evalRows + a.trainRows, 7043);
   assert.equal(a.package.signature.positive_class, "Yes");
@@ -38,6 +39,7 @@ test("GBDT on Telco: AUC ≥ 0.84 on the seeded 80/20 split, deterministic packa
 test("logistic regression on Telco, and errors before any training", async () => {
   const table = await readTable(TELCO);
   const fit = await fitModel(table, { label: "Churn", algo: "linear", params: resolveParams("linear", []), seed: 42 });
+  assert.ok(fit.task === "binary");
   assert.ok((fit.evaluation.roc_auc ?? 0) > 0.82, `roc_auc ${fit.evaluation.roc_auc}`);
   const invalid = (re: RegExp) => (e: unknown) => e instanceof MwError && re.test(e.message);
   await assert.rejects(

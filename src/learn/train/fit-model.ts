@@ -1,7 +1,9 @@
 /**
- * Fit a model on a table: encode the label, split (seeded, stratified) unless an evaluation table
- * is given, fit the preprocessing and the trainer, evaluate, and assemble the model package.
- * Pure: no tracking, no files — the caller logs and stores what comes back.
+ * Fit a model on a table: encode the label, split (seeded; stratified for a classifier) unless an
+ * evaluation table is given, fit the preprocessing and the trainer, evaluate, and assemble the
+ * model package. A binary classifier (GBDT or logistic regression) or, with the GBDT's
+ * `reg:squarederror` objective, a regression. Pure: no tracking, no files — the caller logs and
+ * stores what comes back.
  */
 import { invalidParam } from "../../core/errors.js";
 import type { DatasetProfile } from "../../data/profile.js";
@@ -11,13 +13,15 @@ import { takeRows } from "../feature-matrix.js";
 import { trainGbdt } from "../gbdt/train-gbdt.js";
 import { trainLogistic } from "../linear/logistic.js";
 import { evaluateBinary } from "../metrics/binary.js";
-import type { BinaryEvaluation } from "../metrics/types.js";
-import type { ModelPackage } from "../package/model-package.js";
+import { evaluateRegression } from "../metrics/regression.js";
+import type { BinaryEvaluation, RegressionEvaluation } from "../metrics/types.js";
+import type { ModelPackage, ModelSignature } from "../package/model-package.js";
 import { fitPreprocessor } from "../preprocess/fit.js";
-import { stratifiedSplit } from "../preprocess/split.js";
-import { binaryLabel } from "./label.js";
+import { randomSplit, stratifiedSplit } from "../preprocess/split.js";
+import { binaryLabel, numericLabel } from "./label.js";
 import { selectFeatures } from "./select-features.js";
-import type { Algo, ResolvedParams } from "./train-params.js";
+import type { Algo, ResolvedParams, Task } from "./train-params.js";
+import { taskOf } from "./train-params.js";
 
 export interface FitOptions {
   label: string;
@@ -35,13 +39,20 @@ export interface FitOptions {
   onIteration?: (iteration: number, trainLoss: number, validLoss?: number) => void;
 }
 
-/** What a fit produces. */
-export interface FitResult {
+/** What a fit produces; the evaluation is the task's. */
+export type FitResult = {
   package: ModelPackage;
-  evaluation: BinaryEvaluation;
   featureImportance: Record<string, number>;
   trainRows: number;
   evalRows: number;
+} & ({ task: "binary"; evaluation: BinaryEvaluation } | { task: "regression"; evaluation: RegressionEvaluation });
+
+/** The training target as the task reads it. */
+interface Target {
+  task: Task;
+  /** Encode `t`'s label column: 0/1 for a classifier (by the positive class), the value for a regression. */
+  y(t: Table): Float64Array;
+  signature: Pick<ModelSignature, "task" | "positive_class" | "negative_class" | "threshold">;
 }
 
 /**
@@ -49,59 +60,80 @@ export interface FitResult {
  * a caller can refuse bad input before it creates a tracking run.
  */
 export function checkFitInputs(table: Table, o: Omit<FitOptions, "onIteration">): void {
-  if (o.algo === "gbdt" && o.params.objective !== "binary:logistic") {
-    throw invalidParam(
-      `objective '${o.params.objective}' is not supported by 'modelworks train' yet; use binary:logistic.`,
-    );
+  const objective = o.params.objective;
+  if (o.algo === "gbdt" && objective !== "binary:logistic" && objective !== "reg:squarederror") {
+    throw invalidParam(`objective '${objective}' is not supported by 'modelworks train'.`);
   }
-  const label = binaryLabel(table, o.label, o.positiveClass);
+  const target = targetOf(table, o);
   selectFeatures(table, o.label, o.features);
   if (o.evalTable) {
     const missing = table.columnNames.filter((n) => !o.evalTable?.column(n));
     if (missing.length) throw invalidParam(`The evaluation data lacks column(s): ${missing.join(", ")}.`);
-    binaryLabel(o.evalTable, o.label, label.positiveClass);
+    target.y(o.evalTable);
   }
 }
 
-/** Fit and evaluate a binary classifier. */
-export async function fitModel(table: Table, o: FitOptions): Promise<FitResult> {
-  checkFitInputs(table, o);
+/** The target of a fit: a binary label (the positive class from the training data) or a numeric value. */
+function targetOf(table: Table, o: Omit<FitOptions, "onIteration">): Target {
+  if (taskOf(o.algo, o.params) === "regression") {
+    if (o.positiveClass !== undefined) throw invalidParam("A regression has no positive class; leave out --positive.");
+    if (o.sliceColumn !== undefined) throw invalidParam("Evaluation slices are for classifiers; leave out --slice.");
+    numericLabel(table, o.label);
+    return { task: "regression", y: (t) => numericLabel(t, o.label), signature: { task: "regression" } };
+  }
   const label = binaryLabel(table, o.label, o.positiveClass);
-  const features = selectFeatures(table, o.label, o.features);
-  const { train, test } = splitTables(table, label.y, o);
-  const yTrain = binaryLabel(train, o.label, label.positiveClass).y;
-  const yTest = binaryLabel(test, o.label, label.positiveClass).y;
-  const pre = fitPreprocessor(train, { features, kind: o.algo === "gbdt" ? "tree" : "linear" });
-  const xTrain = pre.transform(train);
-  const xTest = pre.transform(test);
-  const { model, scores, importance } = await trainAndScore(o, xTrain, yTrain, xTest, yTest);
-  const slice = o.sliceColumn ? sliceValues(test, o.sliceColumn) : undefined;
-  const evaluation = evaluateBinary(yTest, scores, slice ? { slices: slice } : {});
-  const pkg: ModelPackage = {
-    algo: o.algo,
-    model,
-    preprocessor: pre.toJSON(),
+  return {
+    task: "binary",
+    y: (t) => binaryLabel(t, o.label, label.positiveClass).y,
     signature: {
       task: "binary",
-      inputs: pre.inputSignature(),
-      label: o.label,
       positive_class: label.positiveClass,
       negative_class: label.negativeClass,
       threshold: 0.5,
     },
-    ...(o.referenceProfile ? { referenceProfile: o.referenceProfile } : {}),
   };
-  return { package: pkg, evaluation, featureImportance: importance, trainRows: train.numRows, evalRows: test.numRows };
 }
 
-function splitTables(table: Table, y: Float64Array, o: FitOptions): { train: Table; test: Table } {
+/** Fit and evaluate a binary classifier or a regression. */
+export async function fitModel(table: Table, o: FitOptions): Promise<FitResult> {
+  checkFitInputs(table, o);
+  const target = targetOf(table, o);
+  const features = selectFeatures(table, o.label, o.features);
+  const { train, test } = splitTables(table, target, o);
+  const yTrain = target.y(train);
+  const yTest = target.y(test);
+  const pre = fitPreprocessor(train, { features, kind: o.algo === "gbdt" ? "tree" : "linear" });
+  const xTrain = pre.transform(train);
+  const xTest = pre.transform(test);
+  const { model, scores, importance } = await trainAndScore(o, target.task, xTrain, yTrain, xTest, yTest);
+  const pkg: ModelPackage = {
+    algo: o.algo,
+    model,
+    preprocessor: pre.toJSON(),
+    signature: { ...target.signature, inputs: pre.inputSignature(), label: o.label },
+    ...(o.referenceProfile ? { referenceProfile: o.referenceProfile } : {}),
+  };
+  const common = { package: pkg, featureImportance: importance, trainRows: train.numRows, evalRows: test.numRows };
+  if (target.task === "regression")
+    return { ...common, task: "regression", evaluation: evaluateRegression(yTest, scores) };
+  const slice = o.sliceColumn ? sliceValues(test, o.sliceColumn) : undefined;
+  return { ...common, task: "binary", evaluation: evaluateBinary(yTest, scores, slice ? { slices: slice } : {}) };
+}
+
+function splitTables(table: Table, target: Target, o: FitOptions): { train: Table; test: Table } {
   if (o.evalTable) return { train: table, test: o.evalTable };
-  const split = stratifiedSplit(y, 0.2, o.seed);
+  const split = splitRows(target.task, target.y(table), 0.2, o.seed);
   return { train: table.take(split.train), test: table.take(split.test) };
+}
+
+/** Stratified by class for a classifier; random for a regression (no classes to keep). */
+function splitRows(task: Task, y: Float64Array, testFraction: number, seed: number) {
+  return task === "regression" ? randomSplit(y.length, testFraction, seed) : stratifiedSplit(y, testFraction, seed);
 }
 
 async function trainAndScore(
   o: FitOptions,
+  task: Task,
   x: FeatureMatrix,
   y: Float64Array,
   xTest: FeatureMatrix,
@@ -123,8 +155,9 @@ async function trainAndScore(
   const { objective: _, ...params } = o.params;
   // Early stopping must not peek at the evaluation data: it watches 10 % carved from training.
   const stopping = Number(params.early_stopping_rounds ?? 0) > 0;
-  const parts = stopping ? carveValidation(x, y, o.seed) : { x, y, valid: { x: xTest, y: yTest } };
-  const gbdtParams = { ...(params as Record<string, number>), objective: "binary:logistic" as const, seed: o.seed };
+  const parts = stopping ? carveValidation(task, x, y, o.seed) : { x, y, valid: { x: xTest, y: yTest } };
+  const objective = task === "regression" ? ("reg:squarederror" as const) : ("binary:logistic" as const);
+  const gbdtParams = { ...(params as Record<string, number>), objective, seed: o.seed };
   const m = await trainGbdt(parts.x, parts.y, gbdtParams, {
     valid: parts.valid,
     ...(o.onIteration ? { onIteration: o.onIteration } : {}),
@@ -132,8 +165,8 @@ async function trainAndScore(
   return { model: m.toJSON(), scores: m.predict(xTest), importance: m.featureImportance() };
 }
 
-function carveValidation(x: FeatureMatrix, y: Float64Array, seed: number) {
-  const { train, test } = stratifiedSplit(y, 0.1, seed + 1);
+function carveValidation(task: Task, x: FeatureMatrix, y: Float64Array, seed: number) {
+  const { train, test } = splitRows(task, y, 0.1, seed + 1);
   return {
     x: takeRows(x, train),
     y: takeLabels(y, train),

@@ -54,6 +54,26 @@ export function numericLabel(table: Table, label: string): Float64Array {
   return Float64Array.from(c.values);
 }
 
+/**
+ * A multiclass target: each row's class as its index in `classes` (labels compared as text, so an
+ * int column's 2 matches class "2"); a value that is not one of the classes is refused by name.
+ */
+export function classIndexLabel(table: Table, label: string, classes: readonly string[]): Int32Array {
+  const c = labelColumn(table, label);
+  const index = new Map(classes.map((name, k) => [name, k]));
+  const y = new Int32Array(c.length);
+  for (let i = 0; i < c.length; i++) {
+    const k = index.get(valueText(c, i));
+    if (k === undefined) {
+      throw invalidParam(
+        `Label column '${label}' has the value '${valueText(c, i)}' in row ${i}, which is not one of the model's classes (${classes.join(", ")}).`,
+      );
+    }
+    y[i] = k;
+  }
+  return y;
+}
+
 function valueText(c: Column, i: number): string {
   switch (c.type) {
     case "string":

@@ -3,6 +3,12 @@ import { invalidParam } from "../../core/errors.js";
 
 export type Algo = "gbdt" | "linear";
 
+/** What a training fits: a binary classifier, or a regression (GBDT with squared error). */
+export const TASKS = ["binary", "regression"] as const;
+export type Task = (typeof TASKS)[number];
+
+const REGRESSION_OBJECTIVE = "reg:squarederror";
+
 type ParamSpec = { kind: "int" | "float"; default?: number } | { kind: "string"; default: string; values: string[] };
 
 const SPECS: Record<Algo, Record<string, ParamSpec>> = {
@@ -61,6 +67,37 @@ function parseValue(key: string, raw: string, spec: ParamSpec): number | string 
     throw invalidParam(`Parameter '${key}' must be ${spec.kind === "int" ? "an integer" : "a number"}, got '${raw}'.`);
   }
   return n;
+}
+
+/**
+ * Parameters for a task: a regression is a GBDT with the squared-error objective (the objective a
+ * run records, so `runs reproduce` fits the same task); a classifier must not name that objective.
+ */
+export function resolveTaskParams(task: Task, algo: Algo, entries: readonly string[]): ResolvedParams {
+  const params = resolveParams(algo, entries);
+  const named = entries.some((e) => e.trim().startsWith("objective="));
+  if (task === "regression") {
+    if (algo !== "gbdt") {
+      throw invalidParam(
+        "A regression trains a GBDT with squared error; the linear trainer is a classifier: use --algo gbdt.",
+      );
+    }
+    if (named && params.objective !== REGRESSION_OBJECTIVE) {
+      throw invalidParam(
+        `Parameter 'objective' must be ${REGRESSION_OBJECTIVE} for a regression, got '${params.objective}'.`,
+      );
+    }
+    return { ...params, objective: REGRESSION_OBJECTIVE };
+  }
+  if (params.objective === REGRESSION_OBJECTIVE) {
+    throw invalidParam(`Parameter 'objective' ${REGRESSION_OBJECTIVE} trains a regression: use --task regression.`);
+  }
+  return params;
+}
+
+/** The task resolved parameters fit (the GBDT objective tells). */
+export function taskOf(algo: Algo, params: ResolvedParams): Task {
+  return algo === "gbdt" && params.objective === REGRESSION_OBJECTIVE ? "regression" : "binary";
 }
 
 /** Parameters as MLflow params (strings), in a stable order. */

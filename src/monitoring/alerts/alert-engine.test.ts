@@ -100,6 +100,8 @@ describe("alert engine", () => {
       minLabels: 100,
       aucMargin: 0.05,
       logLossMargin: 0.1,
+      rmseMargin: 0.2,
+      accuracyMargin: 0.05,
       driftShare: 0.5,
       alerts: [{ type: "feature_drift", feature: "tenure", pipeline: "retrain" }],
       notify: [{ type: "webhook", url: `${hook.url}/alerts?token=abc`, secret: SECRET }, { type: "log" }],

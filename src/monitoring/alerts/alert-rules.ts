@@ -4,6 +4,7 @@
  * tell (no reference, too few labels, no traffic): an alert then stays as it is.
  */
 import type { AlertRule, MonitorConfig, MonitorResult } from "../live/monitor.js";
+import { fmt, performanceReading } from "./performance-drop.js";
 
 /** One rule's verdict. */
 export interface Condition {
@@ -77,19 +78,17 @@ function featureDrift(feature: string, results: readonly MonitorResult[]): Condi
 }
 
 function performanceDrop(results: readonly MonitorResult[], config: MonitorConfig): Condition {
-  const judged = results.filter((r) => r.conceptDrift !== null && r.realizedAuc !== null && r.trainingAuc !== null);
-  const worst = maxBy(judged, (r) => (r.trainingAuc as number) - (r.realizedAuc as number));
-  if (!worst) return unknown("realized AUC not judged in this window (too few labels or no training AUC)", null);
-  const auc = worst.realizedAuc as number;
-  const threshold = (worst.trainingAuc as number) - config.aucMargin;
+  const readings = results.flatMap((r) => performanceReading(r, config) ?? []);
+  const worst = maxBy(readings, (x) => x.excess);
+  if (!worst) {
+    return unknown("realized performance not judged in this window (too few labels or no training baseline)", null);
+  }
   return {
-    holds: auc < threshold,
-    value: auc,
-    threshold,
-    message:
-      `realized AUC ${fmt(auc)} on ${worst.labelledRows} labels in ${model(worst)} vs training ` +
-      `${fmt(worst.trainingAuc as number)} − ${config.aucMargin}`,
-    ...versionOf(worst),
+    holds: worst.holds,
+    value: worst.value,
+    threshold: worst.threshold,
+    message: `${worst.what} in ${model(worst.result)} vs ${worst.limit}`,
+    ...versionOf(worst.result),
   };
 }
 
@@ -121,8 +120,4 @@ function versionOf(r: MonitorResult): Pick<Condition, "modelName" | "modelVersio
 
 function model(r: MonitorResult): string {
   return `${r.modelName ?? "?"}/${r.modelVersion ?? "?"}`;
-}
-
-function fmt(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x);
 }

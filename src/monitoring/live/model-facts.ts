@@ -23,6 +23,9 @@ export interface ModelFacts {
   signature: ModelSignature;
   trainingAuc: number | null;
   trainingLogLoss: number | null;
+  /** The run's `rmse` (regression baseline) and `accuracy` (multiclass baseline), when logged. */
+  trainingRmse: number | null;
+  trainingAccuracy: number | null;
   reference?: DriftReference;
   /** Where the reference came from: `package`, `dataset NAME@VERSION` or `file PATH`. */
   referenceSource?: string;
@@ -89,6 +92,8 @@ async function modelFacts(
     signature,
     trainingAuc: metric("roc_auc"),
     trainingLogLoss: metric("log_loss"),
+    trainingRmse: metric("rmse"),
+    trainingAccuracy: metric("accuracy"),
   };
   if (override) {
     const source = `${DATASET_SCHEME}${encodeURIComponent(override.name)}/${override.version}`;

@@ -26,7 +26,8 @@ export function formatConfig(c: MonitorConfigInfo, heading = "Monitor"): string 
   });
   return [
     `${heading} of ${c.deployment}: every ${formatDuration(c.interval_ms)} over ${window}`,
-    `  realized performance: ≥ ${c.min_labels} labels; concept drift when AUC < training − ${c.auc_margin} or log loss > training + ${c.log_loss_margin}`,
+    `  realized performance: ≥ ${c.min_labels} labels; concept drift when AUC < training − ${c.auc_margin} or log loss > training + ${c.log_loss_margin} (binary),`,
+    `                        RMSE > training × (1 + ${c.rmse_margin}) (regression), accuracy < training − ${c.accuracy_margin} (multiclass)`,
     `  dataset drift:        ≥ ${num(c.drift_share * 100)}% of features drifted`,
     `  drift reference:      ${c.reference ? `dataset ${c.reference}` : "each model version's own (its package's, else its run's training dataset)"}`,
     `  alerts:               ${rules.length ? rules.join(", ") : "none"}`,
@@ -59,11 +60,20 @@ export function formatResult(r: MonitorResultInfo): string {
       `  dataset drift: ${r.dataset_drift ? "YES" : "no"} (${r.drifted_features} of ${r.features.length} features drifted, ${num((r.share_drifted ?? 0) * 100)}%)`,
     );
   }
-  if (r.realized_auc !== null || r.concept_drift !== null) {
+  const drift = `concept drift: ${r.concept_drift === null ? "not judged" : r.concept_drift ? "YES" : "no"}`;
+  const k = r.realized;
+  if (k?.kind === "regression") {
+    lines.push(
+      `  realized RMSE ${num(k.rmse as number)} (training ${num(k.training_rmse as number)}), MAE ${num(k.mae as number)}; ${drift}`,
+    );
+  } else if (k?.kind === "multiclass") {
+    lines.push(
+      `  realized accuracy ${num(k.accuracy as number)} (training ${num(k.training_accuracy as number)}); ${drift}`,
+    );
+  } else if (r.realized_auc !== null || r.concept_drift !== null) {
     lines.push(
       `  realized AUC ${num(r.realized_auc)} (training ${num(r.training_auc)}), log loss ${num(r.realized_log_loss)} ` +
-        `(training ${num(r.training_log_loss)}), calibration error ${num(r.calibration_error)}; ` +
-        `concept drift: ${r.concept_drift === null ? "not judged" : r.concept_drift ? "YES" : "no"}`,
+        `(training ${num(r.training_log_loss)}), calibration error ${num(r.calibration_error)}; ${drift}`,
     );
   }
   if (r.features.length > 0) {
@@ -85,7 +95,7 @@ export function formatResult(r: MonitorResultInfo): string {
 
 /** Results as a table, one line each. */
 export function formatSeries(results: readonly MonitorResultInfo[]): string {
-  const rows = [["TIME", "MODEL", "ROWS", "LABELLED", "DATASET DRIFT", "SHARE", "AUC", "CONCEPT DRIFT"]];
+  const rows = [["TIME", "MODEL", "ROWS", "LABELLED", "DATASET DRIFT", "SHARE", "REALIZED", "CONCEPT DRIFT"]];
   for (const r of results) {
     rows.push([
       when(r.time),
@@ -94,7 +104,7 @@ export function formatSeries(results: readonly MonitorResultInfo[]): string {
       String(r.labelled_rows),
       r.error ? "error" : yesNo(r.dataset_drift),
       num(r.share_drifted),
-      num(r.realized_auc),
+      realizedText(r),
       yesNo(r.concept_drift),
     ]);
   }
@@ -111,6 +121,14 @@ export function formatAlerts(alerts: readonly AlertInfo[]): string {
     rows.push([a.deployment, a.rule, status, when(a.first_time), num(a.value), num(a.threshold), a.message]);
   }
   return alignRows(rows).join("\n");
+}
+
+/** The headline realized metric of a result: AUC (binary), RMSE (regression) or accuracy (multiclass). */
+function realizedText(r: MonitorResultInfo): string {
+  const k = r.realized;
+  if (k?.kind === "regression") return k.rmse === null ? "-" : `rmse ${num(k.rmse as number)}`;
+  if (k?.kind === "multiclass") return k.accuracy === null ? "-" : `accuracy ${num(k.accuracy as number)}`;
+  return r.realized_auc === null ? "-" : `auc ${num(r.realized_auc)}`;
 }
 
 function notifierText(n: NotifierInfo): string {

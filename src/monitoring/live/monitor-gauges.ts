@@ -1,6 +1,7 @@
 /**
  * Monitor results as Prometheus gauges on a serving registry: per-feature drift scores, the share
- * of drifted features, the dataset-drift verdict, realized AUC, and the alerts firing. Each run
+ * of drifted features, the dataset-drift verdict, realized AUC (binary), RMSE (regression) and
+ * accuracy (multiclass), and the alerts firing. Each run
  * replaces the series of the model versions it measured.
  */
 import type { Registry } from "prom-client";
@@ -15,6 +16,8 @@ export class MonitorGauges {
   private readonly share: Gauge<VersionLabel>;
   private readonly datasetDrift: Gauge<VersionLabel>;
   private readonly auc: Gauge<VersionLabel>;
+  private readonly rmse: Gauge<VersionLabel>;
+  private readonly accuracy: Gauge<VersionLabel>;
   private readonly alerts: Gauge<"deployment" | "rule">;
   /** The feature series last set per version, so a run can remove those it no longer reports. */
   private readonly featureSeries = new Map<string, Record<string, string>[]>();
@@ -47,6 +50,16 @@ export class MonitorGauges {
       "ROC AUC of the latest monitor window's predictions whose outcomes arrived.",
       version,
     );
+    this.rmse = gauge(
+      "modelworks_realized_rmse",
+      "RMSE of a regression model on the latest monitor window's predictions whose outcomes arrived.",
+      version,
+    );
+    this.accuracy = gauge(
+      "modelworks_realized_accuracy",
+      "Accuracy of a multiclass model's label on the latest monitor window's predictions whose outcomes arrived.",
+      version,
+    );
     this.alerts = gauge("modelworks_alerts_firing", "1 while a monitor alert fires, 0 once resolved.", [
       "deployment",
       "rule",
@@ -71,6 +84,8 @@ export class MonitorGauges {
       setOrRemove(this.share, labels, r.datasetDrift === null ? null : r.shareDrifted);
       setOrRemove(this.datasetDrift, labels, r.datasetDrift === null ? null : r.datasetDrift ? 1 : 0);
       setOrRemove(this.auc, labels, r.realizedAuc);
+      setOrRemove(this.rmse, labels, r.realized?.kind === "regression" ? r.realized.rmse : null);
+      setOrRemove(this.accuracy, labels, r.realized?.kind === "multiclass" ? r.realized.accuracy : null);
     }
   }
 

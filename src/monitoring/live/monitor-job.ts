@@ -1,7 +1,7 @@
 /**
  * One run of a deployment's monitor: read the window of the primary's answered predictions, and
  * for each model version served in it compare the logged inputs with the version's drift
- * reference and the labelled predictions with its training metrics.
+ * reference and the labelled predictions with its training metrics (per model kind).
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
@@ -15,7 +15,7 @@ import type { DriftReport } from "../drift/drift-types.js";
 import { tableFromLogged } from "./logged-table.js";
 import type { ModelFacts, ModelFactsCache } from "./model-facts.js";
 import type { FeatureDrift, MonitorConfig, MonitorResult } from "./monitor.js";
-import { realizedPerformance } from "./realized-performance.js";
+import { realizedPart } from "./realized-part.js";
 import type { WindowRows } from "./window-reader.js";
 import { readWindow } from "./window-reader.js";
 
@@ -88,25 +88,7 @@ async function versionResult(
     return { ...base, error: `cannot read model ${name}/${version}: ${(e as Error).message}` };
   }
   const out = { ...base, ...driftPart(rows, facts, config, base.notes) };
-  const perf = realizedPerformance(labels, {
-    minLabels: config.minLabels,
-    aucMargin: config.aucMargin,
-    logLossMargin: config.logLossMargin,
-    trainingAuc: facts.trainingAuc,
-    trainingLogLoss: facts.trainingLogLoss,
-    ...(facts.signature.positive_class !== undefined ? { positiveClass: facts.signature.positive_class } : {}),
-  });
-  out.notes.push(...perf.notes);
-  return {
-    ...out,
-    labelledRows: perf.labelled,
-    realizedAuc: perf.auc,
-    realizedLogLoss: perf.logLoss,
-    calibrationError: perf.calibrationError,
-    trainingAuc: facts.trainingAuc,
-    trainingLogLoss: facts.trainingLogLoss,
-    conceptDrift: perf.conceptDrift,
-  };
+  return { ...out, ...realizedPart(labels, facts, config, out.notes) };
 }
 
 /** The drift fields of a result (nulls and a note when there is no reference). */

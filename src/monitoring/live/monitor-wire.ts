@@ -11,6 +11,7 @@ import { invalidParam } from "../../core/errors.js";
 import { urlProblem } from "../../core/http/post-json.js";
 import type { AlertRule, MonitorConfig, MonitorResult, MonitorWindow, NotifierSpec } from "./monitor.js";
 import { ALERT_RULE_TYPES, ruleKey } from "./monitor.js";
+import type { KindRealized } from "./realized-kinds.js";
 
 /** The settings of a set request, as the route parses them. */
 export interface SetMonitorWire {
@@ -20,6 +21,8 @@ export interface SetMonitorWire {
   min_labels?: number;
   auc_margin?: number;
   log_loss_margin?: number;
+  rmse_margin?: number;
+  accuracy_margin?: number;
   drift_share?: number;
   alerts?: unknown;
   notify?: unknown;
@@ -33,6 +36,8 @@ export const MONITOR_DEFAULTS = {
   minLabels: 100,
   aucMargin: 0.05,
   logLossMargin: 0.1,
+  rmseMargin: 0.2,
+  accuracyMargin: 0.05,
   driftShare: 0.5,
 } as const;
 
@@ -57,6 +62,8 @@ export function settingsFromWire(w: SetMonitorWire): Settings {
     minLabels: intIn("min_labels", w.min_labels ?? MONITOR_DEFAULTS.minLabels, 2, 10_000_000),
     aucMargin: numIn("auc_margin", w.auc_margin ?? MONITOR_DEFAULTS.aucMargin, 0, 1),
     logLossMargin: numIn("log_loss_margin", w.log_loss_margin ?? MONITOR_DEFAULTS.logLossMargin, 0, 100),
+    rmseMargin: numIn("rmse_margin", w.rmse_margin ?? MONITOR_DEFAULTS.rmseMargin, 0, 100),
+    accuracyMargin: numIn("accuracy_margin", w.accuracy_margin ?? MONITOR_DEFAULTS.accuracyMargin, 0, 1),
     driftShare: numIn("drift_share", w.drift_share ?? MONITOR_DEFAULTS.driftShare, 0.000001, 1),
     alerts: w.alerts === undefined ? [] : alertsFromWire(w.alerts),
     notify: w.notify === undefined ? [] : notifyFromWire(w.notify),
@@ -132,6 +139,8 @@ export function toConfigInfo(c: MonitorConfig): MonitorConfigInfo {
     min_labels: c.minLabels,
     auc_margin: c.aucMargin,
     log_loss_margin: c.logLossMargin,
+    rmse_margin: c.rmseMargin,
+    accuracy_margin: c.accuracyMargin,
     drift_share: c.driftShare,
     alerts: c.alerts.map(toRuleInfo),
     notify: c.notify.map(toNotifierInfo),
@@ -179,10 +188,18 @@ export function toResultInfo(r: MonitorResult): MonitorResultInfo {
     calibration_error: finite(r.calibrationError),
     training_auc: finite(r.trainingAuc),
     training_log_loss: finite(r.trainingLogLoss),
+    ...(r.realized ? { realized: realizedInfo(r.realized) } : {}),
     concept_drift: r.conceptDrift,
     notes: r.notes,
     ...(r.error !== undefined ? { error: r.error } : {}),
   };
+}
+
+function realizedInfo(r: KindRealized): NonNullable<MonitorResultInfo["realized"]> {
+  if (r.kind === "regression") {
+    return { kind: r.kind, rmse: finite(r.rmse), mae: finite(r.mae), training_rmse: finite(r.trainingRmse) };
+  }
+  return { kind: r.kind, accuracy: finite(r.accuracy), training_accuracy: finite(r.trainingAccuracy) };
 }
 
 function finite(x: number | null): number | null {

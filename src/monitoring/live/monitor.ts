@@ -3,6 +3,7 @@
  * found (a result per model version served in the window) and the alerts raised from those results.
  */
 import type { ColumnHistogram } from "../drift/drift-types.js";
+import type { KindRealized } from "./realized-kinds.js";
 
 /** Which predictions a run looks at: the last `ms` milliseconds, or the last `rows` predictions. */
 export type MonitorWindow = { kind: "time"; ms: number } | { kind: "rows"; rows: number };
@@ -33,8 +34,12 @@ export interface MonitorConfig {
   minLabels: number;
   /** Concept drift when realized AUC < training AUC − aucMargin ... */
   aucMargin: number;
-  /** ... or realized log loss > training log loss + logLossMargin. */
+  /** ... or realized log loss > training log loss + logLossMargin (binary models). */
   logLossMargin: number;
+  /** Regression: concept drift when realized RMSE > training RMSE × (1 + rmseMargin). */
+  rmseMargin: number;
+  /** Multiclass: concept drift when realized accuracy < training accuracy − accuracyMargin. */
+  accuracyMargin: number;
   /** Share of drifted features at which the dataset has drifted (Evidently's default 0.5). */
   driftShare: number;
   alerts: AlertRule[];
@@ -85,6 +90,8 @@ export interface MonitorResult {
   calibrationError: number | null;
   trainingAuc: number | null;
   trainingLogLoss: number | null;
+  /** Regression (RMSE, MAE) and multiclass (accuracy) models: their realized metrics (the AUC fields stay null). */
+  realized?: KindRealized;
   /** Null when there are too few labels (or no training baseline) to judge. */
   conceptDrift: boolean | null;
   /** What a reader should know: empty window, no reference, too few labels. */

@@ -1,16 +1,17 @@
 /**
  * The `evaluate` step: score a registered version (by version or alias) on evaluation data and
- * report its headline binary metrics, logged on the step's tracking run when there is one.
+ * report the headline metrics of its kind (binary, regression, multiclass), logged on the step's
+ * tracking run when there is one.
  */
 
-import { evaluateBinary } from "../../learn/metrics/binary.js";
-import { binaryLabel } from "../../learn/train/label.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import type { StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import { evalTruth, kindOutputs } from "./eval-truth.js";
 import type { GateExecutorDeps } from "./gate-executor.js";
 import { scoreWith } from "./gate-executor.js";
+import { headlineMetrics } from "./headline-metrics.js";
 import { knownSettings, optionalString, requiredString } from "./settings.js";
 
 /** The gate's loaders, plus where metrics are logged (optional). */
@@ -19,13 +20,17 @@ export interface EvaluateDeps extends Pick<GateExecutorDeps, "loadModel" | "load
   tracking?: Pick<TrackingStore, "logBatch">;
 }
 
-/** `with: {model, version | alias, data}` → `{model, version, data, metrics: {roc_auc, pr_auc, log_loss, ...}}`. */
+/**
+ * `with: {model, version | alias, data, label?}` → `{model, version, data, kind, metrics}`; metrics
+ * are {roc_auc, pr_auc, log_loss, ...} (binary), {rmse, mae, r2} (regression) or {log_loss,
+ * accuracy, macro_f1} (multiclass), each with `rows`.
+ */
 export function evaluateExecutor(deps: EvaluateDeps): StepExecutor {
   return {
     run: async (ctx) => {
       const s = ctx.settings;
       const step = ctx.step.name;
-      knownSettings(s, ["model", "version", "alias", "data"], step);
+      knownSettings(s, ["model", "version", "alias", "data", "label"], step);
       const model = requiredString(s, "model", step);
       const version = optionalString(s, "version", step);
       const alias = optionalString(s, "alias", step);
@@ -37,25 +42,17 @@ export function evaluateExecutor(deps: EvaluateDeps): StepExecutor {
           ? await deps.registry.getModelVersion({ name: model, version })
           : await deps.registry.getModelVersionByAlias({ name: model, alias: alias as string });
       const data = await deps.loadEval(requiredString(s, "data", step), ctx.baseDir ?? ctx.workDir);
+      const label = optionalString(s, "label", step);
       const scored = await scoreWith(deps, model, resolved.version, data.table, (m) => {
-        const sig = m.signature;
-        if (sig.task !== "binary" || !sig.label) {
-          throw new PermanentStepError(`step '${step}': evaluate scores binary classifiers with a label column`);
+        try {
+          return evalTruth(data.table, m, label);
+        } catch (e) {
+          throw new PermanentStepError(`step '${step}': ${(e as Error).message}`, { cause: e });
         }
-        return binaryLabel(data.table, sig.label, sig.positive_class).y;
       });
       ctx.signal.throwIfAborted();
-      const e = evaluateBinary(scored.checked, scored.scores);
-      const metrics: Record<string, number | null> = {
-        roc_auc: e.roc_auc,
-        pr_auc: e.pr_auc,
-        log_loss: e.log_loss,
-        brier: e.brier,
-        accuracy: e.default_threshold.accuracy,
-        f1: e.default_threshold.f1,
-        lift_top_decile: e.lift_top_decile,
-        rows: e.count,
-      };
+      const truth = scored.checked;
+      const metrics = headlineMetrics(truth, kindOutputs(scored.model, scored.parts));
       ctx.log(
         `${model}/${resolved.version} on ${data.ref}: ${Object.entries(metrics)
           .map(([k, v]) => `${k} ${v === null ? "n/a" : Number(v.toFixed(4))}`)
@@ -70,7 +67,7 @@ export function evaluateExecutor(deps: EvaluateDeps): StepExecutor {
           ctx.log(`warning: metrics not logged on run ${ctx.runId}: ${err instanceof Error ? err.message : err}`);
         });
       }
-      return { model, version: resolved.version, data: data.ref, metrics };
+      return { model, version: resolved.version, data: data.ref, kind: truth.kind, metrics };
     },
   };
 }

@@ -3,16 +3,20 @@
  * decide with {@link decideGate}, and on promotion point the `challenger` alias at the candidate
  * (a rollout then moves `champion`). A rejection is a successful step with `promote: false`.
  */
-import { invalidParam, isMwError } from "../../core/errors.js";
+import { isMwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
-import { binaryLabel } from "../../learn/train/label.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
-import { scoreTable } from "../../runtimes/part-scores.js";
+import type { PartScores } from "../../runtimes/part-scores.js";
+import { partScores } from "../../runtimes/part-scores.js";
 import type { LoadedModel } from "../../runtimes/runtime.js";
 import type { StepContext, StepExecutor } from "../step-executor.js";
 import { PermanentStepError } from "../step-executor.js";
+import type { EvalTruth } from "./eval-truth.js";
+import { alignedOutputs, evalTruth, kindOutputs } from "./eval-truth.js";
 import type { GateDecision, GateInput } from "./gate.js";
 import { decideGate } from "./gate.js";
+import { checkMetricKind, DEFAULT_GATE_METRIC, type GateMetric } from "./gate-metrics.js";
+import type { GateSettings } from "./gate-settings.js";
 import { gateSettings } from "./gate-settings.js";
 
 /** The evaluation data a reference (`NAME@VERSION` or a file) names, with what identifies its content. */
@@ -63,17 +67,29 @@ export function gateExecutor(deps: GateExecutorDeps): StepExecutor {
       // Relative paths are relative to the pipeline file's folder, as for every other step.
       const data = await deps.loadEval(s.eval, ctx.baseDir ?? ctx.workDir);
       // Both models score the very same table, so the comparison is on one dataset version.
-      const challenger = await scoreWith(deps, s.model, candidate, data.table, (m) => evalLabels(data.table, m));
+      const challenger = await scoreWith(deps, s.model, candidate, data.table, (m) => {
+        const truth = permanentSettings(ctx.step.name, () => evalTruth(data.table, m, s.label));
+        return { truth, metric: permanentSettings(ctx.step.name, () => kindMetric(s, truth)) };
+      });
       ctx.signal.throwIfAborted();
-      const championScores =
-        champion === null ? undefined : (await scoreWith(deps, s.model, champion, data.table)).scores;
+      const { truth, metric } = challenger.checked;
+      const championOutputs =
+        champion === null
+          ? undefined
+          : await scoreWith(deps, s.model, champion, data.table).then(({ parts, model }) =>
+              permanentSettings(ctx.step.name, () =>
+                alignedOutputs(truth, model, parts, `champion ${s.model}/${champion}`),
+              ),
+            );
       ctx.signal.throwIfAborted();
       const input: GateInput = {
-        labels: challenger.checked,
-        challenger: challenger.scores,
-        metric: s.metric,
+        kind: truth.kind,
+        labels: truth.y,
+        challenger: kindOutputs(challenger.model, challenger.parts),
+        metric,
         minImprovement: s.minImprovement,
-        ...(championScores ? { champion: championScores } : {}),
+        ...(truth.classes ? { classes: truth.classes.length } : {}),
+        ...(championOutputs ? { champion: championOutputs } : {}),
         ...(s.floor === undefined ? {} : { floor: s.floor }),
         ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
         ...(s.guardrails ? { guardrails: s.guardrails } : {}),
@@ -117,29 +133,33 @@ async function championVersion(registry: RegistryStore, model: string): Promise<
   }
 }
 
-/** 0/1 labels from the evaluation data's label column, the positive class as the model was trained. */
-/** Load a version, check it with `check` (before scoring), score `table`, and let go of the model. */
+/** The metric the gate decides on for the candidate's kind (the settings' or the kind's default), checked with the guardrails. */
+function kindMetric(s: GateSettings, truth: EvalTruth): GateMetric {
+  const metric = s.metric ?? DEFAULT_GATE_METRIC[truth.kind];
+  checkMetricKind("metric", metric, truth.kind);
+  for (const m of Object.keys(s.guardrails ?? {}) as GateMetric[]) checkMetricKind(`guardrails.${m}`, m, truth.kind);
+  return metric;
+}
+
+/**
+ * Load a version, check it with `check` (before scoring), score `table`, and let go of the model
+ * (what is returned of it — kind, classes, signature — stays readable).
+ */
 export async function scoreWith<T = undefined>(
   deps: Pick<GateExecutorDeps, "loadModel">,
   name: string,
   version: string,
   table: Table,
   check?: (model: LoadedModel) => T,
-): Promise<{ scores: Float64Array; checked: T }> {
+): Promise<{ parts: PartScores; checked: T; model: LoadedModel }> {
   const held = await deps.loadModel(name, version);
   try {
-    const checked = check ? check(held.predictor) : (undefined as T);
-    return { scores: await scoreTable(held.predictor, table), checked };
+    const model = held.predictor;
+    const checked = check ? check(model) : (undefined as T);
+    return { parts: partScores(model, await model.predict(table), table.numRows), checked, model };
   } finally {
     await held.close?.();
   }
-}
-
-function evalLabels(table: Table, model: LoadedModel): Float64Array {
-  const sig = model.signature;
-  if (sig.task !== "binary") throw invalidParam(`The gate scores binary classifiers; this model is ${sig.task}.`);
-  if (!sig.label) throw invalidParam("The candidate's signature names no label column; the gate cannot find labels.");
-  return binaryLabel(table, sig.label, sig.positive_class).y;
 }
 
 /** Bad settings fail the same way on every attempt, so the runner must not retry them. */

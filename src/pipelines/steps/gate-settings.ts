@@ -1,7 +1,7 @@
 /** The `gate` step's `with:` settings, validated with errors that name the field. */
 import { invalidParam } from "../../core/errors.js";
-import type { GateMetric } from "./gate-bootstrap.js";
-import { gateMetric } from "./gate-bootstrap.js";
+import type { GateMetric } from "./gate-metrics.js";
+import { gateMetric } from "./gate-metrics.js";
 
 /** Validated gate settings. */
 export interface GateSettings {
@@ -9,16 +9,29 @@ export interface GateSettings {
   /** The candidate's version number, as a decimal string. */
   candidate: string;
   eval: string;
-  metric: GateMetric;
+  /** The evaluation data's label column (default: the candidate's signature's `label`). */
+  label?: string;
+  /** Absent: the model kind's default (roc_auc, rmse or log_loss). */
+  metric?: GateMetric;
   floor?: number;
   minImprovement: number;
   bootstrap?: { samples: number; confidence: number; seed: number };
   guardrails?: Partial<Record<GateMetric, number>>;
 }
 
-/** Parse `{model, candidate, eval, metric, floor, min_improvement, bootstrap, guardrails}`. */
-const GATE_KEYS = ["model", "candidate", "eval", "metric", "min_improvement", "floor", "bootstrap", "guardrails"];
+const GATE_KEYS = [
+  "model",
+  "candidate",
+  "eval",
+  "label",
+  "metric",
+  "min_improvement",
+  "floor",
+  "bootstrap",
+  "guardrails",
+];
 
+/** Parse `{model, candidate, eval, label, metric, floor, min_improvement, bootstrap, guardrails}`. */
 export function gateSettings(w: Record<string, unknown>): GateSettings {
   knownSettings("gate", w, GATE_KEYS);
   const model = text("model", w.model);
@@ -26,9 +39,10 @@ export function gateSettings(w: Record<string, unknown>): GateSettings {
     model,
     candidate: candidateVersion(model, w.candidate),
     eval: text("eval", w.eval),
-    metric: w.metric === undefined ? "roc_auc" : gateMetric("metric", w.metric),
     minImprovement: w.min_improvement === undefined ? 0 : num("min_improvement", w.min_improvement),
   };
+  if (w.metric !== undefined) s.metric = gateMetric("metric", w.metric);
+  if (w.label !== undefined) s.label = text("label", w.label);
   if (w.floor !== undefined) s.floor = num("floor", w.floor);
   if (w.bootstrap !== undefined) s.bootstrap = bootstrap(w.bootstrap);
   if (w.guardrails !== undefined) s.guardrails = guardrails(w.guardrails);

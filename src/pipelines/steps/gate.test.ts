@@ -4,7 +4,9 @@ import { MwError } from "../../core/errors.js";
 import { seededRandom } from "../../core/random.js";
 import { evaluateBinary } from "../../learn/metrics/index.js";
 import { decideGate } from "./gate.js";
-import { pairedBootstrap, quantile, rankScores, weightedMetric } from "./gate-bootstrap.js";
+import { pairedBootstrap, quantile } from "./gate-bootstrap.js";
+import type { GateMetric } from "./gate-metrics.js";
+import { weightedMetric } from "./gate-metrics.js";
 
 /** Labels and two models' scores: `strong` separates the classes better than `weak`. */
 function synthetic(n: number, seed = 7) {
@@ -30,11 +32,11 @@ test("unweighted gate metrics equal src/learn/metrics (sklearn-checked) on ties 
   // Rounding makes ties, which must count as one curve point.
   const scores = strong.map((s) => Math.round(s * 20) / 20);
   const ev = evaluateBinary(labels, scores);
-  const ranked = rankScores(scores);
-  assert.ok(Math.abs((weightedMetric("roc_auc", labels, ranked) as number) - (ev.roc_auc as number)) < 1e-12);
-  assert.ok(Math.abs((weightedMetric("pr_auc", labels, ranked) as number) - (ev.pr_auc as number)) < 1e-12);
-  assert.ok(Math.abs((weightedMetric("log_loss", labels, ranked) as number) - ev.log_loss) < 1e-12);
-  assert.ok(Math.abs((weightedMetric("brier", labels, ranked) as number) - ev.brier) < 1e-12);
+  const metric = (m: GateMetric) => weightedMetric(m, "binary", labels, scores)() as number;
+  assert.ok(Math.abs(metric("roc_auc") - (ev.roc_auc as number)) < 1e-12);
+  assert.ok(Math.abs(metric("pr_auc") - (ev.pr_auc as number)) < 1e-12);
+  assert.ok(Math.abs(metric("log_loss") - ev.log_loss) < 1e-12);
+  assert.ok(Math.abs(metric("brier") - ev.brier) < 1e-12);
 });
 
 test("integer weights are the same as repeating rows", () => {
@@ -49,13 +51,13 @@ test("integer weights are the same as repeating rows", () => {
     }
   }
   const ev = evaluateBinary(repLabels, repScores);
-  const ranked = rankScores(strong);
   for (const [m, want] of [
     ["roc_auc", ev.roc_auc],
     ["pr_auc", ev.pr_auc],
     ["log_loss", ev.log_loss],
   ] as const) {
-    assert.ok(Math.abs((weightedMetric(m, labels, ranked, weights) as number) - (want as number)) < 1e-12, m);
+    const weighted = weightedMetric(m, "binary", labels, strong)(weights) as number;
+    assert.ok(Math.abs(weighted - (want as number)) < 1e-12, m);
   }
 });
 
@@ -117,7 +119,8 @@ test("log_loss: lower is better, so improvement is champion − challenger", () 
   const floor = decideGate({ labels, challenger: strong, metric: "log_loss", floor: 0.01 });
   assert.equal(floor.promote, false);
   assert.match(floor.reason, /above the floor/);
-  const ci = pairedBootstrap("log_loss", labels, rankScores(strong), rankScores(weak), {
+  const loss = (scores: Float64Array) => weightedMetric("log_loss", "binary", labels, scores);
+  const ci = pairedBootstrap("log_loss", labels.length, loss(strong), loss(weak), {
     samples: 100,
     confidence: 0.9,
     seed: 1,
@@ -153,6 +156,8 @@ test("bad input is an invalidParam naming the problem", () => {
   bad({ labels, challenger: [0.1, 0.2, 0.3], bootstrap: { samples: 0, confidence: 0.9 } }, /bootstrap.samples/);
   bad({ labels, challenger: [0.1, 0.2, 0.3], bootstrap: { samples: 10, confidence: 1 } }, /bootstrap.confidence/);
   bad({ labels, challenger: [0.1, 0.2, 0.3], guardrails: { log_loss: -1 } }, /guardrail 'log_loss'/);
+  bad({ labels, challenger: [0.1, 0.2, 0.3], metric: "rmse" }, /rmse does not apply to a binary model/);
+  bad({ labels, challenger: [0.1, 0.2, 0.3], guardrails: { accuracy: 0.1 } }, /guardrails.accuracy/);
 });
 
 test("quantile interpolates like numpy", () => {

@@ -1,21 +1,31 @@
 /**
- * The champion/challenger gate: a pure decision over both models' scores on the same evaluation
- * rows. The challenger must reach a floor; with a champion it must also beat it by a minimum
- * improvement, optionally with a paired-bootstrap CI whose lower bound is above 0, and must not
- * regress any guardrail metric by more than its allowance.
+ * The champion/challenger gate: a pure decision over both models' outputs on the same evaluation
+ * rows, for binary, regression and multiclass models. The challenger must reach a floor; with a
+ * champion it must also beat it by a minimum improvement, optionally with a paired-bootstrap CI
+ * whose lower bound is above 0, and must not regress any guardrail metric by more than its
+ * allowance. Every comparison follows the metric's direction (RMSE, MAE and log loss: lower is better).
  */
 import { invalidParam } from "../../core/errors.js";
-import type { BootstrapInterval, GateMetric, RankedScores } from "./gate-bootstrap.js";
-import { GATE_METRICS, lowerIsBetter, pairedBootstrap, rankScores, weightedMetric } from "./gate-bootstrap.js";
+import type { ModelKind } from "../../runtimes/runtime.js";
+import type { BootstrapInterval } from "./gate-bootstrap.js";
+import { pairedBootstrap } from "./gate-bootstrap.js";
+import { checkGateInput } from "./gate-input.js";
+import type { GateMetric, WeightedMetric } from "./gate-metrics.js";
+import { DEFAULT_GATE_METRIC, lowerIsBetter, weightedMetric } from "./gate-metrics.js";
 
-/** What the gate decides on. Scores are probabilities, one per row of the same evaluation data. */
+/** What the gate decides on: both models' outputs on the same evaluation rows. */
 export interface GateInput {
-  /** 0/1 labels of the evaluation rows. */
+  /** The models' kind (default binary). */
+  kind?: ModelKind;
+  /** binary: 0/1 labels; regression: target values; multiclass: class indices. */
   labels: ArrayLike<number>;
+  /** Multiclass: how many classes (the outputs are rows × classes probabilities, row-major). */
+  classes?: number;
+  /** binary: P(positive) per row; regression: the predicted value; multiclass: class probabilities. */
   challenger: ArrayLike<number>;
   /** Absent when there is no champion yet (the first model). */
   champion?: ArrayLike<number>;
-  /** Primary metric (default roc_auc). */
+  /** Primary metric (default: roc_auc for binary, rmse for regression, log_loss for multiclass). */
   metric?: GateMetric;
   /** The challenger's primary metric must be at least this (at most, when lower is better). */
   floor?: number;
@@ -48,6 +58,7 @@ export interface GuardrailVerdict {
 
 /** Everything the decision rests on, for the step's outputs and the event trail. */
 export interface GateEvidence {
+  kind: ModelKind;
   metric: GateMetric;
   rows: number;
   has_champion: boolean;
@@ -67,25 +78,32 @@ export interface GateDecision {
   evidence: GateEvidence;
 }
 
-const MAX_SAMPLES = 100_000;
-
 /** Decide whether the challenger may replace the champion. Deterministic for a bootstrap seed. */
 export function decideGate(input: GateInput): GateDecision {
-  const metric = input.metric ?? "roc_auc";
-  const options = checkInput(input, metric);
+  const kind = input.kind ?? "binary";
+  const metric = input.metric ?? DEFAULT_GATE_METRIC[kind];
+  const options = checkGateInput(input, kind, metric);
   const { labels } = input;
-  const chal = rankScores(input.challenger);
-  const champ = input.champion ? rankScores(input.champion) : undefined;
+  const prepare = (outputs: ArrayLike<number>, m: GateMetric) =>
+    weightedMetric(m, kind, labels, outputs, input.classes ?? 0);
   const metrics: GateEvidence["metrics"] = {};
   const guarded = Object.keys(input.guardrails ?? {}) as GateMetric[];
-  for (const m of new Set<GateMetric>([metric, ...guarded])) metrics[m] = evidenceFor(m, labels, chal, champ);
+  const prepared = new Map<GateMetric, { chal: WeightedMetric; champ?: WeightedMetric }>();
+  for (const m of new Set<GateMetric>([metric, ...guarded])) {
+    const chal = prepare(input.challenger, m);
+    const champ = input.champion ? prepare(input.champion, m) : undefined;
+    prepared.set(m, champ ? { chal, champ } : { chal });
+    metrics[m] = evidenceFor(m, chal, champ);
+  }
   const primary = metrics[metric] as MetricEvidence;
   if (primary.challenger === null) {
     throw invalidParam(`The evaluation data cannot define ${metric} (it needs both classes).`);
   }
   const sign = lowerIsBetter(metric) ? -1 : 1;
   const floorOk = input.floor === undefined || sign * (primary.challenger - input.floor) >= 0;
+  const champ = prepared.get(metric)?.champ;
   const evidence: GateEvidence = {
+    kind,
     metric,
     rows: labels.length,
     has_champion: champ !== undefined,
@@ -113,7 +131,8 @@ export function decideGate(input: GateInput): GateDecision {
   evidence.guardrails = guarded.map((m) => guardrailVerdict(m, input.guardrails?.[m] as number, metrics[m]));
   evidence.checks.guardrails = evidence.guardrails.every((g) => g.passed);
   if (input.bootstrap) {
-    evidence.ci = pairedBootstrap(metric, labels, chal, champ, { ...input.bootstrap, seed: options.seed });
+    const { chal } = prepared.get(metric) as { chal: WeightedMetric };
+    evidence.ci = pairedBootstrap(metric, labels.length, chal, champ, { ...input.bootstrap, seed: options.seed });
     evidence.checks.significance = evidence.ci !== null && evidence.ci.lower > 0;
   }
   const vs = `challenger ${metric} ${fmt(primary.challenger)} vs champion ${fmt(primary.champion)}`;
@@ -140,14 +159,9 @@ function reject(evidence: GateEvidence, reason: string): GateDecision {
   return { promote: false, reason, evidence };
 }
 
-function evidenceFor(
-  metric: GateMetric,
-  labels: ArrayLike<number>,
-  challenger: RankedScores,
-  champion: RankedScores | undefined,
-): MetricEvidence {
-  const a = weightedMetric(metric, labels, challenger);
-  const b = champion ? weightedMetric(metric, labels, champion) : null;
+function evidenceFor(metric: GateMetric, challenger: WeightedMetric, champion?: WeightedMetric): MetricEvidence {
+  const a = challenger();
+  const b = champion ? champion() : null;
   const difference = a !== null && b !== null ? a - b : null;
   const improvement = difference === null ? null : lowerIsBetter(metric) ? -difference : difference;
   return { challenger: a, champion: b, difference, improvement, lower_is_better: lowerIsBetter(metric) };
@@ -162,47 +176,4 @@ function guardrailVerdict(metric: GateMetric, maxRegression: number, e: MetricEv
     regression,
     passed: regression === null || regression <= maxRegression,
   };
-}
-
-function checkInput(input: GateInput, metric: GateMetric): { minImprovement: number; seed: number } {
-  if (!(GATE_METRICS as readonly string[]).includes(metric)) {
-    throw invalidParam(`Invalid value for 'metric': expected one of ${GATE_METRICS.join(", ")}, got ${metric}.`);
-  }
-  const n = input.labels.length;
-  if (n === 0) throw invalidParam("The gate needs at least one evaluation row.");
-  checkScores("challenger", input.challenger, n);
-  if (input.champion) checkScores("champion", input.champion, n);
-  for (let i = 0; i < n; i++) {
-    const y = input.labels[i];
-    if (y !== 0 && y !== 1) throw invalidParam(`labels[${i}] must be 0 or 1, got ${y}.`);
-  }
-  if (input.floor !== undefined && !Number.isFinite(input.floor)) throw invalidParam("Invalid value for 'floor'.");
-  const minImprovement = input.minImprovement ?? 0;
-  if (!Number.isFinite(minImprovement)) throw invalidParam("Invalid value for 'min_improvement': expected a number.");
-  for (const [m, max] of Object.entries(input.guardrails ?? {})) {
-    if (!(GATE_METRICS as readonly string[]).includes(m)) {
-      throw invalidParam(`Invalid guardrail '${m}': expected one of ${GATE_METRICS.join(", ")}.`);
-    }
-    if (typeof max !== "number" || !(max >= 0)) {
-      throw invalidParam(`Invalid value for guardrail '${m}': expected a max regression ≥ 0, got ${String(max)}.`);
-    }
-  }
-  const b = input.bootstrap;
-  if (b) {
-    if (!Number.isInteger(b.samples) || b.samples < 1 || b.samples > MAX_SAMPLES) {
-      throw invalidParam(`Invalid value for 'bootstrap.samples': expected an integer from 1 to ${MAX_SAMPLES}.`);
-    }
-    if (!(b.confidence > 0 && b.confidence < 1)) {
-      throw invalidParam(`Invalid value for 'bootstrap.confidence': expected a number in (0, 1), e.g. 0.95.`);
-    }
-  }
-  return { minImprovement, seed: b?.seed ?? 0 };
-}
-
-function checkScores(field: string, scores: ArrayLike<number>, n: number): void {
-  if (scores.length !== n) throw invalidParam(`${field} has ${scores.length} scores for ${n} labelled rows.`);
-  for (let i = 0; i < n; i++) {
-    const s = scores[i] as number;
-    if (!(s >= 0 && s <= 1)) throw invalidParam(`${field}[${i}] must be a probability in [0, 1], got ${s}.`);
-  }
 }

@@ -14,6 +14,8 @@ export interface TrainRequest {
   eval?: string;
   label: string;
   algo: "gbdt" | "linear";
+  /** What to fit (default binary), as `--task`. */
+  task?: "binary" | "regression";
   /** `k=v` hyper-parameters, as `--param`. */
   params: string[];
   seed: number;
@@ -37,9 +39,9 @@ export interface TrainResult {
 
 export type Trainer = (req: TrainRequest) => Promise<TrainResult>;
 
-const KEYS = ["data", "eval", "label", "algo", "params", "seed", "experiment", "register", "positive", "slice"];
+const KEYS = ["data", "eval", "label", "task", "algo", "params", "seed", "experiment", "register", "positive", "slice"];
 
-/** `with: {data, label, algo?, params?: {k: v}, seed?, eval?, experiment?, register?}` → `{run_id, model, version, metrics}`. */
+/** `with: {data, label, task?, algo?, params?: {k: v}, seed?, eval?, experiment?, register?}` → `{run_id, model, version, metrics}`. */
 export function trainExecutor(deps: { train: Trainer }): StepExecutor {
   return {
     run: async (ctx) => {
@@ -49,6 +51,9 @@ export function trainExecutor(deps: { train: Trainer }): StepExecutor {
       const algo = (optionalString(s, "algo", step) ?? "gbdt") as TrainRequest["algo"];
       if (algo !== "gbdt" && algo !== "linear")
         throw new PermanentStepError(`step '${step}': with.algo must be gbdt or linear`);
+      const task = optionalString(s, "task", step) ?? "binary";
+      if (task !== "binary" && task !== "regression")
+        throw new PermanentStepError(`step '${step}': with.task must be binary or regression`);
       const seed = s.seed === undefined ? 42 : Number(s.seed);
       if (!Number.isSafeInteger(seed) || seed < 0)
         throw new PermanentStepError(`step '${step}': with.seed must be a non-negative integer`);
@@ -66,6 +71,7 @@ export function trainExecutor(deps: { train: Trainer }): StepExecutor {
         ...(evalRef ? { eval: dataRef(evalRef, cwd) } : {}),
         label: requiredString(s, "label", step),
         algo,
+        task,
         params: Object.entries(params).map(([k, v]) => `${k}=${String(v)}`),
         seed,
         experiment: optionalString(s, "experiment", step) ?? `pipeline:${ctx.pipeline ?? "default"}`,

@@ -10,6 +10,7 @@ function rows(variant: LabeledScore["variant"], pairs: [number, string][]): Labe
     modelName: "churn",
     modelVersion: variant === "primary" ? "3" : "4",
     score,
+    label: score >= 0.5 ? "1" : "0",
     outcome,
     time: 1000 + i,
   }));

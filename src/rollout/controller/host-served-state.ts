@@ -15,5 +15,11 @@ export function hostServedState(host: Pick<ServingHost, "runtimes">): ServedStat
       return c !== undefined && `${c.name}/${c.version}` === candidate;
     },
     positiveClass: (deployment) => snapshot(deployment)?.primary.model.predictor.signature.positive_class,
+    kinds: (deployment) => {
+      const s = snapshot(deployment);
+      const primary = s?.primary.model.predictor.kind;
+      const candidate = s?.candidate?.model.predictor.kind;
+      return { ...(primary ? { primary } : {}), ...(candidate ? { candidate } : {}) };
+    },
   };
 }

@@ -464,6 +464,7 @@ describe("RolloutController", () => {
           modelName: MODEL,
           modelVersion: version,
           score: positive === good ? high : low,
+          label: positive === good ? "1" : "0",
           outcome: positive ? "1" : "0",
           time: T0 + i,
         };

@@ -6,9 +6,11 @@
  * Windows live in memory: after a restart the rollout resumes at its recorded step and failed-check
  * count, with a fresh window.
  */
+
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { isMwError } from "../../core/errors.js";
+import type { ModelKind } from "../../runtimes/runtime.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { AliasWatcher } from "../alias/alias-watcher.js";
 import { PrometheusClient } from "../analysis/prometheus/prometheus-client.js";
@@ -19,6 +21,12 @@ import type { RolloutActions } from "../rollout-actions.js";
 import type { RolloutStore } from "../rollout-store.js";
 import { RolloutStepper } from "./rollout-stepper.js";
 
+/** The kinds of a deployment's loaded models. */
+export interface ServedKinds {
+  primary?: ModelKind;
+  candidate?: ModelKind;
+}
+
 /** What the controller needs to know about the serving side of its process. */
 export interface ServedState {
   /** True when this process serves the deployment (its controller may drive the rollout). */
@@ -27,6 +35,8 @@ export interface ServedState {
   candidateLoaded(deployment: string, candidate: string): boolean;
   /** The positive class of the deployment's primary model, if binary. */
   positiveClass(deployment: string): string | undefined;
+  /** The kinds of the deployment's loaded primary and candidate (each absent while not loaded). */
+  kinds(deployment: string): ServedKinds;
 }
 
 export interface RolloutControllerDeps {

@@ -173,6 +173,7 @@ export class RolloutStepper {
       now,
       ...(this.deps.labels ? { labels: this.deps.labels } : {}),
       ...optional("positiveClass", this.deps.served.positiveClass(r.deployment)),
+      kinds: this.deps.served.kinds(r.deployment),
       ...optional("prometheus", this.deps.prometheusFor(r)),
     });
     const analysed: Rollout = { ...r, analyses: r.analyses + 1, lastAnalysisTime: now };

@@ -1,6 +1,7 @@
 /** Rollout rows and their conversion. */
 import type { SqlValue } from "../../core/db/database.js";
 import type { AliasMove, PromotionRecord, Rollout, RolloutPhase, RolloutSpec } from "../rollout.js";
+import { DEFAULT_ANALYSIS_THRESHOLDS } from "../rollout-spec.js";
 
 export const ROLLOUT_COLUMNS =
   "id, deployment, spec_json, phase, step_index, weight, failed_checks, analyses, primary_ref, created_time, " +
@@ -29,12 +30,18 @@ export interface RolloutRow {
   alias_move_json: string | null;
 }
 
+/** A stored spec; thresholds added since it was stored take their defaults. */
+function specFromJson(text: string): RolloutSpec {
+  const spec = JSON.parse(text) as RolloutSpec;
+  return { ...spec, thresholds: { ...DEFAULT_ANALYSIS_THRESHOLDS, ...spec.thresholds } };
+}
+
 /** A row as a rollout (PostgreSQL returns BIGINT as strings). */
 export function toRollout(row: RolloutRow): Rollout {
   const r: Rollout = {
     id: row.id,
     deployment: row.deployment,
-    spec: JSON.parse(row.spec_json) as RolloutSpec,
+    spec: specFromJson(row.spec_json),
     phase: row.phase as RolloutPhase,
     stepIndex: Number(row.step_index),
     weight: Number(row.weight),

@@ -16,7 +16,7 @@ import type { LabeledScore, LabeledScoreQuery } from "../../serving/prediction-l
 import type { BucketCounts } from "../analysis/bucket-quantile.js";
 import type { VariantWindow } from "../analysis/window-checks.js";
 import type { AnalysisWindow, CandidateVariant, WindowReading, WindowSource } from "../analysis/window-source.js";
-import type { RolloutControllerDeps, ServedState } from "../controller/rollout-controller.js";
+import type { RolloutControllerDeps, ServedKinds, ServedState } from "../controller/rollout-controller.js";
 import { RolloutController } from "../controller/rollout-controller.js";
 import type { WebhookContext, WebhookOutcome } from "../hooks/webhook-client.js";
 import type { RolloutNotice } from "../notify/notifier.js";
@@ -77,9 +77,11 @@ export class FakeServedState implements ServedState {
   serving = true;
   loaded = true;
   positive: string | undefined;
+  served: ServedKinds = { primary: "binary", candidate: "binary" };
   serves = (_deployment: string): boolean => this.serving;
   candidateLoaded = (_deployment: string, _candidate: string): boolean => this.loaded;
   positiveClass = (_deployment: string): string | undefined => this.positive;
+  kinds = (_deployment: string): ServedKinds => this.served;
 }
 
 /** Scripted webhook answers per type (HTTP status; 0 = no answer) and every call made. */

@@ -106,6 +106,8 @@ describe("platform API: monitoring", () => {
         min_labels: 100,
         auc_margin: 0.05,
         log_loss_margin: 0.1,
+        rmse_margin: 0.2,
+        accuracy_margin: 0.05,
         drift_share: 0.5,
         alerts: [
           { rule: "feature_drift", feature: "tenure", pipeline: "retrain" },

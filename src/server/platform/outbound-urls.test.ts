@@ -128,7 +128,7 @@ describe("platform API: outbound URLs", () => {
       store: platform.rolloutStore,
       actions: platform.rollouts.actions,
       windows: { open: async () => ({ read: async () => assert.fail("no window is read before the hooks pass") }) },
-      served: { serves: () => true, candidateLoaded: () => true, positiveClass: () => undefined },
+      served: { serves: () => true, candidateLoaded: () => true, positiveClass: () => undefined, kinds: () => ({}) },
       clock: systemClock,
       warn: (m) => logs.push(m),
     });

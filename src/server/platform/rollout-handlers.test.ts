@@ -116,6 +116,8 @@ describe("platform API: rollouts", () => {
         max_score_psi: r.spec.thresholds.max_score_psi,
         min_requests: r.spec.thresholds.min_requests,
         auc_margin: 0.02,
+        max_rmse_increase: 0.1,
+        accuracy_margin: 0.02,
         min_labels: 100,
       },
       webhooks: [],

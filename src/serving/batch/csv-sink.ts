@@ -2,13 +2,14 @@
 import type { Writable } from "node:stream";
 import type { Column, Table } from "../../data/table.js";
 import { valueAt } from "../../data/table.js";
+import type { PartScores } from "../../runtimes/part-scores.js";
 import type { BatchSink, ScoredLayout } from "./scored-layout.js";
-import { chunkInputs, LABEL_COLUMN, labelFor } from "./scored-layout.js";
+import { chunkInputs, LABEL_COLUMN, labelAt, scoreAt } from "./scored-layout.js";
 import { writeChunk } from "./write-chunk.js";
 
 /** A sink writing CSV to `out` (the header goes out with the first chunk, or at finish for no rows). */
 export function csvSink(out: Writable, layout: ScoredLayout): BatchSink {
-  const header = [...layout.inputs.map((c) => c.name), layout.scoreName, ...(layout.label ? [LABEL_COLUMN] : [])];
+  const header = [...layout.inputs.map((c) => c.name), ...layout.scoreNames, ...(layout.label ? [LABEL_COLUMN] : [])];
   let headerDone = false;
   const writeHeader = async () => {
     if (headerDone) return;
@@ -16,15 +17,14 @@ export function csvSink(out: Writable, layout: ScoredLayout): BatchSink {
     await writeChunk(out, `${header.map(csvCell).join(",")}\n`);
   };
   return {
-    async write(part: Table, scores: Float64Array) {
+    async write(part: Table, scores: PartScores) {
       await writeHeader();
       const columns = chunkInputs(layout, part);
       const lines: string[] = new Array(part.numRows);
       for (let i = 0; i < part.numRows; i++) {
         const cells = columns.map((c) => csvCell(cellValue(c, i)));
-        const s = scores[i] as number;
-        cells.push(String(s));
-        if (layout.label) cells.push(csvCell(labelFor(layout.label, s)));
+        for (let j = 0; j < layout.scoreNames.length; j++) cells.push(String(scoreAt(layout, scores, i, j)));
+        if (layout.label) cells.push(csvCell(labelAt(layout.label, scores, i)));
         lines[i] = cells.join(",");
       }
       if (lines.length) await writeChunk(out, `${lines.join("\n")}\n`);

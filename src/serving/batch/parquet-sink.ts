@@ -6,9 +6,10 @@ import type { Writable } from "node:stream";
 import type { SchemaElement } from "hyparquet-writer";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Column, Table } from "../../data/table.js";
+import type { PartScores } from "../../runtimes/part-scores.js";
 import { VERSION } from "../../version.js";
 import type { BatchSink, ScoredLayout } from "./scored-layout.js";
-import { chunkInputs, LABEL_COLUMN, labelFor } from "./scored-layout.js";
+import { chunkInputs, LABEL_COLUMN, labelAt, scoreAt } from "./scored-layout.js";
 import { writeChunk } from "./write-chunk.js";
 
 /** How one column is written: its schema element and its chunk values as hyparquet-writer takes them. */
@@ -21,12 +22,17 @@ export interface ParquetColumn {
 export function parquetSink(out: Writable, layout: ScoredLayout, table: Table): BatchSink {
   const inputs = layout.inputs.map((c) => parquetColumn(table.column(c.name) as Column));
   const label = layout.label;
-  const labelElement: SchemaElement =
-    typeof label?.positive === "string"
-      ? { name: LABEL_COLUMN, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" }
-      : { name: LABEL_COLUMN, type: "INT64", repetition_type: "REQUIRED" };
-  const scoreElement: SchemaElement = { name: layout.scoreName, type: "DOUBLE", repetition_type: "REQUIRED" };
-  const leaves = [...inputs.map((c) => c.element), scoreElement, ...(label ? [labelElement] : [])];
+  // Class names are text; a binary label without class names is 1/0.
+  const textLabel = label?.kind === "top-class" || typeof label?.positive === "string";
+  const labelElement: SchemaElement = textLabel
+    ? { name: LABEL_COLUMN, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" }
+    : { name: LABEL_COLUMN, type: "INT64", repetition_type: "REQUIRED" };
+  const scoreElements: SchemaElement[] = layout.scoreNames.map((name) => ({
+    name,
+    type: "DOUBLE",
+    repetition_type: "REQUIRED",
+  }));
+  const leaves = [...inputs.map((c) => c.element), ...scoreElements, ...(label ? [labelElement] : [])];
   const bytes = new ByteWriter();
   // The writer calls flush after each row group and finish at the end: both hand the buffered
   // bytes to the stream (copied, since the buffer is reused) and wait for it to drain.
@@ -40,20 +46,20 @@ export function parquetSink(out: Writable, layout: ScoredLayout, table: Table): 
     createdBy: `modelworks version ${VERSION}`,
   });
   return {
-    async write(part: Table, scores: Float64Array) {
+    async write(part: Table, scores: PartScores) {
       if (part.numRows === 0) return;
       const columns = chunkInputs(layout, part);
       const columnData = inputs.map((p, i) => ({
         name: p.element.name,
         data: p.values(columns[i] as Column),
       }));
-      columnData.push({ name: layout.scoreName, data: Array.from(scores) });
+      const rows = part.numRows;
+      layout.scoreNames.forEach((name, j) => {
+        columnData.push({ name, data: Array.from({ length: rows }, (_, i) => scoreAt(layout, scores, i, j)) });
+      });
       if (label) {
-        const labels = Array.from(scores, (s) => labelFor(label, s));
-        columnData.push({
-          name: LABEL_COLUMN,
-          data: typeof label.positive === "string" ? labels : labels.map((l) => BigInt(l)),
-        });
+        const labels = Array.from({ length: rows }, (_, i) => labelAt(label, scores, i));
+        columnData.push({ name: LABEL_COLUMN, data: textLabel ? labels : labels.map((l) => BigInt(l)) });
       }
       await writer.write({ columnData, rowGroupSize: part.numRows });
     },

@@ -39,6 +39,7 @@ describe("DeploymentService", () => {
       loads.push(ref);
       const e = broken.get(ref);
       if (e) throw e;
+      return "binary" as const;
     };
     checked = new DeploymentService({ store, registry, clock, checkLoad });
   });

@@ -14,9 +14,9 @@ export interface PredictionRecord {
   routingKey?: string;
   /** The row's inputs as a JSON object text (`{"tenure": 12, "Contract": "Month-to-month", ...}`). */
   inputs: string;
-  /** Probability of the positive class (binary) or the value (regression); NaN when not scorable. */
+  /** P(positive class) (binary), the value (regression) or the top class's probability (multiclass); NaN when not scorable. */
   score: number;
-  /** The label at the model's threshold (binary) or the value as text (regression). */
+  /** The label at the model's threshold (binary), the value as text (regression) or the top class (multiclass). */
   label: string;
   /** When the request arrived (ms since the epoch). */
   time: number;
@@ -56,6 +56,8 @@ export interface LabeledScore {
   modelName: string;
   modelVersion: string;
   score: number;
+  /** The prediction's logged label (multiclass: the top class, compared with the outcome for accuracy). */
+  label: string;
   /** The feedback's outcome as given (the latest feedback when several refer to the prediction). */
   outcome: string;
   /** When the prediction's request arrived. */

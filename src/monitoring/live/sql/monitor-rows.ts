@@ -1,6 +1,8 @@
 /** Monitoring rows and their conversion (PostgreSQL returns BIGINT as strings, so numbers go through Number). */
 import type { SqlValue } from "../../../core/db/database.js";
 import type { Alert, AlertStatus, FeatureDrift, MonitorConfig, MonitorResult } from "../monitor.js";
+import { MONITOR_DEFAULTS } from "../monitor-wire.js";
+import type { KindRealized } from "../realized-kinds.js";
 
 type Num = number | string;
 
@@ -13,7 +15,8 @@ export interface ConfigRow {
 }
 
 /** The settings stored as JSON (everything but the deployment and the times). */
-type StoredSettings = Omit<MonitorConfig, "deployment" | "createdTime" | "updatedTime" | "lastRunTime">;
+type StoredSettings = Omit<MonitorConfig, "deployment" | "createdTime" | "updatedTime" | "lastRunTime"> &
+  Partial<Pick<MonitorConfig, "rmseMargin" | "accuracyMargin">>;
 
 export function configJson(c: MonitorConfig): string {
   const { deployment: _d, createdTime: _c, updatedTime: _u, lastRunTime: _l, ...settings } = c;
@@ -25,6 +28,9 @@ export function toConfig(row: ConfigRow): MonitorConfig {
   return {
     deployment: row.deployment,
     ...settings,
+    // Configs stored before these margins existed take their defaults.
+    rmseMargin: settings.rmseMargin ?? MONITOR_DEFAULTS.rmseMargin,
+    accuracyMargin: settings.accuracyMargin ?? MONITOR_DEFAULTS.accuracyMargin,
     createdTime: Number(row.created_time),
     updatedTime: Number(row.updated_time),
     ...(row.last_run_time !== null ? { lastRunTime: Number(row.last_run_time) } : {}),
@@ -53,6 +59,7 @@ export const RESULT_COLUMNS = [
   "concept_drift",
   "notes_json",
   "error",
+  "realized_json",
 ] as const;
 
 export interface ResultRow {
@@ -77,6 +84,7 @@ export interface ResultRow {
   concept_drift: Num | null;
   notes_json: string;
   error: string | null;
+  realized_json: string | null;
 }
 
 /** Column values in {@link RESULT_COLUMNS} order. */
@@ -103,6 +111,7 @@ export function resultValues(r: MonitorResult): SqlValue[] {
     flag(r.conceptDrift),
     JSON.stringify(r.notes),
     r.error ?? null,
+    r.realized ? JSON.stringify(r.realized) : null,
   ];
 }
 
@@ -130,6 +139,8 @@ export function toResult(row: ResultRow): MonitorResult {
   if (row.model_version !== null) r.modelVersion = row.model_version;
   if (row.reference !== null) r.reference = row.reference;
   if (row.error !== null) r.error = row.error;
+  // JSON has no NaN or Infinity: a metric that was not finite reads back as null.
+  if (row.realized_json !== null) r.realized = JSON.parse(row.realized_json) as KindRealized;
   return r;
 }
 

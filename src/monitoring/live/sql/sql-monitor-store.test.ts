@@ -17,6 +17,8 @@ function config(deployment: string, time: number, overrides: Partial<MonitorConf
     minLabels: 100,
     aucMargin: 0.05,
     logLossMargin: 0.1,
+    rmseMargin: 0.2,
+    accuracyMargin: 0.05,
     driftShare: 0.5,
     alerts: [{ type: "dataset_drift" }, { type: "feature_drift", feature: "tenure", pipeline: "retrain" }],
     notify: [{ type: "webhook", url: "http://hooks.test/x", secret: "s3cret" }, { type: "log" }],
@@ -95,6 +97,12 @@ for (const backend of testBackends()) {
         (await store.listConfigs()).map((c) => c.deployment),
         ["alpha", "prod"],
       );
+      // A config stored before the regression and multiclass margins existed reads with their defaults.
+      const { rmseMargin: _r, accuracyMargin: _a, deployment: _d, createdTime: _c, updatedTime: _u, ...old } = first;
+      await db.run("UPDATE monitor_configs SET config_json = ? WHERE deployment = ?", [JSON.stringify(old), "alpha"]);
+      const upgraded = await store.getConfig("alpha");
+      assert.equal(upgraded?.rmseMargin, 0.2);
+      assert.equal(upgraded?.accuracyMargin, 0.05);
       await store.markRun("prod", 7000);
       assert.equal((await store.getConfig("prod"))?.lastRunTime, 7000);
       // A replaced config keeps its schedule.
@@ -130,7 +138,12 @@ for (const backend of testBackends()) {
       delete empty.modelName;
       delete empty.modelVersion;
       delete empty.reference;
-      const v2 = result("r3", "svc", 300, { modelVersion: "2", datasetDrift: true, conceptDrift: true });
+      const v2 = result("r3", "svc", 300, {
+        modelVersion: "2",
+        datasetDrift: true,
+        conceptDrift: true,
+        realized: { kind: "regression", rmse: 1.5, mae: 1.25, trainingRmse: null },
+      });
       const v1later = result("r4", "svc", 400, { realizedAuc: Number.NaN });
       await store.addResults([full, empty, v2, v1later]);
       await store.addResults([]);
@@ -150,6 +163,10 @@ for (const backend of testBackends()) {
       );
       assert.equal(all.find((r) => r.id === "r4")?.realizedAuc, null);
       assert.equal(all.find((r) => r.id === "r3")?.datasetDrift, true);
+      assert.deepEqual(
+        all.find((r) => r.id === "r3"),
+        v2,
+      );
       assert.deepEqual(
         (await store.listResults({ deployment: "svc", since: 300 })).map((r) => r.id),
         ["r4", "r3"],

@@ -13,6 +13,8 @@ export function monitorConfig(deployment: string, overrides: Partial<MonitorConf
     minLabels: 100,
     aucMargin: 0.05,
     logLossMargin: 0.1,
+    rmseMargin: MONITOR_DEFAULTS.rmseMargin,
+    accuracyMargin: MONITOR_DEFAULTS.accuracyMargin,
     driftShare: 0.5,
     alerts: [],
     notify: [],

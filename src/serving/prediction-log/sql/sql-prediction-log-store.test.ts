@@ -161,7 +161,7 @@ for (const backend of testBackends()) {
         p("k2", 0, 50, { score: 0.7, routingKey: "K", variant: "candidate", modelVersion: "4" }),
         p("k3", 0, 90, { score: 0.6, routingKey: "K" }),
         p("c", 0, 100, { score: 0.5 }),
-        p("z", 0, 5, { score: 0.4 }),
+        p("z", 0, 5, { score: 0.4, label: "maybe" }),
         record("lab-other", "o", 0, { time: t + 10, routingKey: "K" }),
       ]);
       const f = (id: string, time: number, outcome: string, more: Partial<FeedbackRecord>) =>
@@ -215,6 +215,7 @@ for (const backend of testBackends()) {
         modelName: "churn",
         modelVersion: "3",
         score: 0.4,
+        label: "maybe",
         outcome: "1",
         time: t + 5,
       });

@@ -62,6 +62,7 @@ interface LabeledRow {
   model_name: string;
   model_version: string;
   score: Num;
+  label: string;
   outcome: string;
   time: Num;
 }
@@ -150,7 +151,8 @@ function checkLimit(limit: number | undefined, fallback = DEFAULT_LIMIT): number
  */
 function labeledScoresSql(until: boolean): string {
   const window = `p.deployment = ? AND p.time >= ?${until ? " AND p.time < ?" : ""} AND p.score IS NOT NULL`;
-  const cols = "p.request_id, p.row_index, p.variant, p.shadow, p.model_name, p.model_version, p.score, p.time";
+  const cols =
+    "p.request_id, p.row_index, p.variant, p.shadow, p.model_name, p.model_version, p.score, p.label, p.time";
   return `WITH hits AS (
       SELECT ${cols}, f.outcome, f.time AS feedback_time, f.id AS feedback_id
       FROM prediction_log p
@@ -172,7 +174,7 @@ function labeledScoresSql(until: boolean): string {
       ) AS pick
       FROM hits
     )
-    SELECT variant, shadow, model_name, model_version, score, outcome, time FROM ranked WHERE pick = 1
+    SELECT variant, shadow, model_name, model_version, score, label, outcome, time FROM ranked WHERE pick = 1
     ORDER BY time DESC, request_id, row_index, variant LIMIT ?`;
 }
 
@@ -183,6 +185,7 @@ function toLabeled(r: LabeledRow): LabeledScore {
     modelName: r.model_name,
     modelVersion: r.model_version,
     score: Number(r.score),
+    label: r.label,
     outcome: r.outcome,
     time: Number(r.time),
   };

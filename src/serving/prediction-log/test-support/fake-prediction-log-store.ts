@@ -74,6 +74,7 @@ export class FakePredictionLogStore implements PredictionLogStore {
         modelName: p.modelName,
         modelVersion: p.modelVersion,
         score: p.score,
+        label: p.label,
         outcome: f.outcome,
         time: p.time,
       }));

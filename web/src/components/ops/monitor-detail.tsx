@@ -158,11 +158,24 @@ function PerformanceCards({ r }: { r: MonitorResultInfo }): ReactNode {
       {train !== null ? <div className="muted">training {formatNumber(train)}</div> : null}
     </div>
   );
+  const k = r.realized;
+  const metric = (name: string) => (k?.[name] as number | null | undefined) ?? null;
   return (
     <div className="cards">
-      {card("AUC", r.realized_auc, r.training_auc)}
-      {card("Log loss", r.realized_log_loss, r.training_log_loss)}
-      {card("ECE", r.calibration_error, null)}
+      {k?.kind === "regression" ? (
+        <>
+          {card("RMSE", metric("rmse"), metric("training_rmse"))}
+          {card("MAE", metric("mae"), null)}
+        </>
+      ) : k?.kind === "multiclass" ? (
+        card("Accuracy", metric("accuracy"), metric("training_accuracy"))
+      ) : (
+        <>
+          {card("AUC", r.realized_auc, r.training_auc)}
+          {card("Log loss", r.realized_log_loss, r.training_log_loss)}
+          {card("ECE", r.calibration_error, null)}
+        </>
+      )}
       <div className="card">
         <div className="label">Labelled rows</div>
         <div className="value">{r.labelled_rows}</div>

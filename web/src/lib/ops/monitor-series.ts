@@ -57,9 +57,33 @@ export function shareSeries(results: MonitorResultInfo[], threshold: number): Ch
   };
 }
 
-/** Realized AUC, log loss and calibration error next to the training baselines. */
+/**
+ * Realized metrics next to the training baselines: AUC, log loss and calibration error (binary),
+ * RMSE and MAE (regression) or accuracy (multiclass), by the kind of the latest result.
+ */
 export function performanceSeries(results: MonitorResultInfo[]): ChartData {
   const pick = (f: (r: MonitorResultInfo) => number | null) => results.map(f);
+  const kind = results.at(-1)?.realized?.kind;
+  const realized = (metric: string) => pick((r) => (r.realized?.[metric] as number | null | undefined) ?? null);
+  if (kind === "regression") {
+    return {
+      x: results.map((r) => r.time / 1000),
+      series: [
+        { label: "realized RMSE", values: realized("rmse") },
+        { label: "training RMSE", values: realized("training_rmse") },
+        { label: "realized MAE", values: realized("mae") },
+      ],
+    };
+  }
+  if (kind === "multiclass") {
+    return {
+      x: results.map((r) => r.time / 1000),
+      series: [
+        { label: "realized accuracy", values: realized("accuracy") },
+        { label: "training accuracy", values: realized("training_accuracy") },
+      ],
+    };
+  }
   return {
     x: results.map((r) => r.time / 1000),
     series: [
@@ -74,5 +98,11 @@ export function performanceSeries(results: MonitorResultInfo[]): ChartData {
 
 /** True when any result has a realized metric (enough late labels arrived). */
 export function hasRealized(results: MonitorResultInfo[]): boolean {
-  return results.some((r) => r.realized_auc !== null || r.realized_log_loss !== null || r.calibration_error !== null);
+  return results.some(
+    (r) =>
+      r.realized_auc !== null ||
+      r.realized_log_loss !== null ||
+      r.calibration_error !== null ||
+      (r.realized !== undefined && Object.entries(r.realized).some(([k, v]) => k !== "kind" && v !== null)),
+  );
 }
