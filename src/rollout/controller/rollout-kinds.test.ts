@@ -132,8 +132,12 @@ describe("rollouts per model kind", () => {
     const r = await service.start(DEPLOYMENT, specInput({ thresholds: { maxRmseIncrease: 0.5 } }));
     assert.equal(r.spec.thresholds.maxRmseIncrease, 0.5);
     await service.abort(DEPLOYMENT);
-    // A candidate this process cannot load is left to the analysis.
+    // A candidate that cannot load is refused with why; a primary this process cannot load only
+    // leaves the kind comparison out.
     delete kinds[CANDIDATE];
+    await refused({}, /m\/2 cannot be loaded: no model.json in m\/2/);
+    kinds[CANDIDATE] = "binary";
+    delete kinds[`${MODEL}@champion`];
     await service.start(DEPLOYMENT, specInput({ thresholds: { aucMargin: 0.05 } }));
   });
 
