@@ -1,13 +1,13 @@
 /**
  * The benchmark CSV as Parquet, written by the platform's own writer (hyparquet-writer with
- * `predict`'s column mapping from src/serving/batch/parquet-sink.ts): one row group per 65,536
+ * `predict`'s column mapping from src/data/write/parquet-columns.ts): one row group per 65,536
  * rows like a `predict` output, data pages v2, dictionary pages where they halve a chunk.
  */
 import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import type { CompressionCodec } from "hyparquet";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { Table } from "../../src/data/table.js";
-import { parquetColumn } from "../../src/serving/batch/parquet-sink.js";
+import { parquetColumn } from "../../src/data/write/parquet-columns.js";
 
 /** Rows per row group: batch scoring's chunk. */
 export const BENCH_ROW_GROUP = 65_536;

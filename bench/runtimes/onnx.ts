@@ -23,6 +23,7 @@ import { fitTelcoPackage } from "../../src/learn/test-support/telco-models.js";
 import { parseMlModel } from "../../src/runtimes/mlmodel.js";
 import { loadOnnxFolder } from "../../src/runtimes/onnx/onnx-runtime.js";
 import { writeResultsFile } from "../lib/results-file.js";
+import { driveScorer, type Score } from "./lib/drive-scorer.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const { values } = parseArgs({
@@ -38,26 +39,8 @@ const SECONDS = Number(values.seconds ?? (values.quick ? 1 : 3));
 const TREES = Number(values.trees ?? 200);
 const BATCH = 10_000;
 
-type Score = (t: Table) => Promise<unknown> | unknown;
-
-/** Calls of `score` on `tables` (round robin) for SECONDS: calls/s, rows/s, p50 and p99 in ms. */
-async function drive(score: Score, tables: Table[]) {
-  const latencies: number[] = [];
-  let rows = 0;
-  const end = performance.now() + SECONDS * 1000;
-  const t0 = performance.now();
-  for (let i = 0; performance.now() < end; i++) {
-    const t = tables[i % tables.length] as Table;
-    const s = performance.now();
-    await score(t);
-    latencies.push(performance.now() - s);
-    rows += t.numRows;
-  }
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { callsPerSecond: latencies.length / elapsed, rowsPerSecond: rows / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
-}
+/** Calls of `score` on `tables` (round robin) for SECONDS. */
+const drive = (score: Score, tables: Table[]) => driveScorer(score, tables, SECONDS);
 
 /** A 10,000-row table: the Telco rows repeated. */
 function batchOf(telco: Table): Table {

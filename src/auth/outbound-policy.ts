@@ -1,6 +1,7 @@
 /**
  * The admin's outbound policy: which URLs the platform may call because a user configured them
- * (rollout webhooks, notifications and Prometheus; monitor and pipeline notifications).
+ * (rollout webhooks, notifications and Prometheus; monitor and pipeline notifications; remote model
+ * endpoints, checked when a version is registered and when it is loaded).
  *
  * - Only http and https.
  * - The URL's host must match an entry of the allow-list; the default, empty list allows nothing.

@@ -76,7 +76,7 @@ export async function connect(
 export function platformConnection(platform: Platform): Connection {
   const handlers: Handlers<MlflowRouteName> = {
     ...trackingHandlers({ tracking: platform.tracking, artifacts: platform.artifacts }),
-    ...registryHandlers({ registry: platform.registry, tracking: platform.tracking, artifacts: platform.artifacts }),
+    ...registryHandlers(platform),
   };
   const api = {} as Record<string, (req: unknown) => Promise<unknown>>;
   for (const [name, fn] of Object.entries(handlers)) {

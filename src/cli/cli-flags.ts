@@ -17,6 +17,15 @@ export function countFlag(flag: string, text: string): number {
   return n;
 }
 
+/** A share in (0, 1], written `0.1` or `10%`. */
+export function shareFlag(flag: string, text: string): number {
+  const percent = text.trim().endsWith("%");
+  const n = numberFlag(flag, percent ? text.trim().slice(0, -1) : text) / (percent ? 100 : 1);
+  if (!(n > 0 && n <= 1))
+    throw new CliError(`${flag}: expected a share above 0 and at most 1 (or 100%), got '${text}'`);
+  return n;
+}
+
 /** A duration such as `500ms`, `30s`, `5m`, in milliseconds. */
 export function durationFlag(flag: string, text: string): number {
   return cliParse(() => parseDuration(flag, text));

@@ -8,6 +8,7 @@ import { dataCommand } from "./commands/data.js";
 import { demoCommand } from "./commands/demo.js";
 import { deploymentsCommand } from "./commands/deployments.js";
 import { driftCommand } from "./commands/drift.js";
+import { featuresCommand } from "./commands/features.js";
 import { modelsCommand } from "./commands/models.js";
 import { monitorCommand } from "./commands/monitor.js";
 import { permissionsCommand } from "./commands/permissions.js";
@@ -38,6 +39,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   predict: { run: predictCommand, summary: "batch-score a file with a registered model" },
   pipeline: { run: pipelineCommand, summary: "run pipeline files: steps, retries, cache, resume" },
   drift: { run: driftCommand, summary: "data and prediction drift of current data against a reference" },
+  features: {
+    run: featuresCommand,
+    summary: "feature store: apply definitions, ls, show, point-in-time training sets",
+  },
   users: { run: usersCommand, summary: "users of the platform: create, ls, delete, passwd" },
   tokens: { run: tokensCommand, summary: "API tokens: create (shown once), ls, revoke" },
   permissions: { run: permissionsCommand, summary: "grants on experiments, models, datasets, deployments, pipelines" },

@@ -7,8 +7,8 @@ import { cliParse } from "./cli-flags.js";
 export const OUTBOUND_FLAGS = { "allow-outbound": { type: "string", multiple: true } } as const;
 
 /** Help lines of the flag (indented as the commands' option lists). */
-export const OUTBOUND_HELP = `  --allow-outbound HOST[,HOST...]  (repeatable) hosts that webhooks, notifications and Prometheus
-                 may call: host, host:port, *.domain, IP, CIDR (10.0.0.0/8) or * (any public host).
+export const OUTBOUND_HELP = `  --allow-outbound HOST[,HOST...]  (repeatable) hosts that webhooks, notifications, Prometheus and
+                 remote models may call: host, host:port, *.domain, IP, CIDR (10.0.0.0/8) or * (any public host).
                  Default: none (MODELWORKS_OUTBOUND_ALLOW, comma-separated, when the flag is absent).
                  Loopback, private and link-local addresses only when listed; redirects are not followed.`;
 

@@ -23,13 +23,20 @@ export interface PlatformConfig {
    * seconds; default 10 s).
    */
   dbTimeoutMs: number;
+  /** The online feature store: `sqlite:PATH` (default `<home>/online-store.db`) or `redis://...` (MODELWORKS_ONLINE_STORE). */
+  onlineStoreUri: string;
   /** How Python-flavored models are run: the interpreter (MODELWORKS_PYTHON) and workers per model (MODELWORKS_PYTHON_WORKERS). */
   python: { python?: string; workers?: number };
+  /**
+   * Remote model endpoints' bearer tokens: the `MODELWORKS_REMOTE_TOKEN_*` variables, by name (a
+   * remote model version names its variable; no other variable can be sent to an endpoint).
+   */
+  remoteTokens: Record<string, string>;
 }
 
 /** Resolve the configuration from flags, then environment, then defaults. */
 export function resolveConfig(
-  flags: { home?: string; store?: string; artifacts?: string; "data-root"?: string[] },
+  flags: { home?: string; store?: string; artifacts?: string; "data-root"?: string[]; "online-store"?: string },
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): PlatformConfig {
@@ -45,8 +52,19 @@ export function resolveConfig(
     ...(isS3Uri(artifactsUri) || isS3Uri(objectsUri) ? { s3: s3SettingsFromEnv(env) } : {}),
     dataRoots: dataRootsFrom(flags["data-root"], env.MODELWORKS_DATA_ROOTS).map((d) => resolve(cwd, d)),
     dbTimeoutMs: dbTimeoutFrom(env.MODELWORKS_DB_TIMEOUT),
+    onlineStoreUri: flags["online-store"] || env.MODELWORKS_ONLINE_STORE || `sqlite:${join(home, "online-store.db")}`,
     python: pythonFrom(env),
+    remoteTokens: remoteTokensFrom(env),
   };
+}
+
+/** The environment's MODELWORKS_REMOTE_TOKEN_* variables (empty ones left out). */
+export function remoteTokensFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith("MODELWORKS_REMOTE_TOKEN_") && value) tokens[name] = value;
+  }
+  return tokens;
 }
 
 /** Folders from `--data-root` flags, else from the path-delimiter separated MODELWORKS_DATA_ROOTS. */

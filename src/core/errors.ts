@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "INTERNAL_ERROR",
   "NOT_IMPLEMENTED",
   "TEMPORARILY_UNAVAILABLE",
+  "BAD_GATEWAY",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -45,6 +46,8 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
   NOT_IMPLEMENTED: 501,
   TEMPORARILY_UNAVAILABLE: 503,
+  // An upstream the platform calls (a remote model endpoint) answered with an error or nonsense.
+  BAD_GATEWAY: 502,
 };
 
 /** The HTTP status for an error code. */

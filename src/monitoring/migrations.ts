@@ -1,4 +1,4 @@
-/** The monitoring schema: monitor configs per deployment, their results over time, and alerts. */
+/** The monitoring schema: monitor configs per deployment, their results over time, alerts, and window aggregates. */
 import type { Migration } from "../core/db/migrate.js";
 
 export const monitoringMigrations: readonly Migration[] = [
@@ -64,5 +64,81 @@ export const monitoringMigrations: readonly Migration[] = [
     version: 2,
     name: "realized metrics of regression and multiclass models",
     statements: ["ALTER TABLE monitor_results ADD COLUMN realized_json TEXT"],
+  },
+  {
+    module: "monitoring",
+    version: 3,
+    name: "the newest result per model version, kept as results are added",
+    statements: [
+      // Status pages read these few rows instead of ranking every stored result.
+      `CREATE TABLE monitor_latest (
+        deployment TEXT NOT NULL,
+        model_name TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        result_id TEXT NOT NULL,
+        time BIGINT NOT NULL,
+        PRIMARY KEY (deployment, model_name, model_version)
+      )`,
+      `INSERT INTO monitor_latest (deployment, model_name, model_version, result_id, time)
+       SELECT deployment, model_name, model_version, id, time FROM (
+         SELECT r.*, ROW_NUMBER() OVER (
+           PARTITION BY deployment, model_name, model_version ORDER BY time DESC, id DESC
+         ) AS pick
+         FROM monitor_results r WHERE model_name IS NOT NULL AND model_version IS NOT NULL
+       ) ranked WHERE pick = 1`,
+    ],
+  },
+  {
+    // Its own module key: windows are a separate concern from results and alerts, whose schema
+    // changes (downsampling) are numbered apart from these.
+    module: "monitoring-windows",
+    version: 1,
+    name: "window aggregates per time bucket",
+    statements: [
+      // One row per deployment, bucket span (a minute or an hour), bucket start and model version:
+      // counts, per-feature statistics and a bounded sample of the primary's answered predictions.
+      (d) => `CREATE TABLE monitor_window_buckets (
+        deployment TEXT NOT NULL,
+        span_ms BIGINT NOT NULL,
+        bucket_start BIGINT NOT NULL,
+        model_name TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        rows_count BIGINT NOT NULL,
+        data ${d.blobType} NOT NULL,
+        updated_time BIGINT NOT NULL,
+        PRIMARY KEY (deployment, span_ms, bucket_start, model_name, model_version)
+      )`,
+      // The labelled part of the same buckets, recomputed from the log when feedback arrives.
+      (d) => `CREATE TABLE monitor_label_buckets (
+        deployment TEXT NOT NULL,
+        span_ms BIGINT NOT NULL,
+        bucket_start BIGINT NOT NULL,
+        model_name TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        labelled BIGINT NOT NULL,
+        data ${d.blobType} NOT NULL,
+        updated_time BIGINT NOT NULL,
+        PRIMARY KEY (deployment, span_ms, bucket_start, model_name, model_version)
+      )`,
+    ],
+  },
+  {
+    module: "monitoring-windows",
+    version: 2,
+    name: "backfill of window aggregates from the stored log",
+    statements: [
+      // Per deployment: rows logged before until_time are built into buckets from the log (the
+      // live path takes the later ones); those before next_time are done. The update of next_time
+      // and the buckets of its batch commit together, so a restart resumes without counting twice.
+      () => `CREATE TABLE monitor_window_backfill (
+        deployment TEXT NOT NULL PRIMARY KEY,
+        until_time BIGINT NOT NULL,
+        next_time BIGINT NOT NULL,
+        rows_count BIGINT NOT NULL,
+        done_time BIGINT,
+        created_time BIGINT NOT NULL,
+        updated_time BIGINT NOT NULL
+      )`,
+    ],
   },
 ];

@@ -14,6 +14,8 @@ export interface CacheKeyInput {
   run?: unknown[];
   /** A command's variables (secrets by name only). */
   env?: Record<string, unknown>;
+  /** A container step's image, command, args and resources. */
+  container?: unknown;
   inputs: string[];
   outputs: string[];
   params: Record<string, unknown>;
@@ -32,6 +34,7 @@ export async function cacheKey(k: CacheKeyInput, baseDir: string): Promise<strin
       run: k.run ?? null,
       // Only when declared, so the keys of steps without env stay what they were.
       ...(k.env ? { env: k.env } : {}),
+      ...(k.container ? { container: k.container } : {}),
       inputs: k.inputs,
       outputs: k.outputs,
     },

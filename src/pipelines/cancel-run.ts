@@ -4,13 +4,14 @@
  * marked cancelled at once.
  */
 import { MwError } from "../core/errors.js";
+import type { LeftContainers } from "./orphaned-steps.js";
 import { stopOrphanedSteps } from "./orphaned-steps.js";
 import type { RunLeases } from "./run-lease.js";
 import type { PipelineRun, RunStore } from "./run-store.js";
 
 /** Ask for `runId` to stop; returns the run as it stands after the request. */
 export async function requestRunCancel(
-  deps: { store: RunStore; leases: RunLeases; now: () => number },
+  deps: { store: RunStore; leases: RunLeases; now: () => number; containers?: LeftContainers },
   runId: string,
 ): Promise<PipelineRun> {
   const run = await deps.store.get(runId);
@@ -23,7 +24,7 @@ export async function requestRunCancel(
   await deps.store.requestCancel(runId);
   if (run.status === "queued" || (await deps.leases.orphaned(run.pipeline, runId))) {
     // What a stopped process's commands left running on this machine goes with the run.
-    await stopOrphanedSteps(deps.store, runId);
+    await stopOrphanedSteps(deps.store, runId, deps.containers);
     await markCancelled(deps, runId);
   }
   return deps.store.get(runId);

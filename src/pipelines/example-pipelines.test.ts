@@ -30,3 +30,19 @@ test("examples/churn/pipeline.yaml parses: ingest → validate → train → gat
     ["2026-01-02T02:00:00.000Z"],
   );
 });
+
+const PYTHON_CHURN = fileURLToPath(new URL("../../examples/python-churn/pipeline.yaml", import.meta.url));
+
+test("examples/python-churn/pipeline.yaml parses: a Python train command, then gate, deploy and monitor", () => {
+  const spec = parsePipeline(readFileSync(PYTHON_CHURN, "utf8"), PYTHON_CHURN);
+  assert.equal(spec.name, "python-churn");
+  assert.deepEqual(
+    spec.steps.map((s) => `${s.name}:${s.type}`),
+    ["ingest:ingest", "ingest_holdout:ingest", "train:command", "gate:gate", "deploy:deploy", "monitor:command"],
+  );
+  assert.deepEqual(spec.steps.find((s) => s.name === "train")?.run?.[1], "train.py");
+  assert.deepEqual(
+    spec.triggers.map((t) => t.type),
+    ["folder", "alert"],
+  );
+});

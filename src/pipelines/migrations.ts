@@ -1,6 +1,7 @@
 /**
- * The pipelines schema: runs and their steps (with the cache key that finds earlier results), leases,
- * trigger details and the process group of a running command step.
+ * The pipelines schema: runs and their steps (with the cache key that finds earlier results), the
+ * lease holder running a run, trigger details, and the process group of a running command step or
+ * the Job or container of a running container step.
  */
 import type { Migration } from "../core/db/migrate.js";
 
@@ -71,5 +72,36 @@ export const pipelineMigrations: readonly Migration[] = [
       "CREATE INDEX pipeline_runs_by_delivery_digest ON pipeline_runs (delivery_digest)",
       "ALTER TABLE pipeline_step_runs ADD COLUMN process_json TEXT",
     ],
+  },
+  {
+    module: "pipelines",
+    version: 4,
+    name: "run leases move to the job leases (pipeline-run/NAME); the run records its lease holder",
+    // A lock held or expired when this runs carries over as the same lease with the same holder and
+    // expiry, and its run names that holder, so a later takeover still finds and interrupts the run.
+    statements: [
+      "ALTER TABLE pipeline_runs ADD COLUMN lease_holder TEXT",
+      `UPDATE pipeline_runs SET lease_holder = (SELECT holder FROM pipeline_locks WHERE pipeline_locks.run_id = pipeline_runs.id)
+       WHERE id IN (SELECT run_id FROM pipeline_locks WHERE run_id IS NOT NULL)`,
+    ],
+    convert: async (tx) => {
+      const locks = await tx.all<{ pipeline: string; holder: string; expires_at: number | string }>(
+        "SELECT pipeline, holder, expires_at FROM pipeline_locks",
+      );
+      // Only a home with locks needs job_leases here (the platform applies leases:1 before this).
+      for (const l of locks) {
+        await tx.run(
+          "INSERT INTO job_leases (name, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+          [`pipeline-run/${l.pipeline}`, l.holder, Number(l.expires_at)],
+        );
+      }
+      await tx.run("DROP TABLE pipeline_locks");
+    },
+  },
+  {
+    module: "pipelines",
+    version: 5,
+    name: "the Job or container a container step started",
+    statements: ["ALTER TABLE pipeline_step_runs ADD COLUMN container_json TEXT"],
   },
 ];

@@ -1,7 +1,8 @@
 /** The `env:` mappings of a pipeline file (top level and `command` steps): literals and secret references. */
+
+import type { FieldPath, FieldReader } from "../core/yaml/yaml-fields.js";
+import { describe } from "../core/yaml/yaml-fields.js";
 import type { EnvSpec } from "./pipeline-spec.js";
-import type { FieldPath, FieldReader } from "./yaml-fields.js";
-import { describe } from "./yaml-fields.js";
 
 /** An environment variable name, as shells accept it. */
 export const ENV_NAME = {
@@ -14,8 +15,18 @@ export function isReservedEnvName(name: string): boolean {
   return /^MODELWORKS_/i.test(name) || ["MLFLOW_TRACKING_URI", "MLFLOW_RUN_ID"].includes(name.toUpperCase());
 }
 
-/** `NAME: text` (numbers and booleans as text) or `NAME: {secret_env: VAR}`. */
-export function readEnv(r: FieldReader, path: FieldPath, raw: unknown): EnvSpec | undefined {
+/** A Kubernetes Secret's name (DNS subdomain) and a key of its data. */
+const SECRET_NAME = {
+  re: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+  what: "a Kubernetes Secret name (lowercase DNS name)",
+};
+const SECRET_KEY = { re: /^[-._a-zA-Z0-9]{1,253}$/, what: "a Secret key (letters, digits, '-', '_', '.')" };
+
+/**
+ * `NAME: text` (numbers and booleans as text), `NAME: {secret_env: VAR}`, or (with `secretRefs`,
+ * for container steps) `NAME: {secret_ref: {name: SECRET, key: KEY}}`.
+ */
+export function readEnv(r: FieldReader, path: FieldPath, raw: unknown, secretRefs = false): EnvSpec | undefined {
   if (raw === undefined) return undefined;
   const o = r.object(path, raw);
   if (!o) return undefined;
@@ -35,12 +46,29 @@ export function readEnv(r: FieldReader, path: FieldPath, raw: unknown): EnvSpec 
       continue;
     }
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      r.knownKeys(at, value as Record<string, unknown>, ["secret_env"]);
-      const secret = r.string([...at, "secret_env"], (value as Record<string, unknown>).secret_env, ENV_NAME);
+      const o = value as Record<string, unknown>;
+      if (secretRefs && o.secret_ref !== undefined) {
+        r.knownKeys(at, o, ["secret_ref"]);
+        const ref = readSecretRef(r, [...at, "secret_ref"], o.secret_ref);
+        if (ref) out[name] = { secretRef: ref };
+        continue;
+      }
+      r.knownKeys(at, o, secretRefs ? ["secret_env", "secret_ref"] : ["secret_env"]);
+      const secret = r.string([...at, "secret_env"], o.secret_env, ENV_NAME);
       if (secret !== undefined) out[name] = { secretEnv: secret };
       continue;
     }
-    r.fail(at, `expected text or {secret_env: NAME}, got ${describe(value)}`);
+    const forms = secretRefs ? "{secret_env: NAME} or {secret_ref: {name, key}}" : "{secret_env: NAME}";
+    r.fail(at, `expected text or ${forms}, got ${describe(value)}`);
   }
   return out;
+}
+
+function readSecretRef(r: FieldReader, path: FieldPath, raw: unknown): { name: string; key: string } | undefined {
+  const o = r.object(path, raw);
+  if (!o) return undefined;
+  r.knownKeys(path, o, ["name", "key"]);
+  const name = r.string([...path, "name"], o.name, SECRET_NAME);
+  const key = r.string([...path, "key"], o.key, SECRET_KEY);
+  return name !== undefined && key !== undefined ? { name, key } : undefined;
 }

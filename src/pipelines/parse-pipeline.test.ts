@@ -77,7 +77,7 @@ describe("parsePipeline", () => {
   test("unknown keys are refused at their line", () => {
     assert.equal(
       errorOf("name: x\nsteps:\n  - name: a\n    type: command\n    run: [ls]\n    retry: 3\n"),
-      "churn.yaml:6: steps[0].retry: unknown key (expected one of name, type, needs, with, run, env, inputs, outputs, when, retries, timeout, cache)",
+      "churn.yaml:6: steps[0].retry: unknown key (expected one of name, type, needs, with, run, env, inputs, outputs, when, retries, timeout, cache, image, command, args, resources)",
     );
     assert.match(errorOf("name: x\nschedule: daily\nsteps: []\n"), /^churn.yaml:2: schedule: unknown key/m);
   });
@@ -232,7 +232,7 @@ steps:
     assert.match(msg, /^churn.yaml:2: env.L: expected text or \{secret_env: NAME\}, got a list$/m);
     assert.match(msg, /^churn.yaml:2: env.S.other: unknown key \(expected one of secret_env\)$/m);
     assert.match(msg, /^churn.yaml:2: env: \$\{params.nope\} refers to an undeclared param/m);
-    assert.match(msg, /^churn.yaml:4: steps\[0\].env: only command steps take env$/m);
+    assert.match(msg, /^churn.yaml:4: steps\[0\].env: only command and container steps take env$/m);
     assert.match(msg, /^churn.yaml:5: steps\[1\].env: \$\{steps.z...\} refers to 'z', which is not among/m);
   });
 

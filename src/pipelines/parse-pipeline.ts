@@ -6,15 +6,16 @@ import { basename } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { parseDuration } from "../core/duration.js";
 import { invalidParam } from "../core/errors.js";
+import type { FieldPath } from "../core/yaml/yaml-fields.js";
+import { FieldReader } from "../core/yaml/yaml-fields.js";
 import { dependentsOf, findCycle } from "./dag.js";
+import { CONTAINER_KEYS, readContainer } from "./parse-container.js";
 import { readEnv } from "./parse-env.js";
 import { readNotify, readTrigger } from "./parse-triggers.js";
 import type { EnvSpec, PipelineSpec, RetrySpec, StepSpec, StepType } from "./pipeline-spec.js";
 import { STEP_TYPES } from "./pipeline-spec.js";
 import { codeArguments } from "./shell-code.js";
 import { referencesIn } from "./substitute.js";
-import type { FieldPath } from "./yaml-fields.js";
-import { FieldReader } from "./yaml-fields.js";
 
 const TOP_KEYS = ["name", "description", "params", "concurrency", "triggers", "env", "steps", "notify"] as const;
 const STEP_KEYS = [
@@ -30,6 +31,7 @@ const STEP_KEYS = [
   "retries",
   "timeout",
   "cache",
+  ...CONTAINER_KEYS,
 ];
 const RETRY_KEYS = ["limit", "backoff", "factor", "max_backoff"];
 const NAME = { re: /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, what: "a name of letters, digits, '_' and '-'" };
@@ -114,8 +116,11 @@ function readStep(r: FieldReader, path: FieldPath, raw: unknown): StepSpec | und
     r.fail([...path, "run"], "a command step needs run: a list of strings (the executable and its arguments)");
   }
   if (type !== "command" && type !== "" && o.run !== undefined) r.fail([...path, "run"], "only command steps take run");
-  if (type !== "command" && type !== "" && o.env !== undefined) r.fail([...path, "env"], "only command steps take env");
-  const env = readEnv(r, [...path, "env"], o.env);
+  if (type !== "command" && type !== "container" && type !== "" && o.env !== undefined) {
+    r.fail([...path, "env"], "only command and container steps take env");
+  }
+  const env = readEnv(r, [...path, "env"], o.env, type === "container");
+  const container = readContainer(r, path, o, type);
   const withValue = o.with === undefined ? {} : (r.object([...path, "with"], o.with) ?? {});
   const when =
     o.when === undefined
@@ -130,6 +135,7 @@ function readStep(r: FieldReader, path: FieldPath, raw: unknown): StepSpec | und
     with: withValue,
     ...(run ? { run } : {}),
     ...(env && Object.keys(env).length > 0 ? { env } : {}),
+    ...(container ? { container } : {}),
     inputs: r.stringList([...path, "inputs"], o.inputs),
     outputs: r.stringList([...path, "outputs"], o.outputs),
     ...(when !== undefined ? { when } : {}),
@@ -191,6 +197,7 @@ function checkGraph(r: FieldReader, steps: StepSpec[], params: Record<string, un
       ["with", s.with],
       ["run", s.run],
       ["env", s.env],
+      ["container", s.container],
       ["inputs", s.inputs],
       ["outputs", s.outputs],
       ["when", s.when],

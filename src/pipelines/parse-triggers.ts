@@ -1,9 +1,9 @@
 /** The `triggers` and `notify` lists of a pipeline file. */
 import { urlProblem } from "../core/http/post-json.js";
+import type { FieldPath, FieldReader } from "../core/yaml/yaml-fields.js";
 import { ENV_NAME } from "./parse-env.js";
 import type { NotifySpec, TriggerSpec } from "./pipeline-spec.js";
 import { parseCron } from "./triggers/cron.js";
-import type { FieldPath, FieldReader } from "./yaml-fields.js";
 
 const ALIAS_NAME = { re: /^[A-Za-z0-9_-]{1,255}$/, what: "an alias name (letters, digits, '_', '-')" };
 

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { systemClock } from "../core/clock.js";
+import { SqlLeaseStore } from "../core/leases/sql/sql-lease-store.js";
 import { PipelineService } from "./pipeline-service.js";
 import { newHolder, RunLeases } from "./run-lease.js";
-import { SqlRunLocks } from "./sql/sql-run-locks.js";
 import type { StepExecutor } from "./step-executor.js";
 import type { RunnerFixture } from "./test-support/runner-fixture.js";
 import { runnerFixture } from "./test-support/runner-fixture.js";
@@ -41,7 +41,7 @@ describe("PipelineService across processes", () => {
     new PipelineService({
       runner: f.runner,
       store: f.store,
-      leases: new RunLeases({ locks: new SqlRunLocks(f.db), store: f.store, clock: systemClock, pollMs: 20, ttlMs }),
+      leases: new RunLeases({ leases: new SqlLeaseStore(f.db), store: f.store, clock: systemClock, pollMs: 20, ttlMs }),
     });
 
   before(async () => {
@@ -148,7 +148,7 @@ describe("PipelineService across processes", () => {
     await until(() => releases.length === 1, "the run's step");
     const id = (await one.list({ pipeline: "z" }))[0]?.id ?? "";
     // Stand for a stopped process: its lease expired and another holder's name is on it.
-    await f.db.run("UPDATE pipeline_locks SET expires_at = 0, holder = 'gone' WHERE pipeline = 'z'");
+    await f.db.run("UPDATE job_leases SET lease_until = 0, owner = 'gone' WHERE name = 'pipeline-run/z'");
     const next = await one.run(f.spec("name: z\nsteps:\n  - {name: a, type: evaluate}\n"));
     assert.equal(next.status, "succeeded");
     const old = await f.store.get(id);
@@ -169,7 +169,7 @@ describe("PipelineService across processes", () => {
 
   test("a lease held by a process of this machine that is gone is taken over at once, long before it expires", async () => {
     const leases = new RunLeases({
-      locks: new SqlRunLocks(f.db),
+      leases: new SqlLeaseStore(f.db),
       store: f.store,
       clock: systemClock,
       pollMs: 20,
@@ -182,26 +182,19 @@ describe("PipelineService across processes", () => {
     await f.store.update(stale.id, { status: "running" });
     await f.store.updateStep(stale.id, "a", { status: "running" });
     const lease = { holder: newHolder("this-machine/boot-1", 424242), expires: Date.now() + 600_000 };
-    await f.db.run("INSERT INTO pipeline_locks (pipeline, holder, run_id, expires_at) VALUES (?, ?, ?, ?)", [
-      "d",
-      lease.holder,
-      stale.id,
-      lease.expires,
-    ]);
+    await new SqlLeaseStore(f.db).claim("pipeline-run/d", lease.holder, lease.expires, Date.now());
+    await f.store.update(stale.id, { leaseHolder: lease.holder });
     const next = await here.run(f.spec("name: d\nsteps:\n  - {name: a, type: evaluate}\n"));
     assert.equal(next.status, "succeeded");
     const old = await f.store.get(stale.id);
     assert.equal(old.status, "failed");
     assert.match(old.error ?? "", /^interrupted: the process running it stopped/);
     // A holder on another machine cannot be checked: its lease is respected until it expires.
-    await f.db.run("INSERT INTO pipeline_locks (pipeline, holder, run_id, expires_at) VALUES (?, ?, ?, ?)", [
-      "d",
-      newHolder("other-machine/boot-9", 424242),
-      stale.id,
-      lease.expires,
-    ]);
+    const elsewhere = newHolder("other-machine/boot-9", 424242);
+    await new SqlLeaseStore(f.db).claim("pipeline-run/d", elsewhere, lease.expires, Date.now());
+    await f.store.update(stale.id, { leaseHolder: elsewhere });
     assert.equal(await leases.orphaned("d", stale.id), false);
-    await f.db.run("DELETE FROM pipeline_locks WHERE pipeline = 'd'");
+    await f.db.run("DELETE FROM job_leases WHERE name = 'pipeline-run/d'");
   });
 
   test("resume refuses while a step's command may still run on another machine", async () => {

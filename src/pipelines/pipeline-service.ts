@@ -9,6 +9,7 @@ import type { OutboundPolicy } from "../auth/outbound-policy.js";
 import { invalidParam, MwError } from "../core/errors.js";
 import { markCancelled, requestRunCancel } from "./cancel-run.js";
 import type { PipelineNotifier } from "./notify.js";
+import type { LeftContainers } from "./orphaned-steps.js";
 import { requireNoOrphans } from "./orphaned-steps.js";
 import { parsePipeline } from "./parse-pipeline.js";
 import type { PipelineRunner, StartOptions } from "./pipeline-runner.js";
@@ -25,6 +26,13 @@ export interface RunDetails {
 }
 
 /** Starts and inspects pipeline runs; one run per pipeline name at a time, in any process. */
+/** Starts the pipelines a process runs by name (the platform API's start route; `up --pipeline`). */
+export interface PipelineStarter {
+  has(name: string): boolean;
+  /** Start a run with `params` over the declared ones; rejects as {@link PipelineService.start} does. */
+  start(name: string, params: Record<string, unknown>): Promise<PipelineRun>;
+}
+
 export class PipelineService {
   /** The tail of the work queued or running per pipeline name in this process (keeps local order). */
   private readonly tails = new Map<string, { runId: string; done: Promise<unknown> }>();
@@ -41,6 +49,8 @@ export class PipelineService {
       notify?: PipelineNotifier;
       /** When set, notify URLs it refuses fail the load (they would be refused when called anyway). */
       outbound?: OutboundPolicy;
+      /** Deletes what a crashed process's container steps left (before a resume or a cancel). */
+      containers?: LeftContainers;
     },
   ) {}
 
@@ -117,7 +127,12 @@ export class PipelineService {
     }
     // Resuming a cancelled run takes the cancellation back.
     if (run.status === "cancelled" || run.cancelRequested) {
-      await this.deps.store.update(runId, { status: "queued", cancelRequested: false, error: undefined });
+      await this.deps.store.update(runId, {
+        status: "queued",
+        cancelRequested: false,
+        error: undefined,
+        leaseHolder: undefined,
+      });
     }
     return this.serialize(run.pipeline, runId, async () => {
       const lease = await this.deps.leases.waitFor(run.pipeline, newHolder(), runId);
@@ -138,7 +153,8 @@ export class PipelineService {
       local.abort(new Error("cancelled"));
       return this.deps.store.get(runId);
     }
-    return requestRunCancel({ store: this.deps.store, leases: this.deps.leases, now: Date.now }, runId);
+    const { store, leases, containers } = this.deps;
+    return requestRunCancel({ store, leases, now: Date.now, ...(containers ? { containers } : {}) }, runId);
   }
 
   /**
@@ -209,7 +225,7 @@ export class PipelineService {
       const runner = this.deps.runner;
       if (!resume) return await runner.execute(runId, onEvent, controller.signal);
       // Never a second copy of a step whose command may still run.
-      await requireNoOrphans(this.deps.store, runId);
+      await requireNoOrphans(this.deps.store, runId, this.deps.containers);
       return await runner.resume(runId, onEvent, controller.signal);
     } finally {
       this.active.delete(runId);

@@ -4,8 +4,18 @@
  * `parse-pipeline.ts` with errors naming the line and the field.
  */
 
-/** Built-in step types, plus `command` (any executable). */
-export const STEP_TYPES = ["ingest", "validate", "train", "evaluate", "gate", "register", "deploy", "command"] as const;
+/** Built-in step types, plus `command` (any executable) and `container` (an image, on Kubernetes or Docker/Podman). */
+export const STEP_TYPES = [
+  "ingest",
+  "validate",
+  "train",
+  "evaluate",
+  "gate",
+  "register",
+  "deploy",
+  "command",
+  "container",
+] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 /** Retries of a failed step: up to `limit` more attempts, waiting `backoffMs` × `factor`^n (at most `maxBackoffMs`). */
@@ -24,8 +34,10 @@ export interface StepSpec {
   with: Record<string, unknown>;
   /** For `command`: the executable and its arguments (no shell). */
   run?: string[];
-  /** For `command`: variables it gets besides the platform's own (over the pipeline's `env`). */
+  /** For `command` and `container`: variables it gets besides the platform's own (over the pipeline's `env`). */
   env?: EnvSpec;
+  /** For `container`: the image and what it runs. */
+  container?: ContainerSpec;
   /** Files or folders the step reads (content-digested for the cache key) and writes. */
   inputs: string[];
   outputs: string[];
@@ -44,7 +56,24 @@ export interface StepSpec {
  * `${steps.S.outputs.Y}`), or a secret taken from the platform process's environment when the
  * step starts (only its name is stored with the run).
  */
-export type EnvValue = string | { secretEnv: string };
+export type EnvValue = string | { secretEnv: string } | { secretRef: SecretRef };
+
+/** A key of a Kubernetes Secret (container steps on Kubernetes only): the value never leaves the cluster. */
+export interface SecretRef {
+  name: string;
+  key: string;
+}
+
+/**
+ * What a `container` step runs: `command` replaces the image's entrypoint, `args` its arguments;
+ * `resources` are Kubernetes quantities (`cpu: 500m`, `memory: 2Gi`), requested and limited.
+ */
+export interface ContainerSpec {
+  image: string;
+  command?: string[];
+  args?: string[];
+  resources?: { cpu?: string; memory?: string };
+}
 
 /** Variable name → value. */
 export type EnvSpec = Record<string, EnvValue>;

@@ -8,6 +8,7 @@ import type { Clock } from "../core/clock.js";
 import { newRunId } from "../core/ids.js";
 import { cacheKey, missingPaths } from "./cache-key.js";
 import { dependentsOf } from "./dag.js";
+import { recordContainer } from "./orphaned-steps.js";
 import type { StepSpec, StepType } from "./pipeline-spec.js";
 import type { PipelineTracking } from "./pipeline-tracking.js";
 import type { PipelineRun, RunStore, StepPatch, StepRun, StepRunStatus } from "./run-store.js";
@@ -151,7 +152,10 @@ export class RunExecution {
         ...spec,
         with: settings,
         ...(spec.run ? { run: substitute(spec.run, scope).map(String) } : {}),
-        ...(spec.type === "command" ? { env: resolveEnv({ ...this.run.spec.env, ...spec.env }, scope) } : {}),
+        ...(spec.type === "command" || spec.type === "container"
+          ? { env: resolveEnv({ ...this.run.spec.env, ...spec.env }, scope) }
+          : {}),
+        ...(spec.container ? { container: substitute(spec.container, scope) } : {}),
         inputs: substitute(spec.inputs, scope).map(String),
         outputs: substitute(spec.outputs, scope).map(String),
       };
@@ -164,6 +168,7 @@ export class RunExecution {
         settings,
         ...(resolved.run ? { run: resolved.run } : {}),
         ...(resolved.env && Object.keys(resolved.env).length > 0 ? { env: resolved.env } : {}),
+        ...(resolved.container ? { container: resolved.container } : {}),
         inputs: resolved.inputs,
         outputs: resolved.outputs,
         params: this.run.params,
@@ -234,6 +239,7 @@ export class RunExecution {
               pipeline: this.run.pipeline,
               trigger: { kind: this.run.trigger, data: this.run.triggerData ?? {} },
               onProcess: (p) => this.deps.store.updateStep(this.run.id, spec.name, { process: p }),
+              onContainer: (c, gone) => recordContainer(this.deps.store, this.run.id, spec.name, c, gone),
             }),
           ),
       );

@@ -36,6 +36,11 @@ export interface PipelineRun {
   triggerData?: Record<string, unknown>;
   /** The webhook delivery that started it (so a redelivery or replay starts nothing). */
   delivery?: { id?: string; digest: string };
+  /**
+   * The holder of the pipeline's lease (`pipeline-run/NAME`) that runs it, recorded when it takes
+   * the lease; a later holder that takes the lease over finds the interrupted run by it.
+   */
+  leaseHolder?: string;
 }
 
 /**
@@ -50,6 +55,14 @@ export interface StepProcess {
   /** The process's start time as the system counts it (Linux), when known. */
   start?: string;
 }
+
+/**
+ * What a `container` step started, recorded while it may run, so a process that takes over a
+ * crashed run deletes it: a Kubernetes Job, or a container of a local `docker`/`podman`.
+ */
+export type StepContainer =
+  | { backend: "kubernetes"; namespace: string; name: string }
+  | { backend: "cli"; cli: string; name: string };
 
 /** One step of a run. */
 export interface StepRun {
@@ -67,15 +80,26 @@ export interface StepRun {
   log: string;
   /** The command's process group while it may be running (cleared once it is known to be gone). */
   process?: StepProcess;
+  /** The container step's Job or container while it may be running (cleared once it is known to be gone). */
+  container?: StepContainer;
 }
 
 export type RunPatch = Partial<
-  Pick<PipelineRun, "status" | "trackingRunId" | "startTime" | "endTime" | "error" | "cancelRequested">
+  Pick<PipelineRun, "status" | "trackingRunId" | "startTime" | "endTime" | "error" | "cancelRequested" | "leaseHolder">
 >;
 export type StepPatch = Partial<
   Pick<
     StepRun,
-    "status" | "attempts" | "cacheKey" | "outputs" | "trackingRunId" | "startTime" | "endTime" | "error" | "process"
+    | "status"
+    | "attempts"
+    | "cacheKey"
+    | "outputs"
+    | "trackingRunId"
+    | "startTime"
+    | "endTime"
+    | "error"
+    | "process"
+    | "container"
   >
 >;
 
@@ -98,6 +122,10 @@ export interface RunStore {
   requestCancel(id: string): Promise<void>;
   /** The newest succeeded step run of `pipeline` with this cache key and recorded outputs. */
   findCached(pipeline: string, cacheKey: string): Promise<StepRun | undefined>;
+  /** The queued or running runs of `pipeline` that a lease holder took the lease for, oldest first. */
+  leased(pipeline: string): Promise<{ runId: string; holder: string }[]>;
+  /** The ended runs of `pipeline` whose steps still record a Job or container that may run. */
+  leftContainers(pipeline: string): Promise<string[]>;
   /** A run started by a webhook delivery with this id or this body digest. */
   findDelivery(delivery: { id?: string; digest: string }): Promise<string | undefined>;
 }

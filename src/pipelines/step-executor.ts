@@ -3,7 +3,7 @@
  * executor of its type, which returns the step's outputs (small JSON values other steps refer to).
  */
 import type { StepSpec } from "./pipeline-spec.js";
-import type { StepProcess } from "./run-store.js";
+import type { StepContainer, StepProcess } from "./run-store.js";
 
 /** What an executor gets for one attempt of one step. */
 export interface StepContext {
@@ -35,6 +35,11 @@ export interface StepContext {
   trigger?: { kind: string; data: Record<string, unknown> };
   /** Record the process group the step runs (undefined: it is gone), so a crash can be cleaned up after. */
   onProcess?(process: StepProcess | undefined): Promise<void>;
+  /**
+   * Record the Job or container the step started, for the same reason; `gone` clears the record if
+   * it still names that one (a later attempt's own record stays).
+   */
+  onContainer?(container: StepContainer, gone?: boolean): Promise<void>;
 }
 
 /** Runs the steps of one type. A thrown error fails the attempt (retries apply). */

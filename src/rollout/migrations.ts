@@ -49,4 +49,14 @@ export const rolloutMigrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    module: "rollout",
+    version: 3,
+    name: "drop the old rollout and alias watch leases (job leases replaced them)",
+    statements: [
+      "DROP TABLE alias_watch_leases",
+      "ALTER TABLE rollouts DROP COLUMN lease_owner",
+      "ALTER TABLE rollouts DROP COLUMN lease_until",
+    ],
+  },
 ];

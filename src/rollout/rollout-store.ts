@@ -15,11 +15,4 @@ export interface RolloutStore {
    * it at the next generation. RESOURCE_CONFLICT when someone changed it meanwhile.
    */
   update(rollout: Rollout): Promise<Rollout>;
-  /**
-   * Take or renew the lease on an open rollout for `owner` until `until`; false when another
-   * owner's lease has not expired at `now`. Only the lease holder's controller drives a rollout.
-   */
-  claim(id: string, owner: string, until: number, now: number): Promise<boolean>;
-  /** Give up a lease (a controller shutting down), so another can take over at once. */
-  release(id: string, owner: string): Promise<void>;
 }

@@ -89,3 +89,51 @@ function specList(value: unknown, where: string, part: string): unknown[] | unde
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/** True when `mlmodel` has a `name` flavor with settings. */
+export function hasFlavor(mlmodel: MlModelFile, name: string): boolean {
+  const flavor = mlmodel.flavors[name];
+  return typeof flavor === "object" && flavor !== null && !Array.isArray(flavor);
+}
+
+/** The settings of `mlmodel`'s `name` flavor; INVALID_PARAMETER_VALUE naming the flavors it has otherwise. */
+export function flavorOf(mlmodel: MlModelFile, name: string, where: string): Record<string, unknown> {
+  const flavor = mlmodel.flavors[name];
+  if (!hasFlavor(mlmodel, name)) {
+    const names = Object.keys(mlmodel.flavors).join(", ") || "none";
+    throw invalidParam(`'${where}': no ${name} flavor (flavors: ${names})`);
+  }
+  return flavor as Record<string, unknown>;
+}
+
+const TENSOR_DTYPES = /^(float(16|32|64)|u?int(8|16|32|64)|bool)$/;
+
+/**
+ * The input type of a signature made of one numeric tensor of `width` columns (shape [-1, width]),
+ * for the in-process tree runtimes (`runtime` names it in errors).
+ */
+export function tensorInputType(
+  specs: readonly Record<string, unknown>[],
+  width: number,
+  runtime: string,
+  where: string,
+): SignatureInput["type"] {
+  if (specs.length !== 1) {
+    throw invalidParam(`'${where}': the ${runtime} runtime takes one input tensor, got ${specs.length}`);
+  }
+  const tensor = (specs[0] as Record<string, unknown>)["tensor-spec"] as Record<string, unknown> | undefined;
+  const dtype = String(tensor?.dtype);
+  if (!TENSOR_DTYPES.test(dtype)) {
+    throw invalidParam(
+      `'${where}': signature tensor has dtype ${dtype}; the ${runtime} runtime takes numeric tensors only`,
+    );
+  }
+  const shape = tensor?.shape;
+  const columns = Array.isArray(shape) && shape.length === 2 ? shape[1] : undefined;
+  if (columns !== width && columns !== -1) {
+    throw invalidParam(
+      `'${where}': signature tensor shape ${JSON.stringify(shape)} does not fit the model's ${width} features (need [-1, ${width}])`,
+    );
+  }
+  return dtype === "bool" ? "bool" : dtype.startsWith("float") ? "float" : "int";
+}

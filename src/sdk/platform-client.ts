@@ -5,6 +5,7 @@
 import type { DeploymentRouteName, PlatformRouteName, PlatformRoutes } from "../core/api/platform-routes.js";
 import { fillPath, platformRoutes } from "../core/api/platform-routes.js";
 import type { RequestOf, ResponseOf } from "../core/api/route.js";
+import type { StreamedFile } from "../core/api/streamed-file.js";
 import { readResponse, toQuery } from "./mlflow-client.js";
 
 /** Bytes to upload: a buffer, text, or a stream (e.g. `fs.createReadStream`). */
@@ -56,8 +57,28 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformAp
         init.headers = { ...auth, "Content-Type": "application/json" };
         init.body = JSON.stringify(rest);
       }
-      return readResponse(await doFetch(`${base}${path}${query ? `?${query}` : ""}`, init));
+      const res = await doFetch(`${base}${path}${query ? `?${query}` : ""}`, init);
+      return res.ok && isAttachment(res) ? streamedFile(res) : readResponse(res);
     };
   }
   return api as unknown as PlatformApi;
+}
+
+function isAttachment(res: Response): boolean {
+  return (res.headers.get("content-disposition") ?? "").startsWith("attachment");
+}
+
+/** A file answer (e.g. a log export) as the route's {@link StreamedFile}, its body streamed. */
+function streamedFile(res: Response): StreamedFile {
+  const name = /filename="([^"]*)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "download";
+  const body = res.body;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (!body) return;
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) yield chunk;
+  }
+  return {
+    content_type: res.headers.get("content-type") ?? "application/octet-stream",
+    file_name: name,
+    chunks: chunks(),
+  };
 }

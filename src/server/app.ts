@@ -11,13 +11,17 @@ import type { Database } from "../core/db/database.js";
 import type { ReadinessCheck } from "../core/db/readiness.js";
 import { databaseReadiness } from "../core/db/readiness.js";
 import { MwError } from "../core/errors.js";
+import type { OutboundGuard } from "../core/http/outbound-request.js";
+import type { LeaseStore } from "../core/leases/lease-store.js";
+import type { OnlineStore } from "../features/online/online-store.js";
 import type { MonitoringService } from "../monitoring/live/monitoring-service.js";
-import type { RunLocks } from "../pipelines/run-locks.js";
+import type { PipelineStarter } from "../pipelines/pipeline-service.js";
 import type { RunStore } from "../pipelines/run-store.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { RolloutService } from "../rollout/rollout-service.js";
 import type { DeploymentService } from "../serving/deployments/deployment-service.js";
 import type { TrafficSource } from "../serving/metrics/traffic-windows.js";
+import type { PredictionLogService } from "../serving/prediction-log/log-service.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { directTransferOf } from "../tracking/artifacts/artifact-store.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
@@ -37,7 +41,9 @@ import { uiArtifactRoutes } from "./mlflow/ui-artifact-routes.js";
 import { datasetHandlers } from "./platform/dataset-handlers.js";
 import type { DatasetServices } from "./platform/dataset-services.js";
 import { deploymentHandlers } from "./platform/deployment-handlers.js";
+import { featureDatasetsFor, featureHandlersFor } from "./platform/feature-handlers.js";
 import type { PlatformHandlers } from "./platform/handlers.js";
+import { logHandlers } from "./platform/log-handlers.js";
 import { metricHistoryHandlers } from "./platform/metric-history-handlers.js";
 import { monitorHandlers } from "./platform/monitor-handlers.js";
 import { platformRoutesPlugin } from "./platform/mount-routes.js";
@@ -60,12 +66,18 @@ export interface AppDeps {
   deployments?: DeploymentService;
   /** Rollouts; the platform API's rollout routes are mounted when set. */
   rollouts?: RolloutService;
+  /** Prediction-log exports; the platform API's log routes are mounted when set. */
+  predictionLog?: PredictionLogService;
   /** Live monitoring; the platform API's monitor and alert routes are mounted when set. */
   monitoring?: MonitoringService;
   /** Pipeline runs; the platform API's pipeline run routes are mounted when set. */
   pipelineRuns?: RunStore;
-  /** Pipeline leases, so a cancel reaches the process running the run (required for cancelling). */
-  pipelineLocks?: RunLocks;
+  /** Starts pipelines by name (`up --pipeline`): POST /pipelines/NAME/runs. */
+  pipelineStarter?: PipelineStarter;
+  /** Job leases, so a pipeline run cancel reaches the process running the run (required for cancelling). */
+  leases?: LeaseStore;
+  /** Which hosts this server may call: remote model versions are registered only when allowed. */
+  outbound?: OutboundGuard;
   /** Live per-variant traffic of the deployments this process serves (`up`); absent, traffic is `available: false`. */
   traffic?: TrafficSource;
   version: string;
@@ -74,6 +86,8 @@ export interface AppDeps {
   /** Largest artifact or dataset upload in bytes (default 2 GiB). */
   maxUploadBytes?: number;
   logger?: boolean;
+  /** The online feature store (get-online-features answers 501 without it). */
+  onlineStore?: OnlineStore;
   /** The metadata database, checked by `/health/ready`. */
   db: Database;
   /** More of the process's readiness (e.g. deployments loaded in `up`). */
@@ -125,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     mountMlflowRoutes(api, {
       ...trackingHandlers({ tracking: deps.tracking, artifacts: deps.artifacts }),
-      ...registryHandlers({ registry: deps.registry, tracking: deps.tracking, artifacts: deps.artifacts }),
+      ...registryHandlers(deps),
     });
   });
   const authService = deps.auth.mode === "on" ? deps.auth.service : undefined;
@@ -161,6 +175,7 @@ function resolverFor(deps: AppDeps): ResourceResolver {
     datasets: deps.datasets?.store,
     deployments: deps.deployments,
     pipelineRuns: deps.pipelineRuns,
+    featureDatasets: featureDatasetsFor(deps.db, deps.datasets),
   });
 }
 
@@ -183,9 +198,11 @@ function platformHandlers(deps: AppDeps): PlatformHandlers {
           ...(deps.traffic ? { traffic: deps.traffic } : {}),
         })
       : {}),
-    ...(deps.pipelineRuns ? pipelineHandlers(deps.pipelineRuns, deps.pipelineLocks) : {}),
+    ...(deps.pipelineRuns ? pipelineHandlers(deps.pipelineRuns, deps.leases, deps.pipelineStarter) : {}),
     ...(deps.rollouts ? rolloutHandlers(deps.rollouts) : {}),
     ...(deps.monitoring ? monitorHandlers(deps.monitoring) : {}),
+    ...(deps.predictionLog ? logHandlers(deps.predictionLog) : {}),
+    ...featureHandlersFor(deps.db, deps.datasets, deps.maxUploadBytes, deps.onlineStore),
   };
 }
 

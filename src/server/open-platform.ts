@@ -1,7 +1,5 @@
 /** Open the platform's stores from a configuration: connect, migrate, seed. */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { S3Client } from "@aws-sdk/client-s3";
 import { AuthService } from "../auth/auth-service.js";
 import { FileRoots } from "../auth/file-roots.js";
 import { authMigrations } from "../auth/migrations.js";
@@ -13,21 +11,27 @@ import { systemClock } from "../core/clock.js";
 import type { PlatformConfig } from "../core/config.js";
 import type { Database } from "../core/db/database.js";
 import { migrate } from "../core/db/migrate.js";
-import { openDatabase } from "../core/db/open-database.js";
-import { invalidParam } from "../core/errors.js";
+import { openDatabase, sqlitePathOf } from "../core/db/open-database.js";
 import { ensurePrivateDir } from "../core/fs/private-files.js";
-import { isS3Uri, parseS3Uri, s3Client } from "../core/s3/s3-location.js";
+import type { LeaseStore } from "../core/leases/lease-store.js";
+import { leaseMigrations } from "../core/leases/migrations.js";
+import { SqlLeaseStore } from "../core/leases/sql/sql-lease-store.js";
+import { s3Client } from "../core/s3/s3-location.js";
 import { dataMigrations } from "../data/migrations.js";
-import { LocalObjectStore } from "../data/objects/local/local-object-store.js";
-import type { ObjectStore } from "../data/objects/object-store.js";
-import { S3ObjectStore } from "../data/objects/s3/s3-object-store.js";
+import { openObjectStore } from "../data/objects/open-object-store.js";
+import { featureMigrations } from "../features/migrations.js";
+import { lazyOnlineStore } from "../features/online/lazy-online-store.js";
+import type { OnlineFeatureService } from "../features/online/online-feature-service.js";
+import type { OnlineStore } from "../features/online/online-store.js";
+import { onlineStoreKind, openOnlineStore } from "../features/online/open-online-store.js";
 import { datasetTableLoader } from "../monitoring/live/dataset-table.js";
 import { ModelFactsCache } from "../monitoring/live/model-facts.js";
 import { MonitoringService } from "../monitoring/live/monitoring-service.js";
 import { SqlMonitorStore } from "../monitoring/live/sql/sql-monitor-store.js";
+import { SqlBackfillStore } from "../monitoring/live/windows/sql/sql-backfill-store.js";
+import { SqlWindowStore } from "../monitoring/live/windows/sql/sql-window-store.js";
 import { monitoringMigrations } from "../monitoring/migrations.js";
 import { pipelineMigrations } from "../pipelines/migrations.js";
-import { SqlRunLocks } from "../pipelines/sql/sql-run-locks.js";
 import { SqlRunStore } from "../pipelines/sql/sql-run-store.js";
 import { registryMigrations } from "../registry/migrations.js";
 import { SqlRegistryStore } from "../registry/sql/sql-registry-store.js";
@@ -41,14 +45,19 @@ import { DeploymentService } from "../serving/deployments/deployment-service.js"
 import { modelLoadCheck } from "../serving/deployments/model-load-check.js";
 import { SqlDeploymentStore } from "../serving/deployments/sql/sql-deployment-store.js";
 import { servingMigrations } from "../serving/migrations.js";
+import type { ExportStore } from "../serving/prediction-log/export/export-thread.js";
+import { signatureInputTypes } from "../serving/prediction-log/export/signature-types.js";
+import { PredictionLogService } from "../serving/prediction-log/log-service.js";
 import { SqlPredictionLogStore } from "../serving/prediction-log/sql/sql-prediction-log-store.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
-import { LocalArtifactStore } from "../tracking/artifacts/local/local-artifact-store.js";
-import { S3ArtifactStore } from "../tracking/artifacts/s3/s3-artifact-store.js";
+import { openArtifactStore } from "../tracking/artifacts/open-artifact-store.js";
 import { trackingMigrations } from "../tracking/migrations.js";
 import { SqlTrackingStore } from "../tracking/sql/sql-tracking-store.js";
 import type { DatasetServices } from "./platform/dataset-services.js";
 import { openDatasetServices } from "./platform/dataset-services.js";
+import { openFeatureServices } from "./platform/feature-services.js";
+
+export { openArtifactStore, openObjectStore };
 
 /** Every migration of every module, in order. */
 export const ALL_MIGRATIONS = [
@@ -58,8 +67,11 @@ export const ALL_MIGRATIONS = [
   ...servingMigrations,
   ...rolloutMigrations,
   ...monitoringMigrations,
+  // Before pipelines: pipelines:4 moves the old run locks into job_leases.
+  ...leaseMigrations,
   ...pipelineMigrations,
   ...authMigrations,
+  ...featureMigrations,
 ];
 
 export interface Platform {
@@ -75,18 +87,22 @@ export interface Platform {
   rolloutStore: SqlRolloutStore;
   /** Live monitoring of deployments; `withServing` adds the gauges and error rates of a serving process. */
   monitoring: MonitoringService;
+  /** Prediction-log exports (on a worker thread's own connection when the store is a file or a server). */
+  predictionLog: PredictionLogService;
   /** Pipeline runs and their steps. */
   pipelineRuns: SqlRunStore;
-  /** The leases that keep one run per pipeline across processes. */
-  pipelineLocks: SqlRunLocks;
+  /** Leases on background jobs (rollouts, alias watches, monitors, triggers, pipeline runs): one replica does each. */
+  leases: LeaseStore;
   /** Users, tokens, sessions and grants. */
   authService: AuthService;
   /** Who changed what, and when. */
   auditLog: SqlAuditLog;
-  /** Which URLs webhooks, notifications and Prometheus may call (the admin's allow-list). */
+  /** Which URLs webhooks, notifications, Prometheus and remote models may call (the admin's allow-list). */
   outbound: OutboundPolicy;
   /** The runtimes models are loaded with (most native first). */
   runtimes: readonly ModelRuntime[];
+  /** The online feature store (opened on first use). */
+  onlineStore: OnlineStore;
   close(): Promise<void>;
 }
 
@@ -98,7 +114,7 @@ export async function openPlatform(
     log?: (line: string) => void;
     /** What signed-in users may do on resources without a grant (default READ, as MLflow). */
     defaultPermission?: Permission;
-    /** Which hosts webhooks, notifications and Prometheus may call (default: none). */
+    /** Which hosts webhooks, notifications, Prometheus and remote models may call (default: none). */
     outbound?: OutboundPolicy;
   } = {},
 ): Promise<Platform> {
@@ -111,6 +127,8 @@ export async function openPlatform(
   });
   try {
     await migrate(db, ALL_MIGRATIONS);
+    const onlineUri = config.onlineStoreUri;
+    const onlineStore = lazyOnlineStore(onlineStoreKind(onlineUri), () => openOnlineStore(onlineUri, process.cwd()));
     const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });
     await tracking.init();
     const registry = new SqlRegistryStore(db, { clock: systemClock });
@@ -119,7 +137,7 @@ export async function openPlatform(
     const artifacts = openArtifactStore(config.artifactsUri, s3);
     const objects = openObjectStore(config.objectsUri, config.home, s3);
     const datasets = openDatasetServices(db, objects, systemClock, FileRoots.of(config.dataRoots));
-    const runtimes = modelRuntimes(config.python);
+    const runtimes = modelRuntimes(config.python, { guard: outbound, tokens: config.remoteTokens });
     // Deployments and rollouts load a model once when it is named, as a serving process of this home would.
     const checkLoad = modelLoadCheck({
       registry,
@@ -147,9 +165,13 @@ export async function openPlatform(
       checkLoad,
       ...(options.warn ? { warn: options.warn } : {}),
     });
+    const features = openFeatureServices(db, datasets, systemClock, onlineStore);
     const monitoring = new MonitoringService({
+      featureFreshness: () => (features.online as OnlineFeatureService).freshness(),
       store: new SqlMonitorStore(db),
       predictions: new SqlPredictionLogStore(db),
+      windows: new SqlWindowStore(db),
+      backfill: new SqlBackfillStore(db, new SqlWindowStore(db)),
       deployments,
       registry,
       datasetVersion: async (ref) => {
@@ -161,6 +183,7 @@ export async function openPlatform(
         artifacts,
         tracking,
         loadDataset: datasetTableLoader(datasets.store, datasets.objects),
+        fileRoots: datasets.fileRoots,
       }),
       clock: systemClock,
       outbound,
@@ -178,8 +201,18 @@ export async function openPlatform(
       rollouts,
       rolloutStore,
       monitoring,
+      predictionLog: new PredictionLogService({
+        db,
+        ...exportStoreOf(config.storeUri),
+        inputTypes: signatureInputTypes(registry, artifacts),
+        deploymentExists: (name) =>
+          deployments.get(name).then(
+            () => true,
+            () => false,
+          ),
+      }),
       pipelineRuns: new SqlRunStore(db),
-      pipelineLocks: new SqlRunLocks(db),
+      leases: new SqlLeaseStore(db),
       auditLog,
       authService: new AuthService({
         store: new SqlAuthStore(db),
@@ -188,7 +221,9 @@ export async function openPlatform(
       }),
       outbound,
       runtimes,
+      onlineStore,
       close: async () => {
+        await onlineStore.close().catch(() => {});
         s3?.destroy();
         await db.close();
       },
@@ -199,19 +234,9 @@ export async function openPlatform(
   }
 }
 
-/** An artifact store from a URI: a folder path, `file://` URI or `s3://bucket/prefix`. */
-export function openArtifactStore(uri: string, s3?: S3Client): ArtifactStore {
-  if (uri.startsWith("file://")) return new LocalArtifactStore(fileURLToPath(uri));
-  if (isS3Uri(uri)) return new S3ArtifactStore(s3 ?? s3Client({}), parseS3Uri(uri));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-    throw invalidParam(`Unsupported artifact URI '${uri}': expected a folder, file:// or s3:// URI.`);
-  return new LocalArtifactStore(uri);
-}
-
-/** The dataset object store: a folder or `s3://bucket/prefix` (staging under `HOME/objects-staging`). */
-export function openObjectStore(uri: string, home: string, s3?: S3Client): ObjectStore {
-  if (isS3Uri(uri)) return new S3ObjectStore(s3 ?? s3Client({}), parseS3Uri(uri), join(home, "objects-staging"));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith("file://"))
-    throw invalidParam(`Unsupported object store URI '${uri}': expected a folder, file:// or s3:// URI.`);
-  return new LocalObjectStore(uri.startsWith("file://") ? fileURLToPath(uri) : uri);
+/** Where an export thread opens the store: the SQLite file or the PostgreSQL URI (none in memory). */
+function exportStoreOf(storeUri: string): { exportStore?: ExportStore } {
+  if (/^postgres(ql)?:\/\//.test(storeUri)) return { exportStore: { postgres: storeUri } };
+  const path = sqlitePathOf(storeUri, process.cwd());
+  return path === undefined ? {} : { exportStore: { sqlite: path } };
 }

@@ -1,5 +1,9 @@
 /** The serving schema: deployments, their events, the prediction log and label feedback. */
 import type { Migration } from "../core/db/migrate.js";
+import { DEFAULT_LOG_RETENTION_MS } from "./deployments/deployment.js";
+import { convertJsonLog } from "./prediction-log/sql/log-conversion.js";
+import { LOG_TABLES, REQUEST_TIMES_TABLE } from "./prediction-log/sql/log-tables.js";
+import { backfillRequestTimes } from "./prediction-log/sql/request-times-backfill.js";
 
 export const servingMigrations: readonly Migration[] = [
   {
@@ -101,5 +105,45 @@ export const servingMigrations: readonly Migration[] = [
       "ALTER TABLE deployments ADD COLUMN primary_version TEXT",
       "ALTER TABLE deployments ADD COLUMN rollout_json TEXT",
     ],
+  },
+  {
+    module: "serving",
+    version: 4,
+    name: "compact prediction log, log retention and archiving per deployment",
+    statements: [
+      ...LOG_TABLES,
+      // Made here too (migration 7 adds it to older logs): the conversion below writes it.
+      REQUEST_TIMES_TABLE,
+      `ALTER TABLE deployments ADD COLUMN log_retention_ms BIGINT NOT NULL DEFAULT ${DEFAULT_LOG_RETENTION_MS}`,
+      "ALTER TABLE deployments ADD COLUMN archive_log INTEGER NOT NULL DEFAULT 0",
+    ],
+    convert: convertJsonLog,
+  },
+  {
+    module: "serving",
+    version: 5,
+    name: "deployments complete requests from a feature service",
+    statements: ["ALTER TABLE deployments ADD COLUMN features_json TEXT"],
+  },
+  {
+    module: "serving",
+    version: 6,
+    name: "key-only feedback found by time",
+    // Labelling a window by routing key reads the key-only feedback from the window's start on; the
+    // time index alone walked every later feedback row too (request-id feedback included), which
+    // made recomputing a minute's label bucket cost all feedback since (bench/volumes stalled at 4.4M rows).
+    statements: [
+      "CREATE INDEX log_feedback_keyed_by_time ON log_feedback (deployment_id, time) WHERE request_id IS NULL AND key_hash IS NOT NULL",
+    ],
+  },
+  {
+    module: "serving",
+    version: 7,
+    name: "request times for feedback by request",
+    // Feedback by request id looked its prediction up by id alone, which the log's (deployment,
+    // time) key cannot serve: every label scanned the deployment's log (bench/volumes stalled at
+    // 100k rows). Server-made ids carry their time; the others get a row here.
+    statements: [(d) => REQUEST_TIMES_TABLE(d).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")],
+    convert: backfillRequestTimes,
   },
 ];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -15,6 +15,7 @@ import { resolveParams } from "../learn/train/train-params.js";
 import type { Platform } from "../server/open-platform.js";
 import { openPlatform } from "../server/open-platform.js";
 import { parseModelRef, resolveModel } from "./model-resolver.js";
+import { PACKAGE_DIGEST_TAG, packageDigest } from "./package-digest.js";
 
 let home: string;
 let platform: Platform;
@@ -68,10 +69,35 @@ test("an alias resolves to a registered package that loads and predicts", async 
   assert.deepEqual([...scores], [...predictorFor(fit.package).predict(table.slice(0, 10))]);
   assert.deepEqual(readdirSync(join(cacheDir, "churn")), ["1"]);
   await assert.rejects(resolveModel("churn@nope", { ...platform, cacheDir }), (e) => e instanceof MwError);
+
+  // The first fetch recorded the package digest on the version.
+  const tags = (await platform.registry.getModelVersion({ name: "churn", version: "1" })).tags ?? [];
+  const digest = tags.find((t) => t.key === PACKAGE_DIGEST_TAG)?.value;
+  assert.equal(digest, await packageDigest(join(cacheDir, "churn", "1")));
+  assert.match(digest ?? "", /^sha256:[0-9a-f]{64}$/);
+
+  // A tampered cache file: the copy is refused, dropped and fetched again from the store.
+  const cached = readdirSync(join(cacheDir, "churn", "1")).find((f) => f !== "MLmodel") as string;
+  writeFileSync(join(cacheDir, "churn", "1", cached), "tampered");
+  const warnings: string[] = [];
+  const again = await resolveModel("churn/1", { ...platform, cacheDir, warn: (m) => warnings.push(m) });
+  assert.deepEqual([...(await again.predictor.predict(table.slice(0, 10))).scores], [...scores]);
+  assert.deepEqual(warnings, [
+    "the serving cache's copy of churn/1 does not match its package digest; fetching it again",
+  ]);
+  assert.equal(await packageDigest(join(cacheDir, "churn", "1")), digest, "the cache holds a good copy again");
+
+  // A changed package in the store: the verified cache copy still serves; without it, loading is refused.
   await platform.artifacts.put(`${root}/MLmodel`, Readable.from([Buffer.from("flavors: {}\n")]));
+  const cachedLoad = await resolveModel("churn/1", { ...platform, cacheDir });
+  assert.equal(cachedLoad.predictor.kind, m.predictor.kind);
+  rmSync(join(cacheDir, "churn"), { recursive: true, force: true });
   await assert.rejects(
     resolveModel("churn/1", { ...platform, cacheDir }),
-    /model churn\/1 has flavors none; none of them can be loaded by the runtimes here \(native, xgboost, onnx, python\)/,
+    (e) =>
+      e instanceof MwError &&
+      e.code === "INVALID_STATE" &&
+      /does not match its recorded package digest/.test(e.message),
   );
 });
 

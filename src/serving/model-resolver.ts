@@ -1,12 +1,14 @@
 /**
  * Resolve a model reference (`NAME@ALIAS` or `NAME/VERSION` through the registry, or an MLflow 3
  * logged model `models:/m-<id>`), copy its package out of the artifact store into a local folder,
- * and load it.
+ * and load it. A registered version's copy comes from the local serving cache when the cache
+ * holds one matching the version's package digest, else from the store (and must match it too).
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { invalidParam } from "../core/errors.js";
-import { readAllBytes } from "../core/fs/read-all.js";
+import { pipeline } from "node:stream/promises";
+import { invalidParam, MwError } from "../core/errors.js";
 import { loggedModelIdOfSource } from "../registry/model-source.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import { loadModelFolder } from "../runtimes/load-model-folder.js";
@@ -15,6 +17,7 @@ import type { LoadedModel, ModelKind, ModelRuntime } from "../runtimes/runtime.j
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import { proxiedPath } from "../tracking/artifacts/proxied-uri.js";
 import type { TrackingStore } from "../tracking/tracking-store.js";
+import { PACKAGE_DIGEST_TAG, packageDigest } from "./package-digest.js";
 
 /** A parsed model reference. */
 export interface ModelRef {
@@ -74,7 +77,7 @@ export async function resolveModel(text: string, deps: ResolverDeps): Promise<Re
   if (loggedId) {
     const path = await loggedModelPath(loggedId, deps);
     const model = await loadPackage(
-      path,
+      (tmp) => fetchPackage(deps.artifacts, path, tmp),
       join(deps.cacheDir, "logged-models", loggedId),
       `logged model ${loggedId}`,
       deps,
@@ -112,7 +115,55 @@ export async function loadVersion(name: string, version: string, deps: ResolverD
   const loggedId = loggedModelIdOfSource(uri);
   const path = loggedId ? await loggedModelPath(loggedId, deps) : storePath(uri);
   const dir = join(deps.cacheDir, encodeURIComponent(name), version);
-  return { name, version, ...(await loadPackage(path, dir, `model ${name}/${version}`, deps)) };
+  const fill = (tmp: string) => fillVerified({ name, version }, path, dir, tmp, deps);
+  return { name, version, ...(await loadPackage(fill, dir, `model ${name}/${version}`, deps)) };
+}
+
+/**
+ * Put version `v`'s package into `tmp`: the cache's copy when it matches the recorded digest,
+ * else the store's. A cache copy that does not match is dropped and fetched again; a store copy
+ * that does not match is refused. Without a recorded digest, the store's copy's is recorded.
+ */
+async function fillVerified(
+  v: { name: string; version: string },
+  path: string,
+  dir: string,
+  tmp: string,
+  deps: ResolverDeps,
+): Promise<void> {
+  const mv = await deps.registry.getModelVersion(v);
+  const expected = mv.tags?.find((t) => t.key === PACKAGE_DIGEST_TAG)?.value;
+  if (expected && (await fromCache(dir, tmp, expected, `${v.name}/${v.version}`, deps))) return;
+  await fetchPackage(deps.artifacts, path, tmp);
+  const got = await packageDigest(tmp);
+  if (!expected) {
+    await deps.registry.setModelVersionTag({ ...v, key: PACKAGE_DIGEST_TAG, value: got });
+  } else if (got !== expected) {
+    throw new MwError(
+      "INVALID_STATE",
+      `Model ${v.name}/${v.version} in the artifact store does not match its recorded package digest (${expected}, found ${got}); refusing to load it.`,
+    );
+  }
+}
+
+/** Copy the cached package at `dir` into `tmp` if it matches `expected`; a mismatching copy is removed. */
+async function fromCache(dir: string, tmp: string, expected: string, label: string, deps: ResolverDeps) {
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) return false;
+  // The copy is checked, not the cache folder: another load may replace that folder meanwhile (then
+  // the copy fails or holds a mix of two copies of one package, and the store's copy is fetched).
+  const copied = await cp(dir, tmp, { recursive: true }).then(
+    () => true,
+    () => false,
+  );
+  if (!copied) {
+    await rm(tmp, { recursive: true, force: true });
+    return false;
+  }
+  if ((await packageDigest(tmp)) === expected) return true;
+  deps.warn?.(`the serving cache's copy of ${label} does not match its package digest; fetching it again`);
+  await rm(tmp, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
+  return false;
 }
 
 const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/i;
@@ -124,9 +175,9 @@ async function loggedModelPath(id: string, deps: ResolverDeps): Promise<string> 
   return storePath(info.artifact_uri);
 }
 
-/** Copy the package at `path` to a fresh folder next to `dir` (the cache's copy) and load it. */
+/** Fill a fresh folder next to `dir` (the cache's copy) with `fill` and load it. */
 async function loadPackage(
-  path: string,
+  fill: (tmp: string) => Promise<void>,
   dir: string,
   label: string,
   deps: ResolverDeps,
@@ -136,7 +187,7 @@ async function loadPackage(
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   let predictor: LoadedModel | undefined;
   try {
-    await fetchPackage(deps.artifacts, path, tmp);
+    await fill(tmp);
     const context = deps.warn ? { warn: deps.warn } : {};
     predictor = await loadModelFolder(tmp, deps.runtimes ?? [nativeRuntime], context, label);
   } catch (e) {
@@ -150,7 +201,13 @@ async function loadPackage(
     await rm(tmp, { recursive: true, force: true });
     return { predictor: model, close: async () => {} };
   }
-  // Out-of-process runtimes may read their folder again (a restarted worker): it lives as long as the model.
+  // Out-of-process runtimes may read their folder again (a restarted worker): it lives as long as the
+  // model, and the cache gets a copy of its own.
+  const staging = `${tmp}.cache`;
+  await cp(tmp, staging, { recursive: true })
+    .then(() => installCopy(staging, dir))
+    .finally(() => rm(staging, { recursive: true, force: true }))
+    .catch(() => {});
   const close = async () => {
     await model.close?.();
     await rm(tmp, { recursive: true, force: true });
@@ -194,8 +251,9 @@ async function copyFolder(
     if (f.is_dir)
       await copyFolder(artifacts, `${path}/${f.path}`, join(dir, f.path), await artifacts.list(`${path}/${f.path}`));
     else {
+      // Streamed to disk: a large model file is never held in memory whole.
       const { stream } = await artifacts.get(`${path}/${f.path}`);
-      await writeFile(join(dir, f.path), await readAllBytes(stream));
+      await pipeline(stream, createWriteStream(join(dir, f.path)));
     }
   }
 }

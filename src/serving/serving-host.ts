@@ -3,13 +3,16 @@
  * shared by the runtimes of every deployment it serves. `serve` hosts one deployment (stored, or an
  * ad-hoc `MODEL@ALIAS`); `up` hosts every active deployment and follows them as they change.
  */
+
 import type { Clock } from "../core/clock.js";
 import type { ReadinessCheck } from "../core/db/readiness.js";
 import type { RegistryStore } from "../registry/registry-store.js";
 import type { ModelRuntime } from "../runtimes/runtime.js";
 import type { ArtifactStore } from "../tracking/artifacts/artifact-store.js";
 import type { Deployment } from "./deployments/deployment.js";
+import { DEFAULT_LOG_RETENTION_MS } from "./deployments/deployment.js";
 import type { DeploymentService } from "./deployments/deployment-service.js";
+import type { FeatureLookupFactory } from "./features/feature-lookup.js";
 import { ServingMetrics } from "./metrics/serving-metrics.js";
 import type { ResolvedModel, ResolverDeps } from "./model-resolver.js";
 import { parseModelRef } from "./model-resolver.js";
@@ -43,6 +46,8 @@ export interface ServingHostDeps {
   kind?: "up" | "serve";
   /** How often serving reports are written (default 5 s). */
   reportIntervalMs?: number;
+  /** Plans deployments' feature services (absent: a deployment naming one fails to load). */
+  features?: FeatureLookupFactory;
 }
 
 // A deployment whose first load failed is retried after 1 s, 2, 4 ... at most 30 s (or when it changes).
@@ -141,6 +146,8 @@ export class ServingHost {
       candidateWeight: 0,
       shadow: false,
       logSampling: 1,
+      logRetentionMs: DEFAULT_LOG_RETENTION_MS,
+      archiveLog: false,
       status: "active",
       generation: 0,
       createdTime: now,
@@ -223,6 +230,7 @@ export class ServingHost {
       loader: this.loader,
       clock: this.deps.clock,
       observer: this.observer,
+      ...(this.deps.features ? { features: this.deps.features } : {}),
     });
     await rt.start();
     rt.poll(this.deps.pollMs ?? 1000);

@@ -1,7 +1,8 @@
 /**
  * Issue 21: a schema inferred from one part of a real data set must pass the later clean batches
- * of the same source and fail corrupted copies of them. Eight public data sets (Telco churn with a
- * row-number column, Titanic, penguins, breast cancer, wine, diabetes, digits, chess endgames),
+ * of the same source and fail corrupted copies of them. Public data sets (Telco churn with a
+ * row-number column, breast cancer, wine, diabetes, digits; Titanic, penguins and chess endgames
+ * when the shared data folder holds them),
  * contiguous and random splits, 200-row batches, three seeds. Corrupted copies: nulls injected, a
  * few values out of range, a column shifted, an unseen category, text in numbers, two columns
  * swapped (unless they look alike), a column dropped. `bench/validation/false-alarms.ts` prints

@@ -231,7 +231,9 @@ describe("PostgreSQL faults under a running server", {
         "every prediction answered during the outage is in the log",
         async () => {
           const rows = await admin<{ request_id: string }>(
-            "SELECT DISTINCT request_id FROM prediction_log WHERE request_id LIKE 'outage-%'",
+            // Ids the client chose are stored as a zero byte and their text (see compact-id.ts).
+            `SELECT DISTINCT substring(request_id from 2) FROM log_predictions
+             WHERE get_byte(request_id, 0) = 0 AND convert_from(substring(request_id from 2), 'UTF8') LIKE 'outage-%'`,
             true,
           );
           return rows.length === during.length;

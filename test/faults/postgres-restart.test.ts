@@ -128,9 +128,12 @@ describe("PostgreSQL stopped and started again under a running server and serve"
     const c = new pg.Client({ connectionString: db.uri });
     await c.connect();
     try {
-      const r = await c.query("SELECT DISTINCT request_id FROM prediction_log WHERE request_id LIKE $1", [
-        `${prefix}%`,
-      ]);
+      // Ids the client chose are stored as a zero byte and their text (see compact-id.ts).
+      const r = await c.query(
+        `SELECT DISTINCT convert_from(substring(request_id from 2), 'UTF8') AS request_id FROM log_predictions
+         WHERE get_byte(request_id, 0) = 0 AND convert_from(substring(request_id from 2), 'UTF8') LIKE $1`,
+        [`${prefix}%`],
+      );
       return new Set(r.rows.map((row: { request_id: string }) => row.request_id));
     } finally {
       await c.end();

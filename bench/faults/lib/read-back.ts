@@ -1,6 +1,6 @@
 /**
  * After the traffic: what the platform kept. Acknowledged log-batch writes and uploads read back
- * through the API; answered predictions looked up by request id in the prediction_log table once
+ * through the API; answered predictions looked up by request id in the log_predictions table once
  * the spool has drained; the prediction-log counters of /metrics.
  */
 import BetterSqlite3 from "better-sqlite3";
@@ -19,7 +19,7 @@ export interface WriteReadBack {
 
 export interface PredictionReadBack {
   answered: number;
-  /** Answered ids found in prediction_log. */
+  /** Answered ids found in log_predictions. */
   logged: number;
   /** Answered (200) but absent from the log after the wait. */
   missing: number;
@@ -76,17 +76,21 @@ function compare(samples: readonly Sample[], isStored: (x: Sample) => boolean): 
   };
 }
 
-/** Distinct request ids and row count in prediction_log under `prefix`. */
+/** Distinct request ids and row count in log_predictions under `prefix`. */
 async function loggedIds(s: Scenario, prefix: string): Promise<{ ids: Set<string>; rows: number }> {
-  const sql = "SELECT request_id FROM prediction_log WHERE request_id LIKE ";
+  // Ids the client chose are stored as a zero byte and their text (see compact-id.ts).
   let ids: string[];
   if (s.store.kind === "postgres") {
-    ids = (await pgQuery<{ request_id: string }>(s.store.uri, `${sql}$1`, [`${prefix}%`])).map((r) => r.request_id);
+    const text = "convert_from(substring(request_id from 2), 'UTF8')";
+    const sql = `SELECT ${text} AS request_id FROM log_predictions WHERE get_byte(request_id, 0) = 0 AND ${text} LIKE $1`;
+    ids = (await pgQuery<{ request_id: string }>(s.store.uri, sql, [`${prefix}%`])).map((r) => r.request_id);
   } else {
     const db = new BetterSqlite3(s.store.path, { readonly: true, fileMustExist: true });
     try {
       db.pragma("busy_timeout = 5000");
-      ids = (db.prepare(`${sql}?`).all(`${prefix}%`) as { request_id: string }[]).map((r) => r.request_id);
+      const text = "CAST(substr(request_id, 2) AS TEXT)";
+      const sql = `SELECT ${text} AS request_id FROM log_predictions WHERE substr(request_id, 1, 1) = x'00' AND ${text} LIKE ?`;
+      ids = (db.prepare(sql).all(`${prefix}%`) as { request_id: string }[]).map((r) => r.request_id);
     } finally {
       db.close();
     }

@@ -8,7 +8,7 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import { readTable } from "../../data/read-table.js";
 import type { Column, Table } from "../../data/table.js";
-import { parquetColumn } from "../../serving/batch/parquet-sink.js";
+import { parquetColumn } from "../../data/write/parquet-columns.js";
 import { main } from "../main.js";
 import { captureIo } from "../test-support/capture-io.js";
 

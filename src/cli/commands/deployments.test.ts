@@ -59,6 +59,8 @@ describe("modelworks deployments (embedded store)", () => {
     assert.match((await run("create", "x")).err, /--model/);
     assert.equal((await run("update", "x", "--shadow", "--no-shadow")).code, 2);
     assert.equal((await run("create", "x", "--model", "churn/1", "--no-candidate")).code, 2);
+    assert.equal((await run("update", "x", "--archive-log", "--no-archive-log")).code, 2);
+    assert.match((await run("update", "x", "--log-retention", "a week")).err, /--log-retention: expected a duration/);
     const weight = await run("create", "x", "--model", "churn/1", "--weight", "lots");
     assert.equal(weight.code, 2);
     assert.match(weight.err, /--weight: expected a number/);
@@ -83,8 +85,12 @@ describe("modelworks deployments (embedded store)", () => {
       "0.5",
       "--description",
       "churn scoring",
+      "--log-retention",
+      "7d",
+      "--archive-log",
     );
     const d = created.deployment;
+    assert.deepEqual([d.log_retention_ms, d.archive_log], [7 * 86_400_000, true]);
     assert.deepEqual(
       [d.name, d.primary, d.candidate, d.candidate_weight, d.log_sampling, d.generation],
       ["prod", "churn@champion", "churn@challenger", 10, 0.5, 1],
@@ -136,6 +142,8 @@ describe("modelworks deployments (embedded store)", () => {
     const human = await run("events", "prod");
     assert.match(human.out, /TIME\s+TYPE\s+ACTOR\s+MESSAGE/);
     assert.match(human.out, /candidate_weight 10 → 25/);
+    const kept = await run("update", "prod", "--log-retention", "90d", "--no-archive-log");
+    assert.match(kept.out, /log kept:\s+90d\n/);
   });
 
   test("bad values are one-line errors naming the field", async () => {
@@ -146,6 +154,7 @@ describe("modelworks deployments (embedded store)", () => {
       [["create", "x", "--model", "churn/1", "--candidate", "churn/2", "--weight", "150"], /'candidate_weight'/],
       [["create", "x", "--model", "churn/1", "--weight", "5"], /'candidate_weight'.*needs a candidate/],
       [["create", "x", "--model", "churn/1", "--sampling", "2"], /'log_sampling'/],
+      [["create", "x", "--model", "churn/1", "--log-retention", "10m"], /'log_retention_ms'.*1h/],
       [["update", "prod", "--shadow"], /'shadow'/],
       [["update", "prod", "--primary", "churn/9"], /'primary'/],
       [["show", "nope"], /RESOURCE_DOES_NOT_EXIST/],
@@ -225,6 +234,31 @@ describe("modelworks deployments (embedded store)", () => {
     for (const [argv, code, message] of cases) {
       const r = await run(...argv);
       assert.equal(r.code, code, `${argv.join(" ")}: ${r.err}`);
+      assert.match(r.err, message, argv.join(" "));
+    }
+  });
+
+  test("a feature service: --features and --missing-features on create, --no-features on update", async () => {
+    const created = await json("create", "featured", "--model", "churn@champion", "--features", "churn");
+    assert.deepEqual(created.deployment.features, { service: "churn", missing: "fail" });
+    assert.match((await run("show", "featured")).out, /features: +churn \(missing features: fail\)/);
+    const lenient = await json("update", "featured", "--features", "churn", "--missing-features", "null");
+    assert.deepEqual(lenient.deployment.features, { service: "churn", missing: "null" });
+    assert.equal((await json("update", "featured", "--no-features")).deployment.features, undefined);
+    for (const [argv, message] of [
+      [
+        ["create", "f2", "--model", "churn@champion", "--missing-features", "null"],
+        /--missing-features goes with --features/,
+      ],
+      [
+        ["create", "f2", "--model", "churn@champion", "--features", "churn", "--missing-features", "skip"],
+        /expected fail or null/,
+      ],
+      [["create", "f2", "--model", "churn@champion", "--features", "bad name"], /features\.service/],
+      [["update", "featured", "--features", "churn", "--no-features"], /features/],
+    ] as const) {
+      const r = await run(...argv);
+      assert.notEqual(r.code, 0, argv.join(" "));
       assert.match(r.err, message, argv.join(" "));
     }
   });

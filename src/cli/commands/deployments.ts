@@ -3,10 +3,12 @@ import { parseArgs } from "node:util";
 import type { PlatformRoutes } from "../../core/api/platform-routes.js";
 import type { RequestOf } from "../../core/api/route.js";
 import { resolveConfig } from "../../core/config.js";
-import type { DeploymentApi } from "../../sdk/platform-client.js";
+import { parseDuration } from "../../core/duration.js";
+import type { DeploymentApi, PlatformApi } from "../../sdk/platform-client.js";
 import { createPlatformClient } from "../../sdk/platform-client.js";
 import { openPlatform } from "../../server/open-platform.js";
 import { deploymentHandlers } from "../../server/platform/deployment-handlers.js";
+import { logHandlers } from "../../server/platform/log-handlers.js";
 import { formatDeployment, formatDeploymentList, formatEvents } from "../../serving/deployments/deployment-format.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
@@ -18,27 +20,46 @@ import {
   ROLLOUT_SETTING_FLAGS,
   rolloutSettingsFromFlags,
 } from "../rollout-flags.js";
+import { exportLogRequest, writeExport } from "./deployments-export-log.js";
 
 export const DEPLOYMENTS_HELP = `Usage:
   modelworks deployments create NAME --model MODEL@ALIAS|MODEL/VERSION [--candidate REF] [--weight N]
                          [--shadow] [--routing-key COL|header:NAME] [--sampling X] [--description TEXT]
                          [--on-alias-change rollout|swap] [rollout settings]
+                         [--log-retention DURATION] [--archive-log]
+                         [--features SERVICE [--missing-features fail|null]]
   modelworks deployments ls [--status active|stopped]
   modelworks deployments show NAME                      settings, what each serving process serves, 20 latest events
   modelworks deployments update NAME [--primary REF] [--candidate REF | --no-candidate] [--weight N]
                          [--shadow | --no-shadow] [--routing-key COL|header:NAME | --no-routing-key]
                          [--sampling X] [--description TEXT|""] [--stop | --start] [--expected-generation N]
                          [--on-alias-change rollout|swap] [rollout settings | --default-rollout]
+                         [--log-retention DURATION] [--archive-log | --no-archive-log]
+                         [--features SERVICE [--missing-features fail|null] | --no-features]
   modelworks deployments delete NAME
   modelworks deployments events NAME [--limit N]
+  modelworks deployments export-log NAME --out FILE.parquet|FILE.csv [--from T] [--to T]
+                         [--variant primary|candidate|shadow]
 All take --json.
 
 A deployment serves a primary model (MODEL@ALIAS follows the alias, see below; MODEL/VERSION is
 fixed) and optionally a candidate answering --weight percent (0-100) of the traffic, or scoring a
 copy of every request with --shadow. --routing-key makes assignment sticky per key: a request
 column such as customerID, or header:NAME. --sampling (0-1) is the share of requests written to
-the prediction log. Every change bumps the generation and is recorded as an event; --no-candidate
-also resets the weight and shadow mode.
+the prediction log; --log-retention (default 30d) how long logged rows and their feedback are kept
+(1h to 3650d); --archive-log exports each closed day of the log to the artifact store (Parquet,
+prediction-logs/NAME/YYYY-MM-DD.parquet) before retention removes it. Every change bumps the
+generation and is recorded as an event; --no-candidate also resets the weight and shadow mode.
+
+export-log writes the prediction log in [--from, --to) (an ISO date or date-time, or epoch
+milliseconds; default all of it) as Parquet or CSV, by --out's extension: one column per model
+input, then timestamp, request_id, row, variant, model, version, routing_key, score, label and
+outcome (the feedback's, empty when none). 'drift --current FILE' and 'data add FILE' read it.
+
+--features SERVICE: requests carry the feature service's entity keys (and any other model inputs);
+the server reads the service's features from the online store, scores, and logs the values it
+read; a feature not found or older than its view's ttl fails the request (--missing-features fail,
+the default: 400 naming it) or reaches the model as null.
 
 When the alias of a MODEL@ALIAS primary moves (MLflow client, UI, 'models alias'), the deployment
 keeps serving the version it serves and, with --on-alias-change rollout (the default), the rollout
@@ -65,6 +86,9 @@ const OPTIONS = {
   "routing-key": { type: "string" },
   "no-routing-key": { type: "boolean" },
   sampling: { type: "string" },
+  "log-retention": { type: "string" },
+  "archive-log": { type: "boolean" },
+  "no-archive-log": { type: "boolean" },
   description: { type: "string" },
   stop: { type: "boolean" },
   start: { type: "boolean" },
@@ -72,16 +96,24 @@ const OPTIONS = {
   limit: { type: "string" },
   "expected-generation": { type: "string" },
   "on-alias-change": { type: "string" },
+  features: { type: "string" },
+  "missing-features": { type: "string" },
+  "no-features": { type: "boolean" },
   "default-rollout": { type: "boolean" },
+  out: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  variant: { type: "string" },
   ...ROLLOUT_SETTING_FLAGS,
   ...OUTBOUND_FLAGS,
 } as const;
 
+type DeploymentCliApi = DeploymentApi & Pick<PlatformApi, "exportDeploymentLog">;
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
 type UpdateRequest = RequestOf<PlatformRoutes["updateDeployment"]>;
 type CreateRequest = RequestOf<PlatformRoutes["createDeployment"]>;
 
-const SUBCOMMANDS = ["create", "ls", "show", "update", "delete", "events"];
+const SUBCOMMANDS = ["create", "ls", "show", "update", "delete", "events", "export-log"];
 
 /** Run the `deployments` command. */
 export async function deploymentsCommand(argv: string[], io: CliIo): Promise<number> {
@@ -97,8 +129,11 @@ export async function deploymentsCommand(argv: string[], io: CliIo): Promise<num
   if (sub !== "ls" && !name) throw new CliError(`deployments ${sub} needs a deployment NAME`);
   if (extra.length > 0 || (sub === "ls" && name)) throw new CliError(`unexpected argument '${extra[0] ?? name}'`);
   const request = sub === "create" || sub === "update" ? settingsRequest(sub, values) : undefined;
+  const exportRequest = sub === "export-log" ? exportLogRequest(name as string, values) : undefined;
   const conn = await connectDeployments(values, io);
   try {
+    if (exportRequest)
+      return await writeExport(await conn.api.exportDeploymentLog(exportRequest), values.out as string, io, values);
     return await runSubcommand(conn.api, sub, name as string, values, request, io);
   } finally {
     await conn.close();
@@ -147,8 +182,21 @@ function settingsRequest(sub: "create" | "update", f: Flags): Partial<UpdateRequ
   exclusive(f, "shadow", "no-shadow");
   exclusive(f, "routing-key", "no-routing-key");
   exclusive(f, "stop", "start");
+  exclusive(f, "archive-log", "no-archive-log");
+  exclusive(f, "features", "no-features");
+  if (f["missing-features"] !== undefined && f.features === undefined)
+    throw new CliError("--missing-features goes with --features SERVICE");
+  if (sub === "create" && f["no-features"]) throw new CliError("--no-features is for 'deployments update', not create");
   if (sub === "create") {
-    for (const flag of ["primary", "no-candidate", "no-shadow", "no-routing-key", "stop", "start"] as const) {
+    for (const flag of [
+      "primary",
+      "no-candidate",
+      "no-shadow",
+      "no-routing-key",
+      "no-archive-log",
+      "stop",
+      "start",
+    ] as const) {
       if (f[flag] !== undefined) throw new CliError(`--${flag} is for 'deployments update', not create`);
     }
     if (f["expected-generation"] !== undefined) throw new CliError("--expected-generation is for 'update'");
@@ -162,8 +210,16 @@ function settingsRequest(sub: "create" | "update", f: Flags): Partial<UpdateRequ
   if (f.shadow || f["no-shadow"]) req.shadow = Boolean(f.shadow);
   if (f["routing-key"] !== undefined || f["no-routing-key"]) req.routing_key = f["routing-key"] ?? null;
   if (f.sampling !== undefined) req.log_sampling = number("--sampling", f.sampling);
+  if (f["log-retention"] !== undefined) req.log_retention_ms = duration("--log-retention", f["log-retention"]);
+  if (f["archive-log"] || f["no-archive-log"]) req.archive_log = Boolean(f["archive-log"]);
   if (f.description !== undefined) req.description = f.description === "" && sub === "update" ? null : f.description;
   if (f.stop || f.start) req.status = f.stop ? "stopped" : "active";
+  if (f.features !== undefined) {
+    const missing = f["missing-features"] ?? "fail";
+    if (missing !== "fail" && missing !== "null")
+      throw new CliError(`--missing-features: expected fail or null, got '${missing}'`);
+    req.features = { service: f.features, missing };
+  } else if (f["no-features"]) req.features = null;
   if (f["expected-generation"] !== undefined) {
     req.expected_generation = integer("--expected-generation", f["expected-generation"]);
   }
@@ -193,6 +249,14 @@ function number(flag: string, text: string): number {
   return n;
 }
 
+function duration(flag: string, text: string): number {
+  try {
+    return parseDuration(flag, text);
+  } catch {
+    throw new CliError(`${flag}: expected a duration such as 12h or 30d, got '${text}'`);
+  }
+}
+
 function integer(flag: string, text: string): number {
   const n = number(flag, text);
   if (!Number.isSafeInteger(n)) throw new CliError(`${flag}: expected an integer, got '${text}'`);
@@ -205,7 +269,7 @@ function print<T>(io: CliIo, flags: Flags, value: T, human: (v: T) => string): n
 }
 
 /** The deployment API over HTTP (with a tracking URI) or in-process on the embedded store. */
-async function connectDeployments(flags: Flags, io: CliIo): Promise<{ api: DeploymentApi; close(): Promise<void> }> {
+async function connectDeployments(flags: Flags, io: CliIo): Promise<{ api: DeploymentCliApi; close(): Promise<void> }> {
   const uri = flags["tracking-uri"] ?? io.env.MODELWORKS_TRACKING_URI ?? io.env.MLFLOW_TRACKING_URI;
   if (uri && /^https?:\/\//.test(uri)) {
     return {
@@ -215,6 +279,11 @@ async function connectDeployments(flags: Flags, io: CliIo): Promise<{ api: Deplo
   }
   const platform = await openPlatform(resolveConfig(flags, io.env, io.cwd), { outbound: outboundPolicyOf(flags, io) });
   // The very handlers the server uses, so both paths validate and answer alike.
-  const api = deploymentHandlers(platform.deployments) as unknown as DeploymentApi;
+  // export-log reads in this thread: the CLI answers no requests.
+  const handlers = {
+    ...deploymentHandlers(platform.deployments),
+    ...logHandlers(platform.predictionLog, { inWorker: false }),
+  };
+  const api = handlers as unknown as DeploymentCliApi;
   return { api, close: () => platform.close() };
 }

@@ -26,6 +26,7 @@ import type { DatasetSchema } from "../../validation/schema.js";
 import { schemaFromJson, schemaFromYaml } from "../../validation/schema.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, table } from "../cli-context.js";
+import { OUTBOUND_FLAGS, outboundPolicyOf } from "../outbound-flags.js";
 import { loadTrainingData } from "./training-data.js";
 
 export const DRIFT_HELP = `Usage: modelworks drift --reference FILE|DATASET[@VERSION] --current FILE|DATASET[@VERSION]
@@ -47,7 +48,8 @@ reason and not counted. Tests: ks, chisquare, z, wasserstein, jensenshannon, psi
 
 --model MODEL@ALIAS scores both sides and adds the drift of the model's score (counted like a
 column): P(positive) for binary, the predicted value for regression, the top class's probability
-for multiclass models; MODEL/VERSION and an MLflow 3 logged model id (models:/m-ID) work too.
+for multiclass models; MODEL/VERSION and an MLflow 3 logged model id (models:/m-ID) work too (a
+remote version's host must be allowed with --allow-outbound or MODELWORKS_OUTBOUND_ALLOW).
 --schema checks the current data against a dataset version's schema or a schema file
 (nulls, ranges, category domains, missing columns, types). --html writes a self-contained report;
 --json prints the report as JSON (dataset_drift, share_drifted, columns[].{column, type, test,
@@ -63,6 +65,7 @@ export async function driftCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       ...CONNECTION_FLAGS,
       ...DRIFT_FLAGS,
+      ...OUTBOUND_FLAGS,
       reference: { type: "string" },
       current: { type: "string" },
       model: { type: "string" },
@@ -81,7 +84,7 @@ export async function driftCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.model) checkModelRef(values.model);
   let platform: Platform | undefined;
   const embedded = async () => {
-    platform ??= await openPlatform(resolveConfig(values, io.env, io.cwd));
+    platform ??= await openPlatform(resolveConfig(values, io.env, io.cwd), { outbound: outboundPolicyOf(values, io) });
     return platform;
   };
   try {

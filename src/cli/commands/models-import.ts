@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { invalidParam } from "../../core/errors.js";
 import type { SignatureInput } from "../../learn/package/model-package.js";
+import { parseLightgbmBytes } from "../../runtimes/lightgbm/index.js";
 import { parseXgboostBytes, type XgboostFormat } from "../../runtimes/xgboost/index.js";
 
 export const IMPORT_FLAVORS = ["xgboost", "lightgbm", "onnx", "sklearn"] as const;
@@ -40,7 +41,7 @@ export function importFlavor(text: string | undefined): ImportFlavor {
 /**
  * Write the MLflow folder for `file` into the existing empty folder `dir`. `inputs` becomes the
  * MLmodel's input signature (MLflow infers it from an input example). The file is checked as far
- * as can be without its framework: XGBoost files are parsed, LightGBM must be its text format.
+ * as can be without its framework: XGBoost and LightGBM (text format) files are parsed.
  */
 export async function wrapModelFile(
   file: string,
@@ -113,10 +114,8 @@ function flavorSettings(
     };
   }
   if (flavor === "lightgbm") {
-    if (!bytes.subarray(0, 5).toString("latin1").startsWith("tree"))
-      throw invalidParam(
-        `'${file}' is not a LightGBM model in its text format (Booster.save_model): it must start with 'tree'.`,
-      );
+    // Parsed and its objective checked here, so a damaged file is refused before anything is written.
+    parseLightgbmBytes(bytes, file);
     return {
       dataFile: "model.lgb",
       flavors: {

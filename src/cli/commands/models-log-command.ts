@@ -94,8 +94,8 @@ export async function modelsImport(
           `The ${flavor} model '${file}' cannot be loaded here, so it was not registered: ${why} (--out DIR writes the MLflow folder without loading it).`,
         );
       });
-      // MLflow infers a signature from an input example; without one, XGBoost's own feature names serve.
-      if (!wrapped.hasSignature && summary.runtime === "xgboost") await addSignature(dir, summary.inputs);
+      // MLflow infers a signature from an input example; without one, the model's own feature names serve.
+      if (!wrapped.hasSignature && NAMED_FEATURES.has(summary.runtime)) await addSignature(dir, summary.inputs);
       if (!wrapped.hasSignature && summary.runtime === "python") {
         io.err(
           `warning: no --input-example: the model's inputs (${summary.inputs.map((i) => i.name).join(", ")}) are taken as numbers; string columns need --input-example FILE`,
@@ -111,6 +111,9 @@ export async function modelsImport(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Runtimes whose model files record their feature names (XGBoost, LightGBM). */
+const NAMED_FEATURES: ReadonlySet<string> = new Set(["xgboost", "lightgbm"]);
 
 /** A model goes to a new run in --experiment or to the existing --run-id, not both. */
 function checkRunFlags(flags: LogFlags): void {

@@ -52,6 +52,8 @@ describe("modelworks monitor (embedded store)", () => {
       [["set", "prod", "--alert", "error-rate"], /error-rate needs a maximum/],
       [["set", "prod", "--alert", "error-rate:lots"], /--alert error-rate: expected a number/],
       [["set", "prod", "--alert", "dataset-drift,when=now"], /unknown option 'when=now'/],
+      [["set", "prod", "--alert", "feature-freshness:usage"], /feature-freshness needs a view and a maximum age/],
+      [["set", "prod", "--alert", "feature-freshness:usage:soon"], /expected a duration/],
       [["set", "prod", "--notify", "email=x@y"], /--notify must be webhook=URL, slack=URL or log/],
       [["set", "prod", "--secret", "s"], /--secret signs webhook notifications/],
       [["set", "prod", "--notify", "webhook=ftp://x"], /notify\[0\]\.url/],

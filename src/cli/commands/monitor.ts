@@ -1,7 +1,7 @@
 /** `modelworks monitor set|ls|status|run|alerts|rm` */
 import { parseArgs } from "node:util";
 import type { AlertRuleInfo } from "../../core/api/platform-routes.js";
-import { formatDuration } from "../../core/duration.js";
+import { formatDuration, parseDuration } from "../../core/duration.js";
 import { formatAlerts, formatConfig, formatResult, formatStatus } from "../../monitoring/live/monitor-format.js";
 import type { SetMonitorWire } from "../../monitoring/live/monitor-wire.js";
 import type { PlatformApi } from "../../sdk/platform-client.js";
@@ -38,6 +38,7 @@ predictions (the last --window of time, or the last --window-rows predictions), 
 Alert rules (repeatable; append ,pipeline=NAME to name a pipeline to trigger):
   dataset-drift          the share of drifted features reaches --drift-share
   feature-drift:COL      the input column COL drifted
+  feature-freshness:VIEW:MAX_AGE  the online feature view's newest materialized row is older than MAX_AGE (e.g. 2h)
   performance-drop       (once --min-labels arrived) binary: realized AUC below the training AUC −
                          --auc-margin; regression: realized RMSE above the training RMSE × (1 +
                          --rmse-margin); multiclass: accuracy below the training accuracy − --accuracy-margin
@@ -199,7 +200,8 @@ function setRequest(f: Flags): SetMonitorWire {
   return req;
 }
 
-const RULE_SHAPE = "dataset-drift, feature-drift:COL, performance-drop or error-rate:MAX (then ,pipeline=NAME)";
+const RULE_SHAPE =
+  "dataset-drift, feature-drift:COL, performance-drop, error-rate:MAX or feature-freshness:VIEW:MAX_AGE (then ,pipeline=NAME)";
 
 /** `dataset-drift`, `feature-drift:COL`, `performance-drop`, `error-rate:0.02`, each with an optional `,pipeline=NAME`. */
 function alertFlag(text: string): AlertRuleInfo {
@@ -214,6 +216,18 @@ function alertFlag(text: string): AlertRuleInfo {
   } else if (kind === "error_rate") {
     if (!arg) throw new CliError(`--alert error-rate needs a maximum share: error-rate:0.02 (got '${text}')`);
     rule.max = numberFlag("--alert error-rate", arg);
+  } else if (kind === "feature_freshness") {
+    const at = arg?.lastIndexOf(":") ?? -1;
+    if (!arg || at <= 0)
+      throw new CliError(
+        `--alert feature-freshness needs a view and a maximum age: feature-freshness:VIEW:2h (got '${text}')`,
+      );
+    rule.view = arg.slice(0, at);
+    try {
+      rule.max_age_ms = parseDuration("--alert feature-freshness", arg.slice(at + 1));
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
   } else if (kind !== "dataset_drift" && kind !== "performance_drop") {
     throw new CliError(`--alert '${text}': expected ${RULE_SHAPE}`);
   } else if (arg !== undefined) throw new CliError(`--alert '${text}': ${head.slice(0, colon)} takes no ':' argument`);

@@ -4,11 +4,13 @@ import { systemClock } from "../../core/clock.js";
 import { gitCommitOf } from "../../data/versions/git-commit.js";
 import type { Algo } from "../../learn/train/train-params.js";
 import { paramsAsStrings, resolveTaskParams } from "../../learn/train/train-params.js";
+import type { ContainerRemover } from "../../pipelines/containers/container-job.js";
 import { stepExecutors } from "../../pipelines/executors.js";
 import { pipelineNotifier } from "../../pipelines/notify.js";
 import { PipelineRunner } from "../../pipelines/pipeline-runner.js";
 import { PipelineService } from "../../pipelines/pipeline-service.js";
 import { RunLeases } from "../../pipelines/run-lease.js";
+import type { StepExecutor } from "../../pipelines/step-executor.js";
 import { deployExecutor } from "../../pipelines/steps/deploy.js";
 import { evaluateExecutor } from "../../pipelines/steps/evaluate.js";
 import type { GateExecutorDeps } from "../../pipelines/steps/gate-executor.js";
@@ -37,6 +39,11 @@ export function pipelineService(
   trackingUri?: () => string | undefined,
   /** A token for that server (MLFLOW_TRACKING_TOKEN), when it checks callers. */
   trackingToken?: () => string | undefined,
+  /**
+   * The `container` step executor (see `container-flags.ts`) and what deletes the Jobs or containers
+   * a crashed process's steps left; without it container steps fail.
+   */
+  container?: StepExecutor & { remove?: ContainerRemover },
 ): PipelineService {
   const platform = conn.platform;
   if (!platform) throw new CliError("pipelines need the embedded store");
@@ -69,6 +76,7 @@ export function pipelineService(
       ["deploy", deploy],
       ["evaluate", evaluateExecutor({ registry: platform.registry, tracking: platform.tracking, ...loaders })],
       ["register", registerExecutor({ registry: platform.registry, tracking: platform.tracking })],
+      ...(container ? [["container", container] as const] : []),
     ]),
     workRoot: join(home, "pipelines"),
     tracking: platform.tracking,
@@ -76,14 +84,23 @@ export function pipelineService(
     ...(trackingToken ? { trackingToken } : {}),
   });
   const leaseMs = Number(env.MODELWORKS_PIPELINE_LEASE_MS ?? "");
+  const containers = container?.remove ? { remove: container.remove, warn: notify } : undefined;
   const leases = new RunLeases({
-    locks: platform.pipelineLocks,
+    leases: platform.leases,
+    ...(containers ? { containers } : {}),
     store,
     clock: systemClock,
     ...(Number.isFinite(leaseMs) && leaseMs >= 100 ? { ttlMs: leaseMs, pollMs: Math.min(1000, leaseMs / 4) } : {}),
   });
   const notifier = pipelineNotifier({ log: notify, warn: notify, env, outbound: platform.outbound });
-  return new PipelineService({ runner, store, leases, notify: notifier, outbound: platform.outbound });
+  return new PipelineService({
+    runner,
+    store,
+    leases,
+    notify: notifier,
+    outbound: platform.outbound,
+    ...(containers ? { containers } : {}),
+  });
 }
 
 /** `train` steps do what `modelworks train` does, in the same process. */

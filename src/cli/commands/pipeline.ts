@@ -7,12 +7,14 @@ import { formatDuration } from "../../core/duration.js";
 import type { PipelineService } from "../../pipelines/pipeline-service.js";
 import type { StepEvent } from "../../pipelines/run-execution.js";
 import type { PipelineRun, StepRun } from "../../pipelines/run-store.js";
+import type { StepExecutor } from "../../pipelines/step-executor.js";
 import { buildApp } from "../../server/app.js";
 import { VERSION } from "../../version.js";
 import type { CliIo, Connection } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 import { pipelineStepToken, serverAuthPolicy } from "../server-auth.js";
+import { CONTAINER_FLAGS, CONTAINER_HELP, containerExecutorOf } from "./container-flags.js";
 import { pipelineService } from "./pipeline-wiring.js";
 
 export const PIPELINE_HELP = `Usage:
@@ -28,7 +30,8 @@ git commit) is the same. One run per pipeline at a time across processes ('concu
 waits, 'skip' refuses); a run whose process stopped is marked interrupted when the next one
 starts. Runs use the embedded store in --home / MODELWORKS_HOME. Webhook and Slack 'notify' targets
 (and a deploy step's rollout 'notify') must be allowed (run and resume):
-${OUTBOUND_HELP}`;
+${OUTBOUND_HELP}
+${CONTAINER_HELP}`;
 
 /** Run the `pipeline` command. */
 export async function pipelineCommand(argv: string[], io: CliIo): Promise<number> {
@@ -38,6 +41,7 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
     options: {
       ...CONNECTION_FLAGS,
       ...OUTBOUND_FLAGS,
+      ...CONTAINER_FLAGS,
       param: { type: "string", multiple: true },
       pipeline: { type: "string" },
     },
@@ -71,6 +75,7 @@ export async function pipelineCommand(argv: string[], io: CliIo): Promise<number
       io,
       () => trackingUri,
       () => stepToken?.token,
+      containerExecutorOf(values, { ...process.env, ...io.env }),
     );
     const progress = values.json ? undefined : (e: StepEvent) => io.out(formatEvent(e));
     if (sub === "ls") {
@@ -118,10 +123,11 @@ function openService(
   io: CliIo,
   trackingUri: () => string | undefined,
   trackingToken: () => string | undefined,
+  container: StepExecutor,
 ): PipelineService {
   if (!conn.platform) throw new CliError("pipelines run on the embedded store for now; drop --tracking-uri");
   const env = { ...process.env, ...io.env };
-  return pipelineService(conn, home, env, (line) => io.err(line), trackingUri, trackingToken);
+  return pipelineService(conn, home, env, (line) => io.err(line), trackingUri, trackingToken, container);
 }
 
 function splitParam(text: string): [string, string] {

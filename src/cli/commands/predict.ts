@@ -9,6 +9,7 @@ import { OUTPUT_FORMATS, outputFormatFromPath, scoreToFile } from "../../serving
 import { resolveModel } from "../../serving/model-resolver.js";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS } from "../cli-context.js";
+import { OUTBOUND_FLAGS, OUTBOUND_HELP, outboundPolicyOf } from "../outbound-flags.js";
 
 export const PREDICT_HELP = `Usage: modelworks predict MODEL@ALIAS|MODEL/VERSION|models:/m-ID FILE --out OUT.csv|OUT.parquet
                          [--format csv|parquet] [--json]
@@ -18,14 +19,16 @@ named by its id) and writes the input rows with its outputs: binary \`probabilit
 regression \`prediction\`; multiclass \`probability_CLASS\` per class and \`label\` (the top
 class). CSV or Parquet, chosen by --format or else by OUT's extension (.csv, .parquet). Rows are scored and written in chunks (a Parquet row
 group each), with progress on stderr. --json prints only a summary object (rows, out, format,
-model, version, seconds).`;
+model, version, seconds). A remote model version (models register-remote) is called only when its
+host is allowed:
+${OUTBOUND_HELP}`;
 
 /** Run the `predict` command. */
 export async function predictCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_FLAGS, out: { type: "string" }, format: { type: "string" } },
+    options: { ...CONNECTION_FLAGS, ...OUTBOUND_FLAGS, out: { type: "string" }, format: { type: "string" } },
   });
   if (values.help) {
     io.out(PREDICT_HELP);
@@ -37,7 +40,7 @@ export async function predictCommand(argv: string[], io: CliIo): Promise<number>
   // Checked before the model is loaded, so a typo fails fast.
   const format = outputFormat(values.out, values.format);
   const config = resolveConfig(values, io.env, io.cwd);
-  const platform = await openPlatform(config);
+  const platform = await openPlatform(config, { outbound: outboundPolicyOf(values, io) });
   try {
     const model = await resolveModel(ref, { ...platform, cacheDir: join(config.home, "serving-cache") });
     const started = Date.now();

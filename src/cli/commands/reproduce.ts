@@ -16,11 +16,14 @@ import { fitModel } from "../../learn/train/fit-model.js";
 import type { Algo } from "../../learn/train/train-params.js";
 import { resolveParams } from "../../learn/train/train-params.js";
 import type { Connection } from "../cli-context.js";
+import type { RetrievalTarget } from "./feature-retrieval.js";
 import { lockfileDigest } from "./train.js";
+import type { TrainingData } from "./training-data.js";
 import { loadTrainingData } from "./training-data.js";
+import { FEATURE_TAGS, joinServiceFeatures } from "./training-features.js";
 import { artifactRoot, summaryMetrics, trainingDriftReference } from "./training-run.js";
 
-const RECORDED = new Set(["algo", "label", "data", "eval_data", "positive_class", "slice"]);
+const RECORDED = new Set(["algo", "label", "data", "eval_data", "positive_class", "slice", "features", "event_time"]);
 
 /** The outcome of a reproduction. */
 export interface ReproduceReport {
@@ -31,8 +34,17 @@ export interface ReproduceReport {
   inputs: { what: string; recorded?: string; now?: string; identical: boolean }[];
 }
 
-/** Re-run the training recorded by `runId` and compare. */
-export async function reproduceRun(conn: Connection, runId: string, cwd: string): Promise<ReproduceReport> {
+/**
+ * Re-run the training recorded by `runId` and compare. A run trained with a feature service gets
+ * the same training set again: the recorded registry version and source dataset versions are read
+ * (through `target`: in process, or the server of the connection).
+ */
+export async function reproduceRun(
+  conn: Connection,
+  runId: string,
+  cwd: string,
+  target?: RetrievalTarget,
+): Promise<ReproduceReport> {
   const { run } = await conn.api.getRun({ run_id: runId });
   const p = keyValues(run.data.params);
   const tags = keyValues(run.data.tags);
@@ -48,8 +60,10 @@ export async function reproduceRun(conn: Connection, runId: string, cwd: string)
       .filter(([k]) => !RECORDED.has(k))
       .map(([k, v]) => `${k}=${v}`),
   );
-  const data = await loadTrainingData(p.data, cwd, conn.platform, "training");
-  const evalData = p.eval_data ? await loadTrainingData(p.eval_data, cwd, conn.platform, "evaluation") : undefined;
+  let data = await loadTrainingData(p.data, cwd, conn.platform, "training");
+  let evalData = p.eval_data ? await loadTrainingData(p.eval_data, cwd, conn.platform, "evaluation") : undefined;
+  const features = p.features ? await rejoinFeatures(target, cwd, p, tags, data, evalData) : undefined;
+  if (features) ({ data, evalData } = features.joined);
   const fit = await fitModel(data.table, {
     label: p.label,
     algo,
@@ -66,6 +80,7 @@ export async function reproduceRun(conn: Connection, runId: string, cwd: string)
   const metrics = compareMetrics(run, summaryMetrics(fit.evaluation));
   const inputs = [
     same("data digest", tags["modelworks.data_digest"], data.digest),
+    ...(features?.inputs ?? []),
     same("lockfile digest", tags["modelworks.lockfile_digest"], await lockfileDigest()),
     same("git commit", tags["mlflow.source.git.commit"], await gitCommitOf(cwd)),
   ];
@@ -107,6 +122,30 @@ function compareMetrics(run: Run, now: Record<string, number | null>): Reproduce
 
 function same(what: string, recorded: string | undefined, now: string | undefined) {
   return { what, ...(recorded ? { recorded } : {}), ...(now ? { now } : {}), identical: recorded === now };
+}
+
+/** The recorded feature join, again: same service, registry version and dataset versions; digests compared. */
+async function rejoinFeatures(
+  target: RetrievalTarget | undefined,
+  cwd: string,
+  p: Record<string, string>,
+  tags: Record<string, string>,
+  data: TrainingData,
+  evalData: TrainingData | undefined,
+) {
+  const version = Number(tags[FEATURE_TAGS.registryVersion]);
+  if (!target || !Number.isSafeInteger(version))
+    throw invalidParam("This run joined a feature service, but its registry version or a feature store is missing.");
+  const joined = await joinServiceFeatures(target, cwd, data, evalData, {
+    service: p.features as string,
+    eventTime: p.event_time,
+    registryVersion: version,
+    datasetVersions: tags[FEATURE_TAGS.sources],
+  });
+  const inputs = joined.sources.map((s) =>
+    same(`feature source ${s.dataset}@${s.version} digest`, tags[`${FEATURE_TAGS.digestPrefix}${s.dataset}`], s.digest),
+  );
+  return { joined, inputs };
 }
 
 function keyValues(list: { key: string; value: string }[] | undefined): Record<string, string> {

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect, table, when } from "../cli-context.js";
 import { formatReproduce, reproduceRun } from "./reproduce.js";
+import { retrievalTarget } from "./training-features.js";
 
 export const RUNS_HELP = `Usage:
   modelworks runs ls [--experiment NAME|--experiment-id ID] [--filter EXPR] [--order-by KEY]... [--max N] [--json]
@@ -46,7 +47,7 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
     }
     if (sub === "reproduce") {
       if (!runId) throw new CliError("runs reproduce needs a RUN id");
-      const report = await reproduceRun(conn, runId, io.cwd);
+      const report = await reproduceRun(conn, runId, io.cwd, retrievalTarget(conn, values, io));
       io.out(values.json ? JSON.stringify(report, null, 2) : formatReproduce(report));
       return report.identical ? 0 : 1;
     }

@@ -33,6 +33,8 @@ Runs the MLflow-compatible tracking and model registry server.
   --data-root  a folder whose files clients may name by server-side path (dataset 'path',
                validate 'path'); repeatable, or MODELWORKS_DATA_ROOTS (':'-separated).
                Default none: clients upload the bytes instead
+  --online-store  the online feature store (get-online-features): sqlite:PATH or
+               redis://HOST:PORT[/DB][?prefix=P]; or MODELWORKS_ONLINE_STORE (default sqlite:<home>/online-store.db)
 ${SERVER_AUTH_HELP}
 ${LOG_FORMAT_HELP}
 ${HARDENING_HELP}
@@ -56,6 +58,7 @@ export async function startServer(
     store?: string;
     artifacts?: string;
     "data-root"?: string[];
+    "online-store"?: string;
     "no-auth"?: boolean;
     "default-permission"?: string;
     hardening?: HttpHardening;
@@ -110,6 +113,7 @@ export async function serverCommand(argv: string[], given: CliIo): Promise<numbe
       ...SERVER_AUTH_FLAGS,
       ...LOG_FORMAT_FLAGS,
       "data-root": { type: "string", multiple: true },
+      "online-store": { type: "string" },
       ...HARDENING_FLAGS,
       ...UPLOAD_FLAGS,
       ...OUTBOUND_FLAGS,

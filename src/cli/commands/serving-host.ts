@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { systemClock } from "../../core/clock.js";
 import type { PlatformConfig } from "../../core/config.js";
 import { sqlitePathOf } from "../../core/db/open-database.js";
+import { registerFeatureFreshness } from "../../features/online/freshness-gauge.js";
+import type { OnlineFeatureService } from "../../features/online/online-feature-service.js";
+import { aggregatingLog, workerStores } from "../../monitoring/live/worker/off-thread.js";
 import type { Platform } from "../../server/open-platform.js";
+import { openFeatureServices } from "../../server/platform/feature-services.js";
+import { featureLookupFactory } from "../../serving/features/feature-lookup.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import { FileSpool } from "../../serving/prediction-log/spool/file-spool.js";
 import { SqlPredictionLogStore } from "../../serving/prediction-log/sql/sql-prediction-log-store.js";
@@ -21,13 +26,22 @@ export function hostFor(
   io: CliIo,
   kind: "up" | "serve" = "up",
 ): ServingHost {
-  return new ServingHost({
+  const online = openFeatureServices(platform.db, platform.datasets, systemClock, platform.onlineStore)
+    .online as OnlineFeatureService;
+  const host = new ServingHost({
     kind,
     registry: platform.registry,
     artifacts: platform.artifacts,
     tracking: platform.tracking,
     deployments: platform.deployments,
-    predictions: predictionStore(platform, config.storeUri, io.cwd),
+    // Stored batches also feed the window aggregates monitors read (kept on a worker thread).
+    predictions: aggregatingLog(
+      predictionStore(platform, config.storeUri, io.cwd),
+      platform,
+      workerStores(config, io.cwd),
+      processWarnings(io),
+      (line) => io.err(line),
+    ),
     clock: systemClock,
     cacheDir: join(config.home, "serving-cache"),
     runtimes: platform.runtimes,
@@ -35,7 +49,14 @@ export function hostFor(
     // During an outage the same warning comes from every flush and poll: say it once per 10 s, counted.
     warn: processWarnings(io),
     spool: new FileSpool(join(config.home, "spool", "predictions"), spoolBytes(io.env)),
+    features: featureLookupFactory({
+      plan: (sel) => online.plan(sel),
+      store: platform.onlineStore,
+      clock: systemClock,
+    }),
   });
+  registerFeatureFreshness(host.metrics.registry, () => online.freshness());
+  return host;
 }
 
 /** MODELWORKS_PREDICTION_SPOOL_BYTES (default 256 MiB): the most the prediction spool may hold. */

@@ -10,12 +10,13 @@ import { paramsAsStrings, resolveTaskParams, TASKS } from "../../learn/train/tra
 import type { CliIo } from "../cli-context.js";
 import { CliError, CONNECTION_FLAGS, connect } from "../cli-context.js";
 import { loadTrainingData } from "./training-data.js";
+import { joinServiceFeatures, retrievalTarget } from "./training-features.js";
 import { runTraining } from "./training-run.js";
 
 export const TRAIN_HELP = `Usage: modelworks train --data NAME[@VERSION]|FILE --label COL [--eval NAME[@VERSION]|FILE]
                         [--task binary|regression] [--algo gbdt|linear] [--param k=v]...
                         [--experiment NAME] [--register MODEL] [--seed N] [--positive VALUE]
-                        [--slice COL] [--json]
+                        [--slice COL] [--features SERVICE [--event-time COL]] [--json]
 
 Fits a binary classifier (histogram GBDT by default, or L2 logistic regression) and records a
 tracking run: params, train/validation loss per iteration, evaluation metrics (ROC-AUC, PR-AUC,
@@ -28,7 +29,11 @@ task is regression (no --positive, --slice or --algo linear). Default --task bin
 --register MODEL creates a model version linked to the run.
 GBDT params (defaults): n_estimators (200), learning_rate (0.05), max_depth (3), max_leaves, min_child_weight (1),
 lambda (1), gamma (0), subsample (1), colsample_bytree (1), max_bin (256), early_stopping_rounds.
-Linear params: C (1), max_iter (1000), tol (1e-8). --seed (default 42) drives the split and subsampling.`;
+Linear params: C (1), max_iter (1000), tol (1e-8). --seed (default 42) drives the split and subsampling.
+--features SERVICE joins the feature service's features onto the rows first, point in time: the data
+holds the join keys and a time column (--event-time, default event_timestamp), which are then left out
+of the model's inputs. The run records the service, the registry version and each source's dataset
+version and digest, so 'runs reproduce' rebuilds the same training set.`;
 
 /** Run the `train` command. */
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
@@ -47,6 +52,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       seed: { type: "string" },
       positive: { type: "string" },
       slice: { type: "string" },
+      features: { type: "string" },
+      "event-time": { type: "string" },
     },
   });
   if (values.help) {
@@ -55,6 +62,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (!values.data) throw new CliError("train needs --data NAME[@VERSION]|FILE");
   if (!values.label) throw new CliError("train needs --label COL");
+  if (values["event-time"] && !values.features) throw new CliError("--event-time needs --features SERVICE");
   const algo = (values.algo ?? "gbdt") as Algo;
   if (algo !== "gbdt" && algo !== "linear") throw new CliError(`--algo must be gbdt or linear, got '${values.algo}'`);
   const seed = values.seed === undefined ? 42 : Number(values.seed);
@@ -66,8 +74,15 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const params = resolveTaskParams(task, algo, values.param ?? []);
   const conn = await connect(values, io);
   try {
-    const data = await loadTrainingData(values.data, io.cwd, conn.platform, "training");
-    const evalData = values.eval ? await loadTrainingData(values.eval, io.cwd, conn.platform, "evaluation") : undefined;
+    let data = await loadTrainingData(values.data, io.cwd, conn.platform, "training");
+    let evalData = values.eval ? await loadTrainingData(values.eval, io.cwd, conn.platform, "evaluation") : undefined;
+    const features = values.features
+      ? await joinServiceFeatures(retrievalTarget(conn, values, io), io.cwd, data, evalData, {
+          service: values.features,
+          eventTime: values["event-time"],
+        })
+      : undefined;
+    if (features) ({ data, evalData } = features);
     const result = await runTraining(conn, {
       data,
       evalData,
@@ -79,7 +94,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       register: values.register,
       positive: values.positive,
       slice: values.slice,
-      tags: await codeTags(io.cwd, seed, data.digest),
+      tags: [...(await codeTags(io.cwd, seed, data.digest)), ...(features?.tags ?? [])],
+      ...(features ? { inputs: features.inputs } : {}),
       paramList: [
         { key: "algo", value: algo },
         { key: "label", value: values.label },
@@ -87,6 +103,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         ...(evalData ? [{ key: "eval_data", value: evalData.ref }] : []),
         ...(values.positive ? [{ key: "positive_class", value: values.positive }] : []),
         ...(values.slice ? [{ key: "slice", value: values.slice }] : []),
+        ...(features?.params ?? []),
         ...paramsAsStrings(params),
       ],
       progress: values.json ? () => {} : (line) => io.err(line),

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { KeyValue } from "../../core/api/mlflow-entities.js";
+import type { DatasetInput, KeyValue } from "../../core/api/mlflow-entities.js";
 import { invalidParam, isMwError } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
 import type { BinaryEvaluation, RegressionEvaluation } from "../../learn/metrics/types.js";
@@ -30,6 +30,8 @@ export interface TrainingRunOptions {
   slice?: string;
   tags: KeyValue[];
   paramList: KeyValue[];
+  /** More inputs to record (e.g. the feature sources' dataset versions). */
+  inputs?: DatasetInput[];
   progress: (line: string) => void;
 }
 
@@ -59,7 +61,10 @@ export async function runTraining(conn: Connection, o: TrainingRunOptions): Prom
   const runId = run.info.run_id;
   try {
     await api.logBatch({ run_id: runId, params: o.paramList });
-    await api.logInputs({ run_id: runId, datasets: [o.data.input, ...(o.evalData ? [o.evalData.input] : [])] });
+    await api.logInputs({
+      run_id: runId,
+      datasets: [o.data.input, ...(o.evalData ? [o.evalData.input] : []), ...(o.inputs ?? [])],
+    });
     const history: { key: string; value: number; timestamp: number; step: number }[] = [];
     o.progress(`training ${o.algo} on ${o.data.table.numRows} rows (run ${runId})`);
     const fit = await fitModel(o.data.table, {

@@ -1,8 +1,9 @@
 /** The pipelines `modelworks up --pipeline FILE` runs from their triggers (cron, folder, git, alert, registry). */
 import { dirname, resolve } from "node:path";
 import { systemClock } from "../../core/clock.js";
+import type { LeaseKeeper } from "../../core/leases/lease-keeper.js";
 import type { Alert } from "../../monitoring/live/monitor.js";
-import type { PipelineService } from "../../pipelines/pipeline-service.js";
+import type { PipelineService, PipelineStarter } from "../../pipelines/pipeline-service.js";
 import type { PipelineSpec } from "../../pipelines/pipeline-spec.js";
 import { GitDeliveries } from "../../pipelines/triggers/git-deliveries.js";
 import type { RegistryReader } from "../../pipelines/triggers/registry-watch.js";
@@ -21,6 +22,8 @@ export interface UpPipelines {
   onAlertFired(alert: Alert): Promise<string[]>;
   /** Why a monitor rule may not name a pipeline: it is not loaded, or has no alert trigger accepting the rule. */
   pipelineProblem(pipeline: string, deployment: string, rule: string): string | undefined;
+  /** Starts a loaded pipeline by name (the platform API's start route). */
+  starter: PipelineStarter;
   /** Stop the triggers and the runs executing here (their commands' process groups included). */
   shutdown(): Promise<void>;
 }
@@ -34,6 +37,7 @@ export async function loadUpPipelines(
   service: PipelineService,
   io: CliIo,
   registry?: RegistryReader,
+  leases?: LeaseKeeper,
 ): Promise<UpPipelines> {
   const specs: PipelineSpec[] = [];
   const paths = new Map<string, string>();
@@ -89,11 +93,27 @@ export async function loadUpPipelines(
     secret: (n) => env[n],
     ...(registry ? { registry } : {}),
     deliveries: new GitDeliveries({ stored: (keys) => service.deliverySeen(keys) }),
+    ...(leases ? { leases } : {}),
     warn: (m) => io.err(`warning: ${m}`),
   });
+  const starter: PipelineStarter = {
+    has: (name) => byName.has(name),
+    async start(name, params) {
+      const spec = byName.get(name);
+      if (!spec) throw new Error(`no --pipeline file defines '${name}'`);
+      const { run, done } = await service.start(spec, { specPath: paths.get(name) as string, params, trigger: "api" });
+      io.err(`pipeline ${name}: started run ${run.id} (platform API)`);
+      done.then(
+        (r) => io.err(`pipeline ${name} run ${r.id}: ${r.status}${r.error ? ` (${r.error})` : ""}`),
+        (e: unknown) => io.err(`warning: pipeline ${name}: ${(e as Error).message}`),
+      );
+      return run;
+    },
+  };
   return {
     specs,
     scheduler,
+    starter,
     async shutdown() {
       scheduler.stop();
       await service.shutdown();

@@ -18,7 +18,8 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
  * - `artifact_path`: the experiment whose id is the first segment of the artifact path;
  * - `pipeline_run`: the pipeline of the pipeline run in `run_id`;
  * - `logged_model`: the experiment of the logged model in `model_id`;
- * - `logged_model_source`: that of the logged model named by `model_id` or a `models:/m-…` `source`, if any.
+ * - `logged_model_source`: that of the logged model named by `model_id` or a `models:/m-…` `source`, if any;
+ * - `feature_datasets`: every dataset a feature retrieval reads (its sources', and `entities`).
  */
 export type ResourceRef =
   | "experiment_id"
@@ -29,7 +30,8 @@ export type ResourceRef =
   | "artifact_path"
   | "pipeline_run"
   | "logged_model"
-  | "logged_model_source";
+  | "logged_model_source"
+  | "feature_datasets";
 
 /** `level` on a second resource, when the request names one through `ref`. */
 export interface AlsoNeeds {

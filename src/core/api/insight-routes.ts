@@ -103,6 +103,16 @@ export const pipelineRunRoutes = {
     s.object({ run_id: s.string().required(), step: s.string().required() }),
     access.on("pipeline", "read", "pipeline_run"),
   ),
+  /**
+   * Start a pipeline the server runs (`up --pipeline FILE`) with `params` overriding its declared
+   * ones; the run is queued or refused by the pipeline's concurrency. 404 when it serves no such pipeline.
+   */
+  startPipelineRun: route<{ run: PipelineRunInfo }>()(
+    "POST",
+    "/pipelines/:name/runs",
+    s.object({ name: s.string().required(), params: s.any() }),
+    access.on("pipeline", "edit", "name"),
+  ),
   /** Stop a queued or running run (in whichever process runs it); 400 INVALID_STATE when it has ended. */
   cancelPipelineRun: route<{ run: PipelineRunInfo }>()(
     "POST",

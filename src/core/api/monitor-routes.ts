@@ -10,9 +10,12 @@ const name = s.string().required();
 
 /** One alert rule of a monitor: `feature` for feature_drift, `max` (a share, 0-1) for error_rate. */
 export interface AlertRuleInfo {
-  rule: "dataset_drift" | "feature_drift" | "performance_drop" | "error_rate";
+  rule: "dataset_drift" | "feature_drift" | "performance_drop" | "error_rate" | "feature_freshness";
   feature?: string;
   max?: number;
+  /** feature_freshness: the online feature view and the most its newest materialized row may age. */
+  view?: string;
+  max_age_ms?: number;
   /** A pipeline to trigger when the alert fires. */
   pipeline?: string;
 }
@@ -112,6 +115,8 @@ export interface MonitorStatusInfo {
   latest: MonitorResultInfo[];
   series: MonitorResultInfo[];
   alerts: AlertInfo[];
+  /** While buckets of predictions logged before the aggregates are built: rows built, up to when, of rows before `until_time`. */
+  window_backfill?: { built_rows: number; through_time: number; until_time: number };
 }
 
 /** Live monitoring of deployments (drift, realized performance) and alerts. */
@@ -163,8 +168,8 @@ export const monitorRoutes = {
     s.object({ name }),
     access.on("deployment", "edit", "name"),
   ),
-  /** A deployment's monitor results, newest first. */
-  listMonitorResults: route<{ results: MonitorResultInfo[] }>()(
+  /** A deployment's monitor results, newest first; `next_page_token` (when more) as `page_token` gives the next page. */
+  listMonitorResults: route<{ results: MonitorResultInfo[]; next_page_token?: string }>()(
     "GET",
     "/deployments/:name/monitor/results",
     s.object({
@@ -174,6 +179,7 @@ export const monitorRoutes = {
       model: s.string(),
       version: s.string(),
       histograms: s.bool(),
+      page_token: s.string(),
     }),
     access.on("deployment", "read", "name"),
   ),

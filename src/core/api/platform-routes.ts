@@ -5,9 +5,13 @@
 import type { Key, Path, Source } from "../schema.js";
 import { Field, s } from "../schema.js";
 import { access } from "./access.js";
+import { featureRoutes } from "./feature-routes.js";
 import { metricHistoryRoutes, pipelineRunRoutes, trafficRoutes } from "./insight-routes.js";
 import { monitorRoutes } from "./monitor-routes.js";
+import type { RolloutInfo } from "./rollout-routes.js";
+import { rolloutRoutes } from "./rollout-routes.js";
 import { route } from "./route.js";
+import type { StreamedFile } from "./streamed-file.js";
 
 export type {
   AlertInfo,
@@ -18,7 +22,8 @@ export type {
   MonitorStatusInfo,
   NotifierInfo,
 } from "./monitor-routes.js";
-export { monitorRoutes };
+export type { CheckResultInfo, RolloutInfo } from "./rollout-routes.js";
+export { monitorRoutes, rolloutRoutes };
 
 /** A dataset version on the wire. `schema` and `profile` are present on single-version reads. */
 export interface DatasetVersionInfo {
@@ -113,8 +118,14 @@ export interface DeploymentInfo {
   candidate_weight: number;
   shadow: boolean;
   routing_key?: { source: "column" | "header"; name: string };
+  /** Requests are completed from this feature service; `missing` says what a missing or stale feature does. */
+  features?: { service: string; missing: "fail" | "null" };
   /** Share (0-1) of requests written to the prediction log. */
   log_sampling: number;
+  /** How long logged rows and their feedback are kept (ms; default 30 days). */
+  log_retention_ms: number;
+  /** Closed days of the log are exported to the artifact store before retention removes them. */
+  archive_log: boolean;
   status: "active" | "stopped";
   /** Incremented by every change; send it back as `expected_generation` to update only that state. */
   generation: number;
@@ -179,8 +190,12 @@ const deploymentSettings = {
   shadow: s.bool(),
   routing_key: s.any(),
   log_sampling: s.double(),
+  log_retention_ms: s.int64(),
+  archive_log: s.bool(),
   description: s.string(),
   on_alias_change: s.enum(["rollout", "swap"] as const),
+  /** `{service, missing: fail|null}`: complete requests from a feature service (`null` on update removes it). */
+  features: s.any(),
   /** As `startRollout` takes them (no candidate); merged into the stored ones, `null` resets them. */
   rollout: s.any(),
 };
@@ -289,6 +304,7 @@ export const deploymentRoutes = {
       routing_key: nullable(s.any()),
       description: nullable(s.string()),
       rollout: nullable(s.any()),
+      features: nullable(s.any()),
       status: deploymentStatus,
       /** Apply only if the deployment is still at this generation (else 409 RESOURCE_CONFLICT). */
       expected_generation: s.int64(),
@@ -310,129 +326,43 @@ export const deploymentRoutes = {
   ),
 };
 
-/** One analysis check's verdict with its evidence (`threshold` null when there was nothing to compare). */
-export interface CheckResultInfo {
-  check: string;
-  passed: boolean;
-  value: number | null;
-  threshold: number | null;
-  detail: string;
-}
-
-/** A rollout on the wire; `spec` holds every setting it runs with, defaults filled in. */
-export interface RolloutInfo {
-  id: string;
-  deployment: string;
-  candidate: string;
-  primary: string;
-  phase: "initializing" | "shadow" | "progressing" | "promoting" | "succeeded" | "rolled_back";
-  /** Index into `spec.steps` (-1 before the first step). */
-  step_index: number;
-  weight: number;
-  failed_checks: number;
-  analyses: number;
-  created_time: number;
-  updated_time: number;
-  step_started_time: number;
-  last_analysis_time?: number;
-  finished_time?: number;
-  reason?: string;
-  promotion?: {
-    model: string;
-    version: string;
-    alias: string;
-    previous_version?: string;
-    previous_primary: string;
-    time: number;
-  };
-  spec: {
-    steps: number[];
-    interval_ms: number;
-    threshold: number;
-    shadow_first: boolean;
-    thresholds: Record<string, number>;
-    webhooks: { name: string; type: string; url: string; timeout_ms: number; metadata?: Record<string, string> }[];
-    prometheus?: { url: string; checks: { name: string; query: string; min?: number; max?: number }[] };
-    notify_url?: string;
-  };
-}
-
-/** Progressive delivery: start a rollout on a deployment, follow it, and steer it by hand. */
-export const rolloutRoutes = {
+/** A deployment's prediction log beyond the serving path. */
+export const logRoutes = {
   /**
-   * Start a rollout of `candidate` (`MODEL/VERSION` or `MODEL@ALIAS`, pinned to its version).
-   * `thresholds` keys: max_error_rate_increase, latency_ratio, latency_slack_ms, max_score_psi,
-   * min_requests, auc_margin, max_rmse_increase, accuracy_margin, min_labels.
-   * `webhooks`: [{type, url, name?, timeout_ms?, metadata?}].
-   * `prometheus`: {url, checks: [{name, query, min?, max?}]}.
+   * The deployment's prediction log in [from_time, to_time) as a file (Parquet by default, or
+   * CSV): the model inputs as columns, then timestamp, request_id, row, variant, model, version,
+   * routing_key, score, label and outcome. Streamed as it is read.
    */
-  startRollout: route<{ rollout: RolloutInfo }>()(
-    "POST",
-    "/deployments/:name/rollouts",
+  exportDeploymentLog: route<StreamedFile>()(
+    "GET",
+    "/deployments/:name/log/export",
     s.object({
       name,
-      candidate: s.string().required(),
-      steps: s.array(s.double(), 50),
-      interval_ms: s.int64(),
-      threshold: s.int64(),
-      shadow_first: s.bool(),
-      thresholds: s.any(),
-      webhooks: s.any(),
-      prometheus: s.any(),
-      notify_url: s.string(),
+      from_time: s.int64(),
+      to_time: s.int64(),
+      format: s.enum(["parquet", "csv"] as const),
+      variant: s.enum(["primary", "candidate", "shadow"] as const),
     }),
-    access.on("deployment", "edit", "name"),
-  ),
-  /** A deployment's rollouts, newest first. */
-  listRollouts: route<{ rollouts: RolloutInfo[] }>()(
-    "GET",
-    "/deployments/:name/rollouts",
-    s.object({ name, limit: s.int64() }),
     access.on("deployment", "read", "name"),
-  ),
-  /** The latest rollout with every event recorded about it (each analysis with its checks), newest first. */
-  getRollout: route<{ rollout: RolloutInfo; events: DeploymentEventInfo[] }>()(
-    "GET",
-    "/deployments/:name/rollout",
-    s.object({ name }),
-    access.on("deployment", "read", "name"),
-  ),
-  /** Skip the remaining steps and analysis and promote the candidate now. */
-  promoteRollout: route<{ rollout: RolloutInfo }>()(
-    "POST",
-    "/deployments/:name/rollout/promote",
-    s.object({ name }),
-    access.on("deployment", "edit", "name"),
-  ),
-  /** Stop the active rollout: traffic back to the primary, candidate removed. */
-  abortRollout: route<{ rollout: RolloutInfo }>()(
-    "POST",
-    "/deployments/:name/rollout/abort",
-    s.object({ name, reason: s.string() }),
-    access.on("deployment", "edit", "name"),
-  ),
-  /** Undo the latest promotion (alias and primary back to the former champion); aborts an active rollout. */
-  rollbackRollout: route<{ rollout: RolloutInfo }>()(
-    "POST",
-    "/deployments/:name/rollout/rollback",
-    s.object({ name }),
-    access.on("deployment", "edit", "name"),
   ),
 };
 
 export const platformRoutes = {
   ...datasetRoutes,
   ...deploymentRoutes,
+  ...logRoutes,
   ...rolloutRoutes,
   ...monitorRoutes,
   ...metricHistoryRoutes,
   ...pipelineRunRoutes,
   ...trafficRoutes,
+  ...featureRoutes,
 };
 
 export type PlatformRoutes = typeof platformRoutes;
 export type DatasetRouteName = keyof typeof datasetRoutes;
 export type DeploymentRouteName = keyof typeof deploymentRoutes;
+export type LogRouteName = keyof typeof logRoutes;
 export type RolloutRouteName = keyof typeof rolloutRoutes;
 export type MonitorRouteName = keyof typeof monitorRoutes;
 export type PlatformRouteName = keyof PlatformRoutes;

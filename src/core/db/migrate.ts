@@ -1,15 +1,17 @@
 /** Versioned schema migrations, applied explicitly at start-up, once per module and version. */
-import type { Database, SqlDialect } from "./database.js";
+import type { Database, Queryable, SqlDialect } from "./database.js";
 
 /** A statement, or one built for the dialect (for the few DDL spellings that differ). */
 export type MigrationStatement = string | ((dialect: SqlDialect) => string);
 
-/** One migration: statements run in one transaction. */
+/** One migration: statements (then `convert`, when given) run in one transaction. */
 export interface Migration {
   readonly module: string;
   readonly version: number;
   readonly name: string;
   readonly statements: readonly MigrationStatement[];
+  /** Data changes SQL alone cannot express (e.g. re-encoding rows), after the statements. */
+  readonly convert?: (tx: Queryable, dialect: SqlDialect) => Promise<void>;
 }
 
 /** Apply pending migrations in order; safe when several processes start at once. */
@@ -28,6 +30,7 @@ export async function migrate(db: Database, migrations: readonly Migration[], no
     for (const m of migrations) {
       if (done.has(`${m.module}:${m.version}`)) continue;
       for (const st of m.statements) await tx.run(typeof st === "string" ? st : st(db.dialect));
+      await m.convert?.(tx, db.dialect);
       await tx.run("INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)", [
         m.module,
         m.version,

@@ -127,7 +127,7 @@ function nodeOptions(o: OutboundRequest, url: URL): RequestOptions {
 type LookupCallback = (err: Error | null, address?: string | LookupAddress[], family?: number) => void;
 
 /** The socket's DNS lookup: the guard resolves and checks, and only checked addresses are connected to. */
-function pinnedLookup(guard: OutboundGuard, url: URL) {
+export function pinnedLookup(guard: OutboundGuard, url: URL) {
   return (_hostname: string, options: LookupOptions, callback: LookupCallback) => {
     guard.resolve(url).then(
       (all) => {

@@ -33,9 +33,16 @@ export async function uploadStream(
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (!failed) return;
   await upload.abort().catch(() => {});
-  // The source's own error (a client that went away, the size limit) says more than the SDK's.
-  const first = results[0].status === "rejected" ? results[0].reason : failed.reason;
-  throw first;
+  // The source's own error (a client that went away, the size limit) says more than the SDK's;
+  // but when the upload failed first (no such bucket, the server gone) the source only reports
+  // that it was aborted, and the upload's error is the one that says why.
+  const [source, sdk] = results.map((r) => (r.status === "rejected" ? (r.reason as unknown) : undefined));
+  throw source === undefined || (isAbort(source) && sdk !== undefined) ? sdk : source;
+}
+
+function isAbort(e: unknown): boolean {
+  const err = e as { name?: string; code?: string } | undefined;
+  return err?.name === "AbortError" || err?.code === "ABORT_ERR";
 }
 
 /** The size of an object, or undefined when there is none. */

@@ -1,10 +1,6 @@
 /** Score-ranking metrics computed from one descending sort: ROC AUC, average precision, best F1, lift. */
 
-/** Row indices by descending score, ties in input order. */
-export function descendingOrder(scores: ArrayLike<number>): Uint32Array {
-  const order = Uint32Array.from({ length: scores.length }, (_, i) => i);
-  return order.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
-}
+export { descendingOrder } from "./descending-order.js";
 
 /** Cumulative true/false positives at each distinct score, highest score first. */
 export interface RankCurve {

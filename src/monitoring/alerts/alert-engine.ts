@@ -25,6 +25,8 @@ export interface AlertEngineDeps {
   /** The notifiers of a config's `notify` list. */
   notifiers: (config: MonitorConfig) => AlertNotifier[];
   warn: (message: string) => void;
+  /** Age (ms, null: nothing materialized) of each online feature view, for feature_freshness rules. */
+  freshness?: ReadonlyMap<string, number | null>;
 }
 
 /** Evaluate every rule of `config` on a run's results; returns what changed and what fires now. */
@@ -39,7 +41,7 @@ export async function evaluateAlerts(
   const firing: Alert[] = [];
   for (const rule of config.alerts) {
     const key = ruleKey(rule);
-    const cond = evaluateRule(rule, results, config, errorRate);
+    const cond = evaluateRule(rule, results, config, errorRate, deps.freshness);
     const current = await deps.store.firingAlert(config.deployment, key);
     if (cond.holds === true) {
       if (current) firing.push(await deps.store.updateAlert({ ...current, ...evidence(cond), lastTime: now }));

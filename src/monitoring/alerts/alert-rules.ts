@@ -29,6 +29,7 @@ export function evaluateRule(
   results: readonly MonitorResult[],
   config: MonitorConfig,
   errorRate: ErrorRateReading | undefined,
+  freshness?: ReadonlyMap<string, number | null>,
 ): Condition {
   switch (rule.type) {
     case "dataset_drift":
@@ -39,6 +40,8 @@ export function evaluateRule(
       return performanceDrop(results, config);
     case "error_rate":
       return errorRateCondition(rule.max, errorRate);
+    case "feature_freshness":
+      return freshnessCondition(rule.view, rule.maxAgeMs, freshness);
   }
 }
 
@@ -99,6 +102,30 @@ function errorRateCondition(max: number, reading: ErrorRateReading | undefined):
     value: reading.rate,
     threshold: max,
     message: `${fmt(reading.rate * 100)}% of requests failed with 5xx (${reading.errors} of ${reading.requests}); at most ${fmt(max * 100)}%`,
+  };
+}
+
+/** A view whose newest materialized row is older than `maxAgeMs` (or that has none) is stale. */
+function freshnessCondition(
+  view: string,
+  maxAgeMs: number,
+  freshness: ReadonlyMap<string, number | null> | undefined,
+): Condition {
+  if (!freshness) return unknown(`feature freshness not available here (no online store)`, maxAgeMs);
+  if (!freshness.has(view)) return unknown(`'${view}' is not an online feature view`, maxAgeMs);
+  const age = freshness.get(view) ?? null;
+  if (age === null)
+    return {
+      holds: true,
+      value: null,
+      threshold: maxAgeMs,
+      message: `feature view '${view}' has nothing materialized`,
+    };
+  return {
+    holds: age > maxAgeMs,
+    value: age,
+    threshold: maxAgeMs,
+    message: `feature view '${view}': newest materialized row is ${fmt(age / 1000)} s old; at most ${fmt(maxAgeMs / 1000)} s`,
   };
 }
 

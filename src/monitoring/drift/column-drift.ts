@@ -3,7 +3,7 @@
  * sides, same kind, not empty, not all null), then the chosen test with its threshold, and the
  * plot histogram. A column that cannot be tested says why in `problem` and has `test: null`.
  */
-import type { Column, NumericColumn } from "../../data/table.js";
+import type { Column, LogicalType, NumericColumn } from "../../data/table.js";
 import type { CategoricalSample, ColumnKind, ColumnSample, NumericSample, StatTestName } from "../stats/index.js";
 import { countUnique, defaultStatTest, STAT_TESTS } from "../stats/index.js";
 import { methodOverride, overrideOption, thresholdOverride } from "./choose-test.js";
@@ -19,6 +19,18 @@ export interface SideRows {
   current: number;
 }
 
+/**
+ * The current side of one column, prepared: from a table column, or from a window's aggregates.
+ * `nulls` and `sample` are called only when the checks need them.
+ */
+export interface CurrentSide {
+  type: LogicalType;
+  /** Null values (NaN counts as null for numbers). */
+  nulls: () => number;
+  /** The values as the tests read them: sorted finite numbers, or non-null category counts. */
+  sample: (kind: ColumnKind) => ColumnSample;
+}
+
 /** The drift of column `name`; either side may lack it. */
 export function columnDrift(
   name: string,
@@ -26,6 +38,23 @@ export function columnDrift(
   cur: Column | undefined,
   rows: SideRows,
   options: DriftOptions & { presortedCurrent?: ReadonlyMap<string, Float64Array> },
+): ColumnDrift {
+  const presorted = options.presortedCurrent?.get(name);
+  const side: CurrentSide | undefined = cur && {
+    type: cur.type,
+    nulls: () => nullCount(cur),
+    sample: (kind) => (kind === "numerical" && presorted ? { kind, sorted: presorted } : sampleOfCurrent(cur, kind)),
+  };
+  return preparedColumnDrift(name, ref, side, rows, options);
+}
+
+/** {@link columnDrift} over a prepared current side. */
+export function preparedColumnDrift(
+  name: string,
+  ref: ReferenceColumn | undefined,
+  cur: CurrentSide | undefined,
+  rows: SideRows,
+  options: DriftOptions,
 ): ColumnDrift {
   const base = { column: name, reference_rows: rows.reference, current_rows: rows.current };
   const untested = (type: ColumnDrift["type"], problem: string): ColumnDrift => ({
@@ -48,11 +77,10 @@ export function columnDrift(
     );
   }
   const refSample = sampleOfReference(ref);
-  const presorted = kind === "numerical" ? options.presortedCurrent?.get(name) : undefined;
-  const curSample: ColumnSample = presorted ? { kind: "numerical", sorted: presorted } : sampleOfCurrent(cur, kind);
+  const curSample = cur.sample(kind);
   const empty =
     emptiness("reference", rows.reference, () => ref.nulls, refSample) ??
-    emptiness("current", rows.current, () => nullCount(cur), curSample);
+    emptiness("current", rows.current, cur.nulls, curSample);
   if (empty) return untested(kind, empty);
   const note =
     ref.type !== cur.type && kind === "categorical"

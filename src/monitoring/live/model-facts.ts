@@ -5,7 +5,7 @@
  * the package's `drift-reference.json`, else one built once from the training dataset the run
  * logged, else none (and why).
  */
-import { stat } from "node:fs/promises";
+import { FileRoots } from "../../auth/file-roots.js";
 import { isMwError } from "../../core/errors.js";
 import { readAllBytes } from "../../core/fs/read-all.js";
 import { readTable } from "../../data/read-table.js";
@@ -41,6 +41,11 @@ export interface ModelFactsDeps {
   loadDataset?: (name: string, version: number) => Promise<Table>;
   /** Rows a reference built from a training dataset keeps (a seeded sample). */
   referenceSample?: number;
+  /**
+   * Which server-side files a run's logged training data may be read from (`--data-root`; none by
+   * default): any client can log a dataset input naming any path, so only these are ever opened.
+   */
+  fileRoots?: FileRoots;
 }
 
 /** A dataset version a monitor names as the drift reference of every model version it sees. */
@@ -133,10 +138,15 @@ async function referenceFromDataset(
     }
   } else {
     label = `file ${source}`;
-    if (!(await stat(source).catch(() => undefined))?.isFile()) {
-      return { referenceProblem: `the training data ${source} is no longer there` };
+    let path: string;
+    try {
+      path = await (deps.fileRoots ?? FileRoots.none()).resolve(source);
+    } catch {
+      return {
+        referenceProblem: `the training data ${source} is not a readable file under the server's --data-root folders (register it with 'data add', or name a dataset with 'monitor set --reference')`,
+      };
     }
-    table = await readTable(source);
+    table = await readTable(path);
   }
   const columns = signature.inputs.map((i) => i.name).filter((n) => table.column(n) !== undefined);
   if (columns.length === 0) return { referenceProblem: `${label} has none of the model's input columns` };

@@ -21,7 +21,9 @@ export function formatConfig(c: MonitorConfigInfo, heading = "Monitor"): string 
         ? `feature_drift:${a.feature}`
         : a.rule === "error_rate"
           ? `error_rate>${a.max}`
-          : a.rule;
+          : a.rule === "feature_freshness"
+            ? `feature_freshness:${a.view}>${formatDuration(a.max_age_ms ?? 0)}`
+            : a.rule;
     return a.pipeline ? `${rule} → pipeline ${a.pipeline}` : rule;
   });
   return [
@@ -39,6 +41,13 @@ export function formatConfig(c: MonitorConfigInfo, heading = "Monitor"): string 
 /** A monitor's status: settings, the latest result per model version, recent results, firing alerts. */
 export function formatStatus(s: MonitorStatusInfo): string {
   const parts = [formatConfig(s.monitor)];
+  const b = s.window_backfill;
+  if (b) {
+    // Until it finishes, time windows over rows logged before the aggregates undercount.
+    parts.push(
+      `  window aggregates:    building from earlier predictions (${b.built_rows} built, through ${when(Math.max(b.through_time, 0))} of ${when(b.until_time)})`,
+    );
+  }
   if (s.latest.length === 0) parts.push("", "No results yet.");
   for (const r of s.latest) parts.push("", formatResult(r));
   if (s.series.length > 0) parts.push("", "Recent runs (newest first):", formatSeries(s.series));

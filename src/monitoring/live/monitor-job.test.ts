@@ -4,6 +4,9 @@
  * outcomes sent as feedback give the realized AUC, and flipped outcomes are concept drift.
  */
 import assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { TELCO_CSV } from "../../core/test-support/shared-data.js";
 import type { MonitorConfig, MonitorResult } from "./monitor.js";
@@ -31,7 +34,8 @@ describe("monitor job on the Telco churn model", () => {
   };
 
   before(async () => {
-    w = await telcoWorld();
+    // The shared data folder is a --data-root: a run's training file is read only from such folders.
+    w = await telcoWorld([dirname(TELCO_CSV)]);
     v1 = await registerTelco(w, "churn");
     for (const name of ["steady", "shifted", "flipped", "empty", "counted"]) {
       await w.platform.deployments.create({ name, primary: `churn/${v1}` });
@@ -175,6 +179,20 @@ describe("monitor job on the Telco churn model", () => {
     assert.deepEqual(
       r?.features.filter((f) => f.drifted).map((f) => f.column),
       ["tenure"],
+    );
+  });
+
+  test("a training file outside the --data-root folders is never read: the result says why", async () => {
+    const outside = join(mkdtempSync(join(tmpdir(), "mw-outside-")), "train.csv");
+    copyFileSync(TELCO_CSV, outside);
+    const v = await registerTelco(w, "churn", { packagedReference: false, trainingFile: outside });
+    await w.platform.deployments.create({ name: "outside-roots", primary: `churn/${v}` });
+    await logRequest(w, "outside-roots", { name: "churn", version: v }, records(w, spread(100, 3)), Date.now() - 1000);
+    const [r] = await run("outside-roots");
+    assert.equal(r?.datasetDrift, null);
+    assert.ok(
+      r?.notes.some((n) => n.includes("--data-root")),
+      r?.notes.join("; "),
     );
   });
 });

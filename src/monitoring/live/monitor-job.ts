@@ -1,56 +1,68 @@
 /**
- * One run of a deployment's monitor: read the window of the primary's answered predictions, and
- * for each model version served in it compare the logged inputs with the version's drift
- * reference and the labelled predictions with its training metrics (per model kind).
+ * One run of a deployment's monitor: the window of the primary's answered predictions, and for
+ * each model version served in it, its inputs against the version's drift reference and its
+ * labelled predictions against its training metrics. A time window is a merge of the window
+ * aggregates' buckets (cost: the buckets, not the rows); a "last N rows" window reads its rows,
+ * starting where the aggregates' counts say the last N begin.
  */
-import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
-import type {
-  LabeledScore,
-  PredictionLogStore,
-  PredictionRecord,
-} from "../../serving/prediction-log/prediction-log-store.js";
-import { computeDrift } from "../drift/compute-drift.js";
-import type { DriftReport } from "../drift/drift-types.js";
-import { tableFromLogged } from "./logged-table.js";
+import { seededRandom } from "../../core/random.js";
+import type { Pace } from "../../core/threads/pacer.js";
+import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { ModelFacts, ModelFactsCache } from "./model-facts.js";
-import type { FeatureDrift, MonitorConfig, MonitorResult } from "./monitor.js";
+import type { MonitorConfig, MonitorResult } from "./monitor.js";
+import { monitorDrift } from "./monitor-drift.js";
+import { emptyResult, factsOf, realizedOptions, withPerformance } from "./monitor-result-parts.js";
 import { realizedPart } from "./realized-part.js";
-import type { WindowRows } from "./window-reader.js";
-import { readWindow } from "./window-reader.js";
+import { rowsWindowResults } from "./rows-window-job.js";
+import type { VersionWindow } from "./windows/bucket-window.js";
+import { alignedStart, readBucketWindow } from "./windows/bucket-window.js";
+import { versionKey } from "./windows/label-bucket.js";
+import { windowRealized } from "./windows/window-realized.js";
+import type { WindowStore } from "./windows/window-store.js";
+import { HOUR_MS } from "./windows/window-store.js";
 
 export interface MonitorJobDeps {
   predictions: PredictionLogStore;
-  facts: ModelFactsCache;
+  windows: WindowStore;
+  facts: Pick<ModelFactsCache, "get">;
   clock: Clock;
-  /** Most rows a time window keeps (default 50,000; a seeded sample beyond it). */
+  /** Most rows the numerical tests read (default 50,000; a stratified sample of the window beyond it). */
   maxRows?: number;
+  /** Most labelled scores the AUC reads (default 200,000). */
+  maxLabels?: number;
+  /** How long minute buckets are kept (default 3 days; older window starts align to the hour). */
+  minuteRetentionMs?: number;
+  /** Called between stretches of work: gives way to serving (see Pacer). */
+  pace?: Pace;
 }
 
 const DEFAULT_MAX_ROWS = 50_000;
+const DEFAULT_MAX_LABELS = 200_000;
+const DEFAULT_MINUTE_RETENTION_MS = 3 * 86_400_000;
 
 /** The results of one run: one per model version in the window, or one saying the window is empty. */
 export async function runMonitorJob(config: MonitorConfig, deps: MonitorJobDeps): Promise<MonitorResult[]> {
   const now = deps.clock.now();
-  const window = await readWindow(deps.predictions, config.deployment, config.window, now, {
+  if (config.window.kind === "rows") return rowsWindowResults(config, deps, now);
+  const retention = deps.minuteRetentionMs ?? DEFAULT_MINUTE_RETENTION_MS;
+  // An hour's margin before the aggregator's own floor: minute buckets near it may be pruned.
+  const start = alignedStart(now, config.window.ms, now - retention + HOUR_MS);
+  // Seeded by the window, so a rerun over the same buckets draws the same samples.
+  const window = await readBucketWindow(deps.windows, config.deployment, start, now + 1, {
     maxRows: deps.maxRows ?? DEFAULT_MAX_ROWS,
+    maxLabels: deps.maxLabels ?? DEFAULT_MAX_LABELS,
+    random: seededRandom(start),
+    ...(deps.pace ? { pace: deps.pace } : {}),
   });
-  if (window.rows.length === 0) {
-    return [{ ...emptyResult(config.deployment, now, window), notes: [emptyNote(config, window)] }];
+  const versions = [...window.versions.values()].filter((v) => v.rows > 0);
+  if (versions.length === 0) {
+    const iso = (t: number) => new Date(t).toISOString();
+    const note = `empty window: no predictions of the primary from ${iso(window.start)} to ${iso(window.end)}`;
+    return [{ ...emptyResult(config.deployment, now, window), notes: [note] }];
   }
-  const labelled = await deps.predictions.listLabeledScores({
-    deployment: config.deployment,
-    since: window.start,
-    until: window.end,
-  });
   const results: MonitorResult[] = [];
-  for (const [key, rows] of groupByVersion(window.rows)) {
-    const [name, version] = key.split("\u0000") as [string, string];
-    const labels = labelled.filter(
-      (l) => l.variant === "primary" && !l.shadow && l.modelName === name && l.modelVersion === version,
-    );
-    results.push(await versionResult(config, window, now, name, version, rows, labels, deps));
-  }
+  for (const v of versions) results.push(await bucketVersionResult(config, window, now, v, deps));
   return results;
 }
 
@@ -59,122 +71,72 @@ export function failedResult(deployment: string, now: number, error: string): Mo
   return { ...emptyResult(deployment, now, { start: now, end: now + 1 }), error };
 }
 
-async function versionResult(
+async function bucketVersionResult(
   config: MonitorConfig,
-  window: WindowRows,
+  window: { start: number; end: number },
   now: number,
-  name: string,
-  version: string,
-  rows: PredictionRecord[],
-  labels: LabeledScore[],
+  v: VersionWindow,
   deps: MonitorJobDeps,
 ): Promise<MonitorResult> {
   const base: MonitorResult = {
     ...emptyResult(config.deployment, now, window),
-    modelName: name,
-    modelVersion: version,
-    rows: rows.length,
-    labelledRows: labels.length,
+    modelName: v.modelName,
+    modelVersion: v.modelVersion,
+    rows: v.rows,
+    labelledRows: v.labelled,
   };
-  if (window.sampledFrom !== undefined) {
+  const facts = await factsOf(v.modelName, v.modelVersion, deps, config.reference);
+  if ("error" in facts) return { ...base, error: facts.error };
+  const sample = v.sample;
+  if (sample.size.size < sample.size.total) {
     base.notes.push(
-      `the window held ${window.sampledFrom} predictions; a uniform sample of ${window.rows.length} was used`,
+      `numerical inputs were tested on a stratified sample of ${sample.size.size} of the window's ` +
+        `${sample.size.total} predictions (in proportion to each time bucket); counts, categories and histograms cover every row`,
     );
   }
-  let facts: ModelFacts;
-  try {
-    facts = await deps.facts.get(name, version, config.reference);
-  } catch (e) {
-    return { ...base, error: `cannot read model ${name}/${version}: ${(e as Error).message}` };
+  if (v.badCells > 0) base.notes.push(`${v.badCells} logged input values could not be read back and count as missing`);
+  const partial = [...v.features].filter(([, s]) => s.rows < v.rows).map(([name]) => name);
+  if (partial.length > 0) {
+    base.notes.push(
+      `statistics of ${partial.join(", ")} cover fewer rows than the window holds (the model's signature could not be read when some were logged)`,
+    );
   }
-  const out = { ...base, ...driftPart(rows, facts, config, base.notes) };
-  return { ...out, ...realizedPart(labels, facts, config, out.notes) };
+  const current = { rows: v.rows, stats: v.features, values: (name: string) => sample.columns.get(name) };
+  const out = { ...base, ...monitorDrift(facts.facts, current, config, base.notes) };
+  await deps.pace?.();
+  if (facts.facts.signature.task !== "binary") return kindRealized(config, window, v, out, facts.facts, deps);
+  const perf = windowRealized(v, realizedOptions(config, facts.facts));
+  if (perf.aucSample) {
+    out.notes.push(
+      `the AUC was computed on a stratified sample of ${perf.aucSample.size} of ${perf.aucSample.total} labelled predictions`,
+    );
+  }
+  return withPerformance(out, perf, facts.facts);
 }
 
-/** The drift fields of a result (nulls and a note when there is no reference). */
-function driftPart(
-  rows: PredictionRecord[],
-  facts: ModelFacts,
+/**
+ * Regression and multiclass versions: realized metrics from the window's labelled predictions read
+ * from the log (label buckets keep binary sums only), at most `maxLabels` of them, newest first.
+ */
+async function kindRealized(
   config: MonitorConfig,
-  notes: string[],
-): Pick<MonitorResult, "datasetDrift" | "shareDrifted" | "features" | "reference"> {
-  if (!facts.reference) {
-    notes.push(`no reference: drift not computed (${facts.referenceProblem ?? "none found"})`);
-    return { datasetDrift: null, shareDrifted: null, features: [] };
-  }
-  const { table, badCells } = tableFromLogged(
-    rows.map((r) => r.inputs),
-    facts.signature,
+  window: { start: number; end: number },
+  v: VersionWindow,
+  out: MonitorResult,
+  facts: ModelFacts,
+  deps: MonitorJobDeps,
+): Promise<MonitorResult> {
+  const limit = deps.maxLabels ?? DEFAULT_MAX_LABELS;
+  const read = await deps.predictions.listLabeledScores({
+    deployment: config.deployment,
+    since: window.start,
+    until: window.end,
+    limit,
+  });
+  const key = versionKey(v.modelName, v.modelVersion);
+  const labels = read.filter(
+    (l) => l.variant === "primary" && !l.shadow && versionKey(l.modelName, l.modelVersion) === key,
   );
-  if (badCells > 0) notes.push(`${badCells} logged input values could not be read back and count as missing`);
-  const inputs = new Set(facts.signature.inputs.map((i) => i.name));
-  // The model's inputs only: a reference built from training data also holds the label.
-  const columns = facts.reference.columns.map((c) => c.name).filter((n) => inputs.has(n));
-  const report = computeDrift(facts.reference, table, { driftShare: config.driftShare, columns });
-  if (report.columns_checked === 0) {
-    // Nothing tested is not "no drift": say why each input was skipped.
-    const why = [...new Set(report.columns.map((c) => c.problem).filter((p) => p !== undefined))].join("; ");
-    notes.push(`no input could be tested for drift${why ? ` (${why})` : ""}`);
-    return { datasetDrift: null, shareDrifted: null, features: featureVerdicts(report) };
-  }
-  return {
-    datasetDrift: report.dataset_drift,
-    shareDrifted: report.share_drifted,
-    features: featureVerdicts(report),
-    ...(facts.referenceSource ? { reference: facts.referenceSource } : {}),
-  };
-}
-
-function featureVerdicts(report: DriftReport): FeatureDrift[] {
-  return report.columns.map((c) => ({
-    column: c.column,
-    test: c.test,
-    score: c.score,
-    threshold: c.threshold,
-    drifted: c.drifted,
-    ...(c.problem ? { problem: c.problem } : {}),
-    ...(c.histogram ? { histogram: c.histogram } : {}),
-  }));
-}
-
-function groupByVersion(rows: readonly PredictionRecord[]): Map<string, PredictionRecord[]> {
-  const groups = new Map<string, PredictionRecord[]>();
-  for (const r of rows) {
-    const key = `${r.modelName}\u0000${r.modelVersion}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = [];
-      groups.set(key, g);
-    }
-    g.push(r);
-  }
-  return groups;
-}
-
-function emptyResult(deployment: string, now: number, window: Pick<WindowRows, "start" | "end">): MonitorResult {
-  return {
-    id: randomUUID(),
-    deployment,
-    time: now,
-    windowStart: window.start,
-    windowEnd: window.end,
-    rows: 0,
-    labelledRows: 0,
-    datasetDrift: null,
-    shareDrifted: null,
-    features: [],
-    realizedAuc: null,
-    realizedLogLoss: null,
-    calibrationError: null,
-    trainingAuc: null,
-    trainingLogLoss: null,
-    conceptDrift: null,
-    notes: [],
-  };
-}
-
-function emptyNote(config: MonitorConfig, window: WindowRows): string {
-  if (config.window.kind === "rows") return "empty window: the primary has logged no predictions yet";
-  const iso = (t: number) => new Date(t).toISOString();
-  return `empty window: no predictions of the primary from ${iso(window.start)} to ${iso(window.end)}`;
+  if (read.length >= limit) out.notes.push(`only the ${limit} newest labelled predictions of the window were read`);
+  return { ...out, ...realizedPart(labels, facts, config, out.notes) };
 }

@@ -1,6 +1,8 @@
 /** The scheduler runs due monitors one at a time, logs failures and keeps going, and stops cleanly. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { LeaseKeeper } from "../../core/leases/lease-keeper.js";
+import { memoryLeases } from "../../core/leases/test-support/memory-leases.js";
 import type { MonitorConfig } from "./monitor.js";
 import { MonitorScheduler } from "./monitor-scheduler.js";
 import type { RunOutcome } from "./monitoring-service.js";
@@ -54,4 +56,35 @@ test("due monitors run one at a time; a failure is logged and the next still run
   );
   await failing.tick();
   assert.equal(warnings.at(-1), "cannot list monitors: db closed");
+});
+
+test("two replicas' schedulers: each monitor runs on the one holding its lease; the other takes over after a lease period", async () => {
+  let now = 1000;
+  const clock = { now: () => now };
+  const store = memoryLeases();
+  const ran: string[] = [];
+  const replica = (name: string) =>
+    new MonitorScheduler(
+      {
+        due: async () => [monitorConfig("prod", { intervalMs: 1000, window: { kind: "rows", rows: 10 } })],
+        runConfig: async (): Promise<RunOutcome> => {
+          ran.push(name);
+          return { results: [], changes: [] };
+        },
+      },
+      { warn: () => {}, leases: new LeaseKeeper({ store, clock, periodMs: 3000, owner: name }) },
+    );
+  const a = replica("a");
+  const b = replica("b");
+  for (let i = 0; i < 3; i++) {
+    await a.tick();
+    await b.tick();
+    now += 1000;
+  }
+  assert.deepEqual(ran, ["a", "a", "a"], "only the holder runs it");
+  // a dies: b runs the monitor once a's last renewal is a lease period old.
+  ran.length = 0;
+  now += 3000;
+  await b.tick();
+  assert.deepEqual(ran, ["b"]);
 });

@@ -1,14 +1,19 @@
 /**
  * Runs each monitored deployment's job every `intervalMs` (its config's), one job at a time. Due
  * work is found from the stored last-run time, so a restarted process keeps the schedule. A job
- * that fails is recorded as a failed result by the service; anything else is logged.
+ * that fails is recorded as a failed result by the service; anything else is logged. With several
+ * replicas each monitor runs under its lease (`monitor/DEPLOYMENT`): one replica runs it, and another
+ * takes it over one lease period after that replica dies.
  */
+import type { LeaseKeeper } from "../../core/leases/lease-keeper.js";
 import type { MonitoringService } from "./monitoring-service.js";
 
 export interface MonitorSchedulerOptions {
   /** How often to look for due monitors (default 1 s). */
   tickMs?: number;
   warn: (message: string) => void;
+  /** This replica's job leases (without them every due monitor runs here: one process). */
+  leases?: Pick<LeaseKeeper, "hold">;
 }
 
 /** Starts and stops the monitor loop. */
@@ -49,6 +54,8 @@ export class MonitorScheduler {
     try {
       for (const config of await this.service.due()) {
         if (this.stopped) return;
+        // Another replica holds this monitor: it runs it (the lease stays with it while it lives).
+        if (this.options.leases && !(await this.options.leases.hold(`monitor/${config.deployment}`))) continue;
         try {
           await this.service.runConfig(config);
         } catch (e) {

@@ -9,6 +9,8 @@ export interface ResultQuery {
   modelVersion?: string;
   /** Most results, newest first (default 100). */
   limit?: number;
+  /** Only results before this one (newest first: the next page after it). */
+  before?: { time: number; id: string };
 }
 
 export interface AlertQuery {

@@ -75,7 +75,7 @@ function alertsFromWire(v: unknown): AlertRule[] {
   const seen = new Set<string>();
   return list.map((item, i) => {
     const at = `alerts[${i}]`;
-    const o = objectOf(at, item, ["rule", "feature", "max", "pipeline"]);
+    const o = objectOf(at, item, ["rule", "feature", "max", "pipeline", "view", "max_age_ms"]);
     const type = o.rule;
     if (typeof type !== "string" || !(ALERT_RULE_TYPES as readonly string[]).includes(type)) {
       throw invalidParam(`Invalid value for '${at}.rule': expected one of ${ALERT_RULE_TYPES.join(", ")}.`);
@@ -88,7 +88,13 @@ function alertsFromWire(v: unknown): AlertRule[] {
       rule = { type, feature: o.feature };
     } else if (type === "error_rate") {
       rule = { type, max: numIn(`${at}.max`, o.max, 0, 1) };
+    } else if (type === "feature_freshness") {
+      if (typeof o.view !== "string" || o.view.trim() === "")
+        throw invalidParam(`'${at}.view' is required for feature_freshness: the online feature view to watch.`);
+      rule = { type, view: o.view, maxAgeMs: numIn(`${at}.max_age_ms`, o.max_age_ms, 1, 10 * 365 * 86_400_000) };
     } else rule = { type } as AlertRule;
+    if ((o.view !== undefined || o.max_age_ms !== undefined) && type !== "feature_freshness")
+      throw invalidParam(`'${at}.view' and '${at}.max_age_ms' are for feature_freshness only.`);
     if (o.feature !== undefined && type !== "feature_drift")
       throw invalidParam(`'${at}.feature' is for feature_drift only.`);
     if (o.max !== undefined && type !== "error_rate") throw invalidParam(`'${at}.max' is for error_rate only.`);
@@ -156,6 +162,7 @@ function toRuleInfo(r: AlertRule): AlertRuleInfo {
     rule: r.type,
     ...(r.type === "feature_drift" ? { feature: r.feature } : {}),
     ...(r.type === "error_rate" ? { max: r.max } : {}),
+    ...(r.type === "feature_freshness" ? { view: r.view, max_age_ms: r.maxAgeMs } : {}),
     ...(r.pipeline !== undefined ? { pipeline: r.pipeline } : {}),
   };
 }

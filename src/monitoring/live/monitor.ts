@@ -8,7 +8,13 @@ import type { KindRealized } from "./realized-kinds.js";
 /** Which predictions a run looks at: the last `ms` milliseconds, or the last `rows` predictions. */
 export type MonitorWindow = { kind: "time"; ms: number } | { kind: "rows"; rows: number };
 
-export const ALERT_RULE_TYPES = ["dataset_drift", "feature_drift", "performance_drop", "error_rate"] as const;
+export const ALERT_RULE_TYPES = [
+  "dataset_drift",
+  "feature_drift",
+  "performance_drop",
+  "error_rate",
+  "feature_freshness",
+] as const;
 export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
 
 /** A condition that raises an alert; `pipeline` names a pipeline to trigger when it fires (wired by pipelines). */
@@ -17,6 +23,7 @@ export type AlertRule = (
   | { type: "feature_drift"; feature: string }
   | { type: "performance_drop" }
   | { type: "error_rate"; max: number }
+  | { type: "feature_freshness"; view: string; maxAgeMs: number }
 ) & { pipeline?: string };
 
 /** Where alerts are sent. A webhook with a secret signs each body (HMAC-SHA256). */
@@ -122,5 +129,6 @@ export interface Alert {
 
 /** The key an alert of `rule` is stored under. */
 export function ruleKey(rule: AlertRule): string {
+  if (rule.type === "feature_freshness") return `feature_freshness:${rule.view}`;
   return rule.type === "feature_drift" ? `feature_drift:${rule.feature}` : rule.type;
 }

@@ -23,14 +23,26 @@ import type { ModelFactsCache, ReferenceDataset } from "./model-facts.js";
 import type { Alert, AlertRule, MonitorConfig, MonitorResult } from "./monitor.js";
 import { ruleKey } from "./monitor.js";
 import { MonitorGauges } from "./monitor-gauges.js";
-import { failedResult, runMonitorJob } from "./monitor-job.js";
+import { failedResult } from "./monitor-job.js";
+import type { MonitorRunner } from "./monitor-runner.js";
+import { localRunner } from "./monitor-runner.js";
 import type { AlertQuery, MonitorStore, ResultQuery } from "./monitor-store.js";
 import type { SetMonitorWire } from "./monitor-wire.js";
 import { settingsFromWire } from "./monitor-wire.js";
+import type { AggregateSpec } from "./windows/aggregate-spec.js";
+import { aggregateSpec } from "./windows/aggregate-spec.js";
+import type { BackfillState, BackfillStore } from "./windows/backfill-store.js";
+import type { WindowStore } from "./windows/window-store.js";
 
 export interface MonitoringDeps {
   store: MonitorStore;
   predictions: PredictionLogStore;
+  /** The window aggregates time windows are merged from. */
+  windows: WindowStore;
+  /** The progress of building buckets of earlier predictions (for the status). */
+  backfill?: Pick<BackfillStore, "state">;
+  /** What runs the job (default: this thread). */
+  runner?: MonitorRunner;
   deployments: { get(name: string): Promise<Deployment>; list(filter?: { status?: "active" }): Promise<Deployment[]> };
   registry: RegistryStore;
   facts: ModelFactsCache;
@@ -40,6 +52,8 @@ export interface MonitoringDeps {
   warn?: (message: string) => void;
   gauges?: MonitorGauges;
   errorRates?: ErrorRateTracker;
+  /** The age of each online feature view's newest materialized row (feature_freshness rules). */
+  featureFreshness?: () => Promise<{ view: string; age_ms: number | null }[]>;
   /** The URLs webhook and Slack notifiers may use (default: none; checked when set and at each call). */
   outbound?: OutboundPolicy;
   /** The notifiers of a config (default: from its `notify` list). */
@@ -67,6 +81,8 @@ export interface MonitorStatus {
   latest: MonitorResult[];
   series: MonitorResult[];
   alerts: Alert[];
+  /** While the buckets of earlier predictions are being built. */
+  backfill?: BackfillState;
 }
 
 /** Configs, runs, results and alerts. */
@@ -89,6 +105,17 @@ export class MonitoringService {
       ...(o.onFired ? { onFired: o.onFired } : {}),
       ...(o.pipelineProblem ? { pipelineProblem: o.pipelineProblem } : {}),
     });
+  }
+
+  /** The same service running jobs with `runner` (a worker thread with a time budget). */
+  withRunner(runner: MonitorRunner): MonitoringService {
+    return new MonitoringService({ ...this.deps, runner });
+  }
+
+  /** A model version's window aggregation plan (its signature and reference bins), from the facts monitors use. */
+  async aggregateSpec(name: string, version: string): Promise<AggregateSpec> {
+    const f = await this.deps.facts.get(name, version);
+    return aggregateSpec(f.signature, f.reference);
   }
 
   /** Validate and store a deployment's monitor (replacing any). */
@@ -145,12 +172,25 @@ export class MonitoringService {
   /** Config, the newest result per model version, the `limit` newest results and the firing alerts. */
   async status(deployment: string, limit = 20): Promise<MonitorStatus> {
     const config = await this.getConfig(deployment);
-    const [latest, series, alerts] = await Promise.all([
+    const [latest, series, alerts, backfill] = await Promise.all([
       this.deps.store.latestResults(deployment),
       this.deps.store.listResults({ deployment, limit }),
       this.deps.store.listAlerts({ deployment, status: "firing" }),
+      this.deps.backfill?.state(deployment),
     ]);
-    return { config, latest, series, alerts };
+    return { config, latest, series, alerts, ...(backfill && backfill.doneTime === undefined ? { backfill } : {}) };
+  }
+
+  /** Online views' ages when a rule needs them (a failing read leaves the rules undecided). */
+  private async freshnessFor(config: MonitorConfig): Promise<{ freshness?: ReadonlyMap<string, number | null> }> {
+    const read = this.deps.featureFreshness;
+    if (!read || !config.alerts.some((a) => a.type === "feature_freshness")) return {};
+    try {
+      return { freshness: new Map((await read()).map((v) => [v.view, v.age_ms])) };
+    } catch (e) {
+      this.warn(`feature freshness of ${config.deployment}: ${e instanceof Error ? e.message : String(e)}`);
+      return {};
+    }
   }
 
   /** Run a deployment's monitor now. */
@@ -164,7 +204,7 @@ export class MonitoringService {
     const { store, clock } = this.deps;
     let results: MonitorResult[];
     try {
-      results = await runMonitorJob(config, this.deps);
+      results = await (this.deps.runner ?? localRunner(this.deps)).run(config);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.warn(`monitor of ${config.deployment} failed: ${message}`);
@@ -188,6 +228,7 @@ export class MonitoringService {
         clock,
         notifiers: this.deps.notifiers ?? ((c) => this.notifiersOf(c)),
         warn: (m) => this.warn(m),
+        ...(await this.freshnessFor(config)),
       },
     );
     this.deps.gauges?.setAlerts([...firing, ...changes.filter((c) => c.change === "resolved").map((c) => c.alert)]);

@@ -59,18 +59,28 @@ export function realizedPerformance(rows: readonly Labelled[], o: RealizedOption
     y.push(c);
   }
   const positives = y.reduce((n, c) => n + c, 0);
-  const out: Realized = {
-    labelled: y.length,
-    positives,
-    auc: y.length > 0 ? rocAuc(rankCurve(y, scores, descendingOrder(scores))) : null,
-    logLoss: y.length > 0 ? logLoss(y, scores) : null,
-    calibrationError: y.length > 0 ? expectedCalibrationError(y, scores) : null,
-    conceptDrift: null,
-    notes: [],
-  };
-  if (y.length < o.minLabels || positives === 0 || positives === y.length) {
+  return judgeRealized(
+    {
+      labelled: y.length,
+      positives,
+      auc: y.length > 0 ? rocAuc(rankCurve(y, scores, descendingOrder(scores))) : null,
+      logLoss: y.length > 0 ? logLoss(y, scores) : null,
+      calibrationError: y.length > 0 ? expectedCalibrationError(y, scores) : null,
+    },
+    o,
+  );
+}
+
+/** The measured figures of labelled rows (however they were computed). */
+export type RealizedFigures = Pick<Realized, "labelled" | "positives" | "auc" | "logLoss" | "calibrationError">;
+
+/** The concept-drift verdict and notes for measured figures. */
+export function judgeRealized(figures: RealizedFigures, o: RealizedOptions): Realized {
+  const out: Realized = { ...figures, conceptDrift: null, notes: [] };
+  const { labelled, positives } = figures;
+  if (labelled < o.minLabels || positives === 0 || positives === labelled) {
     out.notes.push(
-      `too few labels to judge realized performance: ${y.length} labelled (${positives} positive), ` +
+      `too few labels to judge realized performance: ${labelled} labelled (${positives} positive), ` +
         `need ${o.minLabels} with both classes`,
     );
     return out;

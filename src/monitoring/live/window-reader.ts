@@ -1,6 +1,8 @@
 /**
- * The window a monitor run looks at: the primary's answered (non-shadow) predictions of the last
- * `ms` milliseconds, or the last `rows` of them, read from the prediction log page by page.
+ * A window read row by row from the prediction log: the primary's answered (non-shadow)
+ * predictions of the last `ms` milliseconds, or the last `rows` of them. Monitors read "last N
+ * rows" windows this way (bounded below by the window aggregates' counts, so nothing counts the
+ * log); time windows come from the aggregates, and this full scan is what they must equal.
  */
 import { seededRandom } from "../../core/random.js";
 import type { PredictionLogStore, PredictionRecord } from "../../serving/prediction-log/prediction-log-store.js";
@@ -20,9 +22,11 @@ export interface WindowOptions {
   /** Most rows a time window keeps (a seeded uniform sample beyond it). */
   maxRows: number;
   pageSize?: number;
+  /** A "last N rows" window needs no row older than this (default: it looks back to the epoch). */
+  floor?: number;
 }
 
-const FIRST_SPAN_MS = 60_000;
+const FIRST_SPAN_MS = 1000;
 
 /** Read the window ending at `now` (inclusive). */
 export async function readWindow(
@@ -34,7 +38,7 @@ export async function readWindow(
 ): Promise<WindowRows> {
   const end = now + 1;
   if (window.kind === "time") return readTimeWindow(log, deployment, now - window.ms, end, o);
-  return readLastRows(log, deployment, window.rows, end, o.pageSize);
+  return readLastRows(log, deployment, window.rows, end, o.pageSize, o.floor ?? 0);
 }
 
 async function readTimeWindow(
@@ -60,22 +64,24 @@ async function readTimeWindow(
   return { start, end, rows: kept, ...(seen > kept.length ? { sampledFrom: seen } : {}) };
 }
 
-/** The last `n` rows before `end`: spans doubling backwards in time until enough are found. */
+/**
+ * The last `n` rows before `end`: spans doubling backwards in time from one second until enough
+ * are found, never before `floor`.
+ */
 async function readLastRows(
   log: PredictionLogStore,
   deployment: string,
   n: number,
   end: number,
   pageSize: number | undefined,
+  floor: number,
 ): Promise<WindowRows> {
   const chunks: PredictionRecord[][] = [];
   let have = 0;
   let to = end;
   let span = FIRST_SPAN_MS;
-  // Everything at once when the whole log is small (and no older rows exist to look for).
-  if ((await log.countPredictions(deployment)) <= n) span = end;
-  while (have < n && to > 0) {
-    const from = Math.max(0, to - span);
+  while (have < n && to > floor) {
+    const from = Math.max(floor, to - span);
     const need = n - have;
     const tail: PredictionRecord[] = [];
     await scan(log, deployment, from, to, pageSize, (r) => {

@@ -6,6 +6,8 @@
  * through a number (which could canonicalize NaN-like patterns).
  */
 
+import { prefixSums } from "../../core/radix-offsets.js";
+
 // 11-bit digits (6 passes over the two words: bits 0–10, 11–21, 22–31 of each): 2048 buckets stay in
 // cache while scattering; 16-bit digits (4 passes, 65536 buckets) measured 1.2–2× slower under load.
 const BITS = 11;
@@ -42,7 +44,7 @@ export function radixSortFloat64(values: Float64Array): Float64Array {
   }
   for (let pass = 0; pass < PASSES; pass++) {
     const base = pass * BUCKETS;
-    if (!prefixSums(counts, base, n)) continue;
+    if (!prefixSums(counts, base, BUCKETS, n)) continue;
     const shift = (pass % 3) * BITS;
     if (pass < 3) {
       for (let i = 0; i < n; i++) {
@@ -79,21 +81,6 @@ function keyScratch(n: number): Uint32Array[] {
     scratchBuffers = [0, 1, 2, 3].map(() => new Uint32Array(size));
   }
   return scratchBuffers.map((b) => b.subarray(0, n));
-}
-
-/**
- * Turns one digit's histogram into start offsets. False when every key shares the digit: that pass
- * would leave the order as it is, so it is skipped.
- */
-function prefixSums(counts: Uint32Array, base: number, n: number): boolean {
-  let offset = 0;
-  for (let d = 0; d < BUCKETS; d++) {
-    const c = counts[base + d] as number;
-    if (c === n) return false;
-    counts[base + d] = offset;
-    offset += c;
-  }
-  return true;
 }
 
 /** The sort as a script for a worker thread (`eval`), built from this module's own functions. */

@@ -78,6 +78,29 @@ for (const backend of testBackends()) {
       await assert.rejects(store.updateStep("r1", "zzz", { status: "failed" }), /no step/);
     });
 
+    test("records a step's container while it may run; ended runs still recording one are found", async () => {
+      const job = { backend: "kubernetes" as const, namespace: "ml", name: "mw-churn-a-1" };
+      await store.updateStep("r1", "a", { container: job });
+      assert.deepEqual((await store.steps("r1")).find((s) => s.step === "a")?.container, job);
+      assert.deepEqual(await store.leftContainers("churn"), [], "r1 is running");
+      await store.update("r1", { status: "failed" });
+      assert.deepEqual(await store.leftContainers("churn"), ["r1"]);
+      await store.updateStep("r1", "a", { container: undefined });
+      assert.equal((await store.steps("r1")).find((s) => s.step === "a")?.container, undefined);
+      assert.deepEqual(await store.leftContainers("churn"), []);
+      await store.update("r1", { status: "running" });
+    });
+
+    test("records the lease holder running a run and lists the queued or running runs held", async () => {
+      await store.update("r1", { leaseHolder: "h1" });
+      assert.equal((await store.get("r1")).leaseHolder, "h1");
+      assert.deepEqual(await store.leased("churn"), [{ runId: "r1", holder: "h1" }]);
+      assert.deepEqual(await store.leased("other"), []);
+      await store.update("r1", { leaseHolder: undefined });
+      assert.equal((await store.get("r1")).leaseHolder, undefined);
+      assert.deepEqual(await store.leased("churn"), [], "no holder recorded");
+    });
+
     test("finds a cached result by pipeline and key", async () => {
       assert.equal((await store.findCached("churn", "k1"))?.runId, "r1");
       assert.equal(await store.findCached("other", "k1"), undefined);

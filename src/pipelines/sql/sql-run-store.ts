@@ -2,14 +2,14 @@
 import type { Database, SqlValue } from "../../core/db/database.js";
 import { notFound } from "../../core/errors.js";
 import type { PipelineSpec } from "../pipeline-spec.js";
-import type { PipelineRun, RunPatch, RunStore, StepPatch, StepProcess, StepRun } from "../run-store.js";
+import type { PipelineRun, RunPatch, RunStore, StepContainer, StepPatch, StepProcess, StepRun } from "../run-store.js";
 import { tailBytes } from "../run-store.js";
 
 const RUN_COLUMNS =
   "id, pipeline, spec_json, spec_path, params_json, status, trigger_kind, tracking_run_id, created_time, start_time, end_time, error, trigger_json, delivery_id, delivery_digest";
-const RUN_SELECT = `${RUN_COLUMNS}, cancel_requested`;
+const RUN_SELECT = `${RUN_COLUMNS}, cancel_requested, lease_holder`;
 const STEP_COLUMNS =
-  "run_id, step, status, attempts, cache_key, outputs_json, tracking_run_id, start_time, end_time, error, log, process_json";
+  "run_id, step, status, attempts, cache_key, outputs_json, tracking_run_id, start_time, end_time, error, log, process_json, container_json";
 
 interface RunRow {
   id: string;
@@ -28,6 +28,7 @@ interface RunRow {
   delivery_id: string | null;
   delivery_digest: string | null;
   cancel_requested?: number | string | boolean;
+  lease_holder?: string | null;
 }
 
 interface StepRow {
@@ -43,6 +44,7 @@ interface StepRow {
   error: string | null;
   log: string;
   process_json: string | null;
+  container_json: string | null;
 }
 
 const RUN_FIELDS: Record<keyof RunPatch, string> = {
@@ -52,6 +54,7 @@ const RUN_FIELDS: Record<keyof RunPatch, string> = {
   endTime: "end_time",
   error: "error",
   cancelRequested: "cancel_requested",
+  leaseHolder: "lease_holder",
 };
 
 const STEP_FIELDS: Record<keyof StepPatch, string> = {
@@ -64,6 +67,7 @@ const STEP_FIELDS: Record<keyof StepPatch, string> = {
   endTime: "end_time",
   error: "error",
   process: "process_json",
+  container: "container_json",
 };
 
 /** The SQL {@link RunStore}. Needs the "pipelines" migrations applied. */
@@ -104,6 +108,7 @@ export class SqlRunStore implements RunStore {
         s.error ?? null,
         tailBytes(s.log),
         s.process ? JSON.stringify(s.process) : null,
+        s.container ? JSON.stringify(s.container) : null,
       ]);
       if (rows.length > 0) {
         const cols = ["run_id", "step", "position", "pipeline", ...STEP_COLUMNS.split(", ").slice(2)];
@@ -153,7 +158,7 @@ export class SqlRunStore implements RunStore {
 
   async updateStep(runId: string, step: string, patch: StepPatch): Promise<void> {
     const { sets, values } = assignments(patch, STEP_FIELDS, (k, v) =>
-      (k === "outputs" || k === "process") && v !== undefined ? JSON.stringify(v) : undefined,
+      (k === "outputs" || k === "process" || k === "container") && v !== undefined ? JSON.stringify(v) : undefined,
     );
     if (sets.length === 0) return;
     const n = await this.db.run(`UPDATE pipeline_step_runs SET ${sets.join(", ")} WHERE run_id = ? AND step = ?`, [
@@ -196,6 +201,26 @@ export class SqlRunStore implements RunStore {
       [pipeline, cacheKey],
     );
     return row ? toStep(row) : undefined;
+  }
+
+  async leased(pipeline: string): Promise<{ runId: string; holder: string }[]> {
+    const rows = await this.db.all<{ id: string; lease_holder: string }>(
+      `SELECT id, lease_holder FROM pipeline_runs
+       WHERE pipeline = ? AND lease_holder IS NOT NULL AND status IN ('queued', 'running')
+       ORDER BY created_time, id`,
+      [pipeline],
+    );
+    return rows.map((r) => ({ runId: r.id, holder: r.lease_holder }));
+  }
+
+  async leftContainers(pipeline: string): Promise<string[]> {
+    const rows = await this.db.all<{ id: string }>(
+      `SELECT DISTINCT r.id FROM pipeline_step_runs s JOIN pipeline_runs r ON r.id = s.run_id
+       WHERE s.pipeline = ? AND s.container_json IS NOT NULL AND r.status NOT IN ('queued', 'running')
+       ORDER BY r.id`,
+      [pipeline],
+    );
+    return rows.map((r) => r.id);
   }
 
   async findDelivery(delivery: { id?: string; digest: string }): Promise<string | undefined> {
@@ -250,6 +275,7 @@ function toRun(r: RunRow): PipelineRun {
     ...(r.delivery_digest !== null
       ? { delivery: { ...(r.delivery_id !== null ? { id: r.delivery_id } : {}), digest: r.delivery_digest } }
       : {}),
+    ...(r.lease_holder ? { leaseHolder: r.lease_holder } : {}),
   };
 }
 
@@ -267,6 +293,7 @@ function toStep(r: StepRow): StepRun {
     ...(r.error !== null ? { error: r.error } : {}),
     log: r.log,
     ...(r.process_json !== null ? { process: JSON.parse(r.process_json) as StepProcess } : {}),
+    ...(r.container_json ? { container: JSON.parse(r.container_json) as StepContainer } : {}),
   };
 }
 

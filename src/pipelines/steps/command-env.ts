@@ -49,8 +49,12 @@ export function commandEnv(ctx: StepContext, platform: NodeJS.ProcessEnv): Comma
   return { env: { ...env, ...stepVariables(ctx) }, secrets };
 }
 
-function declared(name: string, value: EnvValue, platform: NodeJS.ProcessEnv, secrets: string[]): string {
+/** The value of a literal or `secret_env` variable (a secret's value is added to `secrets`, to mask). */
+export function declared(name: string, value: EnvValue, platform: NodeJS.ProcessEnv, secrets: string[]): string {
   if (typeof value === "string") return value;
+  if ("secretRef" in value) {
+    throw new PermanentStepError(`env.${name}: a Kubernetes Secret reference is for container steps on Kubernetes`);
+  }
   const secret = platform[value.secretEnv];
   if (secret === undefined || secret === "") {
     throw new PermanentStepError(

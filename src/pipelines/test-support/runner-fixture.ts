@@ -6,6 +6,8 @@ import { systemClock } from "../../core/clock.js";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
+import { leaseMigrations } from "../../core/leases/migrations.js";
+import { SqlLeaseStore } from "../../core/leases/sql/sql-lease-store.js";
 import { trackingMigrations } from "../../tracking/migrations.js";
 import { SqlTrackingStore } from "../../tracking/sql/sql-tracking-store.js";
 import { stepExecutors } from "../executors.js";
@@ -15,7 +17,6 @@ import { PipelineRunner } from "../pipeline-runner.js";
 import type { StepType } from "../pipeline-spec.js";
 import type { StepEvent } from "../run-execution.js";
 import { RunLeases } from "../run-lease.js";
-import { SqlRunLocks } from "../sql/sql-run-locks.js";
 import { SqlRunStore } from "../sql/sql-run-store.js";
 import type { StepExecutor } from "../step-executor.js";
 
@@ -42,11 +43,11 @@ export async function runnerFixture(
 ): Promise<RunnerFixture> {
   const dir = await mkdtemp(join(tmpdir(), "mw-pipeline-"));
   const db = openSqlite(":memory:");
-  await migrate(db, [...trackingMigrations, ...pipelineMigrations]);
+  await migrate(db, [...trackingMigrations, ...leaseMigrations, ...pipelineMigrations]);
   const tracking = new SqlTrackingStore(db, { defaultArtifactRoot: "mlflow-artifacts:", clock: systemClock });
   await tracking.init();
   const store = new SqlRunStore(db);
-  const leases = new RunLeases({ locks: new SqlRunLocks(db), store, clock: systemClock, pollMs: 20 });
+  const leases = new RunLeases({ leases: new SqlLeaseStore(db), store, clock: systemClock, pollMs: 20 });
   const sleeps: number[] = [];
   const events: StepEvent[] = [];
   const runner = new PipelineRunner({

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { test } from "node:test";
 import { MwError } from "../../core/errors.js";
+import { LeaseKeeper } from "../../core/leases/lease-keeper.js";
+import { memoryLeases } from "../../core/leases/test-support/memory-leases.js";
 import type { PipelineSpec, TriggerSpec } from "../pipeline-spec.js";
 import type { FileEntry } from "./folder-watch.js";
 import { GitDeliveries } from "./git-deliveries.js";
@@ -250,4 +252,35 @@ test("start/stop drive ticks through the injected timers", async () => {
   s.stop();
   s.stop();
   assert.equal(cleared, 1);
+});
+
+test("two replicas: cron fires on the lease holder only; after it dies the other fires the next time, not the last one again", async () => {
+  let time = T0;
+  const clock = { now: () => time };
+  const store = memoryLeases();
+  const started: string[] = [];
+  const replica = (name: string) =>
+    new TriggerScheduler([pipeline("p", [{ type: "cron", schedule: "* * * * *" }])], {
+      clock,
+      start: () => {
+        started.push(name);
+      },
+      leases: new LeaseKeeper({ store, clock, periodMs: 5000, owner: name }),
+    });
+  const a = replica("a");
+  const b = replica("b");
+  for (let i = 0; i < 3; i++) {
+    time += MIN;
+    await a.tick();
+    await b.tick();
+  }
+  assert.deepEqual(started, ["a", "a", "a"]);
+  // a dies just after firing; b's tick after the lease period fires nothing (that time was a's) …
+  time += 6000;
+  await b.tick();
+  assert.deepEqual(started, ["a", "a", "a"]);
+  // … and b fires the next time.
+  time += MIN;
+  await b.tick();
+  assert.deepEqual(started, ["a", "a", "a", "b"]);
 });

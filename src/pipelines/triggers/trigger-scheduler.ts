@@ -1,9 +1,12 @@
 /**
  * Starts pipelines from their triggers: cron schedules, folder watches and registry changes on a
  * periodic tick, git pushes and monitoring alerts as they arrive. Missed cron times (the process was
- * down or a tick was late) start one run, not one per missed time.
+ * down or a tick was late) start one run, not one per missed time. With several replicas the periodic
+ * triggers run on the one holding the `pipeline-triggers` lease; the others only keep their schedules
+ * (so a takeover does not fire a cron time again).
  */
 import type { Clock } from "../../core/clock.js";
+import type { LeaseKeeper } from "../../core/leases/lease-keeper.js";
 import type { PipelineSpec, TriggerSpec } from "../pipeline-spec.js";
 import type { CronSchedule } from "./cron.js";
 import { nextRun, scheduleOf } from "./cron.js";
@@ -73,6 +76,8 @@ export interface TriggerSchedulerDeps {
   secret?(name: string): string | undefined;
   /** Deliveries seen before (none are refused as duplicates without it). */
   deliveries?: GitDeliveries;
+  /** This replica's job leases (without them, periodic triggers always run here). */
+  leases?: Pick<LeaseKeeper, "hold">;
   warn?(message: string): void;
 }
 
@@ -146,7 +151,7 @@ export class TriggerScheduler {
     this.registryTriggers.set(pipelines);
   }
 
-  /** Every cron trigger's next run time, for status pages. */
+  /** Every cron trigger's next run time (status pages). */
   nextRuns(): { pipeline: string; schedule: string; next: Date }[] {
     return [...this.crons.values()].map((c) => ({
       pipeline: c.pipeline,
@@ -162,6 +167,10 @@ export class TriggerScheduler {
     try {
       const started: string[] = [];
       const now = this.deps.clock.now();
+      if (this.deps.leases && !(await this.deps.leases.hold("pipeline-triggers"))) {
+        for (const c of this.crons.values()) if (now >= c.next) c.next = nextRun(c.schedule, new Date(now)).getTime();
+        return started;
+      }
       for (const c of this.crons.values()) {
         if (now < c.next) continue;
         const due = c.next;

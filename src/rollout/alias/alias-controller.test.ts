@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { RolloutController } from "../controller/rollout-controller.js";
-import { SqlAliasWatchLeases } from "../sql/sql-alias-watch-leases.js";
 import type { Harness } from "../test-support/controller-harness.js";
 import { DEPLOYMENT, healthyReading, INTERVAL, MODEL, openHarness } from "../test-support/controller-harness.js";
 import { AliasWatcher } from "./alias-watcher.js";
@@ -19,15 +18,13 @@ describe("alias moves through the rollout controller", () => {
     h = await openHarness();
     await h.deployments.update(DEPLOYMENT, { rollout: { steps: [50, 100], intervalMs: INTERVAL, threshold: 2 } });
     c = h.controller({
-      aliasWatcher: (leaseMs, owner) =>
+      aliasWatcher: (leases) =>
         new AliasWatcher({
           deployments: h.deployments,
           registry: h.registry,
           rollouts: h.service,
-          leases: new SqlAliasWatchLeases(h.db),
+          leases,
           clock: h.clock,
-          owner,
-          leaseMs,
           serves: (d) => h.served.serves(d),
         }),
     });

@@ -182,7 +182,13 @@ function aliasEndToEnd(backend: TestBackend): void {
       const { rollout, events } = await ended("churn/3");
       assert.equal(rollout.phase, "rolled_back", rollout.reason);
       assert.match(rollout.reason ?? "", /error-rate/);
-      assert.equal(await champion(), "2", "the alias is back where it was");
+      // The alias is restored while the rollback settles, just after the candidate is removed.
+      let alias = await champion();
+      for (let i = 0; i < 50 && alias !== "2"; i++) {
+        await new Promise((done) => setTimeout(done, 100));
+        alias = await champion();
+      }
+      assert.equal(alias, "2", "the alias is back where it was");
       const d = (await api().getDeployment({ name: "churn" })).deployment;
       assert.equal(d.primary_version, "2");
       const restored = events.find((e) => e.type === "alias_restored");

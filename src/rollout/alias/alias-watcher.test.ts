@@ -1,8 +1,9 @@
 /** The alias watcher over real SQLite stores: alias moves become rollouts, rollbacks put the alias back. */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { LeaseKeeper } from "../../core/leases/lease-keeper.js";
+import { SqlLeaseStore } from "../../core/leases/sql/sql-lease-store.js";
 import type { Rollout } from "../rollout.js";
-import { SqlAliasWatchLeases } from "../sql/sql-alias-watch-leases.js";
 import type { RolloutFixture } from "../test-support/rollout-fixture.js";
 import { registerTwoVersions, rolloutFixture } from "../test-support/rollout-fixture.js";
 import { AliasWatcher } from "./alias-watcher.js";
@@ -29,10 +30,13 @@ describe("AliasWatcher", () => {
       deployments: f.deployments,
       registry: f.registry,
       rollouts: f.service,
-      leases: new SqlAliasWatchLeases(f.db),
+      leases: new LeaseKeeper({
+        store: new SqlLeaseStore(f.db),
+        clock: { now: () => f.time },
+        periodMs: LEASE_MS,
+        owner,
+      }),
       clock: { now: () => f.time },
-      owner,
-      leaseMs: LEASE_MS,
       serves,
       movedBy: async (_model, _alias, version) => (version === "2" ? "alice" : undefined),
       warn: (m) => f.warnings.push(m),

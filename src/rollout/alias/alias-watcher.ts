@@ -8,6 +8,7 @@
 import { redactSecrets } from "../../auth/redact.js";
 import type { Clock } from "../../core/clock.js";
 import { isMwError } from "../../core/errors.js";
+import type { LeaseKeeper } from "../../core/leases/lease-keeper.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
 import type { Deployment } from "../../serving/deployments/deployment.js";
 import type { DeploymentService } from "../../serving/deployments/deployment-service.js";
@@ -18,24 +19,13 @@ import { isActivePhase } from "../rollout.js";
 import type { RolloutService } from "../rollout-service.js";
 import { aliasVersion } from "./alias-restore.js";
 
-/** Leases on watched deployments, so one replica at a time acts on an alias move. */
-export interface AliasWatchLeases {
-  /** Take or renew `deployment`'s lease for `owner` until `until`; false while another owner's is unexpired at `now`. */
-  claim(deployment: string, owner: string, until: number, now: number): Promise<boolean>;
-  /** Give a lease up (a process stopping), so another replica takes over at once. */
-  release(deployment: string, owner: string): Promise<void>;
-}
-
 export interface AliasWatcherDeps {
   deployments: DeploymentService;
   registry: RegistryStore;
   rollouts: RolloutService;
-  leases: AliasWatchLeases;
+  /** This replica's job leases: one replica at a time watches a deployment (`alias-watch/NAME`). */
+  leases: LeaseKeeper;
   clock: Clock;
-  /** This process's lease owner name (the rollout controller's). */
-  owner: string;
-  /** How long a lease lasts (renewed every tick). */
-  leaseMs: number;
   /** True when this process serves the deployment: only its replicas watch it (as they drive its rollouts). */
   serves(deployment: string): boolean;
   /** Who last moved `model@alias` to `version` (the audit log), when known. */
@@ -43,10 +33,11 @@ export interface AliasWatcherDeps {
   warn?(message: string): void;
 }
 
+/** The lease names of alias watches: `alias-watch/DEPLOYMENT`. */
+const LEASE_PREFIX = "alias-watch/";
+
 /** Watches the aliases of the deployments this process serves; `tick()` once per controller tick. */
 export class AliasWatcher {
-  /** The leases held, with when each expires (renewed once half of it has passed). */
-  private readonly held = new Map<string, number>();
   /** Moves whose rollout could not start, per deployment generation: reported once, retried when it changes. */
   private readonly refused = new Map<string, string>();
 
@@ -59,9 +50,11 @@ export class AliasWatcher {
       (d) => d.onAliasChange === "rollout" && parseModelRef(d.primary).alias !== undefined && this.deps.serves(d.name),
     );
     const names = new Set(watched.map((d) => d.name));
-    for (const name of [...this.held.keys()]) if (!names.has(name)) await this.releaseOne(name);
+    for (const lease of this.deps.leases.held(LEASE_PREFIX)) {
+      if (!names.has(lease.slice(LEASE_PREFIX.length))) await this.deps.leases.release(lease);
+    }
     for (const d of watched) {
-      if (!(await this.lease(d.name))) continue;
+      if (!(await this.deps.leases.hold(`${LEASE_PREFIX}${d.name}`))) continue;
       try {
         await this.watch(d);
       } catch (e) {
@@ -75,20 +68,7 @@ export class AliasWatcher {
 
   /** Give up every lease held (the process is stopping). */
   async stop(): Promise<void> {
-    for (const name of [...this.held.keys()]) await this.releaseOne(name);
-  }
-
-  /** Hold `name`'s lease: renewed once half of it has passed, so a tick does not always write. */
-  private async lease(name: string): Promise<boolean> {
-    const now = this.deps.clock.now();
-    const until = this.held.get(name);
-    if (until !== undefined && until - now > this.deps.leaseMs / 2) return true;
-    if (await this.deps.leases.claim(name, this.deps.owner, now + this.deps.leaseMs, now)) {
-      this.held.set(name, now + this.deps.leaseMs);
-      return true;
-    }
-    this.held.delete(name);
-    return false;
+    await this.deps.leases.releaseAll(LEASE_PREFIX);
   }
 
   /** Compare what the alias names with what the deployment serves and act on the difference. */
@@ -154,10 +134,5 @@ export class AliasWatcher {
 
   private async abort(r: Rollout, reason: string): Promise<void> {
     await this.deps.rollouts.actions.finish(r, "rolled_back", reason);
-  }
-
-  private async releaseOne(name: string): Promise<void> {
-    this.held.delete(name);
-    await this.deps.leases.release(name, this.deps.owner).catch(() => {});
   }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { SqlLeaseStore } from "../../core/leases/sql/sql-lease-store.js";
 import type { LabeledScore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { CheckResult, VariantWindow } from "../analysis/window-checks.js";
 import type { Harness } from "../test-support/controller-harness.js";
@@ -531,8 +532,10 @@ describe("RolloutController", () => {
       assert.equal(windows.opened.length, 0);
       assert.equal((await h.rollout()).stepIndex, 1);
 
-      // The first controller dies; its lease (5 s from its last tick) runs out: at 5 s it still holds.
-      h.clock.advance(5000);
+      // The first controller dies; its lease (5 s from its last renewal) runs out: at its end it still holds.
+      const lease = await new SqlLeaseStore(h.db).holder(`rollout/${before.id}`);
+      assert.ok(lease, "the rollout is leased");
+      h.clock.advance(lease.until - h.clock.now());
       await next.tick();
       assert.equal(windows.opened.length, 0);
       h.clock.advance(1);

@@ -7,9 +7,9 @@
  * count, with a fresh window.
  */
 
-import { randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { isMwError } from "../../core/errors.js";
+import type { LeaseKeeper } from "../../core/leases/lease-keeper.js";
 import type { ModelKind } from "../../runtimes/runtime.js";
 import type { PredictionLogStore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { AliasWatcher } from "../alias/alias-watcher.js";
@@ -41,6 +41,8 @@ export interface ServedState {
 
 export interface RolloutControllerDeps {
   store: RolloutStore;
+  /** This replica's job leases: a rollout is driven under `rollout/ID` (one replica at a time). */
+  leases: LeaseKeeper;
   actions: RolloutActions;
   /** In-process windows (this replica's serving metrics). */
   windows: WindowSource;
@@ -48,7 +50,7 @@ export interface RolloutControllerDeps {
   clock: Clock;
   labels?: Pick<PredictionLogStore, "listLabeledScores">;
   /** Rolls alias moves of the deployments served here out (run first in each tick), when given. */
-  aliasWatcher?: (leaseMs: number, owner: string) => Pick<AliasWatcher, "tick" | "stop">;
+  aliasWatcher?: (leases: LeaseKeeper) => Pick<AliasWatcher, "tick" | "stop">;
   /** How often the loop runs (default 500 ms); analyses follow each rollout's own interval. */
   tickMs?: number;
   warn?: (message: string) => void;
@@ -61,12 +63,12 @@ export interface OpenWindow {
   openedAt: number;
 }
 
+/** The lease names of rollouts: `rollout/ID`. */
+const LEASE_PREFIX = "rollout/";
+
 /** Drives open rollouts; `start()` runs the loop, `tick()` runs it once (tests). */
 export class RolloutController {
-  readonly owner = `controller-${randomUUID().slice(0, 8)}`;
   private readonly tickMs: number;
-  private readonly leaseMs: number;
-  private readonly claimed = new Set<string>();
   private readonly stepper: RolloutStepper;
   private readonly aliasWatcher: Pick<AliasWatcher, "tick" | "stop"> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -74,9 +76,7 @@ export class RolloutController {
 
   constructor(private readonly deps: RolloutControllerDeps) {
     this.tickMs = deps.tickMs ?? 500;
-    // Long enough to ride out a slow tick; short enough that a crashed process's rollouts resume soon.
-    this.leaseMs = Math.max(5000, 4 * this.tickMs);
-    this.aliasWatcher = deps.aliasWatcher?.(this.leaseMs, this.owner);
+    this.aliasWatcher = deps.aliasWatcher?.(deps.leases);
     this.stepper = new RolloutStepper({
       actions: deps.actions,
       clock: deps.clock,
@@ -105,8 +105,7 @@ export class RolloutController {
     this.timer = undefined;
     await this.running;
     await this.aliasWatcher?.stop().catch(() => {});
-    for (const id of this.claimed) await this.deps.store.release(id, this.owner).catch(() => {});
-    this.claimed.clear();
+    await this.deps.leases.releaseAll(LEASE_PREFIX);
   }
 
   /** One pass over the open rollouts. */
@@ -120,28 +119,22 @@ export class RolloutController {
       this.deps.warn?.(`rollouts: cannot list: ${(e as Error).message}`);
       return;
     }
-    const ids = new Set(open.map((r) => r.id));
-    for (const id of this.claimed) if (!ids.has(id)) this.claimed.delete(id);
+    // Rollouts that are done (settled) or gone: their leases go back.
+    const ids = new Set(open.map((r) => `${LEASE_PREFIX}${r.id}`));
+    for (const name of this.deps.leases.held(LEASE_PREFIX)) if (!ids.has(name)) await this.deps.leases.release(name);
     for (const r of open) {
       // Rollouts of deployments served elsewhere are theirs — unless nobody can serve them any more.
       if (!this.deps.served.serves(r.deployment) && !(await this.orphaned(r))) continue;
-      const now = this.deps.clock.now();
-      if (!(await this.deps.store.claim(r.id, this.owner, now + this.leaseMs, now).catch(() => false))) continue;
-      this.claimed.add(r.id);
-      // Webhooks and PromQL may take longer than a lease: keep renewing it while the step runs.
-      const renew = setInterval(() => {
-        const t = this.deps.clock.now();
-        this.deps.store.claim(r.id, this.owner, t + this.leaseMs, t).catch(() => {});
-      }, this.leaseMs / 3);
+      // Webhooks and PromQL may take longer than a lease: it is renewed while the step runs.
       try {
-        await (this.deps.served.serves(r.deployment) ? this.stepper.step(r) : this.stepper.endOrphan(r));
+        await this.deps.leases.whileHeld(`${LEASE_PREFIX}${r.id}`, () =>
+          this.deps.served.serves(r.deployment) ? this.stepper.step(r) : this.stepper.endOrphan(r),
+        );
       } catch (e) {
         // A concurrent change (a manual abort, another writer): the next tick reads it again.
         if (!(isMwError(e) && e.code === "RESOURCE_CONFLICT")) {
           this.deps.warn?.(`rollout ${r.id} on ${r.deployment}: ${(e as Error).message}`);
         }
-      } finally {
-        clearInterval(renew);
       }
     }
   }

@@ -1,4 +1,4 @@
-/** The rollout store contract, run on every backend: records, one active rollout per deployment, generations, leases. */
+/** The rollout store contract, run on every backend: records, one active rollout per deployment, generations. */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Database } from "../../core/db/database.js";
@@ -245,42 +245,6 @@ for (const backend of testBackends()) {
       assert.equal(after.generation, 4);
 
       await assert.rejects(store.update(rollout("ghost001", "upd", 1)), { code: "RESOURCE_DOES_NOT_EXIST" });
-    });
-
-    test("claim: first owner wins, others wait for the lease to expire; renew; release", async () => {
-      await store.create(rollout("lease001", "leased", 2000));
-      assert.equal(await store.claim("lease001", "a", 10_000, 5_000), true);
-      assert.equal(await store.claim("lease001", "b", 12_000, 6_000), false, "a's lease holds");
-      assert.equal(await store.claim("lease001", "b", 12_000, 9_999), false, "still a's just before expiry");
-      // The owner renews.
-      assert.equal(await store.claim("lease001", "a", 20_000, 9_000), true);
-      assert.equal(await store.claim("lease001", "b", 25_000, 15_000), false, "the renewed lease holds");
-      // After expiry another owner takes over.
-      assert.equal(await store.claim("lease001", "b", 30_000, 20_001), true);
-      assert.equal(await store.claim("lease001", "a", 31_000, 21_000), false, "now b's");
-      // Release by a non-owner does nothing; by the owner frees it at once.
-      await store.release("lease001", "a");
-      assert.equal(await store.claim("lease001", "c", 40_000, 22_000), false);
-      await store.release("lease001", "b");
-      assert.equal(await store.claim("lease001", "c", 40_000, 22_000), true);
-      // Leases do not touch the record's generation.
-      assert.equal((await store.get("lease001")).generation, 1);
-    });
-
-    test("claims at once by different owners: exactly one wins", async () => {
-      await store.create(rollout("lease003", "leased3", 2500));
-      const won = await Promise.all(["a", "b", "c", "d"].map((o) => store.claim("lease003", o, 10_000, 5_000)));
-      assert.equal(won.filter(Boolean).length, 1, JSON.stringify(won));
-    });
-
-    test("claim: a finished unsettled rollout can be claimed, a settled one cannot; missing ones neither", async () => {
-      const r = await store.create(finished("lease002", "leased2", 3000, { settled: false }));
-      assert.equal(await store.claim("lease002", "a", 10_000, 5_000), true);
-      await store.update({ ...r, settled: true });
-      assert.equal(await store.claim("lease002", "a", 11_000, 5_000), false, "settled: nothing left to drive");
-      assert.equal(await store.claim("lease002", "b", 60_000, 50_000), false);
-      assert.equal(await store.claim("set00001", "a", 10_000, 5_000), false);
-      assert.equal(await store.claim("missing0", "a", 10_000, 5_000), false);
     });
   });
 }

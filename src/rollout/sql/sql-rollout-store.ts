@@ -92,21 +92,4 @@ export class SqlRolloutStore implements RolloutStore {
     }
     return next;
   }
-
-  async claim(id: string, owner: string, until: number, now: number): Promise<boolean> {
-    const changed = await this.db.run(
-      `UPDATE rollouts SET lease_owner = ?, lease_until = ?
-        WHERE id = ? AND (finished_time IS NULL OR settled = 0)
-          AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)`,
-      [owner, until, id, owner, now],
-    );
-    return changed > 0;
-  }
-
-  async release(id: string, owner: string): Promise<void> {
-    await this.db.run("UPDATE rollouts SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", [
-      id,
-      owner,
-    ]);
-  }
 }

@@ -7,6 +7,8 @@ import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import type { Database } from "../../core/db/database.js";
 import { migrate } from "../../core/db/migrate.js";
 import { openSqlite } from "../../core/db/sqlite/sqlite-database.js";
+import { LeaseKeeper } from "../../core/leases/lease-keeper.js";
+import { SqlLeaseStore } from "../../core/leases/sql/sql-lease-store.js";
 import { SqlRegistryStore } from "../../registry/sql/sql-registry-store.js";
 import { ALL_MIGRATIONS } from "../../server/open-platform.js";
 import type { DeploymentEvent } from "../../serving/deployments/deployment.js";
@@ -211,6 +213,7 @@ export async function openHarness(): Promise<Harness> {
     controller: (over = {}) =>
       new RolloutController({
         store,
+        leases: new LeaseKeeper({ store: new SqlLeaseStore(db), clock, periodMs: 5000 }),
         actions: service.actions,
         windows,
         served,

@@ -1,5 +1,6 @@
 /** One Python worker process (worker.py): spawned once, one call at a time over stdin/stdout frames. */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { TOKEN_ENV_PREFIX } from "../remote/remote-flavor.js";
 import type { Frame } from "./frames.js";
 import { FrameReader } from "./frames.js";
 
@@ -27,6 +28,8 @@ export class PythonProcess {
   constructor(options: ProcessOptions) {
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, PYTHONUNBUFFERED: "1" };
     for (const name of ONE_THREAD) env[name] ??= "1";
+    // A pickled model runs code in the worker: remote endpoints' tokens stay in this process.
+    for (const name of Object.keys(env)) if (name.startsWith(TOKEN_ENV_PREFIX)) delete env[name];
     this.child = spawn(options.python, [options.script], { stdio: ["pipe", "pipe", "pipe"], env });
     this.child.stdout.on("data", (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on("data", (chunk: Buffer) => {

@@ -5,13 +5,11 @@
  */
 import { invalidParam } from "../../core/errors.js";
 import type { SignatureInput } from "../../learn/package/model-package.js";
-import { signatureInputs } from "../mlmodel.js";
+import { signatureInputs, tensorInputType } from "../mlmodel.js";
 import type { MlModelFile } from "../runtime.js";
 
 /** Input types the runtime feeds: numbers, and booleans as 0/1. */
 const NUMERIC: readonly SignatureInput["type"][] = ["int", "float", "bool"];
-
-const TENSOR_DTYPES = /^(float(16|32|64)|u?int(8|16|32|64)|bool)$/;
 
 /** The inputs in signature order, and the model feature index each one feeds. */
 export interface XgboostInputs {
@@ -83,22 +81,6 @@ function matchFeatures(inputs: readonly SignatureInput[], model: ModelFeatures, 
 }
 
 function tensorInputs(specs: Spec[], names: readonly string[], model: ModelFeatures, where: string): XgboostInputs {
-  if (specs.length !== 1)
-    throw invalidParam(`'${where}': the xgboost runtime takes one input tensor, got ${specs.length}`);
-  const tensor = (specs[0] as Spec)["tensor-spec"] as Spec | undefined;
-  const dtype = String(tensor?.dtype);
-  if (!TENSOR_DTYPES.test(dtype)) {
-    throw invalidParam(
-      `'${where}': signature tensor has dtype ${dtype}; the xgboost runtime takes numeric tensors only`,
-    );
-  }
-  const shape = tensor?.shape;
-  const width = Array.isArray(shape) && shape.length === 2 ? shape[1] : undefined;
-  if (width !== model.numFeatures && width !== -1) {
-    throw invalidParam(
-      `'${where}': signature tensor shape ${JSON.stringify(shape)} does not fit the model's ${model.numFeatures} features (need [-1, ${model.numFeatures}])`,
-    );
-  }
-  const type: SignatureInput["type"] = dtype === "bool" ? "bool" : dtype.startsWith("float") ? "float" : "int";
+  const type = tensorInputType(specs, model.numFeatures, "xgboost", where);
   return { inputs: names.map((name) => ({ name, type })), featureOf: Int32Array.from(names, (_, j) => j) };
 }

@@ -11,6 +11,7 @@ import type { RowScorer } from "../../learn/package/load-model.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
 import { isMulticlass, type XgboostObjective } from "../../learn/xgboost/xgboost-json.js";
 import { type XgboostModel, xgboostModel } from "../../learn/xgboost/xgboost-model.js";
+import { flavorOf, hasFlavor } from "../mlmodel.js";
 import type { LoadedModel, MlModelFile, ModelKind, ModelOutput, ModelRuntime } from "../runtime.js";
 import { isSklearnWrapper, sklearnMeta, wrapperRounds } from "./sklearn-meta.js";
 import { tableFeatures } from "./table-features.js";
@@ -20,22 +21,14 @@ import { type XgboostInputs, xgboostInputs } from "./xgboost-inputs.js";
 /** The runtime for MLmodel folders with an `xgboost` flavor. */
 export const xgboostRuntime: ModelRuntime = {
   name: "xgboost",
-  accepts: (mlmodel) => isRecord(mlmodel.flavors.xgboost),
+  accepts: (mlmodel) => hasFlavor(mlmodel, "xgboost"),
   load: (dir, mlmodel) => loadXgboostFolder(dir, mlmodel),
 };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Loads the model the `xgboost` flavor of `mlmodel` (read from `dir`/MLmodel) names. */
 export async function loadXgboostFolder(dir: string, mlmodel: MlModelFile): Promise<LoadedModel> {
   const where = join(dir, "MLmodel");
-  const flavor = mlmodel.flavors.xgboost;
-  if (!isRecord(flavor)) {
-    const names = Object.keys(mlmodel.flavors).join(", ") || "none";
-    throw invalidParam(`'${where}': no xgboost flavor (flavors: ${names})`);
-  }
+  const flavor = flavorOf(mlmodel, "xgboost", where);
   const modelClass = flavor.model_class === undefined ? undefined : String(flavor.model_class);
   if (modelClass !== undefined && !modelClass.startsWith("xgboost.")) {
     throw invalidParam(`'${where}': model_class '${modelClass}' is not an XGBoost class`);

@@ -6,6 +6,7 @@ import type { AuthStore } from "../../auth/auth-store.js";
 import { authMigrations } from "../../auth/migrations.js";
 import { SqlAuthStore } from "../../auth/sql/sql-auth-store.js";
 import { newToken } from "../../auth/token.js";
+import { currentActor } from "../../core/actor.js";
 import { access } from "../../core/api/access.js";
 import { systemClock } from "../../core/clock.js";
 import { migrate } from "../../core/db/migrate.js";
@@ -58,5 +59,24 @@ test("credentials the store cannot check now (database down) are a 503 with a re
   assert.equal(down.json().request_id, down.headers["x-request-id"]);
   const wrong = await app.inject({ url: "/mine", headers: { authorization: "Digest x" } });
   assert.equal(wrong.statusCode, 401, "a credential that is wrong whatever the store says is still a 401");
+  await app.close();
+});
+
+test("handlers run as their caller (events name them); scoring routes do not, so async hooks stay off for them", async () => {
+  const db = openSqlite(":memory:");
+  await migrate(db, authMigrations);
+  const service = new AuthService({ store: new SqlAuthStore(db), clock: systemClock });
+  const user = await service.createUser("alice", "a-long-password", true);
+  const { token } = await service.issueToken(user.id, "t");
+  const app = Fastify();
+  installErrorHandlers(app);
+  installAuthGate(app, { mode: "on", service }, new ResourceResolver({ tracking: {} as TrackingStore }));
+  app.get("/mine", { config: { access: access.user } }, async () => ({ actor: currentActor() ?? null }));
+  app.post("/score", { config: { access: access.predict } }, async () => ({ actor: currentActor() ?? null }));
+  const headers = { authorization: `Bearer ${token}` };
+  assert.deepEqual((await app.inject({ url: "/mine", headers })).json(), { actor: "alice" });
+  const score = await app.inject({ method: "POST", url: "/score", headers });
+  assert.equal(score.statusCode, 200, score.body);
+  assert.deepEqual(score.json(), { actor: null });
   await app.close();
 });

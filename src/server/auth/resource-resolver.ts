@@ -16,6 +16,8 @@ export interface ResolverDeps {
   datasets?: DatasetStore | undefined;
   deployments?: DeploymentService | undefined;
   pipelineRuns?: RunStore | undefined;
+  /** The datasets a feature retrieval reads (sources of the features asked for, and the entity dataset). */
+  featureDatasets?: ((fields: Fields) => Promise<string[]>) | undefined;
 }
 
 /** Resource ids and existence checks for the authorization layer. */
@@ -52,6 +54,8 @@ export class ResourceResolver {
         if (!runs) return [];
         return [(await runs.get(requiredText(fields, "run_id"))).pipeline];
       }
+      case "feature_datasets":
+        return this.deps.featureDatasets ? unique(await this.deps.featureDatasets(fields)) : [];
     }
   }
 

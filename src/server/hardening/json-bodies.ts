@@ -15,6 +15,7 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const RAW_BODY_ROUTES: ReadonlySet<string> = new Set([
   "/api/modelworks/v1/datasets",
   "/api/modelworks/v1/datasets/:name/versions/:version/validate",
+  "/api/modelworks/v1/features/get-historical",
 ]);
 
 /** Check one request; throws UNSUPPORTED_MEDIA_TYPE for a body of a type the route does not take. */

@@ -1,5 +1,6 @@
 /** The MLflow model registry routes: parsed request in, store call, wire response out. */
 import type { ModelVersion } from "../../core/api/mlflow-entities.js";
+import type { OutboundGuard } from "../../core/http/outbound-request.js";
 import type { Page } from "../../core/page.js";
 import { checkModelSource } from "../../registry/model-source.js";
 import type { RegistryStore } from "../../registry/registry-store.js";
@@ -8,6 +9,7 @@ import type { ArtifactStore } from "../../tracking/artifacts/artifact-store.js";
 import { LocalArtifactStore } from "../../tracking/artifacts/local/local-artifact-store.js";
 import type { TrackingStore } from "../../tracking/tracking-store.js";
 import type { Handlers } from "./handlers.js";
+import { checkRemoteSource } from "./remote-source-check.js";
 
 /** The registry's route names in `mlflowRoutes` (createRegisteredModel through deleteModelVersionTag). */
 export type RegistryRouteName =
@@ -59,6 +61,8 @@ export interface RegistryHandlerDeps {
   registry: RegistryStore;
   tracking: Pick<TrackingStore, "getRun" | "getLoggedModel">;
   artifacts: ArtifactStore;
+  /** Which remote model endpoints a registered version may name (the admin's allow-list); none without it. */
+  outbound?: OutboundGuard;
 }
 
 /** Handlers for every registry route, backed by a {@link RegistryStore}. */
@@ -108,6 +112,7 @@ export function registryHandlers(deps: RegistryHandlerDeps): Handlers<RegistryRo
       await r.getRegisteredModel({ name: req.name });
       // MLflow 3 registers a logged model as `models:/m-…` with its `model_id`; the run is the model's.
       const checked = await checkModelSource(req.source, req.run_id, sources, req.model_id || undefined);
+      await checkRemoteSource(deps.artifacts, checked.storageLocation, deps.outbound);
       return {
         model_version: await r.createModelVersion({
           name: req.name,

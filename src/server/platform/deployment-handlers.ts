@@ -14,6 +14,7 @@ import type {
   AliasChangePolicy,
   Deployment,
   DeploymentEvent,
+  DeploymentFeatures,
   DeploymentPatch,
   NewDeployment,
   RoutingKey,
@@ -84,9 +85,12 @@ interface SettingsFields {
   shadow?: boolean;
   routing_key?: unknown;
   log_sampling?: number;
+  log_retention_ms?: number;
+  archive_log?: boolean;
   description?: string | null;
   on_alias_change?: AliasChangePolicy;
   rollout?: unknown;
+  features?: unknown;
 }
 
 function settingsPatch(req: SettingsFields): DeploymentPatch {
@@ -96,9 +100,12 @@ function settingsPatch(req: SettingsFields): DeploymentPatch {
   if (req.shadow !== undefined) patch.shadow = req.shadow;
   if (req.routing_key !== undefined) patch.routingKey = routingKeyFrom(req.routing_key);
   if (req.log_sampling !== undefined) patch.logSampling = req.log_sampling;
+  if (req.log_retention_ms !== undefined) patch.logRetentionMs = req.log_retention_ms;
+  if (req.archive_log !== undefined) patch.archiveLog = req.archive_log;
   if (req.description !== undefined) patch.description = req.description;
   if (req.on_alias_change !== undefined) patch.onAliasChange = req.on_alias_change;
   if (req.rollout !== undefined) patch.rollout = req.rollout === null ? null : rolloutSettingsFromWire(req.rollout);
+  if (req.features !== undefined) patch.features = req.features as DeploymentFeatures | null;
   return patch;
 }
 
@@ -133,7 +140,10 @@ export function toDeploymentInfo(d: Deployment): DeploymentInfo {
     candidate_weight: d.candidateWeight,
     shadow: d.shadow,
     ...(d.routingKey ? { routing_key: { source: d.routingKey.source, name: d.routingKey.name } } : {}),
+    ...(d.features ? { features: { service: d.features.service, missing: d.features.missing } } : {}),
     log_sampling: d.logSampling,
+    log_retention_ms: d.logRetentionMs,
+    archive_log: d.archiveLog,
     status: d.status,
     generation: d.generation,
     ...(d.description !== undefined ? { description: d.description } : {}),

@@ -244,11 +244,12 @@ describe("platform API: metric history, pipeline runs, traffic", () => {
     assert.equal(q.body.run.status, "cancelled");
     // Running, and its process holds the lease: only flagged (that process aborts it).
     await platform.pipelineRuns.create({ ...baseRun("run1", 5000), status: "running" }, []);
-    await platform.pipelineLocks.acquire("retrain", "elsewhere", "run1", Date.now(), 60_000);
+    await platform.leases.claim("pipeline-run/retrain", "elsewhere", Date.now() + 60_000, Date.now());
+    await platform.pipelineRuns.update("run1", { leaseHolder: "elsewhere" });
     const r = await post("/pipelines/runs/run1/cancel");
     assert.equal(r.body.run.status, "running");
     assert.equal((await platform.pipelineRuns.get("run1")).cancelRequested, true);
-    await platform.pipelineLocks.release("retrain", "elsewhere");
+    await platform.leases.release("pipeline-run/retrain", "elsewhere");
     const ended = await post("/pipelines/runs/r1/cancel");
     assert.equal(ended.status, 400);
     assert.match(ended.body.message, /is succeeded; only queued or running runs can be cancelled/);

@@ -179,6 +179,21 @@ describe("platform API: monitoring", () => {
     const contract = plotted.features.find((f: { column: string }) => f.column === "Contract").histogram;
     assert.ok(contract.labels.includes("Month-to-month"));
     assert.equal((await send("GET", "/deployments/prod/monitor/results?histograms=maybe")).status, 400);
+    // Paging: a full page carries the token of the next; the last page none.
+    const first = (await send("GET", "/deployments/prod/monitor/results?limit=1")).body;
+    assert.equal(typeof first.next_page_token, "string");
+    const second = (await send("GET", `/deployments/prod/monitor/results?limit=1&page_token=${first.next_page_token}`))
+      .body;
+    assert.deepEqual(
+      [first.results[0].id, second.results[0].id],
+      listed.map((x: { id: string }) => x.id),
+    );
+    const end = (await send("GET", `/deployments/prod/monitor/results?limit=5&page_token=${second.next_page_token}`))
+      .body;
+    assert.deepEqual([end.results, end.next_page_token], [[], undefined]);
+    const badToken = await send("GET", "/deployments/prod/monitor/results?page_token=nonsense");
+    assert.equal(badToken.status, 400);
+    assert.match(badToken.body.message, /'page_token'/);
     const alerts = await send("GET", "/alerts?deployment=prod");
     assert.equal(alerts.body.alerts.length, 1, "still one firing alert after a second run");
     assert.equal((await send("GET", "/alerts?status=resolved")).body.alerts.length, 0);

@@ -18,6 +18,15 @@ export function monitorHandlers(monitoring: MonitoringService): MonitorHandlers 
         latest: s.latest.map(toResultInfo),
         series: s.series.map(toResultInfo),
         alerts: s.alerts.map(toAlertInfo),
+        ...(s.backfill
+          ? {
+              window_backfill: {
+                built_rows: s.backfill.rows,
+                through_time: s.backfill.next,
+                until_time: s.backfill.until,
+              },
+            }
+          : {}),
       };
     },
     setMonitor: async (req) => {
@@ -38,16 +47,22 @@ export function monitorHandlers(monitoring: MonitoringService): MonitorHandlers 
     listMonitors: async () => ({ monitors: (await monitoring.configs()).map(toConfigInfo) }),
     listMonitorResults: async (req) => {
       await monitoring.getConfig(req.name);
+      const limit = limitOf("limit", req.limit, 100);
       const results = await monitoring.results({
         deployment: req.name,
-        limit: limitOf("limit", req.limit, 100),
+        limit,
+        ...(req.page_token !== undefined ? { before: pageAfter(req.page_token) } : {}),
         ...(req.since_time !== undefined ? { since: req.since_time } : {}),
         ...(req.model !== undefined ? { modelName: req.model } : {}),
         ...(req.version !== undefined ? { modelVersion: req.version } : {}),
       });
       // Histograms are ~20 bins per feature per result: sent only when asked for (the latest result's plots).
       const infos = results.map(toResultInfo);
-      return { results: req.histograms ? infos : infos.map(withoutHistograms) };
+      const last = results.length === limit ? results[results.length - 1] : undefined;
+      return {
+        results: req.histograms ? infos : infos.map(withoutHistograms),
+        ...(last ? { next_page_token: pageToken(last) } : {}),
+      };
     },
     listAlerts: async (req) => {
       const status = req.status ?? "firing";
@@ -71,4 +86,21 @@ function limitOf(field: string, v: number | undefined, fallback: number): number
 
 function withoutHistograms(r: MonitorResultInfo): MonitorResultInfo {
   return { ...r, features: r.features.map(({ histogram: _, ...f }) => f) };
+}
+
+/** The token of the page after `r` (its time and id). */
+function pageToken(r: { time: number; id: string }): string {
+  return Buffer.from(`${r.time}:${r.id}`).toString("base64url");
+}
+
+function pageAfter(token: string): { time: number; id: string } {
+  const text = Buffer.from(token, "base64url").toString("utf8");
+  const at = text.indexOf(":");
+  const time = Number(text.slice(0, at));
+  if (at < 1 || !Number.isSafeInteger(time) || at === text.length - 1) {
+    throw invalidParam(
+      `Invalid value for 'page_token': expected a next_page_token of an earlier answer, got '${token}'.`,
+    );
+  }
+  return { time, id: text.slice(at + 1) };
 }

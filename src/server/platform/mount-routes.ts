@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PlatformRouteName } from "../../core/api/platform-routes.js";
 import { platformRoutes } from "../../core/api/platform-routes.js";
 import type { RouteDef } from "../../core/api/route.js";
+import { isStreamedFile } from "../../core/api/streamed-file.js";
 import { parseRequest } from "../../core/schema.js";
 import { addJsonParser } from "../mlflow/mount-routes.js";
 import type { PlatformHandlers } from "./handlers.js";
@@ -28,9 +29,16 @@ export async function platformRoutesPlugin(app: FastifyInstance, opts: { handler
         method: method as "GET",
         url: PLATFORM_PREFIX + def.path,
         config: { access: def.access, routeName: name },
-        handler: async (req) => {
+        handler: async (req, reply) => {
           const { fields, stream, json } = requestParts(req);
-          return handler(parseRequest(def.request, fields, json ? "json" : "query"), stream);
+          const result = await handler(parseRequest(def.request, fields, json ? "json" : "query"), stream);
+          if (!isStreamedFile(result)) return result;
+          const disposition = `attachment; filename="${result.file_name.replace(/[^\w.-]/g, "_")}"`;
+          return reply
+            .headers(result.headers ?? {})
+            .type(result.content_type)
+            .header("content-disposition", disposition)
+            .send(Readable.from(result.chunks));
         },
       });
     }

@@ -12,6 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { OutboundPolicy } from "../../auth/outbound-policy.js";
 import { systemClock } from "../../core/clock.js";
 import { resolveConfig } from "../../core/config.js";
+import { LeaseKeeper } from "../../core/leases/lease-keeper.js";
 import type { CaptureServer } from "../../core/test-support/capture-server.js";
 import { captureServer } from "../../core/test-support/capture-server.js";
 import { RolloutController } from "../../rollout/controller/rollout-controller.js";
@@ -126,6 +127,7 @@ describe("platform API: outbound URLs", () => {
     // with a threshold of 1 the rollout is rolled back and notified.
     const controller = new RolloutController({
       store: platform.rolloutStore,
+      leases: new LeaseKeeper({ store: platform.leases, clock: systemClock, periodMs: 5000 }),
       actions: platform.rollouts.actions,
       windows: { open: async () => ({ read: async () => assert.fail("no window is read before the hooks pass") }) },
       served: { serves: () => true, candidateLoaded: () => true, positiveClass: () => undefined, kinds: () => ({}) },

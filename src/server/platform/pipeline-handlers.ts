@@ -2,19 +2,44 @@
 import type { PipelineRunInfo, PipelineStepInfo } from "../../core/api/insight-routes.js";
 import { systemClock } from "../../core/clock.js";
 import { invalidParam, MwError, notFound } from "../../core/errors.js";
+import type { LeaseStore } from "../../core/leases/lease-store.js";
 import { requestRunCancel } from "../../pipelines/cancel-run.js";
+import type { PipelineStarter } from "../../pipelines/pipeline-service.js";
 import type { StepSpec } from "../../pipelines/pipeline-spec.js";
 import { RunLeases } from "../../pipelines/run-lease.js";
-import type { RunLocks } from "../../pipelines/run-locks.js";
 import type { PipelineRun, RunStore, StepRun } from "../../pipelines/run-store.js";
 import type { PlatformHandlers } from "./handlers.js";
 
-type PipelineRouteName = "listPipelineRuns" | "getPipelineRun" | "getPipelineStepLog" | "cancelPipelineRun";
+type PipelineRouteName =
+  | "listPipelineRuns"
+  | "getPipelineRun"
+  | "getPipelineStepLog"
+  | "cancelPipelineRun"
+  | "startPipelineRun";
 
-/** Handlers for the pipeline run routes over a run store; cancelling needs the leases too. */
-export function pipelineHandlers(runs: RunStore, locks?: RunLocks): Pick<PlatformHandlers, PipelineRouteName> {
-  const leases = locks ? new RunLeases({ locks, store: runs, clock: systemClock }) : undefined;
+/**
+ * Handlers for the pipeline run routes over a run store; cancelling needs the leases too, starting
+ * a pipeline by name the process that runs pipelines (`up --pipeline`).
+ */
+export function pipelineHandlers(
+  runs: RunStore,
+  leaseStore?: LeaseStore,
+  starter?: PipelineStarter,
+): Pick<PlatformHandlers, PipelineRouteName> {
+  const leases = leaseStore ? new RunLeases({ leases: leaseStore, store: runs, clock: systemClock }) : undefined;
   return {
+    startPipelineRun: async (req) => {
+      const params = req.params ?? {};
+      if (typeof params !== "object" || params === null || Array.isArray(params)) {
+        throw invalidParam("Invalid value for parameter 'params': expected an object of param names to values.");
+      }
+      if (!starter?.has(req.name)) {
+        throw notFound(
+          `This server runs no pipeline named '${req.name}' (start it with 'modelworks up --pipeline FILE').`,
+        );
+      }
+      return { run: runInfo(await starter.start(req.name, params as Record<string, unknown>)) };
+    },
     cancelPipelineRun: async (req) => {
       if (!leases) throw new MwError("NOT_IMPLEMENTED", "This server cannot cancel pipeline runs.");
       return { run: runInfo(await requestRunCancel({ store: runs, leases, now: Date.now }, req.run_id)) };

@@ -1,11 +1,11 @@
 /** Scored rows as CSV: a header, then one line per row; timestamps as ISO 8601 so they read back as timestamps. */
 import type { Writable } from "node:stream";
-import type { Column, Table } from "../../data/table.js";
-import { valueAt } from "../../data/table.js";
+import { writeChunk } from "../../core/fs/write-chunk.js";
+import type { Table } from "../../data/table.js";
+import { cellValue, csvCell } from "../../data/write/csv-cells.js";
 import type { PartScores } from "../../runtimes/part-scores.js";
 import type { BatchSink, ScoredLayout } from "./scored-layout.js";
 import { chunkInputs, LABEL_COLUMN, labelAt, scoreAt } from "./scored-layout.js";
-import { writeChunk } from "./write-chunk.js";
 
 /** A sink writing CSV to `out` (the header goes out with the first chunk, or at finish for no rows). */
 export function csvSink(out: Writable, layout: ScoredLayout): BatchSink {
@@ -31,17 +31,4 @@ export function csvSink(out: Writable, layout: ScoredLayout): BatchSink {
     },
     finish: writeHeader,
   };
-}
-
-function cellValue(c: Column, i: number): unknown {
-  const v = valueAt(c, i);
-  if (c.type !== "timestamp" || v === null) return v;
-  const d = new Date(v as number);
-  return Number.isNaN(d.getTime()) ? v : d.toISOString();
-}
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

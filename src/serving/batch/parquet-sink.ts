@@ -5,18 +5,13 @@
 import type { Writable } from "node:stream";
 import type { SchemaElement } from "hyparquet-writer";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import { writeChunk } from "../../core/fs/write-chunk.js";
 import type { Column, Table } from "../../data/table.js";
+import { parquetColumn } from "../../data/write/parquet-columns.js";
 import type { PartScores } from "../../runtimes/part-scores.js";
 import { VERSION } from "../../version.js";
 import type { BatchSink, ScoredLayout } from "./scored-layout.js";
 import { chunkInputs, LABEL_COLUMN, labelAt, scoreAt } from "./scored-layout.js";
-import { writeChunk } from "./write-chunk.js";
-
-/** How one column is written: its schema element and its chunk values as hyparquet-writer takes them. */
-export interface ParquetColumn {
-  element: SchemaElement;
-  values(c: Column): unknown[];
-}
 
 /** A sink writing Parquet to `out`; `table` is the whole input, scanned once to fix the int columns' types. */
 export function parquetSink(out: Writable, layout: ScoredLayout, table: Table): BatchSink {
@@ -67,54 +62,4 @@ export function parquetSink(out: Writable, layout: ScoredLayout, table: Table): 
       await writer.finish();
     },
   };
-}
-
-/** Parquet type per logical type; an int column is INT64 unless a value is beyond 2^53, then DOUBLE. */
-export function parquetColumn(whole: Column): ParquetColumn {
-  const name = whole.name;
-  const optional = { name, repetition_type: "OPTIONAL" } as const;
-  switch (whole.type) {
-    case "string":
-      return {
-        element: { ...optional, type: "BYTE_ARRAY", converted_type: "UTF8" },
-        values: (c) => mapRows(c, (i) => (c.type === "string" ? c.dictionary[c.codes[i] as number] : null)),
-      };
-    case "bool":
-      return { element: { ...optional, type: "BOOLEAN" }, values: (c) => mapRows(c, (i) => numberAt(c, i) === 1) };
-    case "timestamp":
-      return {
-        element: {
-          ...optional,
-          type: "INT64",
-          converted_type: "TIMESTAMP_MILLIS",
-          logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
-        },
-        values: (c) => mapRows(c, (i) => BigInt(Math.round(numberAt(c, i)))),
-      };
-    case "int":
-      if (allSafeIntegers(whole))
-        return { element: { ...optional, type: "INT64" }, values: (c) => mapRows(c, (i) => BigInt(numberAt(c, i))) };
-      return { element: { ...optional, type: "DOUBLE" }, values: (c) => mapRows(c, (i) => numberAt(c, i)) };
-    case "float":
-      return { element: { ...optional, type: "DOUBLE" }, values: (c) => mapRows(c, (i) => numberAt(c, i)) };
-  }
-}
-
-/** One value per row, null where the column is missing a value. */
-function mapRows(c: Column, value: (i: number) => unknown): unknown[] {
-  const out = new Array<unknown>(c.length);
-  for (let i = 0; i < c.length; i++) out[i] = c.nulls?.[i] === 1 ? null : value(i);
-  return out;
-}
-
-function numberAt(c: Column, i: number): number {
-  return c.type === "string" ? Number.NaN : (c.values[i] as number);
-}
-
-function allSafeIntegers(c: Column): boolean {
-  if (c.type !== "int") return false;
-  for (let i = 0; i < c.length; i++) {
-    if (c.nulls?.[i] !== 1 && !Number.isSafeInteger(c.values[i])) return false;
-  }
-  return true;
 }

@@ -15,6 +15,9 @@ export function settingsOf(d: Deployment): Record<string, string | number | bool
     shadow: d.shadow,
     routing_key: d.routingKey ? formatRoutingKey(d.routingKey) : null,
     log_sampling: d.logSampling,
+    log_retention_ms: d.logRetentionMs,
+    archive_log: d.archiveLog,
+    features: d.features ? `${d.features.service} (missing: ${d.features.missing})` : null,
     status: d.status,
     description: d.description ?? null,
   };
@@ -53,8 +56,11 @@ export function patchBetween(before: Deployment, after: Deployment): DeploymentP
   if (before.shadow !== after.shadow) patch.shadow = after.shadow;
   if (!sameKey(before, after)) patch.routingKey = after.routingKey ?? null;
   if (before.logSampling !== after.logSampling) patch.logSampling = after.logSampling;
+  if (before.logRetentionMs !== after.logRetentionMs) patch.logRetentionMs = after.logRetentionMs;
+  if (before.archiveLog !== after.archiveLog) patch.archiveLog = after.archiveLog;
   if (before.status !== after.status) patch.status = after.status;
   if (before.description !== after.description) patch.description = after.description ?? null;
+  if (JSON.stringify(before.features) !== JSON.stringify(after.features)) patch.features = after.features ?? null;
   return patch;
 }
 

@@ -1,5 +1,6 @@
 /** Human-readable rendering of deployments and their events for the CLI (from the wire objects). */
 import type { DeploymentEventInfo, DeploymentInfo, ServingInstanceInfo } from "../../core/api/platform-routes.js";
+import { formatDuration } from "../../core/duration.js";
 import { alignRows } from "../../data/profile/format.js";
 import { formatRoutingKey } from "./routing-key.js";
 
@@ -30,6 +31,11 @@ function aliasChange(d: DeploymentInfo): string {
 
 function routing(d: DeploymentInfo): string {
   return d.routing_key ? formatRoutingKey(d.routing_key) : "-";
+}
+
+/** A retention in whole days when it is one (`30d`), else as durations are written elsewhere. */
+function retention(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : formatDuration(ms);
 }
 
 /** The deployment listing as an aligned table. */
@@ -67,6 +73,8 @@ export function formatDeployment(
     `  alias change: ${aliasChange(d)}`,
     `  routing key:  ${key}`,
     `  log sampling: ${d.log_sampling}`,
+    `  log kept:     ${retention(d.log_retention_ms)}${d.archive_log ? ", closed days archived to the artifact store" : ""}`,
+    `  features:     ${d.features ? `${d.features.service} (missing features: ${d.features.missing})` : "-"}`,
     `  created:      ${when(d.created_time)}`,
     `  updated:      ${when(d.updated_time)}`,
   ];

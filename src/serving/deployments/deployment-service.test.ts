@@ -78,6 +78,9 @@ describe("DeploymentService", () => {
       [{ name: "x", primary: "churn/1", shadow: true }, "shadow"],
       [{ name: "x", primary: "churn/1", candidate: "churn/2", shadow: true, candidateWeight: 5 }, "candidate_weight"],
       [{ name: "x", primary: "churn/1", logSampling: 1.5 }, "log_sampling"],
+      [{ name: "x", primary: "churn/1", logRetentionMs: 60_000 }, "log_retention_ms"],
+      [{ name: "x", primary: "churn/1", logRetentionMs: 1.5 * 3_600_000 + 0.5 }, "log_retention_ms"],
+      [{ name: "x", primary: "churn/1", archiveLog: "yes" as unknown as boolean }, "archive_log"],
       [{ name: "x", primary: "churn/1", routingKey: { source: "column", name: " " } }, "routing_key.name"],
       [{ name: "x", primary: "churn/1", routingKey: { source: "header", name: "bad header" } }, "routing_key"],
     ];
@@ -167,6 +170,19 @@ describe("DeploymentService", () => {
     await assert.rejects(service.addEvent({ deployment: "prod", type: "Bad Type", message: "" }), invalid("type"));
     await assert.rejects(service.events("prod", { limit: 0 }), invalid("limit"));
     await assert.rejects(service.events("nope"), { code: "RESOURCE_DOES_NOT_EXIST" });
+  });
+
+  test("log retention and archiving are settings like the others: validated, stored, recorded", async () => {
+    const d = await service.update("prod", { logRetentionMs: 7 * 86_400_000, archiveLog: true });
+    assert.equal(d.logRetentionMs, 7 * 86_400_000);
+    assert.equal(d.archiveLog, true);
+    const [event] = await service.events("prod", { limit: 1 });
+    assert.deepEqual(event?.data, {
+      log_retention_ms: { old: 30 * 86_400_000, new: 7 * 86_400_000 },
+      archive_log: { old: false, new: true },
+    });
+    const back = await service.update("prod", { logRetentionMs: 30 * 86_400_000, archiveLog: false });
+    assert.equal(back.archiveLog, false);
   });
 
   test("delete removes the deployment and leaves a deleted event", async () => {

@@ -25,6 +25,8 @@ import {
   normalizeModelRef,
   validateDeploymentName,
   validateDescription,
+  validateFeatures,
+  validateLogRetention,
   validateRoutingKey,
   validateSampling,
   validateStatus,
@@ -216,6 +218,10 @@ export class DeploymentService {
       clean.routingKey = validateRoutingKey(patch.routingKey);
     }
     if (patch.logSampling !== undefined) clean.logSampling = validateSampling(patch.logSampling);
+    if (patch.logRetentionMs !== undefined) clean.logRetentionMs = validateLogRetention(patch.logRetentionMs);
+    if (patch.archiveLog !== undefined && typeof patch.archiveLog !== "boolean") {
+      throw invalidParam("Invalid value for 'archive_log': expected true or false.");
+    }
     if (patch.status !== undefined) clean.status = validateStatus(patch.status);
     if (patch.description !== undefined && patch.description !== null) {
       clean.description = validateDescription(patch.description);
@@ -226,6 +232,7 @@ export class DeploymentService {
       );
     }
     if (patch.rollout !== undefined && patch.rollout !== null) clean.rollout = checkSettingsShape(patch.rollout);
+    if (patch.features !== undefined && patch.features !== null) clean.features = validateFeatures(patch.features);
     return clean;
   }
 
@@ -274,10 +281,14 @@ function applyPatch(current: Deployment, patch: DeploymentPatch): Deployment {
   if (patch.routingKey === null) delete next.routingKey;
   else if (patch.routingKey !== undefined) next.routingKey = patch.routingKey;
   if (patch.logSampling !== undefined) next.logSampling = patch.logSampling;
+  if (patch.logRetentionMs !== undefined) next.logRetentionMs = patch.logRetentionMs;
+  if (patch.archiveLog !== undefined) next.archiveLog = patch.archiveLog;
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.description === null) delete next.description;
   else if (patch.description !== undefined) next.description = patch.description;
   if (patch.onAliasChange !== undefined) next.onAliasChange = patch.onAliasChange;
+  if (patch.features === null) delete next.features;
+  else if (patch.features !== undefined) next.features = patch.features;
   if (patch.rollout === null) delete next.rollout;
   else if (patch.rollout !== undefined) next.rollout = mergeRolloutSettings(current.rollout, patch.rollout);
   return next;

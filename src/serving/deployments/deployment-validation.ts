@@ -4,7 +4,7 @@
  */
 import { invalidParam, isMwError } from "../../core/errors.js";
 import { parseModelRef } from "../model-resolver.js";
-import type { Deployment, DeploymentStatus, RoutingKey } from "./deployment.js";
+import type { Deployment, DeploymentFeatures, DeploymentStatus, RoutingKey } from "./deployment.js";
 import { isValidDeploymentName } from "./deployment.js";
 
 const MAX_DESCRIPTION = 5000;
@@ -54,6 +54,33 @@ export function validateSampling(sampling: number): number {
     throw invalidParam(`Invalid value for 'log_sampling': expected a number from 0 to 1, got ${sampling}.`);
   }
   return sampling;
+}
+
+/** Shortest and longest prediction-log retention: an hour to ten years. */
+export const MIN_LOG_RETENTION_MS = 3_600_000;
+export const MAX_LOG_RETENTION_MS = 3650 * 86_400_000;
+
+/** A log retention in milliseconds: a whole number from an hour to ten years. */
+export function validateLogRetention(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < MIN_LOG_RETENTION_MS || ms > MAX_LOG_RETENTION_MS) {
+    throw invalidParam(
+      `Invalid value for 'log_retention_ms': expected whole milliseconds from ${MIN_LOG_RETENTION_MS} (1h) to ${MAX_LOG_RETENTION_MS} (3650d), got ${ms}.`,
+    );
+  }
+  return ms;
+}
+
+/** A feature service name and a missing-feature policy; invalidParam naming the field. */
+export function validateFeatures(f: DeploymentFeatures): DeploymentFeatures {
+  const { service, missing } = (f ?? {}) as Partial<DeploymentFeatures>;
+  if (typeof service !== "string" || !/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(service))
+    throw invalidParam(
+      `Invalid value for 'features.service': expected a feature service name, got ${JSON.stringify(service)}.`,
+    );
+  const policy = missing ?? "fail";
+  if (policy !== "fail" && policy !== "null")
+    throw invalidParam(`Invalid value for 'features.missing': expected fail or null, got ${JSON.stringify(missing)}.`);
+  return { service, missing: policy };
 }
 
 /** A routing key with a known source and a usable name; header names come back lower-cased. */

@@ -32,6 +32,16 @@ export interface DeploymentRolloutSettings {
   notifyUrl?: string;
 }
 
+/**
+ * Online features for a deployment: requests carry the service's entity keys (and any request-time
+ * inputs); the server fetches the service's features and scores. A feature not found or older than
+ * its view's ttl fails the request (`fail`, 4xx naming it) or reaches the model as null (`null`).
+ */
+export interface DeploymentFeatures {
+  service: string;
+  missing: "fail" | "null";
+}
+
 /** One deployment: a primary model and optionally a candidate taking a share of traffic or a shadow copy. */
 export interface Deployment {
   name: string;
@@ -56,6 +66,12 @@ export interface Deployment {
   routingKey?: RoutingKey;
   /** Share (0–1) of requests whose rows are written to the prediction log. */
   logSampling: number;
+  /** How long logged rows (and their feedback) are kept, in milliseconds. */
+  logRetentionMs: number;
+  /** Closed days of the log are exported to the artifact store before retention removes them. */
+  archiveLog: boolean;
+  /** The feature service requests are completed from (absent: requests carry every input). */
+  features?: DeploymentFeatures;
   status: DeploymentStatus;
   /** Incremented by every change; serving runtimes reload when it moves. */
   generation: number;
@@ -66,7 +82,10 @@ export interface Deployment {
 
 export type DeploymentStatus = "active" | "stopped";
 
-/** Fields of a new deployment; the rest take defaults (weight 0, no shadow, sampling 1, active). */
+/** A deployment's prediction-log retention when none is set: 30 days. */
+export const DEFAULT_LOG_RETENTION_MS = 30 * 86_400_000;
+
+/** Fields of a new deployment; the rest take defaults (weight 0, no shadow, sampling 1, 30 days' log, active). */
 export interface NewDeployment {
   name: string;
   primary: string;
@@ -78,6 +97,9 @@ export interface NewDeployment {
   shadow?: boolean;
   routingKey?: RoutingKey;
   logSampling?: number;
+  logRetentionMs?: number;
+  archiveLog?: boolean;
+  features?: DeploymentFeatures;
   description?: string;
 }
 
@@ -94,6 +116,9 @@ export interface DeploymentPatch {
   shadow?: boolean;
   routingKey?: RoutingKey | null;
   logSampling?: number;
+  logRetentionMs?: number;
+  archiveLog?: boolean;
+  features?: DeploymentFeatures | null;
   status?: DeploymentStatus;
   description?: string | null;
 }

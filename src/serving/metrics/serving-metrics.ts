@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from "prom-client";
+import { ServingActivity } from "../../core/threads/serving-activity.js";
 import { BucketHistogram, type HistogramCells } from "./bucket-histogram.js";
 import { LATENCY_BUCKETS, SCORE_BUCKETS } from "./buckets.js";
 import { type Cell, cellCounter, cellGauge } from "./cell-metrics.js";
@@ -123,6 +124,8 @@ export class ServingMetrics {
   }));
   private readonly inFlightCells = new Map<string, Cell>();
   private readonly served = new Map<string, VariantLabels[]>();
+  /** Requests started, shared with background threads that give way while requests flow. */
+  readonly activity = new ServingActivity();
   private readonly setLogReader: (read: LogStatsReader) => void;
 
   constructor() {
@@ -132,6 +135,7 @@ export class ServingMetrics {
 
   /** Counts a request as in flight for the deployment. */
   requestStarted(deployment: string): void {
+    this.activity.mark();
     this.inFlightCell(deployment).value++;
   }
 

@@ -90,6 +90,12 @@ export interface PredictionLogStore {
    * variants of that request, so a shadow copy is labelled with its primary). Newest first.
    */
   listLabeledScores(query: LabeledScoreQuery): Promise<LabeledScore[]>;
+  /**
+   * When the predictions each feedback record refers to were made (by the rule of
+   * {@link listLabeledScores}): its request's row, or the latest prediction with its routing key
+   * at or before the feedback's time; undefined while no such prediction is logged.
+   */
+  feedbackTargetTimes(records: readonly FeedbackRecord[]): Promise<(number | undefined)[]>;
   /** How many predictions a deployment has logged. */
   countPredictions(deployment: string): Promise<number>;
   /** Release what the store holds beyond the platform's connection (e.g. a writer thread). */

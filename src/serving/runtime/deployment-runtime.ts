@@ -7,6 +7,7 @@
 import type { Clock } from "../../core/clock.js";
 import { MwError } from "../../core/errors.js";
 import type { Deployment } from "../deployments/deployment.js";
+import type { FeatureLookup, FeatureLookupFactory } from "../features/feature-lookup.js";
 import type { ModelRef, ResolvedModel } from "../model-resolver.js";
 import { parseModelRef } from "../model-resolver.js";
 import type { ServingSnapshot } from "./serving-snapshot.js";
@@ -44,6 +45,8 @@ export interface RuntimeDeps {
    * fetched again at once, a model that cannot load is not retried in a loop.
    */
   retryAfterMs?: number;
+  /** Plans a deployment's feature service (absent: deployments with one fail to load). */
+  features?: FeatureLookupFactory;
 }
 
 interface Target {
@@ -83,7 +86,11 @@ export class DeploymentRuntime {
     const primary = await this.loadOrReport(target.primary);
     let candidate: ResolvedModel | undefined;
     if (target.candidate) candidate = await this.loadOrReport(target.candidate).catch(() => undefined);
-    this.swap(target, primary, candidate);
+    const features = await this.lookupFor(target.deployment).catch((e: unknown) => {
+      this.noteError(e);
+      throw e;
+    });
+    this.swap(target, primary, candidate, features);
     return this.current;
   }
 
@@ -122,7 +129,7 @@ export class DeploymentRuntime {
       this.lastError = undefined;
       if (cur.generation === target.deployment.generation) return false;
       // Only routing settings changed: no load needed.
-      this.swap(target, cur.primary.model, cur.candidate?.model);
+      this.swap(target, cur.primary.model, cur.candidate?.model, await this.lookupFor(target.deployment));
       return true;
     }
     const key = targetKey(target);
@@ -131,7 +138,7 @@ export class DeploymentRuntime {
     try {
       const primary = await this.load(target.primary);
       const candidate = target.candidate ? await this.load(target.candidate) : undefined;
-      this.swap(target, primary, candidate);
+      this.swap(target, primary, candidate, await this.lookupFor(target.deployment));
       this.failedUntil.delete(key);
       this.lastError = undefined;
       return true;
@@ -185,9 +192,25 @@ export class DeploymentRuntime {
     }
   }
 
-  private swap(target: Target, primary: ResolvedModel, candidate: ResolvedModel | undefined): void {
+  /** The deployment's feature service, planned (the same plan while the service is unchanged). */
+  private async lookupFor(d: Deployment): Promise<FeatureLookup | undefined> {
+    if (!d.features) return undefined;
+    if (!this.deps.features)
+      throw new MwError(
+        "INVALID_STATE",
+        `Deployment '${d.name}' names feature service '${d.features.service}' but this server has no online feature store.`,
+      );
+    return this.deps.features(d.features);
+  }
+
+  private swap(
+    target: Target,
+    primary: ResolvedModel,
+    candidate: ResolvedModel | undefined,
+    features: FeatureLookup | undefined,
+  ): void {
     const before = this.snap;
-    const next = makeSnapshot(target.deployment, primary, candidate);
+    const next = makeSnapshot(target.deployment, primary, candidate, features);
     this.snap = next;
     const served = [next.primary, ...(next.candidate ? [next.candidate] : [])].map((v) => ({
       variant: v.kind,

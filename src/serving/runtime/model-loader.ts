@@ -97,9 +97,11 @@ export class ModelLoader {
 
 /**
  * Score an all-missing row: proves the model predicts; in-process models score it a few times to
- * compile their hot paths.
+ * compile their hot paths. Remote models are not sent one: loading already asked the endpoint, and
+ * a server that takes no missing values would refuse it.
  */
 export async function warmUp(model: LoadedModel, rounds = 50): Promise<void> {
+  if (model.runtime === "remote") return;
   const table = new Table(model.signature.inputs.map((i) => missingColumn(i.name, i.type)));
   const sync = model.predictSync;
   if (sync) for (let r = 0; r < rounds; r++) sync(table);

@@ -2,6 +2,7 @@
 import { MwError } from "../../core/errors.js";
 import type { ModelSignature, SignatureInput } from "../../learn/package/model-package.js";
 import type { Deployment, RoutingKey } from "../deployments/deployment.js";
+import type { FeatureLookup } from "../features/feature-lookup.js";
 import type { ResolvedModel } from "../model-resolver.js";
 
 /** One model answering for a deployment, with its metric labels ready. */
@@ -28,10 +29,17 @@ export interface ServingSnapshot {
   signature: ModelSignature;
   /** The same without optional inputs (V2 tensors are matched by position as well as name). */
   v2Signature: ModelSignature;
+  /** The deployment's feature service: MLflow-protocol requests are completed from the online store. */
+  features?: FeatureLookup;
 }
 
 /** Build a snapshot; a candidate whose inputs conflict with the primary's is refused. */
-export function makeSnapshot(d: Deployment, primary: ResolvedModel, candidate?: ResolvedModel): ServingSnapshot {
+export function makeSnapshot(
+  d: Deployment,
+  primary: ResolvedModel,
+  candidate?: ResolvedModel,
+  features?: FeatureLookup,
+): ServingSnapshot {
   const variant = (kind: ServedVariant["kind"], model: ResolvedModel): ServedVariant => ({
     kind,
     model,
@@ -50,6 +58,10 @@ export function makeSnapshot(d: Deployment, primary: ResolvedModel, candidate?: 
     signature: withRoutingColumn(models, d.routingKey),
     v2Signature: models,
   };
+  if (features) {
+    snap.signature = features.requestSignature(snap.signature);
+    snap.features = features;
+  }
   if (candidate) snap.candidate = variant("candidate", candidate);
   if (d.routingKey) snap.routingKey = d.routingKey;
   return snap;

@@ -1,4 +1,6 @@
 /** MLflow `/invocations`: a body in, the scored parts and the `{"predictions": [...]}` answer out. */
+
+import type { FeatureLookup } from "../features/feature-lookup.js";
 import { formatPredictions, parseScoringCsv, parseScoringJson } from "../protocols/mlflow/index.js";
 import type { ScoringContext } from "./after-response.js";
 import { parseJson, score } from "./request-scoring.js";
@@ -23,6 +25,7 @@ export function invoke(
   opts: InvocationOptions,
 ): InvocationAnswer | Promise<InvocationAnswer> {
   const snap = ctx.snap;
+  if (snap.features) return invokeWithFeatures(ctx, format, text, headerKey, opts, snap.features);
   let parts: ScoredPart[] | Promise<ScoredPart[]> | undefined;
   let numRows = 1;
   if (format === "csv") {
@@ -39,6 +42,24 @@ export function invoke(
     }
   }
   return parts instanceof Promise ? parts.then((p) => answerOf(p, numRows)) : answerOf(parts, numRows);
+}
+
+/** Parse the entity keys and request-time inputs, complete them from the online store, then score. */
+async function invokeWithFeatures(
+  ctx: ScoringContext,
+  format: "json" | "csv",
+  text: string,
+  headerKey: string | undefined,
+  opts: InvocationOptions,
+  features: FeatureLookup,
+): Promise<InvocationAnswer> {
+  const signature = ctx.snap.signature;
+  const parsed =
+    format === "csv"
+      ? parseScoringCsv(text, signature, { maxRows: opts.maxRows })
+      : parseScoringJson(parseJson(text), signature, { maxRows: opts.maxRows });
+  const table = await features.complete(parsed);
+  return answerOf(await score(ctx, table, headerKey, opts.random), table.numRows);
 }
 
 /** The `/invocations` answer. */

@@ -6,6 +6,7 @@ import type { Predictor } from "../../learn/package/load-model.js";
 import { nativeModel } from "../../runtimes/native/native-runtime.js";
 import type { LoadedModel } from "../../runtimes/runtime.js";
 import type { Deployment } from "../deployments/deployment.js";
+import { DEFAULT_LOG_RETENTION_MS } from "../deployments/deployment.js";
 import { ServingMetrics } from "../metrics/serving-metrics.js";
 import type { ResolvedModel } from "../model-resolver.js";
 import type { ModelSource, RuntimeObserver } from "../runtime/deployment-runtime.js";
@@ -58,6 +59,8 @@ export function deploymentOf(fields: Partial<Deployment> & { name: string; prima
     shadow: false,
     onAliasChange: "swap",
     logSampling: 1,
+    logRetentionMs: DEFAULT_LOG_RETENTION_MS,
+    archiveLog: false,
     status: "active",
     generation: 1,
     createdTime: 0,

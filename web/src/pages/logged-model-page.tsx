@@ -8,6 +8,7 @@ import type { FileInfo } from "../../../src/core/api/mlflow-entities";
 import { LoggedModelFacts } from "../components/logged-models/logged-model-facts";
 import { RegisteredVersions } from "../components/logged-models/registered-versions";
 import { KeyValueTable } from "../components/runs/key-value-table";
+import { ParamsSection } from "../components/runs/params-section";
 import { TagsSection } from "../components/runs/tags-section";
 import { ErrorBox, Loading } from "../components/status";
 import { mlflow, proxiedArtifactUrl } from "../lib/api";
@@ -40,7 +41,7 @@ export function LoggedModelPage({ modelId }: { modelId: string }): ReactNode {
           <LoggedModelFacts model={model} />
           <RegisteredVersions modelId={modelId} />
           <Metrics metrics={model.data.metrics ?? []} />
-          <Params model={model} />
+          <ParamsSection params={model.data.params ?? []} />
           <TagsSection tags={model.info.tags ?? []} />
           <Files model={model} />
         </>
@@ -71,27 +72,6 @@ function Metrics({ metrics }: { metrics: LoggedModelMetric[] }): ReactNode {
           formatTime(m.timestamp),
         ]}
         empty="No metrics logged for this model."
-      />
-    </section>
-  );
-}
-
-function Params({ model }: { model: LoggedModel }): ReactNode {
-  return (
-    <section>
-      <h2>Parameters</h2>
-      <KeyValueTable
-        label="Parameters"
-        rows={model.data.params ?? []}
-        rowKey={(p) => p.key}
-        headers={["Name", "Value"]}
-        cells={(p) => [
-          p.key,
-          <span key="v" className="mono">
-            {p.value}
-          </span>,
-        ]}
-        empty="No parameters logged."
       />
     </section>
   );

@@ -9,6 +9,7 @@ import type { ChartAxis } from "../components/runs/axis-select";
 import { AxisSelect } from "../components/runs/axis-select";
 import { KeyValueTable } from "../components/runs/key-value-table";
 import { MetricHistoryChart } from "../components/runs/metric-history-chart";
+import { ParamsSection } from "../components/runs/params-section";
 import { RunFacts } from "../components/runs/run-facts";
 import { TagsSection } from "../components/runs/tags-section";
 import { ErrorBox, Loading } from "../components/status";
@@ -43,7 +44,7 @@ export function RunPage({ runId, query }: { runId: string; query: URLSearchParam
       <ErrorBox error={loaded.error} />
       <Loading when={loaded.loading && !run} />
       {run ? <RunFacts run={run} /> : null}
-      {run ? <Params run={run} /> : null}
+      {run ? <ParamsSection params={run.data.params ?? []} /> : null}
       <section>
         <h2>Metrics</h2>
         {/* The chart does not wait for the run: with ?metric=KEY both requests go out at once. */}
@@ -103,27 +104,6 @@ function useScrollWhenAsked(
     ref.current?.scrollIntoView({ block: "start" });
   }, [drawn, runShown, metric]);
   return { ref, onDrawn };
-}
-
-function Params({ run }: { run: Run }): ReactNode {
-  return (
-    <section>
-      <h2>Parameters</h2>
-      <KeyValueTable
-        label="Parameters"
-        rows={run.data.params ?? []}
-        rowKey={(p) => p.key}
-        headers={["Name", "Value"]}
-        cells={(p) => [
-          p.key,
-          <span key="v" className="mono">
-            {p.value}
-          </span>,
-        ]}
-        empty="No parameters logged."
-      />
-    </section>
-  );
 }
 
 function Metrics({ run, current, onPick }: { run: Run; current: string; onPick: (k: string) => void }): ReactNode {

@@ -83,3 +83,27 @@ test("the lock passes to the next waiter in a later turn of the event loop, so o
   await Promise.all([a, b]);
   assert.deepEqual(order, ["a", "other work", "b"]);
 });
+
+test("a process that opens the file while another holds the write lock starts (its planner statistics wait)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-lock-open-"));
+  const path = join(dir, "db.sqlite");
+  const first = openSqlite(path);
+  await first.exec("CREATE TABLE t (x INTEGER, y TEXT); CREATE INDEX t_by_x ON t (x)");
+  await first.insertMany(
+    "t",
+    ["x", "y"],
+    Array.from({ length: 2000 }, (_, i) => [i % 50, `row ${i}`]),
+  );
+  await first.close();
+  // A replica starting at the same moment: the other's migrations hold the write lock.
+  const other = new BetterSqlite3(path);
+  other.exec("BEGIN EXCLUSIVE");
+  try {
+    const db = openSqlite(path, { lockWaitMs: 300 });
+    await db.close();
+  } finally {
+    other.exec("COMMIT");
+    other.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -25,12 +25,25 @@ export const sqliteDialect: SqlDialect = {
   lockForMigration: async () => {},
 };
 
+/** How a connection is opened. */
+export interface SqliteOpenOptions {
+  /** Longest a statement waits for another process's write lock (default 10 s). */
+  lockWaitMs?: number;
+  /**
+   * A second connection to a file the process has open already (a worker thread's): no
+   * checkpointer, no planner maintenance, a smaller page cache; `readonly` opens it read-only.
+   */
+  auxiliary?: { readonly?: boolean };
+}
+
 /**
  * Open (creating if needed, owner-only: 0600 in a 0700 folder) a SQLite database file; `:memory:`
  * works too. `lockWaitMs` bounds how long a statement waits for another process's write lock
  * (default 10 s); the waiting happens between event-loop turns, never inside the driver.
  */
-export function openSqlite(path: string, options: { lockWaitMs?: number } = {}): Database {
+export function openSqlite(path: string, options: SqliteOpenOptions = {}): Database {
+  const lockWaitMs = options.lockWaitMs ?? 10_000;
+  if (options.auxiliary) return openAuxiliary(path, lockWaitMs, options.auxiliary.readonly === true);
   if (path !== ":memory:") {
     ensurePrivateDir(dirname(path));
     // SQLite gives the -wal and -shm files the mode of the database file, so they are 0600 too.
@@ -53,14 +66,33 @@ export function openSqlite(path: string, options: { lockWaitMs?: number } = {}):
   // which blocked start-up (and the hourly run, on the event loop) for seconds once the prediction
   // log held a million rows.
   db.pragma("analysis_limit = 1000");
-  db.pragma("optimize = 0x10002");
+  try {
+    db.pragma("optimize = 0x10002");
+  } catch (e) {
+    // Another process holds the write lock (say, a replica starting at the same moment runs the
+    // migrations): the statistics wait for the periodic run rather than failing the start.
+    if (!isBusy(e)) throw e;
+  }
   // 64 MiB page cache: search joins over 100k runs touch many index pages.
   db.pragma("cache_size = -65536");
-  const lockWaitMs = options.lockWaitMs ?? 10_000;
   if (path === ":memory:") return new SqliteDatabase(db, lockWaitMs);
   const checkpointer = startCheckpointer(path);
   db.pragma("wal_autocheckpoint = 0");
   return new SqliteDatabase(db, lockWaitMs, checkpointer);
+}
+
+/** A worker thread's connection to an existing WAL database (its process checkpoints it). */
+function openAuxiliary(path: string, lockWaitMs: number, readonly: boolean): Database {
+  const db = new BetterSqlite3(path, { readonly, fileMustExist: true });
+  db.pragma(`busy_timeout = ${BUSY_SPIN_MS}`);
+  db.pragma("case_sensitive_like = ON");
+  if (!readonly) {
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("wal_autocheckpoint = 0");
+  }
+  db.pragma("cache_size = -16384");
+  return new SqliteDatabase(db, lockWaitMs, undefined, false);
 }
 
 /** How long the driver itself may block on a lock before handing back to the event loop. */
@@ -138,17 +170,20 @@ class SqliteDatabase extends SqliteQueryable implements Database {
   readonly dialect = sqliteDialect;
   private readonly mutex = new Mutex();
   private readonly tx: SqliteQueryable;
-  private readonly optimizer: NodeJS.Timeout;
+  private readonly optimizer: NodeJS.Timeout | undefined;
 
   constructor(
     db: BetterSqlite3.Database,
     private readonly lockWaitMs: number,
     private readonly checkpointer?: Checkpointer,
+    optimize = true,
   ) {
     super(db);
     this.tx = new SqliteQueryable(db);
-    this.optimizer = setInterval(() => void this.exec("PRAGMA optimize").catch(() => {}), OPTIMIZE_EVERY_MS);
-    this.optimizer.unref();
+    if (optimize) {
+      this.optimizer = setInterval(() => void this.exec("PRAGMA optimize").catch(() => {}), OPTIMIZE_EVERY_MS);
+      this.optimizer.unref();
+    }
   }
 
   /**

@@ -53,7 +53,13 @@ async function startLocal(): Promise<Running> {
   return {
     endpoint: line.trim(),
     stop: async () => {
-      child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, "exit");
+        // Held until it is gone (it was unref'd so that it never keeps a test process alive).
+        child.ref();
+        child.kill("SIGTERM");
+        await exited;
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -63,7 +69,29 @@ async function startLocal(): Promise<Running> {
 export async function testBucket(): Promise<TestBucket> {
   const fromEnv = process.env.MODELWORKS_TEST_S3_ENDPOINT;
   shared ??= fromEnv ? Promise.resolve({ endpoint: fromEnv, stop: async () => {} }) : startLocal();
-  const { endpoint } = await shared;
+  return bucketOn((await shared).endpoint);
+}
+
+/**
+ * A server of the caller's own with one bucket, for tests of an outage: `stop` ends the server
+ * (the bucket's client is left to the caller's requests, which then fail to connect).
+ */
+export async function ownTestBucket(): Promise<TestBucket & { stop(): Promise<void> }> {
+  const server = await startLocal();
+  const b = await bucketOn(server.endpoint);
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= server.stop());
+  return {
+    ...b,
+    stop,
+    close: async () => {
+      b.client.destroy();
+      await stop();
+    },
+  };
+}
+
+async function bucketOn(endpoint: string): Promise<TestBucket> {
   const settings: S3Settings = { endpoint, forcePathStyle: true, region: "us-east-1", ...CREDENTIALS, maxAttempts: 2 };
   const client = s3Client(settings);
   const bucket = `mw-test-${randomBytes(6).toString("hex")}`;

@@ -74,7 +74,20 @@ export class SqlMonitorStore implements MonitorStore {
 
   async addResults(results: readonly MonitorResult[]): Promise<void> {
     if (results.length === 0) return;
-    await this.db.insertMany("monitor_results", RESULT_COLUMNS, results.map(resultValues));
+    await this.db.transaction(async (tx) => {
+      await tx.insertMany("monitor_results", RESULT_COLUMNS, results.map(resultValues));
+      for (const r of results) {
+        if (r.modelName === undefined || r.modelVersion === undefined) continue;
+        await tx.run(
+          `INSERT INTO monitor_latest (deployment, model_name, model_version, result_id, time) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (deployment, model_name, model_version) DO UPDATE SET result_id = excluded.result_id,
+             time = excluded.time
+           WHERE excluded.time > monitor_latest.time
+             OR (excluded.time = monitor_latest.time AND excluded.result_id > monitor_latest.result_id)`,
+          [r.deployment, r.modelName, r.modelVersion, r.id, r.time],
+        );
+      }
+    });
   }
 
   async listResults(q: ResultQuery): Promise<MonitorResult[]> {
@@ -92,6 +105,10 @@ export class SqlMonitorStore implements MonitorStore {
       where.push("model_version = ?");
       params.push(q.modelVersion);
     }
+    if (q.before !== undefined) {
+      where.push("(time < ? OR (time = ? AND id < ?))");
+      params.push(q.before.time, q.before.time, q.before.id);
+    }
     params.push(limitOf(q.limit));
     const rows = await this.db.all<ResultRow>(
       `SELECT ${RESULTS} FROM monitor_results WHERE ${where.join(" AND ")} ORDER BY time DESC, id DESC LIMIT ?`,
@@ -101,13 +118,10 @@ export class SqlMonitorStore implements MonitorStore {
   }
 
   async latestResults(deployment: string): Promise<MonitorResult[]> {
+    const cols = RESULT_COLUMNS.map((c) => `r.${c}`).join(", ");
     const rows = await this.db.all<ResultRow>(
-      `SELECT ${RESULTS} FROM (
-         SELECT r.*, ROW_NUMBER() OVER (
-           PARTITION BY model_name, model_version ORDER BY time DESC, id DESC
-         ) AS pick
-         FROM monitor_results r WHERE deployment = ? AND model_name IS NOT NULL
-       ) latest WHERE pick = 1 ORDER BY time DESC, model_name, model_version`,
+      `SELECT ${cols} FROM monitor_latest l JOIN monitor_results r ON r.id = l.result_id
+       WHERE l.deployment = ? ORDER BY r.time DESC, r.model_name, r.model_version`,
       [deployment],
     );
     return rows.map(toResult);

@@ -2,7 +2,7 @@
  * A platform on a temporary home with a real churn model (GBDT on the Telco table) registered and
  * deployed, and helpers that log its predictions and their outcomes as serving would.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,10 +20,11 @@ import { writeModelPackage } from "../../../learn/package/model-package.js";
 import { fitTelcoPackage, telcoRecord } from "../../../learn/test-support/telco-models.js";
 import type { Platform } from "../../../server/open-platform.js";
 import { openPlatform } from "../../../server/open-platform.js";
-import { SqlPredictionLogStore } from "../../../serving/prediction-log/sql/sql-prediction-log-store.js";
+import type { PredictionLogStore } from "../../../serving/prediction-log/prediction-log-store.js";
 import { parseScoringJson } from "../../../serving/protocols/mlflow/parse-json.js";
 import { prepareReference, referenceToJson } from "../../drift/drift-reference.js";
 import { outcomeClass, realizedPerformance } from "../realized-performance.js";
+import { aggregatedLog } from "../windows/test-support/aggregated-log.js";
 
 export interface TelcoWorld {
   home: string;
@@ -31,7 +32,8 @@ export interface TelcoWorld {
   telco: Table;
   pkg: ModelPackage;
   predictor: Predictor;
-  log: SqlPredictionLogStore;
+  /** The platform's prediction log, keeping the window aggregates as serving does. */
+  log: PredictionLogStore;
   /** The model's in-sample AUC and log loss (logged on the registered versions' runs as roc_auc and log_loss). */
   trainingAuc: number;
   trainingLogLoss: number;
@@ -46,12 +48,12 @@ export interface RegisterOptions {
   trainingFile?: string;
 }
 
-/** Fit the model once and open a platform on a fresh home. */
-export async function telcoWorld(): Promise<TelcoWorld> {
+/** Fit the model once and open a platform on a fresh home (`dataRoots`: the server's `--data-root` folders). */
+export async function telcoWorld(dataRoots: string[] = []): Promise<TelcoWorld> {
   const home = mkdtempSync(join(tmpdir(), "mw-monitor-"));
   // Notifications in these tests go to loopback (capture servers, closed ports), refused unless listed.
   const outbound = OutboundPolicy.parse(["127.0.0.1"]);
-  const platform = await openPlatform(resolveConfig({ home }, {}, home), { outbound });
+  const platform = await openPlatform(resolveConfig({ home, "data-root": dataRoots }, {}, home), { outbound });
   const telco = await readTable(TELCO_CSV);
   const pkg = await fitTelcoPackage(telco, 20);
   const predictor = predictorFor(pkg);
@@ -72,7 +74,7 @@ export async function telcoWorld(): Promise<TelcoWorld> {
     telco,
     pkg,
     predictor,
-    log: new SqlPredictionLogStore(platform.db),
+    log: aggregatedLog(platform.db, (name, version) => platform.monitoring.aggregateSpec(name, version)),
     trainingAuc: perf.auc as number,
     trainingLogLoss: perf.logLoss as number,
     close: async () => {
@@ -99,7 +101,13 @@ export async function registerTelco(w: TelcoWorld, name: string, o: RegisterOpti
     await p.tracking.logInputs(runId, [
       {
         tags: [{ key: "mlflow.data.context", value: "training" }],
-        dataset: { name: "telco", digest: "d", source_type: "local", source: o.trainingFile },
+        // Datasets are kept once per name and digest: another file is another digest.
+        dataset: {
+          name: "telco",
+          digest: createHash("sha256").update(o.trainingFile).digest("hex").slice(0, 8),
+          source_type: "local",
+          source: o.trainingFile,
+        },
       },
     ]);
   }

@@ -4,6 +4,7 @@ import type {
   AliasChangePolicy,
   Deployment,
   DeploymentEvent,
+  DeploymentFeatures,
   DeploymentPatch,
   DeploymentRolloutSettings,
   DeploymentStatus,
@@ -22,6 +23,8 @@ export interface DeploymentRow {
   routing_key_source: string | null;
   routing_key_name: string | null;
   log_sampling: number | string;
+  log_retention_ms: Int;
+  archive_log: Int;
   status: string;
   generation: Int;
   description: string | null;
@@ -30,6 +33,7 @@ export interface DeploymentRow {
   on_alias_change: string;
   primary_version: string | null;
   rollout_json: string | null;
+  features_json: string | null;
 }
 
 export interface EventRow {
@@ -43,7 +47,7 @@ export interface EventRow {
 }
 
 export const DEPLOYMENT_COLUMNS =
-  "name, primary_ref, candidate_ref, candidate_weight, shadow, routing_key_source, routing_key_name, log_sampling, status, generation, description, created_time, updated_time, on_alias_change, primary_version, rollout_json";
+  "name, primary_ref, candidate_ref, candidate_weight, shadow, routing_key_source, routing_key_name, log_sampling, log_retention_ms, archive_log, status, generation, description, created_time, updated_time, on_alias_change, primary_version, rollout_json, features_json";
 
 export const EVENT_COLUMNS = "id, deployment, time, seq, type, message, data_json";
 
@@ -59,6 +63,8 @@ export function toDeployment(r: DeploymentRow): Deployment {
       ? { routingKey: { source: r.routing_key_source as RoutingKey["source"], name: r.routing_key_name } }
       : {}),
     logSampling: Number(r.log_sampling),
+    logRetentionMs: Number(r.log_retention_ms),
+    archiveLog: Number(r.archive_log) !== 0,
     status: r.status as DeploymentStatus,
     generation: Number(r.generation),
     ...(r.description !== null ? { description: r.description } : {}),
@@ -67,6 +73,7 @@ export function toDeployment(r: DeploymentRow): Deployment {
     onAliasChange: r.on_alias_change as AliasChangePolicy,
     ...(r.primary_version !== null ? { primaryVersion: r.primary_version } : {}),
     ...(r.rollout_json !== null ? { rollout: JSON.parse(r.rollout_json) as DeploymentRolloutSettings } : {}),
+    ...(r.features_json != null ? { features: JSON.parse(r.features_json) as DeploymentFeatures } : {}),
   };
 }
 
@@ -99,10 +106,14 @@ export function patchColumns(patch: DeploymentPatch): { sets: string[]; values: 
     set("routing_key_name", patch.routingKey?.name ?? null);
   }
   if (patch.logSampling !== undefined) set("log_sampling", patch.logSampling);
+  if (patch.logRetentionMs !== undefined) set("log_retention_ms", patch.logRetentionMs);
+  if (patch.archiveLog !== undefined) set("archive_log", patch.archiveLog ? 1 : 0);
   if (patch.status !== undefined) set("status", patch.status);
   if (patch.description !== undefined) set("description", patch.description);
   if (patch.onAliasChange !== undefined) set("on_alias_change", patch.onAliasChange);
   if (patch.primaryVersion !== undefined) set("primary_version", patch.primaryVersion);
   if (patch.rollout !== undefined) set("rollout_json", patch.rollout === null ? null : JSON.stringify(patch.rollout));
+  if (patch.features !== undefined)
+    set("features_json", patch.features === null ? null : JSON.stringify(patch.features));
   return { sets, values };
 }

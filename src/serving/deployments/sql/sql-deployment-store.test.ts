@@ -53,6 +53,8 @@ for (const backend of testBackends()) {
         candidateWeight: 0,
         shadow: false,
         logSampling: 1,
+        logRetentionMs: 30 * 86_400_000,
+        archiveLog: false,
         status: "active",
         generation: 1,
         createdTime: 1000,
@@ -70,9 +72,13 @@ for (const backend of testBackends()) {
         shadow: false,
         routingKey: { source: "header", name: "x-customer" },
         logSampling: 0.25,
+        logRetentionMs: 7 * 86_400_000,
+        archiveLog: true,
         description: "all fields",
       });
       assert.deepEqual(await store.get("full"), d);
+      assert.equal(d.logRetentionMs, 7 * 86_400_000);
+      assert.equal(d.archiveLog, true);
       assert.equal(d.candidate, "churn/2");
       assert.deepEqual(d.routingKey, { source: "header", name: "x-customer" });
     });

@@ -4,7 +4,7 @@ import type { Clock } from "../../../core/clock.js";
 import type { Database, Queryable, SqlValue } from "../../../core/db/database.js";
 import { invalidParam, MwError, notFound } from "../../../core/errors.js";
 import type { Deployment, DeploymentEvent, DeploymentPatch, DeploymentStatus, NewDeployment } from "../deployment.js";
-import { isValidDeploymentName } from "../deployment.js";
+import { DEFAULT_LOG_RETENTION_MS, isValidDeploymentName } from "../deployment.js";
 import type { DeploymentStore } from "../deployment-store.js";
 import type { ServingReport } from "../serving-report.js";
 import type { DeploymentRow, EventRow } from "./deployment-rows.js";
@@ -35,11 +35,14 @@ export class SqlDeploymentStore implements DeploymentStore {
       ...(input.primaryVersion !== undefined ? { primaryVersion: input.primaryVersion } : {}),
       onAliasChange: input.onAliasChange ?? "rollout",
       ...(input.rollout !== undefined ? { rollout: input.rollout } : {}),
+      ...(input.features !== undefined ? { features: input.features } : {}),
       ...(input.candidate !== undefined ? { candidate: input.candidate } : {}),
       candidateWeight: input.candidateWeight ?? 0,
       shadow: input.shadow ?? false,
       ...(input.routingKey ? { routingKey: { ...input.routingKey } } : {}),
       logSampling: input.logSampling ?? 1,
+      logRetentionMs: input.logRetentionMs ?? DEFAULT_LOG_RETENTION_MS,
+      archiveLog: input.archiveLog ?? false,
       status: "active",
       generation: 1,
       ...(input.description !== undefined ? { description: input.description } : {}),
@@ -185,6 +188,8 @@ function rowValues(d: Deployment): SqlValue[] {
     d.routingKey?.source ?? null,
     d.routingKey?.name ?? null,
     d.logSampling,
+    d.logRetentionMs,
+    d.archiveLog ? 1 : 0,
     d.status,
     d.generation,
     d.description ?? null,
@@ -193,5 +198,6 @@ function rowValues(d: Deployment): SqlValue[] {
     d.onAliasChange,
     d.primaryVersion ?? null,
     d.rollout === undefined ? null : JSON.stringify(d.rollout),
+    d.features === undefined ? null : JSON.stringify(d.features),
   ];
 }

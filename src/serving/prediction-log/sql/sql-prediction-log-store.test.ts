@@ -5,6 +5,7 @@ import { migrate } from "../../../core/db/migrate.js";
 import { testBackends } from "../../../core/db/test-support/backends.js";
 import { isMwError } from "../../../core/errors.js";
 import { servingMigrations } from "../../migrations.js";
+import { newRequestId } from "../../scoring/request-id.js";
 import type { FeedbackRecord, LabeledScore, PredictionRecord } from "../prediction-log-store.js";
 import { SqlPredictionLogStore } from "./sql-prediction-log-store.js";
 
@@ -227,6 +228,35 @@ for (const backend of testBackends()) {
     test("feedback ids are unique", async () => {
       await assert.rejects(store.appendFeedback([feedback("fb2", "same"), feedback("fb2", "same")]));
       assert.deepEqual(await store.listFeedback({ deployment: "fb2" }), []);
+    });
+
+    test("feedback finds its prediction's time by request: server-made ids, client tokens, ids of another time", async () => {
+      const t = 1_750_000_000_000;
+      const made = newRequestId(t);
+      // A UUIDv7 stamped an hour away from when the request was logged (a client's own id).
+      const skewed = newRequestId(t - 3_600_000);
+      await store.appendPredictions([
+        record("times", made, 0, { time: t }),
+        record("times", made, 1, { time: t }),
+        record("times", "client-trace-42", 0, { time: t + 5 }),
+        record("times", skewed, 0, { time: t + 9 }),
+      ]);
+      const byRequest = (requestId: string, row: number) => feedback("times", "x", { requestId, row });
+      const times = await store.feedbackTargetTimes([
+        byRequest(made, 1),
+        byRequest("client-trace-42", 0),
+        byRequest(skewed, 0),
+        byRequest(made, 7),
+        byRequest("client-trace-42", 3),
+        byRequest(newRequestId(t), 0),
+        byRequest("never-logged", 0),
+        feedback("elsewhere", "y", { requestId: made, row: 0 }),
+      ]);
+      assert.deepEqual(times, [t, t + 5, t + 9, undefined, undefined, undefined, undefined, undefined]);
+      // Only the ids that do not carry their time got a row of their own.
+      const own = await db.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM log_request_times
+         WHERE deployment_id = (SELECT id FROM log_deployments WHERE name = 'times')`);
+      assert.equal(Number(own[0]?.n), 2);
     });
   });
 }

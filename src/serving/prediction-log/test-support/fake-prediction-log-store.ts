@@ -80,6 +80,14 @@ export class FakePredictionLogStore implements PredictionLogStore {
       }));
   }
 
+  async feedbackTargetTimes(records: readonly FeedbackRecord[]): Promise<(number | undefined)[]> {
+    return records.map((f) => {
+      const own = this.predictions.filter((p) => p.deployment === f.deployment);
+      const found = targets(own, f);
+      return found.length > 0 ? Math.min(...found.map((p) => p.time)) : undefined;
+    });
+  }
+
   async countPredictions(deployment: string): Promise<number> {
     return this.predictions.filter((r) => r.deployment === deployment).length;
   }
