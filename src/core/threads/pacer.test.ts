@@ -3,8 +3,8 @@ import { test } from "node:test";
 import { Pacer } from "./pacer.js";
 import { ServingActivity } from "./serving-activity.js";
 
-/** A pacer on a fake clock whose sleeps advance it; the pauses it took. */
-function fakePacer(share: number, activity: ServingActivity) {
+/** A pacer on a fake clock whose sleeps advance it (and run `during`); the pauses it took. */
+function fakePacer(share: number, activity: ServingActivity, during: (slept: number) => void = () => {}) {
   let now = 0;
   const pauses: number[] = [];
   const pacer = new Pacer(activity, {
@@ -13,6 +13,7 @@ function fakePacer(share: number, activity: ServingActivity) {
     sleep: async (ms) => {
       pauses.push(ms);
       now += ms;
+      during(pauses.length);
     },
   });
   return { pacer, pauses, work: (ms: number) => (now += ms), now: () => now };
@@ -40,6 +41,26 @@ test("while requests are served, work takes at most its share of the time; witho
   assert.ok(Math.abs(f.pacer.pausedMs - 54) < 1e-9);
   // Busy 11 ms of 65: the share holds over the whole job.
   assert.ok(11 / f.now() <= 0.1 + 1e-9 + 5 / f.now());
+});
+
+test("a long pause is slept in slices and ends once requests stop flowing", async () => {
+  const activity = new ServingActivity();
+  // 100 ms of work at 10 %: 900 ms to pause, in slices of 250 ms; requests flow during the first two.
+  const f = fakePacer(0.1, activity, (slices) => {
+    if (slices <= 2) activity.mark();
+  });
+  f.work(100);
+  activity.mark();
+  await f.pacer.pace();
+  assert.deepEqual(f.pauses, [250, 250, 250], "the third slice saw no request: the pause ends there");
+  assert.equal(f.pacer.pausedMs, 750);
+  // While requests keep coming the whole pause is taken.
+  const busy = new ServingActivity();
+  const g = fakePacer(0.1, busy, () => busy.mark());
+  g.work(100);
+  busy.mark();
+  await g.pacer.pace();
+  assert.deepEqual(g.pauses, [250, 250, 250, 150]);
 });
 
 test("a share of 1 never pauses; shares outside (0, 1] are refused", async () => {
