@@ -13,13 +13,8 @@
  */
 import { invalidParam } from "../../core/errors.js";
 import type { FeatureMatrix } from "../feature-matrix.js";
-import {
-  isMulticlass,
-  type ParsedXgboost,
-  parseXgboostJson,
-  type XgboostObjective,
-  type XgboostTree,
-} from "./xgboost-json.js";
+import { type FlatForest, flattenTrees, leafOf, rowMargin } from "./flat-forest.js";
+import { isMulticlass, type ParsedXgboost, parseXgboostJson, type XgboostObjective } from "./xgboost-json.js";
 
 const f32 = Math.fround;
 
@@ -65,9 +60,12 @@ export function xgboostModel(parsed: ParsedXgboost, options: { rounds?: number }
   const p = limitRounds(parsed, options.rounds);
   const baseMargin = baseMarginOf(p);
   const groups = p.numGroups;
+  const forest = flattenTrees(p.trees);
   const identity = Int32Array.from({ length: p.numFeatures }, (_, j) => j);
+  // The one-row path's features, cast to float32 once per row rather than at every split.
+  const row32 = new Float64Array(p.numFeatures);
   const transform = transformOf(p.objective, groups);
-  const predictMargin = (x: FeatureMatrix) => margins(p, x, columnOffsets(p, x), baseMargin);
+  const predictMargin = (x: FeatureMatrix) => margins(p, forest, x, columnOffsets(p, x), baseMargin);
   return {
     objective: p.objective,
     featureNames: p.featureNames,
@@ -82,8 +80,13 @@ export function xgboostModel(parsed: ParsedXgboost, options: { rounds?: number }
       return m;
     },
     predictRow: (features, out) => {
-      out.fill(baseMargin, 0, groups);
-      addTrees(p, features as Float64Array, identity, 0, out, 0);
+      if (groups === 1) {
+        for (let j = 0; j < row32.length; j++) row32[j] = f32(features[j] as number);
+        out[0] = rowMargin(forest, row32, baseMargin);
+      } else {
+        out.fill(baseMargin, 0, groups);
+        addTrees(p, forest, Float64Array.from(features), identity, 0, out, 0);
+      }
       transform(out, 0);
     },
   };
@@ -153,43 +156,38 @@ function columnOffsets(p: ParsedXgboost, x: FeatureMatrix): Int32Array {
   return out;
 }
 
-function margins(p: ParsedXgboost, x: FeatureMatrix, offsets: Int32Array, baseMargin: number): Float64Array {
+function margins(
+  p: ParsedXgboost,
+  forest: FlatForest,
+  x: FeatureMatrix,
+  offsets: Int32Array,
+  baseMargin: number,
+): Float64Array {
   const groups = p.numGroups;
   const out = new Float64Array(x.rows * groups).fill(baseMargin);
-  for (let i = 0; i < x.rows; i++) addTrees(p, x.data, offsets, i, out, i * groups);
+  for (let i = 0; i < x.rows; i++) addTrees(p, forest, x.data, offsets, i, out, i * groups);
   return out;
 }
 
 /** Adds every tree's leaf for `row` to its group's margin at `out[at + group]`, in float32. */
 function addTrees(
   p: ParsedXgboost,
-  data: ArrayLike<number>,
+  forest: FlatForest,
+  data: Float64Array,
   offsets: Int32Array,
   row: number,
   out: Float64Array,
   at: number,
 ): void {
-  const { trees, treeGroup } = p;
+  const { treeGroup } = p;
   if (p.numGroups === 1) {
     let m = out[at] as number;
-    for (const tree of trees) m = f32(m + leafValue(tree, data, offsets, row));
+    for (let t = 0; t < forest.numTrees; t++) m = f32(m + leafOf(forest, t, data, offsets, row));
     out[at] = m;
     return;
   }
-  for (let t = 0; t < trees.length; t++) {
+  for (let t = 0; t < forest.numTrees; t++) {
     const k = at + (treeGroup[t] as number);
-    out[k] = f32((out[k] as number) + leafValue(trees[t] as XgboostTree, data, offsets, row));
+    out[k] = f32((out[k] as number) + leafOf(forest, t, data, offsets, row));
   }
-}
-
-function leafValue(t: XgboostTree, data: ArrayLike<number>, offsets: Int32Array, row: number): number {
-  let node = 0;
-  let left = t.left[0] as number;
-  while (left !== -1) {
-    const v = data[(offsets[t.feature[node] as number] as number) + row] as number;
-    if (Number.isNaN(v)) node = t.defaultLeft[node] ? left : (t.right[node] as number);
-    else node = f32(v) < (t.value[node] as number) ? left : (t.right[node] as number);
-    left = t.left[node] as number;
-  }
-  return t.value[node] as number;
 }
