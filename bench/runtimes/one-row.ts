@@ -6,7 +6,8 @@
  * on the Python worker pool, 2 workers) and to two anchors: a bare node:http server answering a fixed
  * JSON, and the MLflow scoring server's architecture on the same scikit-learn model (Flask under
  * gunicorn with 2 workers, one DataFrame and one predict_proba per request; skipped when gunicorn or
- * Flask is missing). Then 10,000-row requests, one after another, per runtime: rows/s.
+ * Flask is missing). Then adjacent pairs (the anchor, then xgboost) for the xgboost ratio free of the
+ * machine's drift between minutes, and 10,000-row requests, one after another, per runtime: rows/s.
  * Targets (issue 19, reported, not asserted): xgboost ≥ 0.5 × bare node:http; python ≥ 5 × Flask.
  *
  *   node --import tsx bench/runtimes/one-row.ts [--quick] [--keep] [--no-write]
@@ -34,6 +35,10 @@ const DURATION_S = args.quick ? 3 : 10;
 const ROUNDS = args.quick ? 1 : 2;
 const BATCH_ROWS = 10_000;
 const BATCH_SECONDS = args.quick ? 2 : 6;
+// The machine's speed drifts by tens of percent between minutes (a shared 2-vCPU VM): the xgboost
+// target is also judged on adjacent pairs (the anchor, then xgboost), one ratio per pair.
+const PAIRS = args.quick ? 2 : 5;
+const PAIR_S = args.quick ? 3 : 5;
 
 interface Target {
   name: string;
@@ -115,6 +120,7 @@ async function main(): Promise<number> {
         }
       }
     }
+    const pairs = await pairedRatios(targets, prepared.home);
     const best = (name: string) =>
       (results.get(name) ?? []).reduce<WrkResult | undefined>(
         (a, b) => (a && a.requestsPerSecond >= b.requestsPerSecond ? a : b),
@@ -166,13 +172,20 @@ async function main(): Promise<number> {
       ),
     );
     const xgbRatio = (best("xgboost")?.requestsPerSecond ?? Number.NaN) / anchorRps;
+    const pairedRatio = median(pairs);
     const pyRatio = (best("python")?.requestsPerSecond ?? Number.NaN) / flaskRps;
     console.log("");
     console.log(
       markdownTable(
         ["target", "ratio", "goal", "verdict"],
         [
-          ["xgboost one-row req/s ÷ bare node:http", fixed(xgbRatio), "≥ 0.5", verdict(xgbRatio >= 0.5)],
+          ["xgboost one-row req/s ÷ bare node:http (best rounds)", fixed(xgbRatio), "≥ 0.5", verdict(xgbRatio >= 0.5)],
+          [
+            `xgboost ÷ bare node:http, adjacent pairs (median of ${pairs.map(fixed).join(", ")})`,
+            fixed(pairedRatio),
+            "≥ 0.5",
+            verdict(pairedRatio >= 0.5),
+          ],
           [
             "python pool one-row req/s ÷ Flask + gunicorn (its better of 64 and 4 connections)",
             fixed(pyRatio),
@@ -184,6 +197,7 @@ async function main(): Promise<number> {
     );
     notes.push(
       `wrk -t2 -c64 -d${DURATION_S}s --latency after ${WARMUP_S} s of warm-up, ${ROUNDS} round(s), servers in turn; the best round is shown.`,
+      `Pairs: ${PAIRS} × (bare node:http ${PAIR_S} s, then xgboost ${PAIR_S} s), each ratio from the two runs next to each other.`,
       `Batches: one ${BATCH_ROWS}-row dataframe_split request after another for ${BATCH_SECONDS} s (keep-alive).`,
     );
     console.log(`\n${notes.map((n) => `- ${n}`).join("\n")}`);
@@ -195,7 +209,7 @@ async function main(): Promise<number> {
         quick: args.quick,
         one_row: Object.fromEntries([...results].map(([k, v]) => [k, v])),
         batch: Object.fromEntries(batches),
-        ratios: { xgboost_vs_bare: xgbRatio, python_vs_flask: pyRatio },
+        ratios: { xgboost_vs_bare: xgbRatio, xgboost_vs_bare_pairs: pairs, python_vs_flask: pyRatio },
         notes,
       };
       log(`wrote ${writeResultsFile(REPO_ROOT, path, doc)}`);
@@ -206,6 +220,35 @@ async function main(): Promise<number> {
     await Promise.all(stops.map((s) => s()));
     prepared.finish();
   }
+}
+
+/** xgboost ÷ anchor from adjacent runs, `PAIRS` times. */
+async function pairedRatios(targets: readonly Target[], home: string): Promise<number[]> {
+  const anchor = targets.find((t) => t.name === "anchor");
+  const xgb = targets.find((t) => t.name === "xgboost");
+  if (!anchor || !xgb) return [];
+  const run = (t: Target) =>
+    runWrk(`${t.url}/invocations`, {
+      threads: 2,
+      connections: 64,
+      durationS: PAIR_S,
+      script: writePostLua(home, t.oneRow, t.authorization, `${t.name}.lua`),
+    });
+  const ratios: number[] = [];
+  for (let i = 1; i <= PAIRS; i++) {
+    log(`pair ${i}/${PAIRS}: bare node:http, then xgboost, ${PAIR_S} s each`);
+    const a = await run(anchor);
+    const x = await run(xgb);
+    ratios.push(x.requestsPerSecond / a.requestsPerSecond);
+  }
+  return ratios;
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 function target(name: string, server: ChildServer, kind: "telco" | "numeric"): Target {
