@@ -181,7 +181,7 @@ async function main(): Promise<number> {
         [
           ["xgboost one-row req/s ÷ bare node:http (best rounds)", fixed(xgbRatio), "≥ 0.5", verdict(xgbRatio >= 0.5)],
           [
-            `xgboost ÷ bare node:http, adjacent pairs (median of ${pairs.map(fixed).join(", ")})`,
+            `xgboost ÷ bare node:http, adjacent pairs (median of ${pairs.map((r) => r.toFixed(2)).join(", ")})`,
             fixed(pairedRatio),
             "≥ 0.5",
             verdict(pairedRatio >= 0.5),
