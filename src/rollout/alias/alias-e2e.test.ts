@@ -191,7 +191,14 @@ function aliasEndToEnd(backend: TestBackend): void {
       assert.equal(alias, "2", "the alias is back where it was");
       const d = (await api().getDeployment({ name: "churn" })).deployment;
       assert.equal(d.primary_version, "2");
-      const restored = events.find((e) => e.type === "alias_restored");
+      // Its event is written with the alias move, which the events read at the rollout's end may predate.
+      let restored = events.find((e) => e.type === "alias_restored");
+      for (let i = 0; i < 50 && restored === undefined; i++) {
+        await new Promise((done) => setTimeout(done, 100));
+        const since = rollout.created_time - 5000;
+        const latest = await api().listDeploymentEvents({ name: "churn", since_time: since });
+        restored = latest.events.find((e) => e.type === "alias_restored");
+      }
       assert.match(
         restored?.message ?? "",
         /Moved churn@champion back from 3 to 2: the rollout of churn\/3 was rolled back/,
