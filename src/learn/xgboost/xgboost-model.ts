@@ -80,12 +80,11 @@ export function xgboostModel(parsed: ParsedXgboost, options: { rounds?: number }
       return m;
     },
     predictRow: (features, out) => {
-      if (groups === 1) {
-        for (let j = 0; j < row32.length; j++) row32[j] = f32(features[j] as number);
-        out[0] = rowMargin(forest, row32, baseMargin);
-      } else {
+      for (let j = 0; j < row32.length; j++) row32[j] = f32(features[j] as number);
+      if (groups === 1) out[0] = rowMargin(forest, row32, baseMargin);
+      else {
         out.fill(baseMargin, 0, groups);
-        addTrees(p, forest, Float64Array.from(features), identity, 0, out, 0);
+        addTrees(p, forest, row32, identity, 0, out, 0);
       }
       transform(out, 0);
     },

@@ -3,10 +3,12 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Table } from "../../data/table.js";
 import { buildColumn } from "../../data/test-support/build-table.js";
+import { xgboostModel } from "../../learn/xgboost/xgboost-model.js";
 import { loadModelFolder } from "../load-model-folder.js";
 import { nativeRuntime } from "../native/native-runtime.js";
 import type { LoadedModel } from "../runtime.js";
 import { FIXTURES, inputTable, mlmodelOf, readExpected } from "./test-support/fixtures.js";
+import { readXgboostFile } from "./xgboost-file.js";
 import { xgboostRuntime } from "./xgboost-runtime.js";
 
 const load = (name: string, edit?: (m: ReturnType<typeof mlmodelOf>) => void): Promise<LoadedModel> => {
@@ -138,4 +140,27 @@ describe("xgboost runtime against xgboost 1.7.4's own predictions", () => {
     const absent = new Table(table.columns.filter((c) => c.name !== "ratio"));
     assert.deepEqual(model.predictSync?.(absent).scores, model.predictSync?.(nulled).scores);
   });
+});
+
+describe("xgboost predictRow on multi-output models", () => {
+  for (const [name, file] of [
+    ["multiclass-softprob-xgb", "model.xgb"],
+    ["multiclass-softmax-json", "model.json"],
+  ] as const) {
+    test(`${name}: one row at a time gives xgboost's class probabilities`, async () => {
+      const model = xgboostModel((await readXgboostFile(join(FIXTURES, name, file))).parsed);
+      const expected = readExpected(name);
+      const names = model.featureNames ?? expected.columns;
+      const col = names.map((n) => expected.columns.indexOf(n));
+      assert.ok(col.every((j) => j >= 0));
+      const out = new Float64Array(model.numOutputs);
+      expected.rows.forEach((row, r) => {
+        model.predictRow(
+          col.map((j) => row[j] ?? Number.NaN),
+          out,
+        );
+        assert.ok(maxAbsDiff(out, expected.predictions[r] as number[]) <= 1e-6, `row ${r}`);
+      });
+    });
+  }
 });
