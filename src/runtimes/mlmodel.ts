@@ -6,6 +6,17 @@ import { invalidParam } from "../core/errors.js";
 import type { SignatureInput } from "../learn/package/model-package.js";
 import type { MlModelFile } from "./runtime.js";
 
+/** A flavor's model data file's bytes; a missing or unreadable file is refused by name. */
+export async function readModelDataFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "the model data file is missing" : `cannot read the model data file (${code})`;
+    throw invalidParam(`'${path}': ${why}`);
+  }
+}
+
 /** Parse `dir/MLmodel`; INVALID_PARAMETER_VALUE naming the file when it is missing or not an MLmodel. */
 export async function readMlModel(dir: string): Promise<MlModelFile> {
   const path = join(dir, "MLmodel");

@@ -3,8 +3,8 @@
  * or a pickled scikit-learn wrapper (`model.pkl`) whose booster is that same text. A missing,
  * empty or unreadable file is refused by name.
  */
-import { readFile } from "node:fs/promises";
 import { invalidParam } from "../../core/errors.js";
+import { readModelDataFile } from "../mlmodel.js";
 import { type LightgbmObjective, lightgbmObjective } from "./lightgbm-objective.js";
 import { type LightgbmWrapper, readLightgbmPickle } from "./lightgbm-pickle.js";
 import { type ParsedLightgbm, parseLightgbmText } from "./lightgbm-text.js";
@@ -44,13 +44,6 @@ export function parseLightgbmPickle(buf: Uint8Array, label: string): LightgbmFil
 
 /** Reads `path` and parses it: a pickled wrapper when `pickled`, else the text format. */
 export async function readLightgbmFile(path: string, pickled = false): Promise<LightgbmFile> {
-  let buf: Uint8Array;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "the model data file is missing" : `cannot read the model data file (${code})`;
-    throw invalidParam(`'${path}': ${why}`);
-  }
+  const buf = await readModelDataFile(path);
   return pickled ? parseLightgbmPickle(buf, path) : parseLightgbmBytes(buf, path);
 }

@@ -3,9 +3,9 @@
  * as XGBoost itself does: JSON (`{"`), UBJSON (`{` then a key-length marker) or the legacy binary
  * format (`binf`). Every problem is an INVALID_PARAMETER_VALUE naming the file.
  */
-import { readFile } from "node:fs/promises";
 import { invalidParam, isMwError } from "../../core/errors.js";
 import { type ParsedXgboost, parseXgboostJson } from "../../learn/xgboost/xgboost-json.js";
+import { readModelDataFile } from "../mlmodel.js";
 import { decodeLegacyBinary, isLegacyBinary } from "./legacy-binary.js";
 import { decodeUbjson } from "./ubjson.js";
 
@@ -70,13 +70,6 @@ function decode(buf: Uint8Array, format: XgboostFormat): unknown {
 
 /** Reads `path` and parses it; a missing or unreadable file is refused by name. */
 export async function readXgboostFile(path: string): Promise<XgboostFile> {
-  let buf: Uint8Array;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "the model data file is missing" : `cannot read the model data file (${code})`;
-    throw invalidParam(`'${path}': ${why}`);
-  }
+  const buf = await readModelDataFile(path);
   return parseXgboostBytes(buf, path);
 }
