@@ -86,31 +86,25 @@ export async function toRecords(
   deployment: string,
   rows: readonly StoredRow[],
 ): Promise<PredictionRecord[]> {
-  if (rows.length === 0) return [];
-  const models = await modelsOf(catalog, q, rows);
-  return withDictionary(catalog, q, Number(rows[0]?.deployment_id), (dict) =>
-    rows.map((r) => {
-      const score = scoreOf(r);
-      const { label, inputs } = decodeRowJson(r.data, score, dict);
-      const model = models.get(Number(r.model_id)) as { name: string; version: string };
-      const record: PredictionRecord = {
-        deployment,
-        requestId: decodeId(r.request_id),
-        row: Number(r.row_index),
-        variant: Number(r.variant) === 1 ? "primary" : "candidate",
-        shadow: Number(r.shadow) === 1,
-        modelName: model.name,
-        modelVersion: model.version,
-        inputs,
-        score,
-        label,
-        time: Number(r.time),
-        latencyMs: latencyOf(r),
-      };
-      if (r.routing_key !== null) record.routingKey = r.routing_key;
-      return record;
-    }),
-  );
+  return mapRows(catalog, q, rows, (r, model, score, dict) => {
+    const { label, inputs } = decodeRowJson(r.data, score, dict);
+    const record: PredictionRecord = {
+      deployment,
+      requestId: decodeId(r.request_id),
+      row: Number(r.row_index),
+      variant: Number(r.variant) === 1 ? "primary" : "candidate",
+      shadow: Number(r.shadow) === 1,
+      modelName: model.name,
+      modelVersion: model.version,
+      inputs,
+      score,
+      label,
+      time: Number(r.time),
+      latencyMs: latencyOf(r),
+    };
+    if (r.routing_key !== null) record.routingKey = r.routing_key;
+    return record;
+  });
 }
 
 /** Rows of one deployment with their inputs as values. */
@@ -119,35 +113,45 @@ export async function toDecodedRows(
   q: Queryable,
   rows: readonly StoredRow[],
 ): Promise<DecodedRow[]> {
+  return mapRows(catalog, q, rows, (r, model, score, dict) => {
+    const { label, schema, values } = decodeRowValues(r.data, score, dict);
+    const out: DecodedRow = {
+      time: Number(r.time),
+      requestId: decodeId(r.request_id),
+      row: Number(r.row_index),
+      variant: Number(r.variant) === 1 ? "primary" : "candidate",
+      shadow: Number(r.shadow) === 1,
+      modelName: model.name,
+      modelVersion: model.version,
+      score,
+      label,
+      latencyMs: latencyOf(r),
+      schema,
+      values,
+    };
+    if (r.routing_key !== null) out.routingKey = r.routing_key;
+    return out;
+  });
+}
+
+type ModelName = { name: string; version: string };
+
+/** Each row of one deployment mapped with its model's name, its score and the deployment's dictionary. */
+async function mapRows<T>(
+  catalog: LogCatalog,
+  q: Queryable,
+  rows: readonly StoredRow[],
+  map: (r: StoredRow, model: ModelName, score: number, dict: DeploymentDictionary) => T,
+): Promise<T[]> {
   if (rows.length === 0) return [];
   const models = await modelsOf(catalog, q, rows);
   return withDictionary(catalog, q, Number(rows[0]?.deployment_id), (dict) =>
-    rows.map((r) => {
-      const score = scoreOf(r);
-      const { label, schema, values } = decodeRowValues(r.data, score, dict);
-      const model = models.get(Number(r.model_id)) as { name: string; version: string };
-      const out: DecodedRow = {
-        time: Number(r.time),
-        requestId: decodeId(r.request_id),
-        row: Number(r.row_index),
-        variant: Number(r.variant) === 1 ? "primary" : "candidate",
-        shadow: Number(r.shadow) === 1,
-        modelName: model.name,
-        modelVersion: model.version,
-        score,
-        label,
-        latencyMs: latencyOf(r),
-        schema,
-        values,
-      };
-      if (r.routing_key !== null) out.routingKey = r.routing_key;
-      return out;
-    }),
+    rows.map((r) => map(r, models.get(Number(r.model_id)) as ModelName, scoreOf(r), dict)),
   );
 }
 
 async function modelsOf(catalog: LogCatalog, q: Queryable, rows: readonly StoredRow[]) {
-  const models = new Map<number, { name: string; version: string }>();
+  const models = new Map<number, ModelName>();
   for (const r of rows) {
     const id = Number(r.model_id);
     if (!models.has(id)) models.set(id, await catalog.model(q, id));
