@@ -9,6 +9,7 @@ import { invalidParam } from "../../core/errors.js";
 import type { Table } from "../../data/table.js";
 import type { RowScorer } from "../../learn/package/load-model.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
+import { inProcessModel } from "../in-process-model.js";
 import { flavorOf, hasFlavor } from "../mlmodel.js";
 import type { LoadedModel, MlModelFile, ModelKind, ModelOutput, ModelRuntime, RuntimeContext } from "../runtime.js";
 import { type CategoryCodes, codeOfNumber, codeOfString, pandasCategories } from "./lightgbm-categories.js";
@@ -109,16 +110,15 @@ function loadedModel(model: LightgbmModel, kind: ModelKind, plan: Plan, classes:
     rows: table.numRows,
     scores: model.predict(tableFeatures(table, model.numFeatures, plan, plan.codes)),
   });
-  const loaded: LoadedModel = {
+  const signature = signatureOf(kind, plan, classes);
+  return inProcessModel({
     runtime: "lightgbm",
     kind,
-    signature: signatureOf(kind, plan, classes),
-    ...(classes === undefined ? {} : { classes }),
-    predict: async (table) => predictSync(table),
+    signature,
+    classes,
     predictSync,
-  };
-  if (kind === "multiclass") return loaded;
-  return { ...loaded, rowScorer: () => rowScorer(model, plan) };
+    rowScorer: () => rowScorer(model, plan),
+  });
 }
 
 /** One row straight into the model's feature vector: no Table, no matrix, no allocation per row. */

@@ -11,6 +11,7 @@ import type { RowScorer } from "../../learn/package/load-model.js";
 import type { ModelSignature } from "../../learn/package/model-package.js";
 import { isMulticlass, type XgboostObjective } from "../../learn/xgboost/xgboost-json.js";
 import { type XgboostModel, xgboostModel } from "../../learn/xgboost/xgboost-model.js";
+import { inProcessModel } from "../in-process-model.js";
 import { flavorOf, hasFlavor } from "../mlmodel.js";
 import type { LoadedModel, MlModelFile, ModelKind, ModelOutput, ModelRuntime } from "../runtime.js";
 import { isSklearnWrapper, sklearnMeta, wrapperRounds } from "./sklearn-meta.js";
@@ -89,16 +90,15 @@ function loadedModel(
     rows: table.numRows,
     scores: model.predict(tableFeatures(table, model, plan, missing)),
   });
-  const loaded: LoadedModel = {
+  const signature = signatureOf(kind, plan, classes);
+  return inProcessModel({
     runtime: "xgboost",
     kind,
-    signature: signatureOf(kind, plan, classes),
-    ...(classes === undefined ? {} : { classes }),
-    predict: async (table) => predictSync(table),
+    signature,
+    classes,
     predictSync,
-  };
-  if (kind === "multiclass") return loaded;
-  return { ...loaded, rowScorer: () => rowScorer(model, plan, missing) };
+    rowScorer: () => rowScorer(model, plan, missing),
+  });
 }
 
 /** One row straight into the model's feature vector: no Table, no matrix, no allocation per row. */
