@@ -9,8 +9,7 @@ import type { Database, Queryable, SqlDialect, SqlValue } from "../database.js";
 import { Mutex } from "../mutex.js";
 import type { Checkpointer } from "./checkpointer.js";
 import { startCheckpointer } from "./checkpointer.js";
-
-type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+import { SqliteQueryable } from "./sqlite-queryable.js";
 
 const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
 const UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"]);
@@ -126,43 +125,6 @@ async function busyRetry<T>(op: () => T, deadline: number, waitMs: number): Prom
       if (Date.now() + delay > deadline) throw lockedFor(waitMs, e);
       await sleep(delay);
     }
-  }
-}
-
-class SqliteQueryable implements Queryable {
-  private readonly cache = new Map<string, Statement>();
-  constructor(protected readonly db: BetterSqlite3.Database) {}
-
-  protected stmt(sql: string): Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
-  }
-
-  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.stmt(sql).all(...params) as T[];
-  }
-  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return this.stmt(sql).get(...params) as T | undefined;
-  }
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return this.stmt(sql).run(...params).changes;
-  }
-  async insertMany(
-    table: string,
-    columns: readonly string[],
-    rows: readonly SqlValue[][],
-    conflict = "",
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    const s = this.stmt(
-      `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${conflict}`,
-    );
-    // An array binds as the anonymous parameters, without spreading arguments.
-    for (const r of rows) s.run(r);
   }
 }
 
