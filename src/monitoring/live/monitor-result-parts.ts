@@ -29,22 +29,19 @@ export function realizedOptions(config: MonitorConfig, facts: ModelFacts) {
   };
 }
 
-/** A result with its realized-performance fields. */
-export function withPerformance(
-  out: MonitorResult,
-  perf: {
-    labelled: number;
-    auc: number | null;
-    logLoss: number | null;
-    calibrationError: number | null;
-    conceptDrift: boolean | null;
-    notes: string[];
-  },
-  facts: ModelFacts,
-): MonitorResult {
-  out.notes.push(...perf.notes);
+/** Realized binary performance as judged by `realizedPerformance`. */
+interface JudgedPerformance {
+  labelled: number;
+  auc: number | null;
+  logLoss: number | null;
+  calibrationError: number | null;
+  conceptDrift: boolean | null;
+  notes: string[];
+}
+
+/** A result's realized-performance fields from a judged performance and the version's training figures. */
+export function performanceFields(perf: JudgedPerformance, facts: ModelFacts) {
   return {
-    ...out,
     labelledRows: perf.labelled,
     realizedAuc: perf.auc,
     realizedLogLoss: perf.logLoss,
@@ -53,6 +50,12 @@ export function withPerformance(
     trainingLogLoss: facts.trainingLogLoss,
     conceptDrift: perf.conceptDrift,
   };
+}
+
+/** A result with its realized-performance fields. */
+export function withPerformance(out: MonitorResult, perf: JudgedPerformance, facts: ModelFacts): MonitorResult {
+  out.notes.push(...perf.notes);
+  return { ...out, ...performanceFields(perf, facts) };
 }
 
 /** A result with nothing measured. */

@@ -2,6 +2,7 @@
 import type { LabeledScore } from "../../serving/prediction-log/prediction-log-store.js";
 import type { ModelFacts } from "./model-facts.js";
 import type { MonitorConfig, MonitorResult } from "./monitor.js";
+import { performanceFields, realizedOptions } from "./monitor-result-parts.js";
 import { realizedForKind } from "./realized-kinds.js";
 import { realizedPerformance } from "./realized-performance.js";
 
@@ -49,22 +50,7 @@ export function realizedPart(
       conceptDrift: r.conceptDrift,
     };
   }
-  const perf = realizedPerformance(labels, {
-    minLabels: config.minLabels,
-    aucMargin: config.aucMargin,
-    logLossMargin: config.logLossMargin,
-    trainingAuc: facts.trainingAuc,
-    trainingLogLoss: facts.trainingLogLoss,
-    ...(facts.signature.positive_class !== undefined ? { positiveClass: facts.signature.positive_class } : {}),
-  });
+  const perf = realizedPerformance(labels, realizedOptions(config, facts));
   notes.push(...perf.notes);
-  return {
-    labelledRows: perf.labelled,
-    realizedAuc: perf.auc,
-    realizedLogLoss: perf.logLoss,
-    calibrationError: perf.calibrationError,
-    trainingAuc: facts.trainingAuc,
-    trainingLogLoss: facts.trainingLogLoss,
-    conceptDrift: perf.conceptDrift,
-  };
+  return performanceFields(perf, facts);
 }
